@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "relkit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "relkit", targets: ["RelkitCLI"]),
+        .library(name: "Relkit", targets: ["Relkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Clibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .target(name: "GitKit", dependencies: ["Clibgit2"]),
+        .target(name: "ReleasePolicy", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy"]),
+        // The executable's module is RelkitCLI so it never collides with the
+        // Relkit library on case-insensitive file systems; the binary is `relkit`.
+        .executableTarget(
+            name: "RelkitCLI",
+            dependencies: ["Relkit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/relkit"
+        ),
+        .target(name: "FixtureKit", path: "Tests/FixtureKit"),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "FixtureKit"]),
+        .testTarget(name: "ReleasePolicyTests", dependencies: ["ReleasePolicy"]),
+        .testTarget(name: "RelkitTests", dependencies: ["Relkit", "FixtureKit"]),
+        .testTarget(name: "RelkitCLITests", dependencies: ["RelkitCLI", "FixtureKit"]),
+    ]
+)

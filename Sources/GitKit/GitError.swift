@@ -1,0 +1,44 @@
+import Clibgit2
+
+/// A failed libgit2 call: the operation relkit attempted, plus libgit2's own
+/// error class, code and message read right after the call failed.
+public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// libgit2's `git_error_code` (e.g. `GIT_ENOTFOUND` = -3).
+    public let code: Int32
+    /// libgit2's `git_error_t` class (e.g. `GIT_ERROR_ODB`).
+    public let errorClass: Int32
+    public let message: String
+    /// What relkit was doing, e.g. `git_revparse_single(main~3)`.
+    public let operation: String
+
+    public init(code: Int32, errorClass: Int32, message: String, operation: String) {
+        self.code = code
+        self.errorClass = errorClass
+        self.message = message
+        self.operation = operation
+    }
+
+    /// Reads the thread-local last error; call it immediately after the failing call.
+    static func last(code: Int32, operation: String) -> GitError {
+        if let error = git_error_last() {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "unknown libgit2 error"
+            return GitError(code: code, errorClass: error.pointee.klass, message: message, operation: operation)
+        }
+        return GitError(code: code, errorClass: 0, message: "libgit2 returned \(code)", operation: operation)
+    }
+
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    public var isAmbiguous: Bool { code == GIT_EAMBIGUOUS.rawValue }
+    /// An object the repository should have is not in its object database.
+    public var isMissingObject: Bool {
+        code == GIT_ENOTFOUND.rawValue && errorClass == GIT_ERROR_ODB.rawValue
+    }
+
+    public var description: String { "\(operation): \(message)" }
+}
+
+/// Checks a libgit2 return code; every call in GitKit goes through this.
+@inline(__always)
+func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitError) {
+    if result < 0 { throw GitError.last(code: result, operation: operation()) }
+}

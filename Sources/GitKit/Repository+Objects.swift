@@ -1,0 +1,99 @@
+import Clibgit2
+import Foundation
+
+extension Repository {
+    /// Resolves a revision as git does (`main`, `origin/main`, `fleet-v4.57.0`,
+    /// `HEAD`, `main~3`, `tag^{commit}`, full or abbreviated ids) and peels it to a commit.
+    public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, pointer, revision), "git_revparse_single(\(revision))")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "git_object_peel(\(revision), commit)")
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled))
+    }
+
+    /// The commit a reference points at (following symbolic references and
+    /// peeling tags), or nil when there is no such reference.
+    public func commitID(ofReference name: String) throws(GitError) -> ObjectID? {
+        var reference: OpaquePointer?
+        let result = git_reference_lookup(&reference, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_reference_lookup(\(name))")
+        defer { git_reference_free(reference) }
+        var peeled: OpaquePointer?
+        try check(git_reference_peel(&peeled, reference, GIT_OBJECT_COMMIT), "git_reference_peel(\(name), commit)")
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled))
+    }
+
+    /// The name a symbolic reference points to (`refs/remotes/origin/HEAD` ->
+    /// `refs/remotes/origin/main`), or nil when it is missing or not symbolic.
+    public func symbolicTarget(ofReference name: String) throws(GitError) -> String? {
+        var reference: OpaquePointer?
+        let result = git_reference_lookup(&reference, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_reference_lookup(\(name))")
+        defer { git_reference_free(reference) }
+        guard git_reference_type(reference) == GIT_REFERENCE_SYMBOLIC,
+              let target = git_reference_symbolic_target(reference) else { return nil }
+        return String(cString: target)
+    }
+
+    public func commit(_ id: ObjectID) throws(GitError) -> Commit {
+        var oid = id.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup(\(id.hex))")
+        defer { git_commit_free(commit) }
+        guard let commit else {
+            throw GitError(code: -1, errorClass: 0, message: "no commit", operation: "git_commit_lookup(\(id.hex))")
+        }
+        return try Commit(commit)
+    }
+
+    /// The bytes of the file at `path` in `commit`'s tree, or nil when the path
+    /// does not exist there or is not a file.
+    public func fileContents(atPath path: String, in commitID: ObjectID) throws(GitError) -> Data? {
+        var oid = commitID.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup(\(commitID.hex))")
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(git_commit_tree(&tree, commit), "git_commit_tree(\(commitID.hex))")
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let found = git_tree_entry_bypath(&entry, tree, path)
+        if found == GIT_ENOTFOUND.rawValue { return nil }
+        try check(found, "git_tree_entry_bypath(\(path))")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, git_tree_entry_id(entry)), "git_blob_lookup(\(path))")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let bytes = git_blob_rawcontent(blob) else { return Data() }
+        return Data(bytes: bytes, count: size)
+    }
+
+    /// Whether `ancestor` is reachable from `descendant` (or is the same commit).
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
+        if ancestor == descendant { return true }
+        var a = descendant.raw
+        var b = ancestor.raw
+        let result = git_graph_descendant_of(pointer, &a, &b)
+        try check(result, "git_graph_descendant_of(\(descendant.hex), \(ancestor.hex))")
+        return result == 1
+    }
+
+    /// The best common ancestor of two commits, or nil when they share no history.
+    public func mergeBase(_ one: ObjectID, _ two: ObjectID) throws(GitError) -> ObjectID? {
+        var out = git_oid()
+        var a = one.raw
+        var b = two.raw
+        let result = git_merge_base(&out, pointer, &a, &b)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_merge_base(\(one.hex), \(two.hex))")
+        return ObjectID(out)
+    }
+}

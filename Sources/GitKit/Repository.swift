@@ -1,0 +1,63 @@
+import Clibgit2
+import Foundation
+
+/// An open repository. The only owner of a libgit2 repository handle; use it
+/// from one thread at a time and hand out value types only.
+public final class Repository {
+    let pointer: OpaquePointer
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit { git_repository_free(pointer) }
+
+    /// Opens the repository containing `path`, searching upwards like git does
+    /// (a work tree, a linked worktree, a `.git` directory or a bare repository).
+    /// When `GIT_DIR` is set and no path was given, git's environment is honoured,
+    /// as it is inside hooks.
+    public static func discover(from path: String? = nil) throws(GitError) -> Repository {
+        Libgit2.ensureInitialised()
+        var handle: OpaquePointer?
+        let environment = ProcessInfo.processInfo.environment
+        if path == nil, environment["GIT_DIR"] != nil {
+            try check(git_repository_open_ext(&handle, nil, GIT_REPOSITORY_OPEN_FROM_ENV.rawValue, nil),
+                      "git_repository_open_ext(GIT_DIR=\(environment["GIT_DIR"] ?? ""))")
+        } else {
+            let start = path ?? FileManager.default.currentDirectoryPath
+            try check(git_repository_open_ext(&handle, start, 0, nil), "git_repository_open_ext(\(start))")
+        }
+        guard let handle else {
+            throw GitError(code: -1, errorClass: 0, message: "no repository handle", operation: "git_repository_open_ext")
+        }
+        return Repository(pointer: handle)
+    }
+
+    /// Opens exactly the repository at `path` (its work tree or git directory), without searching.
+    public static func open(at path: String) throws(GitError) -> Repository {
+        Libgit2.ensureInitialised()
+        var handle: OpaquePointer?
+        try check(git_repository_open_ext(&handle, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil),
+                  "git_repository_open_ext(\(path))")
+        guard let handle else {
+            throw GitError(code: -1, errorClass: 0, message: "no repository handle", operation: "git_repository_open_ext")
+        }
+        return Repository(pointer: handle)
+    }
+
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+
+    /// The history is cut off by a shallow clone (`.git/shallow` lists grafted commits).
+    public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    public var isWorktree: Bool { git_repository_is_worktree(pointer) == 1 }
+
+    /// The git directory (`.git`, or the repository itself when bare), with a trailing slash.
+    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+
+    /// The work tree with a trailing slash, or nil for a bare repository.
+    public var workingDirectory: String? { git_repository_workdir(pointer).map { String(cString: $0) } }
+
+    /// Whether HEAD points at a commit directly rather than at a branch.
+    public var isHeadDetached: Bool { git_repository_head_detached(pointer) == 1 }
+}

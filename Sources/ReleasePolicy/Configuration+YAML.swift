@@ -1,0 +1,253 @@
+import Foundation
+import Yams
+
+extension Configuration {
+    /// Decodes `.relkit.yml` text over Fleet's defaults. `file` names the source
+    /// in errors. Unknown keys, wrong types and bad values are errors, never ignored.
+    /// Returns the configuration and the dotted keys the file set.
+    public static func decode(yaml text: String, file: String,
+                              over base: Configuration = .fleet) throws(ConfigurationError) -> (Configuration, Set<String>) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw YAMLReader.syntaxError(error, file: file)
+        } catch {
+            throw ConfigurationError(file: file, line: nil, key: nil, problem: "\(error)")
+        }
+        var reader = YAMLReader(file: file)
+        var config = base
+        guard let root else { return (config, []) }  // an empty file keeps every default
+        if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
+        let top = try reader.mapping(root, key: "", allowed: [
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components",
+        ])
+        for (key, node) in top {
+            switch key {
+            case "trunk": config.trunk = try reader.name(node, key: key)
+            case "remote": config.remote = try reader.name(node, key: key)
+            case "timezone":
+                let name = try reader.string(node, key: key)
+                guard let zone = TimeZone(identifier: name) else {
+                    throw reader.error(node, key, "unknown time zone '\(name)'; use an IANA name such as America/Los_Angeles")
+                }
+                config.timezone = zone
+            case "release": try reader.release(node, into: &config.release)
+            case "labels": try reader.labels(node, into: &config.labels)
+            case "exceptions": try reader.exceptions(node, into: &config.exceptions)
+            case "components": config.components = try reader.components(node)
+            default: break
+            }
+        }
+        return (config, reader.seen)
+    }
+}
+
+/// Reads Yams nodes with errors that carry the file, line and dotted key.
+private struct YAMLReader {
+    let file: String
+    var seen: Set<String> = []
+
+    init(file: String) { self.file = file }
+
+    static func syntaxError(_ error: YamlError, file: String) -> ConfigurationError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return ConfigurationError(file: file, line: mark.line, key: nil, problem: "invalid YAML: \(problem)")
+        default:
+            return ConfigurationError(file: file, line: nil, key: nil, problem: "invalid YAML: \(error)")
+        }
+    }
+
+    static func isNull(_ scalar: Node.Scalar) -> Bool {
+        scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    func error(_ node: Node, _ key: String, _ problem: String) -> ConfigurationError {
+        ConfigurationError(file: file, line: node.mark?.line, key: key, problem: problem)
+    }
+
+    func join(_ parent: String, _ child: String) -> String { parent.isEmpty ? child : parent + "." + child }
+
+    /// The pairs of a mapping, in file order; an unknown or repeated key is an error.
+    mutating func mapping(_ node: Node, key: String, allowed: [String]) throws(ConfigurationError) -> [(String, Node)] {
+        guard case .mapping(let mapping) = node else {
+            throw error(node, key, "expected a mapping of keys (\(allowed.joined(separator: ", ")))")
+        }
+        var pairs: [(String, Node)] = []
+        for (keyNode, value) in mapping {
+            guard case .scalar(let scalar) = keyNode else { throw error(keyNode, key, "keys must be plain names") }
+            let name = scalar.string
+            let path = join(key, name)
+            guard allowed.contains(name) else {
+                throw error(keyNode, path, "unknown key '\(name)'; known keys here: \(allowed.joined(separator: ", "))")
+            }
+            guard !pairs.contains(where: { $0.0 == name }) else { throw error(keyNode, path, "key given twice") }
+            seen.insert(path)
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    func string(_ node: Node, key: String) throws(ConfigurationError) -> String {
+        guard case .scalar(let scalar) = node, !YAMLReader.isNull(scalar) else {
+            throw error(node, key, "expected a text value")
+        }
+        return scalar.string
+    }
+
+    /// A non-empty name without spaces (a branch, a remote, a component).
+    func name(_ node: Node, key: String) throws(ConfigurationError) -> String {
+        let text = try string(node, key: key)
+        guard !text.isEmpty, !text.contains(where: \.isWhitespace) else {
+            throw error(node, key, "expected a name without spaces, got '\(text)'")
+        }
+        return text
+    }
+
+    /// A list of strings; a single string is read as a list of one.
+    func strings(_ node: Node, key: String) throws(ConfigurationError) -> [String] {
+        switch node {
+        case .sequence(let sequence):
+            var values: [String] = []
+            for (index, item) in sequence.enumerated() { values.append(try string(item, key: "\(key)[\(index)]")) }
+            return values
+        case .scalar:
+            return [try string(node, key: key)]
+        default:
+            throw error(node, key, "expected a list of text values")
+        }
+    }
+
+    func pattern(_ node: Node, key: String) throws(ConfigurationError) -> NamePattern {
+        let text = try string(node, key: key)
+        do {
+            return try NamePattern(text)
+        } catch let problem {
+            throw error(node, key, "bad pattern '\(text)': \(problem)")
+        }
+    }
+
+    func time(_ node: Node, key: String) throws(ConfigurationError) -> TimeOfDay {
+        let text = try string(node, key: key)
+        guard let time = TimeOfDay(text) else { throw error(node, key, "expected a time of day like \"11:00\", got '\(text)'") }
+        return time
+    }
+
+    mutating func release(_ node: Node, into release: inout ReleaseSettings) throws(ConfigurationError) {
+        for (key, value) in try mapping(node, key: "release", allowed: [
+            "tag", "candidate_branch", "patch_branch", "release_time", "candidate_cut", "deep_freeze", "schedule",
+        ]) {
+            let path = "release." + key
+            switch key {
+            case "tag": release.tag = try pattern(value, key: path)
+            case "candidate_branch": release.candidateBranch = try pattern(value, key: path)
+            case "patch_branch": release.patchBranch = try pattern(value, key: path)
+            case "release_time": release.releaseTime = try time(value, key: path)
+            case "candidate_cut":
+                for (cutKey, cutValue) in try mapping(value, key: path, allowed: ["weekday", "time"]) {
+                    if cutKey == "time" {
+                        release.candidateCut.time = try time(cutValue, key: path + ".time")
+                    } else {
+                        let text = try string(cutValue, key: path + ".weekday").lowercased()
+                        guard let day = Weekday(rawValue: text) else {
+                            throw error(cutValue, path + ".weekday", "expected a weekday such as tuesday, got '\(text)'")
+                        }
+                        release.candidateCut.weekday = day
+                    }
+                }
+            case "deep_freeze":
+                let text = try string(value, key: path)
+                guard let seconds = parseDuration(text) else {
+                    throw error(value, path, "expected a duration such as 24h or 1d, got '\(text)'")
+                }
+                release.deepFreeze = seconds
+            case "schedule": release.schedule = try schedule(value, key: path)
+            default: break
+            }
+        }
+    }
+
+    mutating func schedule(_ node: Node, key: String) throws(ConfigurationError) -> [ScheduledRelease] {
+        guard case .sequence(let sequence) = node else { throw error(node, key, "expected a list of { version, date }") }
+        var releases: [ScheduledRelease] = []
+        for (index, item) in sequence.enumerated() {
+            let path = "\(key)[\(index)]"
+            var version: Version?
+            var date: CalendarDate?
+            for (field, value) in try mapping(item, key: path, allowed: ["version", "date"]) {
+                let text = try string(value, key: path + "." + field)
+                if field == "version" {
+                    version = Version(text)
+                    if version == nil { throw error(value, path + ".version", "expected a version like 4.58.0, got '\(text)'") }
+                } else {
+                    date = CalendarDate(text)
+                    if date == nil { throw error(value, path + ".date", "expected a date like 2024-10-14, got '\(text)'") }
+                }
+            }
+            guard let version, let date else { throw error(item, path, "each release needs both version and date") }
+            releases.append(ScheduledRelease(version: version, date: date))
+        }
+        return releases
+    }
+
+    mutating func labels(_ node: Node, into labels: inout LabelSettings) throws(ConfigurationError) {
+        for (key, value) in try mapping(node, key: "labels", allowed: ["release_blocker", "unreleased_bug", "released_bug", "bug"]) {
+            let values = try strings(value, key: "labels." + key)
+            switch key {
+            case "release_blocker": labels.releaseBlocker = values
+            case "unreleased_bug": labels.unreleasedBug = values
+            case "released_bug": labels.releasedBug = values
+            default: labels.bug = values
+            }
+        }
+    }
+
+    mutating func exceptions(_ node: Node, into approvers: inout ExceptionApprovers) throws(ConfigurationError) {
+        for (key, value) in try mapping(node, key: "exceptions", allowed: ["em", "qa_lead", "release_dri"]) {
+            let values = try strings(value, key: "exceptions." + key)
+            switch key {
+            case "em": approvers.em = values
+            case "qa_lead": approvers.qaLead = values
+            default: approvers.releaseDri = values
+            }
+        }
+    }
+
+    mutating func components(_ node: Node) throws(ConfigurationError) -> [Component] {
+        guard case .sequence(let sequence) = node else {
+            throw error(node, "components", "expected a list of { name, tag, paths }")
+        }
+        var components: [Component] = []
+        for (index, item) in sequence.enumerated() {
+            let path = "components[\(index)]"
+            var name: String?, title: String?, tag: NamePattern?, paths: [String]?, exclude: [String] = []
+            var bump = Bump.minor
+            for (field, value) in try mapping(item, key: path, allowed: ["name", "title", "tag", "paths", "exclude", "bump"]) {
+                let fieldPath = path + "." + field
+                switch field {
+                case "name": name = try self.name(value, key: fieldPath)
+                case "title": title = try string(value, key: fieldPath)
+                case "tag": tag = try pattern(value, key: fieldPath)
+                case "paths": paths = try strings(value, key: fieldPath)
+                case "exclude": exclude = try strings(value, key: fieldPath)
+                default:
+                    let text = try string(value, key: fieldPath)
+                    guard let parsed = Bump(rawValue: text) else {
+                        throw error(value, fieldPath, "expected major, minor or patch, got '\(text)'")
+                    }
+                    bump = parsed
+                }
+            }
+            guard let name else { throw error(item, path, "a component needs a name") }
+            guard let tag else { throw error(item, path, "component '\(name)' needs a tag pattern such as \(name)-v{version}") }
+            guard let paths, !paths.isEmpty else { throw error(item, path, "component '\(name)' needs at least one path") }
+            guard !components.contains(where: { $0.name == name }) else {
+                throw error(item, path + ".name", "component '\(name)' is defined twice")
+            }
+            components.append(Component(name: name, title: title, tag: tag, paths: paths, exclude: exclude, bump: bump))
+        }
+        return components
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Everything `.relkit.yml` can say. Every key is optional; the defaults are
+/// Fleet's process as its handbook describes it.
+public struct Configuration: Sendable, Equatable {
+    public var trunk: String
+    public var remote: String
+    public var timezone: TimeZone
+    public var release: ReleaseSettings
+    public var labels: LabelSettings
+    public var exceptions: ExceptionApprovers
+    public var components: [Component]
+
+    /// Fleet's conventions.
+    public static let fleet: Configuration = {
+        // The patterns are literals known to be valid; `try!` cannot fail here.
+        func pattern(_ text: String) -> NamePattern { try! NamePattern(text) }
+        return Configuration(
+            trunk: "main",
+            remote: "origin",
+            timezone: TimeZone(identifier: "America/Los_Angeles") ?? TimeZone(secondsFromGMT: -8 * 3600)!,
+            release: ReleaseSettings(
+                tag: pattern("fleet-v{version}"),
+                candidateBranch: pattern("minor-fleet-v{version}"),
+                patchBranch: pattern("patch-fleet-v{version}"),
+                releaseTime: TimeOfDay("11:00")!,
+                candidateCut: CandidateCut(weekday: .tuesday, time: TimeOfDay("11:00")!),
+                deepFreeze: 24 * 3600,
+                schedule: []
+            ),
+            labels: LabelSettings(
+                releaseBlocker: ["~release-blocker", "~release blocker"],
+                unreleasedBug: ["~unreleased-bug", "~unreleased bug"],
+                releasedBug: ["~released-bug", "~released bug"],
+                bug: ["bug"]
+            ),
+            exceptions: ExceptionApprovers(em: [], qaLead: [], releaseDri: []),
+            components: [
+                Component(name: "orbit", title: "Orbit", tag: pattern("orbit-v{version}"), paths: ["orbit/"]),
+                Component(name: "desktop", title: "Desktop", tag: pattern("orbit-v{version}"),
+                          paths: ["orbit/cmd/desktop/"]),
+                Component(name: "fleetd-chrome", title: "Chrome extension", tag: pattern("fleetd-chrome-v{version}"),
+                          paths: ["ee/fleetd-chrome/"]),
+            ]
+        )
+    }()
+
+    public func component(named name: String) -> Component? {
+        components.first { $0.name == name }
+    }
+}
+
+/// The labels that mean each kind of fix (Fleet spells each two ways).
+public struct LabelSettings: Sendable, Equatable {
+    public var releaseBlocker: [String]
+    public var unreleasedBug: [String]
+    public var releasedBug: [String]
+    public var bug: [String]
+}
+
+/// Who may approve a feature exception, per role (email addresses).
+public struct ExceptionApprovers: Sendable, Equatable {
+    public var em: [String]
+    public var qaLead: [String]
+    public var releaseDri: [String]
+}

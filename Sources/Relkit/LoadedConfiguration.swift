@@ -1,0 +1,91 @@
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// Where the effective configuration was read from.
+public enum ConfigurationSource: Sendable, Equatable, CustomStringConvertible {
+    /// `--config FILE`.
+    case file(String)
+    /// `.relkit.yml` in a commit: the trunk as the remote has it, or the local trunk.
+    case reference(String)
+    /// `.relkit.yml` in the work tree (not yet committed to the trunk).
+    case workingTree(String)
+    case builtIn
+
+    public var description: String {
+        switch self {
+        case .file(let path): path
+        case .reference(let ref): "\(ref):.relkit.yml"
+        case .workingTree(let path): path
+        case .builtIn: "built-in defaults (Fleet)"
+        }
+    }
+}
+
+/// The effective configuration, its source, and which keys the source set
+/// (every other key is a built-in default).
+public struct LoadedConfiguration: Sendable {
+    public let configuration: Configuration
+    public let source: ConfigurationSource
+    public let explicitKeys: Set<String>
+
+    public static let fileName = ".relkit.yml"
+
+    /// `--config FILE`, else `.relkit.yml` on the remote's trunk
+    /// (`refs/remotes/origin/main`, or what `origin/HEAD` names), else on the
+    /// local trunk, else in the work tree, else the built-in defaults.
+    public static func load(explicitFile: String?, repository: Repository?) throws(RelkitError) -> LoadedConfiguration {
+        if let explicitFile {
+            guard let data = FileManager.default.contents(atPath: explicitFile) else {
+                throw .usage("cannot read configuration file '\(explicitFile)'; check the path given to --config")
+            }
+            return try decode(data, name: explicitFile, source: .file(explicitFile))
+        }
+        guard let repository else { return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: []) }
+        let base = Configuration.fleet
+        for reference in trunkCandidates(repository, remote: base.remote, trunk: base.trunk) {
+            do {
+                guard let commit = try repository.commitID(ofReference: reference),
+                      let data = try repository.fileContents(atPath: fileName, in: commit) else { continue }
+                return try decode(data, name: "\(reference):\(fileName)", source: .reference(reference))
+            } catch let error as GitError {
+                throw .git(error)
+            } catch let error as RelkitError {
+                throw error
+            } catch {
+                throw .repository("\(error)")
+            }
+        }
+        if let workdir = repository.workingDirectory {
+            let path = workdir + fileName
+            if let data = FileManager.default.contents(atPath: path) {
+                return try decode(data, name: path, source: .workingTree(path))
+            }
+        }
+        return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: [])
+    }
+
+    private static func trunkCandidates(_ repository: Repository, remote: String, trunk: String) -> [String] {
+        var candidates = ["refs/remotes/\(remote)/\(trunk)"]
+        // A repository whose trunk is not `main` still says so through origin/HEAD.
+        if let head = try? repository.symbolicTarget(ofReference: "refs/remotes/\(remote)/HEAD"),
+           !candidates.contains(head) {
+            candidates.append(head)
+            candidates.append("refs/heads/" + String(head.dropFirst("refs/remotes/\(remote)/".count)))
+        }
+        candidates.insert("refs/heads/\(trunk)", at: min(1, candidates.count))
+        return candidates
+    }
+
+    private static func decode(_ data: Data, name: String, source: ConfigurationSource) throws(RelkitError) -> LoadedConfiguration {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .usage("\(name): not UTF-8 text; save .relkit.yml as UTF-8")
+        }
+        do {
+            let (configuration, keys) = try Configuration.decode(yaml: text, file: name)
+            return LoadedConfiguration(configuration: configuration, source: source, explicitKeys: keys)
+        } catch {
+            throw .configuration(error)
+        }
+    }
+}

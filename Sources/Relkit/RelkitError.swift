@@ -1,0 +1,52 @@
+import GitKit
+import ReleasePolicy
+
+/// A failure the user must act on. `message` is one line that says what is
+/// wrong and what to do; `exitCode` follows the contract in DESIGN.md.
+public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Int32, Sendable {
+        case policy = 1
+        case usage = 2
+        case conflict = 3
+        case repository = 4
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var exitCode: Int32 { kind.rawValue }
+    public var description: String { message }
+
+    public static func usage(_ message: String) -> RelkitError { RelkitError(.usage, message) }
+    public static func repository(_ message: String) -> RelkitError { RelkitError(.repository, message) }
+
+    public static func configuration(_ error: ConfigurationError) -> RelkitError {
+        RelkitError(.usage, "\(error) (fix .relkit.yml, or pass --config FILE)")
+    }
+
+    public static let shallow = RelkitError(.repository, "history is shallow; run `git fetch --unshallow`")
+
+    /// Translates a libgit2 failure into what the user needs to hear.
+    public static func git(_ error: GitError, revision: String? = nil) -> RelkitError {
+        if error.isMissingObject {
+            return .repository("missing object (\(error.message)); the repository is incomplete: run `git fetch` or `git fsck`")
+        }
+        if let revision {
+            if error.isAmbiguous {
+                return .repository("ambiguous revision '\(revision)'; use more characters of the id or a full ref name")
+            }
+            if error.isNotFound || error.code == -12 /* GIT_EINVALIDSPEC */ {
+                return .repository("unknown revision '\(revision)'; check the name, or `git fetch` if it is on the remote")
+            }
+            if error.code == -19 /* GIT_EPEEL */ {
+                return .repository("'\(revision)' does not name a commit")
+            }
+        }
+        return .repository("\(error.message) (\(error.operation))")
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Relkit
+import ReleasePolicy
+
+extension RelkitCommand {
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the effective configuration and where each part came from.",
+            discussion: """
+            The configuration is read from --config FILE, else .relkit.yml on the trunk as the \
+            remote has it (origin/main), else on the local trunk, else in the work tree, else the \
+            built-in defaults (Fleet's process). Keys the file does not set keep their defaults.
+
+            Examples:
+              relkit config
+              relkit config --config ci/relkit.yml --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            // Outside a repository the built-in defaults (or --config) still print.
+            let repository = try? ReleaseWorkspace.openRepository(path: global.path)
+            if repository == nil, global.path != nil { _ = try ReleaseWorkspace.openRepository(path: global.path) }
+            let loaded = try LoadedConfiguration.load(explicitFile: global.configFile, repository: repository)
+            let renderer = ConfigurationRenderer(loaded: loaded)
+            if global.json {
+                try Output.json(renderer.json)
+            } else {
+                Output.line(renderer.yaml)
+            }
+        }
+    }
+}

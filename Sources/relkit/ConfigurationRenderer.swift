@@ -1,0 +1,81 @@
+import Foundation
+import Relkit
+import ReleasePolicy
+
+/// Prints a configuration as `.relkit.yml` text, each top-level key annotated
+/// with where it came from.
+struct ConfigurationRenderer {
+    let loaded: LoadedConfiguration
+
+    private func origin(_ key: String) -> String {
+        loaded.explicitKeys.contains(key) || loaded.explicitKeys.contains { $0.hasPrefix(key + ".") }
+            ? "from \(loaded.source)" : "default"
+    }
+
+    private func list(_ values: [String]) -> String {
+        "[" + values.map(quote).joined(separator: ", ") + "]"
+    }
+
+    private func quote(_ text: String) -> String {
+        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "-_./@".contains($0) } && !text.isEmpty
+        return plain ? text : "\"" + text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    var yaml: String {
+        let config = loaded.configuration
+        let release = config.release
+        var lines = ["# effective relkit configuration; source: \(loaded.source)"]
+        lines.append("trunk: \(quote(config.trunk))  # \(origin("trunk"))")
+        lines.append("remote: \(quote(config.remote))  # \(origin("remote"))")
+        lines.append("timezone: \(config.timezone.identifier)  # \(origin("timezone"))")
+        lines.append("release:")
+        for (key, value) in [
+            ("tag", quote(release.tag.text)),
+            ("candidate_branch", quote(release.candidateBranch.text)),
+            ("patch_branch", quote(release.patchBranch.text)),
+            ("release_time", "\"\(release.releaseTime)\""),
+            ("candidate_cut", "{ weekday: \(release.candidateCut.weekday.rawValue), time: \"\(release.candidateCut.time)\" }"),
+            ("deep_freeze", formatDuration(release.deepFreeze)),
+        ] {
+            lines.append("  \(key): \(value)  # \(origin("release." + key))")
+        }
+        if release.schedule.isEmpty {
+            lines.append("  schedule: []  # \(origin("release.schedule"))")
+        } else {
+            lines.append("  schedule:  # \(origin("release.schedule"))")
+            for entry in release.schedule {
+                lines.append("    - { version: \(entry.version), date: \(entry.date) }")
+            }
+        }
+        lines.append("labels:")
+        for (key, values) in [("release_blocker", config.labels.releaseBlocker), ("unreleased_bug", config.labels.unreleasedBug),
+                              ("released_bug", config.labels.releasedBug), ("bug", config.labels.bug)] {
+            lines.append("  \(key): \(list(values))  # \(origin("labels." + key))")
+        }
+        lines.append("exceptions:")
+        for (key, values) in [("em", config.exceptions.em), ("qa_lead", config.exceptions.qaLead),
+                              ("release_dri", config.exceptions.releaseDri)] {
+            lines.append("  \(key): \(list(values))  # \(origin("exceptions." + key))")
+        }
+        lines.append("components:  # \(origin("components"))")
+        for component in config.components {
+            var fields = ["name: \(quote(component.name))", "title: \(quote(component.title))",
+                          "tag: \(quote(component.tag.text))", "paths: \(list(component.paths))"]
+            if !component.exclude.isEmpty { fields.append("exclude: \(list(component.exclude))") }
+            fields.append("bump: \(component.bump.rawValue)")
+            lines.append("  - { " + fields.joined(separator: ", ") + " }")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct JSONConfig: Encodable {
+        let source: String
+        let explicitKeys: [String]
+        let yaml: String
+    }
+
+    var json: JSONConfig {
+        JSONConfig(source: loaded.source.description, explicitKeys: loaded.explicitKeys.sorted(), yaml: yaml)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Relkit
+
+/// The options every command takes (DESIGN.md's command-line contract).
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run in <path> instead of the current directory, like git -C.",
+                                                       valueName: "path"))
+    var path: String?
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Read the configuration from <file> instead of .relkit.yml.",
+                                                           valueName: "file"))
+    var configFile: String?
+
+    @Option(name: .customLong("now"), help: ArgumentHelp(
+        "The clock for time-dependent decisions, ISO-8601 with an offset (default: RELKIT_NOW, else the system clock).",
+        valueName: "instant"))
+    var now: String?
+
+    @Flag(name: .customLong("json"), help: "Print one JSON object on stdout instead of text.")
+    var json = false
+
+    @Flag(name: .customLong("no-color"), help: "Never colour the output (also NO_COLOR). Colour is used only on a terminal.")
+    var noColor = false
+
+    func validate() throws {
+        if let text = now ?? ProcessInfo.processInfo.environment["RELKIT_NOW"], !text.isEmpty, Self.parseInstant(text) == nil {
+            throw ValidationError("bad --now/RELKIT_NOW value '\(text)'; use ISO-8601 like 2024-10-08T11:00:00-07:00")
+        }
+    }
+
+    /// The instant every time-dependent decision uses.
+    var clock: Date {
+        let text = now ?? ProcessInfo.processInfo.environment["RELKIT_NOW"]
+        return text.flatMap(Self.parseInstant) ?? Date()
+    }
+
+    static func parseInstant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
+    var style: Style {
+        let disabled = noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return Style(enabled: !disabled && !json && isatty(STDOUT_FILENO) == 1)
+    }
+
+    func openWorkspace() throws(RelkitError) -> ReleaseWorkspace {
+        try ReleaseWorkspace.open(path: path, configFile: configFile)
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Relkit
+
+@main
+struct RelkitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relkit",
+        abstract: "Release-branch automation for git repositories: what changed since the last release, and more.",
+        discussion: """
+        Global options work on every command: -C <path>, --config <file>, --now <ISO-8601> \
+        (or RELKIT_NOW), --json, --no-color (or NO_COLOR).
+
+        Exit codes: 0 success; 1 a policy rejected something or a check found problems; \
+        2 usage or configuration error; 3 a cherry-pick conflicted; 4 repository problem \
+        (not a repository, unknown revision, shallow or incomplete history, missing objects).
+        """,
+        version: relkitVersion,
+        subcommands: [Changes.self, Config.self]
+    )
+
+    /// Whether `path` names a (nested) subcommand, e.g. `["changes"]`.
+    static func isSubcommandPath(_ path: [String]) -> Bool {
+        var current: ParsableCommand.Type = RelkitCommand.self
+        for name in path {
+            guard let next = current.configuration.subcommands.first(where: {
+                $0._commandName == name || $0.configuration.aliases.contains(name)
+            }) else { return false }
+            current = next
+        }
+        return true
+    }
+
+    /// One line at the entry point; the work is in `CommandRunner`.
+    static func main() { CommandRunner.run(self) }
+}
+
+let relkitVersion = "0.1.0"
