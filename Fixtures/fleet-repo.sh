@@ -153,11 +153,15 @@ tick; as_author 3; pr=$((pr + 1))
 echo "// caf\xe9" >> orbit/cmd/orbit/main.go
 printf 'Orbit: r\xe9sum\xe9 des journaux (#%d)\n' "$pr" > "$dest/latin1-message"
 git_ -c i18n.commitEncoding=ISO-8859-1 commit -q -a -F "$dest/latin1-message"
+# git commit would re-encode invalid bytes as Latin-1, so write this commit object by hand.
 tick; pr=$((pr + 1))
 echo "// bytes" >> orbit/pkg/token/token.go
-printf 'Orbit: token \xff\xfe cleanup (#%d)\n' "$pr" > "$dest/raw-message"
-git_ commit -q -a -F "$dest/raw-message" 2>/dev/null
-rm -f "$dest/latin1-message" "$dest/raw-message"
+git_ add -A
+raw=$(printf 'tree %s\nparent %s\nauthor %s <%s> %s\ncommitter Fleet Bot <bot@fleet.example> %s\n\nOrbit: token \xff\xfe cleanup (#%d)\n' \
+        "$(git_ write-tree)" "$(git_ rev-parse HEAD)" "$GIT_AUTHOR_NAME" "$GIT_AUTHOR_EMAIL" "$GIT_AUTHOR_DATE" \
+        "$GIT_COMMITTER_DATE" "$pr" | git_ hash-object -t commit -w --stdin)
+git_ update-ref HEAD "$raw"
+rm -f "$dest/latin1-message"
 
 work 30
 tick; git_ tag -a fleetd-chrome-v1.3.0-beta -m "fleetd-chrome 1.3.0 beta"

@@ -52,9 +52,16 @@ private struct YAMLReader {
 
     static func syntaxError(_ error: YamlError, file: String) -> ConfigurationError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            return ConfigurationError(file: file, line: mark.line, key: nil, problem: "invalid YAML: \(problem)")
+        case .scanner(_, let problem, let mark, let yaml), .parser(_, let problem, let mark, let yaml),
+             .composer(_, let problem, let mark, let yaml):
+            var text = "invalid YAML: \(problem)"
+            // `{ tag: orbit-v{version} }`: inside braces a placeholder must be quoted.
+            let line = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+                .dropFirst(max(0, mark.line - 1)).first ?? ""
+            if line.contains("{version}") || line.contains("{major}") || line.contains("{minor}") || line.contains("{patch}") {
+                text += "; inside { … } or [ … ] quote patterns with placeholders: tag: \"orbit-v{version}\""
+            }
+            return ConfigurationError(file: file, line: mark.line, key: nil, problem: text)
         default:
             return ConfigurationError(file: file, line: nil, key: nil, problem: "invalid YAML: \(error)")
         }

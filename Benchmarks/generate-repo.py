@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Generate a large, deterministic Fleet-like repository with `git fast-import`.
+
+    generate-repo.py [--commits N] [--files F] DEST
+
+DEST becomes a repository whose `main` has N commits over about F files in
+orbit/, orbit/cmd/desktop/, ee/fleetd-chrome/, server/, frontend/ and changes/,
+with a merged side branch every 250 commits, and:
+  orbit-v1.0.0        80% of the history back from main (40,000 of 50,000)
+  orbit-v1.1.0-beta   a later pre-release (must not become the baseline)
+  fleetd-chrome-v1.0.0, fleet-v4.57.0 (annotated) at the same point
+  minor-fleet-v4.58.0 an RC branch cut 2,000 first-parent commits behind main
+  refs/remotes/origin/main = main, so relkit reads the trunk as the remote has it
+Same input, same commit ids: fixed authors, dates and contents.
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+
+AREAS = [  # (directory, share of files, share of commits)
+    ("orbit/pkg", 0.08, 0.06),
+    ("orbit/cmd/desktop", 0.02, 0.02),
+    ("ee/fleetd-chrome/src", 0.04, 0.03),
+    ("server", 0.50, 0.50),
+    ("frontend", 0.30, 0.30),
+    ("tools", 0.06, 0.09),
+]
+
+
+def build_files(total):
+    files = []
+    for directory, share, _ in AREAS:
+        count = max(1, int(total * share))
+        for i in range(count):
+            # Spread files over sub-directories of 25, as real trees are.
+            files.append(f"{directory}/d{i // 25:03d}/f{i:05d}.go")
+    return files
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--commits", type=int, default=50000)
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("dest")
+    args = parser.parse_args()
+    if os.path.exists(args.dest):
+        sys.exit(f"generate-repo.py: {args.dest} exists")
+
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", LC_ALL="C")
+    for key in [k for k in env if k.startswith("GIT_") and k not in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL")]:
+        del env[key]
+    subprocess.run(["git", "init", "-q", "-b", "main", args.dest], check=True, env=env)
+    importer = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=args.dest, env=env,
+                                stdin=subprocess.PIPE)
+    out = importer.stdin
+    rng = random.Random(20241014)
+    files = build_files(args.files)
+    by_area = {}
+    for path in files:
+        area = next(d for d, _, _ in AREAS if path.startswith(d + "/"))
+        by_area.setdefault(area, []).append(path)
+    weights = [w for _, _, w in AREAS]
+    authors = ["Ana Lopez <ana@fleet.example>", "Ben Okafor <ben@fleet.example>",
+               "Chen Wei <chen@fleet.example>", "Dara Singh <dara@fleet.example>"]
+    clock = 1600000000
+    mark = 0
+    revision = {}
+
+    def write(text):
+        out.write(text.encode())
+
+    def data(text):
+        body = text.encode()
+        out.write(b"data %d\n" % len(body))
+        out.write(body)
+        out.write(b"\n")
+
+    def commit(ref, subject, changes, parents=()):
+        nonlocal mark, clock
+        mark += 1
+        clock += 600
+        author = authors[mark % len(authors)]
+        write(f"commit {ref}\nmark :{mark}\n")
+        write(f"author {author} {clock} -0700\ncommitter Fleet Bot <bot@fleet.example> {clock} -0700\n")
+        data(subject + "\n")
+        for i, parent in enumerate(parents):
+            write(f"{'from' if i == 0 else 'merge'} :{parent}\n")
+        for path in changes:
+            revision[path] = revision.get(path, 0) + 1
+            write(f"M 100644 inline {path}\n")
+            data(f"package p\n// {path}\n// revision {revision[path]}\n")
+        return mark
+
+    def ordinary_changes():
+        area = rng.choices([d for d, _, _ in AREAS], weights)[0]
+        return rng.sample(by_area[area], min(len(by_area[area]), rng.randint(1, 3)))
+
+    tip = commit("refs/heads/main", "Initial import (#1)", files)
+    main_marks = [tip]
+    tag_at = max(2, args.commits - int(args.commits * 0.8))
+    rc_at = max(2, args.commits - 2000) if args.commits > 4000 else max(2, args.commits * 3 // 4)
+    pr = 1
+    count = 1
+    while count < args.commits:
+        pr += 1
+        if count % 250 == 0 and count + 4 < args.commits:
+            # A side branch of three commits merged back with --no-ff.
+            side = tip
+            for _ in range(3):
+                side = commit("refs/heads/side", f"Side work (#{pr})", ordinary_changes(), [side])
+                count += 1
+            tip = commit("refs/heads/main", f"Merge pull request #{pr} from fleetdm/side", [], [tip, side])
+        else:
+            tip = commit("refs/heads/main", f"Change {count} (#{pr})", ordinary_changes(), [tip])
+        count += 1
+        main_marks.append(tip)
+        if len(main_marks) == tag_at:
+            write(f"reset refs/tags/orbit-v1.0.0\nfrom :{tip}\n\n")
+            write(f"reset refs/tags/fleetd-chrome-v1.0.0\nfrom :{tip}\n\n")
+            write(f"tag fleet-v4.57.0\nfrom :{tip}\ntagger Fleet Bot <bot@fleet.example> {clock} -0700\n")
+            data("Fleet 4.57.0")
+        if len(main_marks) == tag_at + (args.commits - tag_at) // 2:
+            write(f"reset refs/tags/orbit-v1.1.0-beta\nfrom :{tip}\n\n")
+        if len(main_marks) == rc_at:
+            write(f"reset refs/heads/minor-fleet-v4.58.0\nfrom :{tip}\n\n")
+    write(f"reset refs/remotes/origin/main\nfrom :{tip}\n\n")
+    write("reset refs/heads/side\nfrom 0000000000000000000000000000000000000000\n\n")
+    write("done\n")
+    out.close()
+    if importer.wait() != 0:
+        sys.exit("git fast-import failed")
+    subprocess.run(["git", "update-ref", "-d", "refs/heads/side"], cwd=args.dest, env=env)
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=args.dest, check=True, env=env)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Builds the repositories tests run against with the real `git`, through the
+/// scripts in `Fixtures/`. The Fleet fixture is built once per test process;
+/// tests that change a repository work on their own copy.
+public enum Fixture {
+    /// The package's root directory (this file is Tests/FixtureKit/Fixture.swift).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A directory that holds everything this test process builds.
+    public static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("relkit-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    /// The Fleet-like fixture: `fleet/work` (with `origin`) and `fleet/origin.git`.
+    public static let fleet: URL = {
+        let dest = scratch.appendingPathComponent("fleet")
+        let result = Shell.run(packageRoot.appendingPathComponent("Fixtures/fleet-repo.sh").path, [dest.path])
+        precondition(result.status == 0, "Fixtures/fleet-repo.sh failed: \(result.stderr)")
+        return dest
+    }()
+
+    public static var fleetWork: URL { fleet.appendingPathComponent("work") }
+    public static var fleetOrigin: URL { fleet.appendingPathComponent("origin.git") }
+
+    /// A private copy of the Fleet fixture (work tree and origin) to change freely.
+    public static func fleetCopy(_ name: String = #function) -> URL {
+        let dest = temporaryDirectory(name)
+        let result = Shell.run("/bin/cp", ["-a", fleet.path + "/.", dest.path])
+        precondition(result.status == 0, "cp failed: \(result.stderr)")
+        // The work tree's origin remote names the original bare repository; point it at the copy.
+        _ = Shell.git(["remote", "set-url", "origin", dest.appendingPathComponent("origin.git").path],
+                      in: dest.appendingPathComponent("work"))
+        return dest
+    }
+
+    /// A fresh empty directory under the scratch directory.
+    public static func temporaryDirectory(_ name: String = #function) -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let url = scratch.appendingPathComponent("\(safe)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A repository of `commits` commits from the benchmark generator (small sizes in tests).
+    public static func generated(commits: Int, files: Int, name: String = #function) -> URL {
+        let dest = temporaryDirectory(name).appendingPathComponent("repo")
+        let result = Shell.run("/usr/bin/env", ["python3", packageRoot.appendingPathComponent("Benchmarks/generate-repo.py").path,
+                                                "--commits", String(commits), "--files", String(files), dest.path])
+        precondition(result.status == 0, "generate-repo.py failed: \(result.stderr)")
+        return dest
+    }
+}
+
+/// Runs real programs and captures what a user would see.
+public enum Shell {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        public var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+    }
+
+    /// git's environment without the user's or system configuration, so tests see what CI sees.
+    public static let gitEnvironment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("GIT_") { environment[key] = nil }
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        environment["GIT_AUTHOR_NAME"] = "Test Author"
+        environment["GIT_AUTHOR_EMAIL"] = "test@example.com"
+        environment["GIT_COMMITTER_NAME"] = "Test Committer"
+        environment["GIT_COMMITTER_EMAIL"] = "committer@example.com"
+        environment["NO_COLOR"] = nil
+        environment["RELKIT_NOW"] = nil
+        return environment
+    }()
+
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String]? = nil, input: String? = nil) -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.environment = environment ?? gitEnvironment
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        do {
+            try process.run()
+        } catch {
+            return Result(status: -1, stdout: "", stderr: "cannot run \(executable): \(error)")
+        }
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try? inPipe.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    @discardableResult
+    public static func git(_ arguments: [String], in directory: URL) -> Result {
+        run("/usr/bin/env", ["git"] + arguments, in: directory)
+    }
+
+    /// git's output, trimmed; fails the precondition when git fails (a broken test setup).
+    public static func gitOutput(_ arguments: [String], in directory: URL) -> String {
+        let result = git(arguments, in: directory)
+        precondition(result.status == 0, "git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,86 @@
+import FixtureKit
+import Foundation
+import Testing
+@testable import GitKit
+
+struct CommitTests {
+    let work = Fixture.fleetWork
+    func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
+
+    @Test func copiesAuthorCommitterTimesAndZone() throws {
+        let repository = try Repository.discover(from: work.path)
+        let id = try repository.resolveCommit("fleet-v4.57.0")
+        let commit = try repository.commit(id)
+        #expect(commit.id.hex == git("rev-parse", "fleet-v4.57.0^{commit}"))
+        #expect(commit.parentIDs.map(\.hex) == git("log", "-1", "--format=%P", id.hex).split(separator: " ").map(String.init))
+        #expect(commit.treeID.hex == git("rev-parse", "\(id.hex)^{tree}"))
+        #expect(commit.author.name == git("log", "-1", "--format=%an", id.hex))
+        #expect(commit.author.email == git("log", "-1", "--format=%ae", id.hex))
+        #expect(commit.committer.name == "Fleet Bot")
+        #expect(commit.author.offsetMinutes == -420)
+        #expect(commit.author.iso8601 == git("log", "-1", "--format=%aI", id.hex))
+        #expect(Int(commit.committer.date.timeIntervalSince1970) == Int(git("log", "-1", "--format=%ct", id.hex)))
+        #expect(commit.summary == git("log", "-1", "--format=%s", id.hex))
+    }
+
+    @Test func mergeCommitsHaveTwoParents() throws {
+        let repository = try Repository.discover(from: work.path)
+        let merges = git("rev-list", "--merges", "main").split(separator: "\n")
+        #expect(merges.count == 2)
+        for merge in merges {
+            let commit = try repository.commit(try #require(ObjectID(hex: String(merge))))
+            #expect(commit.isMerge)
+            #expect(commit.summary.hasPrefix("Merge pull request #"))
+        }
+    }
+
+    @Test func readsPickLinesAsTrailersAndStackedPullRequests() throws {
+        let repository = try Repository.discover(from: work.path)
+        let picked = try repository.commit(try repository.resolveCommit("minor-fleet-v4.58.0~1"))
+        let subject = git("log", "-1", "--format=%s", "minor-fleet-v4.58.0~1")
+        #expect(subject.hasPrefix("Fix token refresh race (#"))
+        #expect(picked.summary == subject)
+        #expect(picked.pullRequest.map { "(#\($0))" } == subject.split(separator: " ").last.map(String.init))
+        #expect(picked.message.contains("(cherry picked from commit "))
+        #expect(Commit.pullRequests(inSummary: "Fix SSO cookie (#40765) (#40806)") == [40765, 40806])
+        #expect(Commit.pullRequests(inSummary: "Fix (thing) now") == [])
+        #expect(Commit.pullRequests(inSummary: "Bump (#abc)") == [])
+    }
+
+    @Test func parsesTrailersWithLibgit2() {
+        let trailers = Commit.parseTrailers("Fix it (#1)\n\nBody text.\n\nLabel: ~release-blocker\nApproved-by: Em <em@example.com>\n")
+        #expect(trailers == [Trailer(key: "Label", value: "~release-blocker"),
+                             Trailer(key: "Approved-by", value: "Em <em@example.com>")])
+        #expect(Commit.parseTrailers("Just a subject") == [])
+    }
+
+    @Test func decodesMessagesThatAreNotUTF8() throws {
+        let repository = try Repository.discover(from: work.path)
+        let ids = git("log", "--format=%H", "--grep=journaux", "--grep=cleanup", "main").split(separator: "\n")
+        #expect(ids.count == 2)
+        var summaries: [String: Commit] = [:]
+        for id in ids {
+            let commit = try repository.commit(try #require(ObjectID(hex: String(id))))
+            summaries[commit.summary] = commit
+        }
+        // Declared ISO-8859-1: decoded properly.
+        let latin1 = try #require(summaries.first { $0.key.contains("journaux") }?.value)
+        #expect(latin1.summary.hasPrefix("Orbit: résumé des journaux (#"))
+        #expect(latin1.messageWasReencoded)
+        #expect(latin1.rawMessage.contains(0xE9))
+        // No declared encoding and invalid UTF-8: replaced, flagged, never a crash.
+        let raw = try #require(summaries.first { $0.key.contains("cleanup") }?.value)
+        #expect(raw.summary.contains("\u{FFFD}"))
+        #expect(raw.messageWasReencoded)
+        #expect(raw.pullRequest != nil)
+    }
+
+    @Test func readsAFileAtACommit() throws {
+        let repository = try Repository.discover(from: work.path)
+        let main = try repository.resolveCommit("main")
+        let data = try #require(try repository.fileContents(atPath: ".relkit.yml", in: main))
+        #expect(String(decoding: data, as: UTF8.self) == git("show", "main:.relkit.yml") + "\n")
+        #expect(try repository.fileContents(atPath: "no/such/file", in: main) == nil)
+        #expect(try repository.fileContents(atPath: "orbit", in: main) == nil)  // a directory
+    }
+}

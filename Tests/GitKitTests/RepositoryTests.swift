@@ -1,0 +1,106 @@
+import FixtureKit
+import Foundation
+import Testing
+@testable import GitKit
+
+/// GitKit against the real Fleet fixture built by Fixtures/fleet-repo.sh.
+struct RepositoryTests {
+    let work = Fixture.fleetWork
+    func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
+
+    @Test func discoversUpwardsFromASubdirectory() throws {
+        let repository = try Repository.discover(from: work.appendingPathComponent("orbit/cmd/desktop").path)
+        #expect(repository.workingDirectory == work.path + "/")
+        #expect(!repository.isBare)
+        #expect(!repository.isShallow)
+    }
+
+    @Test func opensABareRepository() throws {
+        let repository = try Repository.discover(from: Fixture.fleetOrigin.path)
+        #expect(repository.isBare)
+        #expect(repository.workingDirectory == nil)
+        #expect(try repository.resolveCommit("main") == ObjectID(hex: git("rev-parse", "origin/main")))
+    }
+
+    @Test func opensALinkedWorktree() throws {
+        let copy = Fixture.fleetCopy()
+        let work = copy.appendingPathComponent("work")
+        let linked = copy.appendingPathComponent("linked")
+        Shell.gitOutput(["worktree", "add", "-q", linked.path, "minor-fleet-v4.58.0"], in: work)
+        let repository = try Repository.discover(from: linked.appendingPathComponent("orbit").path)
+        #expect(repository.isWorktree)
+        #expect(try repository.resolveCommit("HEAD") == ObjectID(hex: Shell.gitOutput(["rev-parse", "minor-fleet-v4.58.0"], in: work)))
+        // The linked worktree shares the refs of the main repository.
+        #expect(try repository.resolveCommit("main") == ObjectID(hex: Shell.gitOutput(["rev-parse", "main"], in: work)))
+    }
+
+    @Test func refusesADirectoryOutsideAnyRepository() {
+        let outside = Fixture.temporaryDirectory()
+        #expect { try Repository.discover(from: outside.path) } throws: { error in
+            (error as? GitError)?.isNotFound == true
+        }
+    }
+
+    @Test(arguments: ["main", "origin/main", "fleet-v4.57.0", "fleet-v4.57.1", "HEAD", "main~3", "fleet-v4.57.2^{commit}",
+                      "refs/remotes/origin/minor-fleet-v4.58.0", "feature-sso~1", "orbit-v1.33.0~5"])
+    func resolvesRevisionsAsGitDoes(revision: String) throws {
+        let repository = try Repository.discover(from: work.path)
+        #expect(try repository.resolveCommit(revision).hex == git("rev-parse", revision + "^{commit}"))
+    }
+
+    @Test func resolvesFullAndAbbreviatedIds() throws {
+        let repository = try Repository.discover(from: work.path)
+        let full = git("rev-parse", "main~7")
+        #expect(try repository.resolveCommit(full).hex == full)
+        #expect(try repository.resolveCommit(String(full.prefix(8))).hex == full)
+    }
+
+    @Test func unknownRevisionIsATypedError() throws {
+        let repository = try Repository.discover(from: work.path)
+        #expect { try repository.resolveCommit("no-such-branch") } throws: { error in
+            let error = error as? GitError
+            return error?.isNotFound == true && error?.operation == "git_revparse_single(no-such-branch)"
+        }
+        #expect(throws: GitError.self) { try repository.resolveCommit("orbit-v1.31.9") }  // a tree, not a commit
+    }
+
+    @Test func listsTagsPeeledAndSkipsATreeTag() throws {
+        let repository = try Repository.discover(from: work.path)
+        let listing = try repository.tags(matching: "orbit-v*")
+        #expect(listing.tags.map(\.name).sorted() == ["orbit-v1.32.0", "orbit-v1.33.0"])
+        #expect(listing.skipped == [SkippedTag(name: "orbit-v1.31.9", targetKind: "tree")])
+        let annotated = try #require(listing.tags.first { $0.name == "orbit-v1.33.0" })
+        #expect(annotated.isAnnotated)
+        #expect(annotated.commit.hex == git("rev-parse", "orbit-v1.33.0^{commit}"))
+        let lightweight = try #require(listing.tags.first { $0.name == "orbit-v1.32.0" })
+        #expect(!lightweight.isAnnotated)
+        #expect(lightweight.commit.hex == git("rev-parse", "orbit-v1.32.0"))
+        let all = try repository.tags().tags.map(\.name)
+        #expect(all.count == git("tag").split(separator: "\n").count - 1)
+    }
+
+    @Test func listsLocalAndRemoteBranchesByPattern() throws {
+        let repository = try Repository.discover(from: work.path)
+        #expect(try repository.localBranches(matching: "patch-fleet-v*").map(\.name).sorted()
+                == ["patch-fleet-v4.56.1", "patch-fleet-v4.57.1"])
+        let remote = try repository.remoteBranches(of: "origin", matching: "minor-fleet-v*")
+        #expect(remote.map(\.name) == ["minor-fleet-v4.58.0"])
+        #expect(remote.first?.reference == "refs/remotes/origin/minor-fleet-v4.58.0")
+        #expect(remote.first?.tip.hex == git("rev-parse", "origin/minor-fleet-v4.58.0"))
+        #expect(try repository.remoteBranches(of: "origin").contains { $0.name == "HEAD" } == false)
+    }
+
+    @Test func symbolicReferences() throws {
+        let repository = try Repository.discover(from: work.path)
+        #expect(try repository.symbolicTarget(ofReference: "refs/remotes/origin/HEAD") == "refs/remotes/origin/main")
+        #expect(try repository.symbolicTarget(ofReference: "refs/heads/main") == nil)
+        #expect(try repository.commitID(ofReference: "refs/heads/nope") == nil)
+    }
+
+    @Test func detectsAShallowClone() throws {
+        let dest = Fixture.temporaryDirectory().appendingPathComponent("shallow")
+        Shell.gitOutput(["clone", "-q", "--depth", "5", "file://" + Fixture.fleetOrigin.path, dest.path], in: work)
+        let repository = try Repository.discover(from: dest.path)
+        #expect(repository.isShallow)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import ReleasePolicy
+
+struct ConfigurationTests {
+    func decode(_ yaml: String) throws(ConfigurationError) -> (Configuration, Set<String>) {
+        try Configuration.decode(yaml: yaml, file: ".relkit.yml")
+    }
+
+    func problem(_ yaml: String) -> ConfigurationError? {
+        do {
+            _ = try decode(yaml)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func emptyFileKeepsFleetDefaults() throws {
+        for text in ["", "# only a comment\n", "~\n"] {
+            let (config, keys) = try decode(text)
+            #expect(config == .fleet)
+            #expect(keys.isEmpty)
+        }
+    }
+
+    @Test func fleetDefaultsMatchTheHandbook() {
+        let config = Configuration.fleet
+        #expect(config.trunk == "main")
+        #expect(config.release.tag.format(Version(4, 57, 2)) == "fleet-v4.57.2")
+        #expect(config.release.candidateBranch.format(Version(4, 58, 0)) == "minor-fleet-v4.58.0")
+        #expect(config.release.candidateCut.weekday == .tuesday)
+        #expect(config.release.deepFreeze == 24 * 3600)
+        #expect(config.timezone.identifier == "America/Los_Angeles")
+        #expect(config.components.map(\.name) == ["orbit", "desktop", "fleetd-chrome"])
+        #expect(config.labels.releaseBlocker == ["~release-blocker", "~release blocker"])
+    }
+
+    @Test func decodesTheWholeSchema() throws {
+        let (config, keys) = try decode("""
+        trunk: develop
+        remote: upstream
+        timezone: Europe/Berlin
+        release:
+          tag: v{version}
+          candidate_branch: release/{major}.{minor}
+          patch_branch: hotfix/{version}
+          release_time: "09:30"
+          candidate_cut: { weekday: wednesday, time: "10:00" }
+          deep_freeze: 48h
+          schedule:
+            - { version: 2.1.0, date: 2025-03-10 }
+        labels:
+          release_blocker: [blocker]
+          bug: kind/bug
+        exceptions:
+          em: [em@example.com]
+          qa_lead: [qa@example.com]
+          release_dri: [dri@example.com]
+        components:
+          - { name: api, tag: "api/v{version}", paths: [api/], exclude: [api/docs/], bump: patch }
+        """)
+        #expect(config.trunk == "develop")
+        #expect(config.remote == "upstream")
+        #expect(config.timezone.identifier == "Europe/Berlin")
+        #expect(config.release.candidateBranch.format(Version(2, 1, 0)) == "release/2.1")
+        #expect(config.release.releaseTime.description == "09:30")
+        #expect(config.release.candidateCut.weekday == .wednesday)
+        #expect(config.release.deepFreeze == 48 * 3600)
+        #expect(config.release.schedule == [ScheduledRelease(version: Version(2, 1, 0), date: CalendarDate("2025-03-10")!)])
+        #expect(config.labels.releaseBlocker == ["blocker"])
+        #expect(config.labels.bug == ["kind/bug"])
+        #expect(config.labels.unreleasedBug == Configuration.fleet.labels.unreleasedBug)
+        #expect(config.exceptions.qaLead == ["qa@example.com"])
+        #expect(config.components == [Component(name: "api", tag: try NamePattern("api/v{version}"), paths: ["api/"],
+                                                exclude: ["api/docs/"], bump: .patch)])
+        #expect(keys.contains("release.candidate_cut.weekday"))
+        #expect(keys.contains("trunk"))
+        #expect(!keys.contains("labels.unreleased_bug"))
+    }
+
+    @Test(arguments: [
+        ("trunk: main\ntrunkk: main\n", 2, "trunkk", "unknown key 'trunkk'"),
+        ("release:\n  tag: v{version}\n  candidate_brnch: x\n", 3, "release.candidate_brnch", "unknown key"),
+        ("release:\n  tag: v{ver}\n", 2, "release.tag", "unknown placeholder {ver}"),
+        ("release:\n  candidate_cut: { weekday: someday }\n", 2, "release.candidate_cut.weekday", "expected a weekday"),
+        ("release:\n  deep_freeze: soon\n", 2, "release.deep_freeze", "expected a duration"),
+        ("release:\n  release_time: \"25:00\"\n", 2, "release.release_time", "expected a time of day"),
+        ("release:\n  schedule:\n    - { version: 4.58, date: 2024-10-14 }\n", 3, "release.schedule[0].version", "expected a version"),
+        ("release:\n  schedule:\n    - { version: 4.58.0, date: 2024-02-30 }\n", 3, "release.schedule[0].date", "expected a date"),
+        ("timezone: Mars/Olympus\n", 1, "timezone", "unknown time zone"),
+        ("components:\n  - { name: a, paths: [a/] }\n", 2, "components[0]", "needs a tag pattern"),
+        ("components:\n  - { name: a, tag: \"a-v{version}\", paths: [a/], bump: huge }\n", 2, "components[0].bump", "expected major, minor or patch"),
+        ("components:\n  - name: a\n    tag: a-v{version}\n    paths: [a/]\n  - name: a\n    tag: b-v{version}\n    paths: [b/]\n", 5, "components[1].name", "defined twice"),
+        ("labels: [a, b]\n", 1, "labels", "expected a mapping"),
+        ("trunk:\n", 1, "trunk", "expected a text value"),
+        ("trunk: [main]\n", 1, "trunk", "expected a text value"),
+    ])
+    func reportsFileLineAndKey(yaml: String, line: Int, key: String, message: String) throws {
+        let error = try #require(problem(yaml))
+        #expect(error.file == ".relkit.yml")
+        #expect(error.line == line)
+        #expect(error.key == key)
+        #expect(error.problem.contains(message), "\(error.problem)")
+        #expect(error.description.hasPrefix(".relkit.yml:\(line): \(key): "))
+    }
+
+    @Test func explainsAnUnquotedPlaceholderInsideBraces() throws {
+        // `{ tag: orbit-v{version} }` is not valid YAML: braces open a nested mapping.
+        let error = try #require(problem("components:\n  - { name: orbit, tag: orbit-v{version}, paths: [orbit/] }\n"))
+        #expect(error.line == 2)
+        #expect(error.problem.contains("quote"), "\(error.problem)")
+    }
+
+    @Test func reportsYAMLSyntaxErrorsWithTheirLine() throws {
+        let error = try #require(problem("trunk: main\nrelease:\n  tag: [unclosed\n"))
+        #expect(error.line != nil)
+        #expect(error.problem.hasPrefix("invalid YAML"))
+    }
+}
