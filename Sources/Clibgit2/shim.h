@@ -4,13 +4,13 @@
 #include <git2/sys/repository.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call; these wrap the options relkit sets. */
-static inline int relkit_git_set_cache_max_size(size_t bytes) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
-}
 static inline int relkit_git_set_mwindow_mapped_limit(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, bytes);
 }
-static inline int relkit_git_enable_strict_object_creation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+static inline int relkit_git_enable_caching(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
+}
+static inline int relkit_git_enable_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 #endif

@@ -20,6 +20,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     init(_ pointer: UnsafePointer<git_oid>) { self.init(pointer.pointee) }
 
+    init(a: UInt64, b: UInt64, c: UInt32) {
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
     /// Parses a full 40-character hex id.
     public init?(hex: String) {
         guard hex.utf8.count == 40, hex.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }

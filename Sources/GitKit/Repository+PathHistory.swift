@@ -1,112 +1,108 @@
 import Clibgit2
 
 extension Repository {
-    /// The non-merge commits of a walk whose tree differs from their first
-    /// parent's inside `filter`: the set `git log --no-merges --full-history
-    /// --format=%H <include> ^<hide> -- <paths>` prints, in the walk's order.
+    /// The non-merge commits reachable from `include` and not from `hide` whose
+    /// tree differs from their parent's inside `filter`: the set
+    /// `git log --no-merges --full-history --format=%H include ^hide -- paths`
+    /// prints, newest committer date first.
     ///
-    /// Instead of diffing whole trees, each commit's subtree ids at the filter's
-    /// prefixes are compared with its parent's (equal ids mean equal contents),
-    /// so a commit costs a few tree lookups however large the repository is. Only
-    /// where an exclude cuts into a changed prefix is a real diff needed.
-    public func commitsTouching(_ filter: PathFilter, walk options: WalkOptions) throws(GitError) -> [ObjectID] {
-        var resolver = SubtreeResolver(repository: self, filter: filter)
+    /// Each commit is read once. Instead of diffing whole trees, a commit's
+    /// subtree ids at the filter's prefixes are compared with its parent's
+    /// (equal ids mean equal contents), so a commit costs a few tree reads
+    /// however large the repository is. Only where an exclude cuts into a
+    /// changed prefix is a real diff needed.
+    public func commitsTouching(_ filter: PathFilter, include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [ObjectID] {
+        let reader = try ObjectReader(repository: self)
+        var walk = RangeWalk(reader: reader)
+        let listed = try walk.run(include: include, hide: hide)
+        var resolver = PrefixResolver(reader: reader, filter: filter)
         var touching: [ObjectID] = []
-        for element in try walk(options) {
-            let id = try element.get()
-            let snapshot = try resolver.snapshot(of: id)
-            guard snapshot.parents.count <= 1 else { continue }
-            let parent = try snapshot.parents.first.map { (parentID: ObjectID) throws(GitError) in
-                try resolver.snapshot(of: parentID)
+        for position in listed {
+            let node = walk.nodes[position]
+            guard node.header.parents.count <= 1 else { continue }
+            var parentTree: ObjectID?
+            if let parentID = node.header.parents.first {
+                // Parents were read by the walk, except past a shallow boundary.
+                if let known = walk.node(parentID) {
+                    parentTree = known.header.tree
+                } else {
+                    parentTree = try reader.commitHeader(parentID).tree
+                }
             }
-            if try resolver.differs(snapshot, parent) { touching.append(id) }
-            // A commit's snapshot is needed again only as some child's parent,
-            // which a date-ordered walk reaches soon; drop it once used as parent.
-            if let parent = snapshot.parents.first { resolver.release(parent) }
+            if try resolver.differs(node.header.tree, parentTree, commit: node.id, parent: node.header.parents.first,
+                                    repository: self) {
+                touching.append(node.id)
+            }
         }
         return touching
     }
 }
 
-/// Per commit, the ids of the entries at each include prefix of a filter.
-private struct SubtreeResolver {
-    struct Snapshot {
-        let id: ObjectID
-        let parents: [ObjectID]
-        let tree: ObjectID
-        /// One per include prefix; nil where the prefix is absent.
-        let entries: [ObjectID?]
-    }
-
-    let repository: Repository
+/// Resolves the entries at a filter's include prefixes in a root tree, caching
+/// subtree lookups (most subtrees are shared by many commits).
+private struct PrefixResolver {
+    let reader: ObjectReader
     let filter: PathFilter
-    private var cache: [ObjectID: Snapshot] = [:]
+    let components: [[[UInt8]]]
+    private var lookups: [LookupKey: (id: ObjectID, isTree: Bool)?] = [:]
+    private var lastRoot: (tree: ObjectID, entries: [ObjectID?])?
 
-    init(repository: Repository, filter: PathFilter) {
-        self.repository = repository
+    private struct LookupKey: Hashable {
+        let tree: ObjectID
+        let name: [UInt8]
+    }
+
+    init(reader: ObjectReader, filter: PathFilter) {
+        self.reader = reader
         self.filter = filter
+        components = filter.includes.map { prefix in prefix.path.split(separator: "/").map { Array($0.utf8) } }
     }
 
-    /// Bounds memory on long walks. A commit with several children (a branch
-    /// point) may be looked up again later; that costs time, never correctness.
-    mutating func release(_ id: ObjectID) {
-        if cache.count > 8192 { cache[id] = nil }
-    }
-
-    mutating func snapshot(of id: ObjectID) throws(GitError) -> Snapshot {
-        if let cached = cache[id] { return cached }
-        var oid = id.raw
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, repository.pointer, &oid), "git_commit_lookup(\(id.hex))")
-        defer { git_commit_free(commit) }
-        var parents: [ObjectID] = []
-        let count = git_commit_parentcount(commit)
-        for index in 0..<count {
-            if let parent = git_commit_parent_id(commit, index) { parents.append(ObjectID(parent)) }
-        }
-        let treeID = ObjectID(git_commit_tree_id(commit))
-        var entries: [ObjectID?] = []
-        if !filter.includesEverything {
-            var tree: OpaquePointer?
-            try check(git_commit_tree(&tree, commit), "git_commit_tree(\(id.hex))")
-            defer { git_tree_free(tree) }
-            entries.reserveCapacity(filter.includes.count)
-            for prefix in filter.includes {
-                var entry: OpaquePointer?
-                let result = git_tree_entry_bypath(&entry, tree, prefix.path)
-                if result == GIT_ENOTFOUND.rawValue { entries.append(nil); continue }
-                try check(result, "git_tree_entry_bypath(\(id.hex):\(prefix.path))")
-                defer { git_tree_entry_free(entry) }
-                if prefix.directoryOnly, git_tree_entry_type(entry) != GIT_OBJECT_TREE {
-                    entries.append(nil)
+    /// One id per include prefix (nil where absent) for the root tree `tree`.
+    mutating func entries(of tree: ObjectID) throws(GitError) -> [ObjectID?] {
+        if let lastRoot, lastRoot.tree == tree { return lastRoot.entries }
+        var result: [ObjectID?] = []
+        result.reserveCapacity(components.count)
+        for (index, path) in components.enumerated() {
+            var current: (id: ObjectID, isTree: Bool)? = (tree, true)
+            for (depth, name) in path.enumerated() {
+                guard let directory = current, directory.isTree else { current = nil; break }
+                // The root differs for nearly every commit: do not cache its lookups.
+                if depth == 0 {
+                    current = try reader.entry(named: name, inTree: directory.id)
                 } else {
-                    entries.append(ObjectID(git_tree_entry_id(entry)))
+                    let key = LookupKey(tree: directory.id, name: name)
+                    if let cached = lookups[key] {
+                        current = cached
+                    } else {
+                        current = try reader.entry(named: name, inTree: directory.id)
+                        if lookups.count > 100_000 { lookups.removeAll(keepingCapacity: true) }
+                        lookups[key] = current
+                    }
                 }
             }
+            if let found = current, filter.includes[index].directoryOnly, !found.isTree { current = nil }
+            result.append(current?.id)
         }
-        let snapshot = Snapshot(id: id, parents: parents, tree: treeID, entries: entries)
-        cache[id] = snapshot
-        return snapshot
+        lastRoot = (tree, result)
+        return result
     }
 
-    /// Whether `commit` differs from `parent` (nil: the empty tree) inside the filter.
-    func differs(_ commit: Snapshot, _ parent: Snapshot?) throws(GitError) -> Bool {
-        if filter.includesEverything {
-            guard parent?.tree != commit.tree else { return false }
-            if filter.excludes.isEmpty { return true }
-            return try !repository.changedFiles(from: parent?.id, to: commit.id, filter: filter,
-                                                detectRenames: false).isEmpty
+    mutating func differs(_ tree: ObjectID, _ parentTree: ObjectID?, commit: ObjectID, parent: ObjectID?,
+                          repository: Repository) throws(GitError) -> Bool {
+        if tree == parentTree { return false }
+        if filter.includesEverything && filter.excludes.isEmpty { return true }
+        if !filter.includesEverything {
+            let mine = try entries(of: tree)
+            let theirs = try parentTree.map { (parentTree: ObjectID) throws(GitError) in try entries(of: parentTree) }
+                ?? Array(repeating: nil, count: mine.count)
+            var cutByExclude = false
+            for index in mine.indices where mine[index] != theirs[index] {
+                if !filter.excludes(inside: filter.includes[index]) { return true }
+                cutByExclude = true
+            }
+            if !cutByExclude { return false }
         }
-        for (index, prefix) in filter.includes.enumerated() {
-            let mine = commit.entries[index]
-            let theirs = parent?.entries[index] ?? nil
-            guard mine != theirs else { continue }
-            if !filter.excludes(inside: prefix) { return true }
-            let narrowed = PathFilter(include: [prefix.directoryOnly ? prefix.path + "/" : prefix.path],
-                                      exclude: filter.excludes.map { $0.directoryOnly ? $0.path + "/" : $0.path })
-            if try !repository.changedFiles(from: parent?.id, to: commit.id, filter: narrowed,
-                                            detectRenames: false).isEmpty { return true }
-        }
-        return false
+        return try !repository.changedFiles(from: parent, to: commit, filter: filter, detectRenames: false).isEmpty
     }
 }

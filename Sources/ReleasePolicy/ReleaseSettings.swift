@@ -100,8 +100,8 @@ public func parseDuration(_ text: String) -> TimeInterval? {
 public func formatDuration(_ seconds: TimeInterval) -> String {
     var rest = Int(seconds)
     var text = ""
-    for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
-        if unit == "d", rest % 86400 != 0 { continue }  // `36h` reads better than `1d12h`
+    // Hours, not days: release windows are talked about as `24h`, `48h`.
+    for (unit, size) in [("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
         text += "\(rest / size)\(unit)"
         rest %= size
     }

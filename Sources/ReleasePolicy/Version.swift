@@ -57,9 +57,11 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public func bumped(_ kind: Bump) -> Version {
+        // As npm's semver does: bumping a pre-release whose lower parts are
+        // already zero releases it (1.3.0-beta -> 1.3.0 for a minor bump).
         switch kind {
-        case .major: Version(major + 1, 0, 0)
-        case .minor: Version(major, minor + 1, 0)
+        case .major: isPrerelease && minor == 0 && patch == 0 ? Version(major, 0, 0) : Version(major + 1, 0, 0)
+        case .minor: isPrerelease && patch == 0 ? Version(major, minor, 0) : Version(major, minor + 1, 0)
         case .patch: isPrerelease ? Version(major, minor, patch) : Version(major, minor, patch + 1)
         }
     }

@@ -40,8 +40,8 @@ public struct ChangesWorkflow {
                 guard let baseline = baselines[component.tag] else { continue }
                 let filter = PathFilter(include: component.paths, exclude: component.exclude)
                 let files = try workspace.repository.changedFiles(from: baseline.commit, to: trunk.commit, filter: filter)
-                let ids = try workspace.repository.commitsTouching(filter, walk: WalkOptions(
-                    include: [trunk.commit], hide: baseline.commit.map { [$0] } ?? [], order: .time))
+                let ids = try workspace.repository.commitsTouching(filter, include: [trunk.commit],
+                                                                   hide: baseline.commit.map { [$0] } ?? [])
                 var commits: [ComponentChanges.ChangeCommit] = []
                 commits.reserveCapacity(ids.count)
                 for id in ids {

@@ -125,3 +125,21 @@ public enum Shell {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// The built `relkit` binary, run as a user runs it.
+public enum RelkitBinary {
+    public static let path: String = {
+        if let explicit = ProcessInfo.processInfo.environment["RELKIT_BIN"] { return explicit }
+        // The test bundle is built next to the products, in .build/<triple>/debug/.
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("relkit")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside.path }
+        return Fixture.packageRoot.appendingPathComponent(".build/debug/relkit").path
+    }()
+
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                           input: String? = nil) -> Shell.Result {
+        var env = Shell.gitEnvironment
+        env.merge(environment) { $1 }
+        return Shell.run(path, arguments, in: directory, environment: env, input: input)
+    }
+}

@@ -110,7 +110,7 @@ struct WalkAndDiffTests {
     func commitsTouchingMatchGitLog(since: String, paths: [String], excludes: [String]) throws {
         let repository = try Repository.discover(from: work.path)
         let ours = try repository.commitsTouching(PathFilter(include: paths, exclude: excludes),
-                                                  walk: WalkOptions(include: [try id("main")], hide: [try id(since)]))
+                                                  include: [try id("main")], hide: [try id(since)])
         var arguments = ["log", "--no-merges", "--full-history", "--format=%H", "\(since)..main", "--"] + paths
         if paths.isEmpty && !excludes.isEmpty { arguments.append(".") }
         arguments += excludes.map { ":(exclude)\($0)" }

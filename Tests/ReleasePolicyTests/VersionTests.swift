@@ -34,6 +34,8 @@ struct VersionTests {
     @Test(arguments: [
         ("1.33.0", Bump.minor, "1.34.0"), ("1.33.2", .minor, "1.34.0"), ("1.33.2", .patch, "1.33.3"),
         ("1.33.2", .major, "2.0.0"), ("1.3.0-beta", .patch, "1.3.0"), ("4.57.2", .minor, "4.58.0"),
+        ("1.3.0-beta", .minor, "1.3.0"), ("1.3.1-beta", .minor, "1.4.0"), ("2.0.0-rc.1", .major, "2.0.0"),
+        ("2.1.0-rc.1", .major, "3.0.0"),
     ])
     func bumps(from: String, bump: Bump, to: String) {
         #expect(Version(from)?.bumped(bump).description == to)

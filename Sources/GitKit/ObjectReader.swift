@@ -1,0 +1,153 @@
+import Clibgit2
+
+/// The parts of a commit a history walk needs, parsed from the raw object.
+struct CommitHeader {
+    let tree: ObjectID
+    let parents: [ObjectID]
+    /// Committer time, seconds since the epoch: the order git walks in.
+    let time: Int64
+}
+
+/// Reads raw objects from the object database and parses only what walks need,
+/// so each object is inflated once and nothing enters libgit2's object cache.
+/// Malformed objects throw; nothing traps.
+final class ObjectReader {
+    private let odb: OpaquePointer
+    private let repository: Repository  // keeps the repository alive
+
+    init(repository: Repository) throws(GitError) {
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
+        guard let odb else { throw GitError(code: -1, errorClass: 0, message: "no object database", operation: "git_repository_odb") }
+        self.odb = odb
+        self.repository = repository
+    }
+
+    deinit { git_odb_free(odb) }
+
+    private func read<T>(_ id: ObjectID, _ type: git_object_t, _ body: (UnsafeRawBufferPointer) throws(GitError) -> T) throws(GitError) -> T {
+        var oid = id.raw
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, odb, &oid), "git_odb_read(\(id.hex))")
+        defer { git_odb_object_free(object) }
+        guard git_odb_object_type(object) == type else {
+            throw malformed(id, "is a \(String(cString: git_object_type2string(git_odb_object_type(object)))), expected \(String(cString: git_object_type2string(type)))")
+        }
+        let size = git_odb_object_size(object)
+        guard let data = git_odb_object_data(object) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: data, count: size))
+    }
+
+    private func malformed(_ id: ObjectID, _ problem: String) -> GitError {
+        GitError(code: -1, errorClass: Int32(GIT_ERROR_OBJECT.rawValue), message: "object \(id.hex) \(problem)", operation: "parse")
+    }
+
+    func commitHeader(_ id: ObjectID) throws(GitError) -> CommitHeader {
+        try read(id, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> CommitHeader in
+            var cursor = 0
+            func line(startingWith prefix: StaticString) -> Bool {
+                let length = prefix.utf8CodeUnitCount
+                guard cursor + length <= bytes.count else { return false }
+                for index in 0..<length where bytes[cursor + index] != prefix.utf8Start[index] { return false }
+                cursor += length
+                return true
+            }
+            func hexID() -> ObjectID? {
+                guard cursor + 41 <= bytes.count, bytes[cursor + 40] == UInt8(ascii: "\n"),
+                      let id = ObjectID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 40])) else { return nil }
+                cursor += 41
+                return id
+            }
+            guard line(startingWith: "tree "), let tree = hexID() else { throw malformed(id, "has no tree line") }
+            var parents: [ObjectID] = []
+            while line(startingWith: "parent ") {
+                guard let parent = hexID() else { throw malformed(id, "has a bad parent line") }
+                parents.append(parent)
+            }
+            // The committer line: `committer Name <email> 1717243200 -0700`.
+            var time: Int64 = 0
+            while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") {
+                let start = cursor
+                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") { cursor += 1 }
+                if bytesAt(start, in: bytes, havePrefix: "committer ") {
+                    var close = cursor - 1
+                    while close > start, bytes[close] != UInt8(ascii: ">") { close -= 1 }
+                    var index = close + 1
+                    while index < cursor, bytes[index] == UInt8(ascii: " ") { index += 1 }
+                    while index < cursor, (48...57).contains(bytes[index]) {
+                        time = time &* 10 &+ Int64(bytes[index] - 48)
+                        index += 1
+                    }
+                }
+                cursor += 1
+            }
+            return CommitHeader(tree: tree, parents: parents, time: time)
+        }
+    }
+
+    /// The id of the entry `name` in a tree, and whether that entry is a tree; nil when absent.
+    func entry(named name: [UInt8], inTree tree: ObjectID) throws(GitError) -> (id: ObjectID, isTree: Bool)? {
+        try read(tree, GIT_OBJECT_TREE) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> (id: ObjectID, isTree: Bool)? in
+            var cursor = 0
+            while cursor < bytes.count {
+                let modeStart = cursor
+                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: " ") { cursor += 1 }
+                let isTree = cursor - modeStart == 5 && bytes[modeStart] == UInt8(ascii: "4")
+                cursor += 1
+                let nameStart = cursor
+                while cursor < bytes.count, bytes[cursor] != 0 { cursor += 1 }
+                guard cursor + 21 <= bytes.count else { throw malformed(tree, "has a truncated entry") }
+                let nameEnd = cursor
+                cursor += 1
+                if nameEnd - nameStart == name.count,
+                   name.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd])) }) {
+                    return (ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 20])), isTree)
+                }
+                cursor += 20
+            }
+            return nil
+        }
+    }
+}
+
+private func bytesAt(_ start: Int, in bytes: UnsafeRawBufferPointer, havePrefix prefix: StaticString) -> Bool {
+    let length = prefix.utf8CodeUnitCount
+    guard start + length <= bytes.count else { return false }
+    for index in 0..<length where bytes[start + index] != prefix.utf8Start[index] { return false }
+    return true
+}
+
+extension ObjectID {
+    /// From 20 raw bytes.
+    init(rawBytes: UnsafeRawBufferPointer) {
+        self.init(a: rawBytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                  b: rawBytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                  c: rawBytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+
+    /// From 40 lowercase or uppercase hex digits; nil for anything else.
+    init?(hexBytes: UnsafeRawBufferPointer) {
+        guard hexBytes.count == 40 else { return nil }
+        // Big-endian hex into the little-endian words ObjectID stores, without allocating.
+        func word(_ start: Int, _ count: Int) -> UInt64? {
+            var value: UInt64 = 0
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                guard let high = hexValue(hexBytes[start + 2 * index]),
+                      let low = hexValue(hexBytes[start + 2 * index + 1]) else { return nil }
+                value = value << 8 | UInt64(high << 4 | low)
+            }
+            return value
+        }
+        guard let a = word(0, 8), let b = word(16, 8), let c = word(32, 4) else { return nil }
+        self.init(a: a, b: b, c: UInt32(c))
+    }
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case 48...57: byte - 48
+    case 97...102: byte - 87
+    case 65...70: byte - 55
+    default: nil
+    }
+}
