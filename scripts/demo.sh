@@ -1,0 +1,21 @@
+#!/bin/sh
+# make demo: builds the Fleet-like demo repository with Fixtures/ and runs
+# relkit's main job on it, showing each command as a user would type it.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(swift build --package-path "$root" --show-bin-path)
+demo="$root/.build-demo"
+rm -rf "$demo"
+echo "Building the demo repository (Fixtures/fleet-repo.sh) in $demo ..."
+"$root/Fixtures/fleet-repo.sh" "$demo" >/dev/null
+cd "$demo/work"
+export PATH="$bin:$PATH"
+run() {
+  printf '\n$ %s\n' "$*"
+  "$@" || true
+}
+run relkit changes
+run relkit changes --markdown
+run relkit changes orbit --since orbit-v1.32.0 --limit 5
+echo
+echo "Try it yourself: cd $demo/work && PATH=$bin:\$PATH relkit --help"

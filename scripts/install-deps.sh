@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs what relkit needs to build and test, when it is missing:
+# libgit2 (with pkg-config), git, python3 (the benchmark generator) and
+# script(1) (the colour test). Without root it prints the command to run.
+set -eu
+missing=""
+pkg-config --exists libgit2 2>/dev/null || missing="$missing libgit2-dev"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v git >/dev/null 2>&1 || missing="$missing git"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "relkit needs:$missing" >&2
+    echo "run: sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  echo "relkit needs a Swift 6 toolchain (swift); see https://www.swift.org/install/" >&2
+  exit 1
+fi
