@@ -40,7 +40,7 @@ struct ChangesRenderer {
                 let path = file.oldPath.map { "\($0) -> \(file.path)" } ?? file.path
                 lines.append("    \(file.status.rawValue) \(path)")
             }
-            if files.hidden > 0 { lines.append("    … \(files.hidden) more files") }
+            if files.hidden > 0 { lines.append("    … \(files.hidden) more file\(files.hidden == 1 ? "" : "s")") }
         }
         lines.append("")
         lines.append("Release QA (fleetd):")
