@@ -29,6 +29,10 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     public var isAmbiguous: Bool { code == GIT_EAMBIGUOUS.rawValue }
+    /// A revision with bad syntax (`main~~x`).
+    public var isInvalidSpec: Bool { code == GIT_EINVALIDSPEC.rawValue }
+    /// An object that cannot be peeled to the kind asked for (a tag on a tree, asked for a commit).
+    public var isPeel: Bool { code == GIT_EPEEL.rawValue }
     /// An object the repository should have is not in its object database.
     public var isMissingObject: Bool {
         code == GIT_ENOTFOUND.rawValue && errorClass == GIT_ERROR_ODB.rawValue

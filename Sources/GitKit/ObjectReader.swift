@@ -8,19 +8,24 @@ struct CommitHeader {
     let time: Int64
 }
 
+extension CommitHeader: Equatable {}
+
 /// Reads raw objects from the object database and parses only what walks need,
 /// so each object is inflated once and nothing enters libgit2's object cache.
 /// Malformed objects throw; nothing traps.
 final class ObjectReader {
     private let odb: OpaquePointer
     private let repository: Repository  // keeps the repository alive
+    private let graph: CommitGraph?
 
-    init(repository: Repository) throws(GitError) {
+    /// `useCommitGraph: false` reads every commit from the object database (tests compare the two).
+    init(repository: Repository, useCommitGraph: Bool = true) throws(GitError) {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
         guard let odb else { throw GitError(code: -1, errorClass: 0, message: "no object database", operation: "git_repository_odb") }
         self.odb = odb
         self.repository = repository
+        graph = useCommitGraph ? CommitGraph.open(repository) : nil
     }
 
     deinit { git_odb_free(odb) }
@@ -42,8 +47,10 @@ final class ObjectReader {
         GitError(code: -1, errorClass: Int32(GIT_ERROR_OBJECT.rawValue), message: "object \(id.hex) \(problem)", operation: "parse")
     }
 
+    /// From the commit-graph when it holds the commit, else from the object itself.
     func commitHeader(_ id: ObjectID) throws(GitError) -> CommitHeader {
-        try read(id, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> CommitHeader in
+        if let header = graph?.header(of: id) { return header }
+        return try read(id, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> CommitHeader in
             var cursor = 0
             func line(startingWith prefix: StaticString) -> Bool {
                 let length = prefix.utf8CodeUnitCount

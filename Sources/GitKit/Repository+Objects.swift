@@ -9,7 +9,16 @@ extension Repository {
         try check(git_revparse_single(&object, pointer, revision), "git_revparse_single(\(revision))")
         defer { git_object_free(object) }
         var peeled: OpaquePointer?
-        try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "git_object_peel(\(revision), commit)")
+        let result = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT)
+        if result < 0 {
+            // Say what the revision names instead of libgit2's generic peel message.
+            var target: OpaquePointer?
+            let kind = git_object_peel(&target, object, GIT_OBJECT_ANY) == 0 ? git_object_type(target) : git_object_type(object)
+            git_object_free(target)
+            let name = git_object_type2string(kind).map { String(cString: $0) } ?? "object"
+            throw GitError(code: GIT_EPEEL.rawValue, errorClass: GitError.last(code: result, operation: "").errorClass,
+                           message: "'\(revision)' names a \(name), not a commit", operation: "git_object_peel(\(revision), commit)")
+        }
         defer { git_object_free(peeled) }
         return ObjectID(git_object_id(peeled))
     }

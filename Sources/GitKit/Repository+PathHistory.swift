@@ -12,11 +12,17 @@ extension Repository {
     /// however large the repository is. Only where an exclude cuts into a
     /// changed prefix is a real diff needed.
     public func commitsTouching(_ filter: PathFilter, include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [ObjectID] {
+        try commitsTouching([filter], include: include, hide: hide)[0]
+    }
+
+    /// The same for several filters over one range, walking it once.
+    public func commitsTouching(_ filters: [PathFilter], include: [ObjectID],
+                                hide: [ObjectID]) throws(GitError) -> [[ObjectID]] {
         let reader = try ObjectReader(repository: self)
         var walk = RangeWalk(reader: reader)
         let listed = try walk.run(include: include, hide: hide)
-        var resolver = PrefixResolver(reader: reader, filter: filter)
-        var touching: [ObjectID] = []
+        var resolvers = filters.map { PrefixResolver(reader: reader, filter: $0) }
+        var touching = Array(repeating: [ObjectID](), count: filters.count)
         for position in listed {
             let node = walk.nodes[position]
             guard node.header.parents.count <= 1 else { continue }
@@ -29,9 +35,9 @@ extension Repository {
                     parentTree = try reader.commitHeader(parentID).tree
                 }
             }
-            if try resolver.differs(node.header.tree, parentTree, commit: node.id, parent: node.header.parents.first,
-                                    repository: self) {
-                touching.append(node.id)
+            for index in resolvers.indices where try resolvers[index].differs(
+                node.header.tree, parentTree, commit: node.id, parent: node.header.parents.first, repository: self) {
+                touching[index].append(node.id)
             }
         }
         return touching

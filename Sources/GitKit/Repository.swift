@@ -58,6 +58,32 @@ public final class Repository {
     /// The work tree with a trailing slash, or nil for a bare repository.
     public var workingDirectory: String? { git_repository_workdir(pointer).map { String(cString: $0) } }
 
+    /// The directory shared by all worktrees (holding `objects/` and `refs/`), with a trailing slash.
+    public var commonDirectory: String { String(cString: git_repository_commondir(pointer)) }
+
+    /// Whether `refs/replace/` holds any reference (git then distrusts its commit-graph).
+    var hasReplaceRefs: Bool {
+        var iterator: OpaquePointer?
+        guard git_reference_iterator_glob_new(&iterator, pointer, "refs/replace/*") == 0 else { return false }
+        defer { git_reference_iterator_free(iterator) }
+        var reference: OpaquePointer?
+        let found = git_reference_next(&reference, iterator) == 0
+        git_reference_free(reference)
+        return found
+    }
+
+    /// A boolean from the repository's configuration (with git's usual layering), or nil when unset.
+    public func configBool(_ key: String) throws(GitError) -> Bool? {
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, pointer), "git_repository_config_snapshot")
+        defer { git_config_free(config) }
+        var value: Int32 = 0
+        let result = git_config_get_bool(&value, config, key)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_config_get_bool(\(key))")
+        return value != 0
+    }
+
     /// Whether HEAD points at a commit directly rather than at a branch.
     public var isHeadDetached: Bool { git_repository_head_detached(pointer) == 1 }
 }

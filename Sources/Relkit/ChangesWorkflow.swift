@@ -36,12 +36,23 @@ public struct ChangesWorkflow {
 
         var results: [ComponentChanges] = []
         do {
+            // One walk per baseline commit, shared by every component that starts there.
+            var touching: [String: [ObjectID]] = [:]
+            var starts: [ObjectID?] = []
+            for component in selected where !starts.contains(baselines[component.tag]?.commit) {
+                starts.append(baselines[component.tag]?.commit)
+            }
+            for start in starts {
+                let group = selected.filter { baselines[$0.tag]?.commit == start }
+                let lists = try workspace.repository.commitsTouching(
+                    group.map(\.filter), include: [trunk.commit], hide: start.map { [$0] } ?? [])
+                for (component, ids) in zip(group, lists) { touching[component.name] = ids }
+            }
             for component in selected {
                 guard let baseline = baselines[component.tag] else { continue }
-                let filter = PathFilter(include: component.paths, exclude: component.exclude)
-                let files = try workspace.repository.changedFiles(from: baseline.commit, to: trunk.commit, filter: filter)
-                let ids = try workspace.repository.commitsTouching(filter, include: [trunk.commit],
-                                                                   hide: baseline.commit.map { [$0] } ?? [])
+                let files = try workspace.repository.changedFiles(from: baseline.commit, to: trunk.commit,
+                                                                  filter: component.filter)
+                let ids = touching[component.name] ?? []
                 var commits: [ComponentChanges.ChangeCommit] = []
                 commits.reserveCapacity(ids.count)
                 for id in ids {
@@ -119,4 +130,8 @@ extension Bump {
         case .major: 2
         }
     }
+}
+
+extension Component {
+    var filter: PathFilter { PathFilter(include: paths, exclude: exclude) }
 }

@@ -40,11 +40,11 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
             if error.isAmbiguous {
                 return .repository("ambiguous revision '\(revision)'; use more characters of the id or a full ref name")
             }
-            if error.isNotFound || error.code == -12 /* GIT_EINVALIDSPEC */ {
-                return .repository("unknown revision '\(revision)'; check the name, or `git fetch` if it is on the remote")
+            if error.isPeel {
+                return .repository("\(error.message); give a commit, branch or tag that marks one")
             }
-            if error.code == -19 /* GIT_EPEEL */ {
-                return .repository("'\(revision)' does not name a commit")
+            if error.isNotFound || error.isInvalidSpec {
+                return .repository("unknown revision '\(revision)'; check the name, or `git fetch` if it is on the remote")
             }
         }
         return .repository("\(error.message) (\(error.operation))")

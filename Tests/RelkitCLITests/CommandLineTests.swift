@@ -156,6 +156,30 @@ struct CommandLineTests {
         #expect(result.stderr == "error: unknown revision 'orbit-v9.9.9'; check the name, or `git fetch` if it is on the remote\n")
     }
 
+    @Test func revisionsThatAreNotCommitsOrNotUnique() throws {
+        let tree = relkit("changes", "--since", "orbit-v1.31.9")
+        #expect(tree.status == 4)
+        #expect(tree.stderr == "error: 'orbit-v1.31.9' names a tree, not a commit; give a commit, branch or tag that marks one\n")
+        // A four-digit prefix that two objects of the fixture share.
+        let objects = Shell.gitOutput(["rev-list", "--all", "--objects"], in: work).split(separator: "\n").map { String($0.prefix(4)) }
+        var seen = Set<String>()
+        let shared = try #require(objects.first { !seen.insert($0).inserted })
+        let ambiguous = relkit("changes", "--since", shared)
+        #expect(ambiguous.status == 4)
+        #expect(ambiguous.stderr == "error: ambiguous revision '\(shared)'; use more characters of the id or a full ref name\n")
+        let syntax = relkit("changes", "--since", "main~~x")
+        #expect(syntax.status == 4)
+        #expect(syntax.stderr.hasPrefix("error: unknown revision 'main~~x'"))
+    }
+
+    @Test func anEmptyRepositoryHasNoTrunk() {
+        let empty = Fixture.temporaryDirectory()
+        Shell.gitOutput(["init", "-q"], in: empty)
+        let result = relkit("changes", in: empty)
+        #expect(result.status == 4)
+        #expect(result.stderr == "error: no trunk branch: neither origin/main nor main exists; fetch it, or set `trunk:` in .relkit.yml\n")
+    }
+
     @Test func notARepository() {
         let outside = Fixture.temporaryDirectory()
         let result = relkit("changes", in: outside)

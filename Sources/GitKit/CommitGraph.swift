@@ -1,0 +1,161 @@
+import Clibgit2
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A read-only view of git's commit-graph files (`objects/info/commit-graph`,
+/// or a split chain under `objects/info/commit-graphs/`): each commit's tree,
+/// parents and commit time without inflating the commit. The format is git's
+/// Documentation/gitformat-commit-graph. A missing, unreadable or inconsistent
+/// graph is ignored, never fatal: callers fall back to the object database.
+final class CommitGraph {
+    private struct Layer {
+        let base: UnsafeRawPointer
+        let size: Int
+        let count: Int
+        let firstPosition: Int
+        let fanout: Int
+        let lookup: Int
+        let data: Int
+        let edges: Int?
+        let edgesCount: Int
+    }
+
+    private var layers: [Layer] = []
+    private var mappings: [(UnsafeMutableRawPointer, Int)] = []
+
+    private static let noParent: UInt32 = 0x7000_0000
+    private static let extraEdges: UInt32 = 0x8000_0000
+    private static let lastEdge: UInt32 = 0x8000_0000
+
+    deinit {
+        for (pointer, size) in mappings { munmap(pointer, size) }
+    }
+
+    /// The repository's commit graph, or nil when it has none, when
+    /// `core.commitGraph` is false, or when replace refs could change history.
+    static func open(_ repository: Repository) -> CommitGraph? {
+        if (try? repository.configBool("core.commitGraph")) == false { return nil }
+        if repository.hasReplaceRefs { return nil }
+        let objects = repository.commonDirectory + "objects/info/"
+        let graph = CommitGraph()
+        var files: [String] = []
+        if let chain = try? String(contentsOfFile: objects + "commit-graphs/commit-graph-chain", encoding: .utf8) {
+            files = chain.split(separator: "\n").map { objects + "commit-graphs/graph-\($0).graph" }
+        } else if FileManager.default.fileExists(atPath: objects + "commit-graph") {
+            files = [objects + "commit-graph"]
+        }
+        guard !files.isEmpty else { return nil }
+        for file in files {
+            guard graph.map(file) else { return nil }
+        }
+        return graph
+    }
+
+    private func map(_ path: String) -> Bool {
+        let descriptor = Glibc.open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 8 + 12 * 4 + 1024 + 20 else { return false }
+        let size = Int(info.st_size)
+        guard let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), pointer != MAP_FAILED else { return false }
+        mappings.append((pointer, size))
+        guard let layer = parse(UnsafeRawPointer(pointer), size: size,
+                                firstPosition: layers.last.map { $0.firstPosition + $0.count } ?? 0) else { return false }
+        layers.append(layer)
+        return true
+    }
+
+    private func parse(_ base: UnsafeRawPointer, size: Int, firstPosition: Int) -> Layer? {
+        func u32(_ offset: Int) -> UInt32 { UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        func u64(_ offset: Int) -> UInt64 { UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        // "CGPH", version 1, SHA-1.
+        guard u32(0) == 0x4347_5048, base.load(fromByteOffset: 4, as: UInt8.self) == 1,
+              base.load(fromByteOffset: 5, as: UInt8.self) == 1 else { return nil }
+        let chunkCount = Int(base.load(fromByteOffset: 6, as: UInt8.self))
+        guard 8 + (chunkCount + 1) * 12 <= size else { return nil }
+        var chunks: [UInt32: (offset: Int, size: Int)] = [:]
+        for index in 0..<chunkCount {
+            let entry = 8 + index * 12
+            let start = u64(entry + 4), end = u64(entry + 16)
+            guard start <= end, end <= UInt64(size) else { return nil }
+            chunks[u32(entry)] = (Int(start), Int(end - start))
+        }
+        guard let fanout = chunks[0x4F49_4446], fanout.size == 1024,       // OIDF
+              let lookup = chunks[0x4F49_444C],                             // OIDL
+              let data = chunks[0x4344_4154] else { return nil }            // CDAT
+        let count = Int(u32(fanout.offset + 255 * 4))
+        guard lookup.size == count * 20, data.size == count * 36 else { return nil }
+        let edges = chunks[0x4544_4745]                                     // EDGE
+        return Layer(base: base, size: size, count: count, firstPosition: firstPosition, fanout: fanout.offset,
+                     lookup: lookup.offset, data: data.offset, edges: edges?.offset, edgesCount: (edges?.size ?? 0) / 4)
+    }
+
+    /// The id at a position of the whole chain.
+    private func id(at position: Int) -> ObjectID? {
+        guard let layer = layers.last(where: { $0.firstPosition <= position }), position - layer.firstPosition < layer.count
+        else { return nil }
+        let raw = UnsafeRawBufferPointer(start: layer.base + layer.lookup + (position - layer.firstPosition) * 20, count: 20)
+        return ObjectID(rawBytes: raw)
+    }
+
+    /// Binary search of a layer's sorted id table, narrowed by the fan-out on the first byte.
+    private func position(of id: ObjectID, in layer: Layer) -> Int? {
+        var oid = id.raw
+        return withUnsafeBytes(of: &oid.id) { (target: UnsafeRawBufferPointer) -> Int? in
+            let first = Int(target[0])
+            func fan(_ index: Int) -> Int {
+                Int(UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: layer.fanout + index * 4, as: UInt32.self)))
+            }
+            var low = first == 0 ? 0 : fan(first - 1)
+            var high = fan(first)
+            guard low <= high, high <= layer.count else { return nil }
+            while low < high {
+                let middle = (low + high) / 2
+                let order = memcmp(layer.base + layer.lookup + middle * 20, target.baseAddress!, 20)
+                if order == 0 { return middle }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// The commit's tree, parents and commit time, or nil when the graph does not hold it.
+    func header(of id: ObjectID) -> CommitHeader? {
+        for layer in layers.reversed() {
+            guard let index = position(of: id, in: layer) else { continue }
+            let row = layer.data + index * 36
+            func u32(_ offset: Int) -> UInt32 { UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: row + offset, as: UInt32.self)) }
+            let tree = ObjectID(rawBytes: UnsafeRawBufferPointer(start: layer.base + row, count: 20))
+            var parents: [ObjectID] = []
+            let first = u32(20), second = u32(24)
+            if first != Self.noParent {
+                guard let parent = self.id(at: Int(first)) else { return nil }
+                parents.append(parent)
+            }
+            if second != Self.noParent {
+                if second & Self.extraEdges == 0 {
+                    guard let parent = self.id(at: Int(second)) else { return nil }
+                    parents.append(parent)
+                } else {
+                    // An octopus merge: the rest of its parents are listed in EDGE.
+                    guard let edges = layer.edges else { return nil }
+                    var edge = Int(second & ~Self.extraEdges)
+                    while edge < layer.edgesCount {
+                        let value = UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: edges + edge * 4, as: UInt32.self))
+                        guard let parent = self.id(at: Int(value & ~Self.lastEdge)) else { return nil }
+                        parents.append(parent)
+                        if value & Self.lastEdge != 0 { break }
+                        edge += 1
+                    }
+                }
+            }
+            // Generation (30 bits) and commit time (34 bits) share the last 8 bytes.
+            let time = Int64(u32(28) & 0x3) << 32 | Int64(u32(32))
+            return CommitHeader(tree: tree, parents: parents, time: time)
+        }
+        return nil
+    }
+}
