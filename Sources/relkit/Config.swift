@@ -21,9 +21,10 @@ extension RelkitCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            // Outside a repository the built-in defaults (or --config) still print.
-            let repository = try? ReleaseWorkspace.openRepository(path: global.path)
-            if repository == nil, global.path != nil { _ = try ReleaseWorkspace.openRepository(path: global.path) }
+            // Outside a repository the built-in defaults (or --config) still print;
+            // a -C that names no repository is an error, as everywhere.
+            let repository = global.path == nil ? try? ReleaseWorkspace.openRepository(path: nil)
+                                                 : try ReleaseWorkspace.openRepository(path: global.path)
             let loaded = try LoadedConfiguration.load(explicitFile: global.configFile, repository: repository)
             let renderer = ConfigurationRenderer(loaded: loaded)
             if global.json {

@@ -13,6 +13,8 @@ public enum Fixture {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("relkit-tests-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Leave nothing behind in the temporary directory when the test process ends.
+        atexit { try? FileManager.default.removeItem(at: Fixture.scratch) }
         return url
     }()
 

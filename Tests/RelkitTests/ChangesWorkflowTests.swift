@@ -14,6 +14,13 @@ struct ChangesWorkflowTests {
         return try ChangesWorkflow(workspace: workspace).run(options)
     }
 
+    /// Writes a configuration file of its own for one test and returns its path.
+    func configFile(_ yaml: String) throws -> String {
+        let file = Fixture.temporaryDirectory().appendingPathComponent("relkit.yml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
     func gitLog(_ range: String, _ paths: [String], in directory: URL) -> [String] {
         Shell.gitOutput(["log", "--no-merges", "--full-history", "--format=%H", range, "--"] + paths, in: directory)
             .split(separator: "\n").map(String.init)
@@ -76,12 +83,9 @@ struct ChangesWorkflowTests {
     }
 
     @Test func noTagMeansAllHistoryIsNew() throws {
-        let directory = Fixture.temporaryDirectory()
-        let config = directory.appendingPathComponent("relkit.yml")
-        try "components:\n  - name: server\n    tag: server-v{version}\n    paths: [server/]\n"
-            .write(to: config, atomically: true, encoding: .utf8)
+        let config = try configFile("components:\n  - name: server\n    tag: server-v{version}\n    paths: [server/]\n")
         let work = Fixture.fleetWork
-        let report = try run(work, configFile: config.path)
+        let report = try run(work, configFile: config)
         let server = try #require(report.components.first)
         #expect(server.baseline == nil)
         #expect(server.nextVersion == Version(0, 1, 0))
@@ -90,12 +94,10 @@ struct ChangesWorkflowTests {
     }
 
     @Test func excludedPathsDoNotCount() throws {
-        let directory = Fixture.temporaryDirectory()
-        let config = directory.appendingPathComponent("relkit.yml")
-        try "components:\n  - name: orbit-core\n    tag: orbit-v{version}\n    paths: [orbit/]\n    exclude: [orbit/cmd/desktop/]\n"
-            .write(to: config, atomically: true, encoding: .utf8)
+        let config = try configFile(
+            "components:\n  - name: orbit-core\n    tag: orbit-v{version}\n    paths: [orbit/]\n    exclude: [orbit/cmd/desktop/]\n")
         let work = Fixture.fleetWork
-        let core = try #require(try run(work, configFile: config.path).components.first)
+        let core = try #require(try run(work, configFile: config).components.first)
         let expected = gitLog("orbit-v1.33.0..origin/main", ["orbit/", ":(exclude)orbit/cmd/desktop/"], in: work)
         #expect(core.commits.map(\.id.hex).sorted() == expected.sorted())
         #expect(!core.files.contains { $0.path.hasPrefix("orbit/cmd/desktop/") })
