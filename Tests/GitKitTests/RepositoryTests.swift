@@ -97,6 +97,24 @@ struct RepositoryTests {
         #expect(try repository.commitID(ofReference: "refs/heads/nope") == nil)
     }
 
+    @Test func ancestryAndMergeBases() throws {
+        let repository = try Repository.discover(from: work.path)
+        let main = try repository.resolveCommit("main")
+        let candidate = try repository.resolveCommit("minor-fleet-v4.58.0")
+        #expect(try repository.isAncestor(try repository.resolveCommit("fleet-v4.57.0"), of: main))
+        #expect(try !repository.isAncestor(candidate, of: main))
+        #expect(try repository.isAncestor(main, of: main))
+        #expect(try repository.mergeBase(main, candidate)?.hex == git("merge-base", "main", "minor-fleet-v4.58.0"))
+    }
+
+    @Test func readsBooleanConfiguration() throws {
+        let copy = Fixture.fleetCopy().appendingPathComponent("work")
+        Shell.gitOutput(["config", "relkit.flag", "yes"], in: copy)
+        let repository = try Repository.discover(from: copy.path)
+        #expect(try repository.configBool("relkit.flag") == true)
+        #expect(try repository.configBool("relkit.unset") == nil)
+    }
+
     @Test func detectsAShallowClone() throws {
         let dest = Fixture.temporaryDirectory().appendingPathComponent("shallow")
         Shell.gitOutput(["clone", "-q", "--depth", "5", "file://" + Fixture.fleetOrigin.path, dest.path], in: work)
