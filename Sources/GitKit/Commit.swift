@@ -99,10 +99,13 @@ extension Commit {
         }
         self.author = Signature(author)
         self.committer = Signature(committer)
-        let raw: [UInt8] = git_commit_message(commit).map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
-        rawMessage = raw
+        func bytes(_ text: UnsafePointer<CChar>?) -> [UInt8] {
+            text.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        }
+        rawMessage = bytes(git_commit_message_raw(commit))
         let encoding = git_commit_message_encoding(commit).map { String(cString: $0) }
-        (message, messageWasReencoded) = Commit.decode(raw, encoding: encoding)
+        // git_commit_message drops the leading blank lines git itself ignores.
+        (message, messageWasReencoded) = Commit.decode(bytes(git_commit_message(commit)), encoding: encoding)
         trailers = Commit.parseTrailers(message)
     }
 
