@@ -15,6 +15,7 @@ extension Repository {
                                 label: "\(from?.hex ?? "empty")..\(to.hex)")
     }
 
+    /// The commit's root tree; the caller frees it.
     func tree(ofCommit id: ObjectID) throws(GitError) -> OpaquePointer {
         var oid = id.raw
         var commit: OpaquePointer?

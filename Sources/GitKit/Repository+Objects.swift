@@ -26,10 +26,7 @@ extension Repository {
     /// The commit a reference points at (following symbolic references and
     /// peeling tags), or nil when there is no such reference.
     public func commitID(ofReference name: String) throws(GitError) -> ObjectID? {
-        var reference: OpaquePointer?
-        let result = git_reference_lookup(&reference, pointer, name)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(result, "git_reference_lookup(\(name))")
+        guard let reference = try lookupReference(name) else { return nil }
         defer { git_reference_free(reference) }
         var peeled: OpaquePointer?
         try check(git_reference_peel(&peeled, reference, GIT_OBJECT_COMMIT), "git_reference_peel(\(name), commit)")
@@ -40,14 +37,20 @@ extension Repository {
     /// The name a symbolic reference points to (`refs/remotes/origin/HEAD` ->
     /// `refs/remotes/origin/main`), or nil when it is missing or not symbolic.
     public func symbolicTarget(ofReference name: String) throws(GitError) -> String? {
-        var reference: OpaquePointer?
-        let result = git_reference_lookup(&reference, pointer, name)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(result, "git_reference_lookup(\(name))")
+        guard let reference = try lookupReference(name) else { return nil }
         defer { git_reference_free(reference) }
         guard git_reference_type(reference) == GIT_REFERENCE_SYMBOLIC,
               let target = git_reference_symbolic_target(reference) else { return nil }
         return String(cString: target)
+    }
+
+    /// The reference handle (the caller frees it), or nil when there is no such reference.
+    private func lookupReference(_ name: String) throws(GitError) -> OpaquePointer? {
+        var reference: OpaquePointer?
+        let result = git_reference_lookup(&reference, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_reference_lookup(\(name))")
+        return reference
     }
 
     public func commit(_ id: ObjectID) throws(GitError) -> Commit {
@@ -64,12 +67,7 @@ extension Repository {
     /// The bytes of the file at `path` in `commit`'s tree, or nil when the path
     /// does not exist there or is not a file.
     public func fileContents(atPath path: String, in commitID: ObjectID) throws(GitError) -> Data? {
-        var oid = commitID.raw
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup(\(commitID.hex))")
-        defer { git_commit_free(commit) }
-        var tree: OpaquePointer?
-        try check(git_commit_tree(&tree, commit), "git_commit_tree(\(commitID.hex))")
+        let tree = try tree(ofCommit: commitID)
         defer { git_tree_free(tree) }
         var entry: OpaquePointer?
         let found = git_tree_entry_bypath(&entry, tree, path)
