@@ -36,10 +36,7 @@ public struct LoadedConfiguration: Sendable {
     /// local trunk, else in the work tree, else the built-in defaults.
     public static func load(explicitFile: String?, repository: Repository?) throws(RelkitError) -> LoadedConfiguration {
         if let explicitFile {
-            guard let data = FileManager.default.contents(atPath: explicitFile) else {
-                throw .usage("cannot read configuration file '\(explicitFile)'; check the path given to --config")
-            }
-            return try decode(data, name: explicitFile, source: .file(explicitFile))
+            return try decode(try readFile(explicitFile), name: explicitFile, source: .file(explicitFile))
         }
         guard let repository else { return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: []) }
         let base = Configuration.fleet
@@ -65,6 +62,24 @@ public struct LoadedConfiguration: Sendable {
         return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: [])
     }
 
+    private static func readFile(_ path: String) throws(RelkitError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .usage("cannot read configuration file '\(path)': no such file; check the path given to --config")
+        }
+        guard !isDirectory.boolValue else {
+            throw .usage("cannot read configuration file '\(path)': it is a directory; give the .relkit.yml file itself")
+        }
+        do {
+            // A FileHandle also reads /dev/null and pipes, which Data(contentsOf:) refuses on Linux.
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw .usage("cannot read configuration file '\(path)': \(error.localizedDescription)")
+        }
+    }
+
     private static func trunkCandidates(_ repository: Repository, remote: String, trunk: String) -> [String] {
         var candidates = ["refs/remotes/\(remote)/\(trunk)"]
         // A repository whose trunk is not `main` still says so through origin/HEAD.
@@ -85,7 +100,8 @@ public struct LoadedConfiguration: Sendable {
             let (configuration, keys) = try Configuration.decode(yaml: text, file: name)
             return LoadedConfiguration(configuration: configuration, source: source, explicitKeys: keys)
         } catch {
-            throw .configuration(error)
+            if case .file = source { throw .configuration(error, givenFile: true) }
+            throw .configuration(error, givenFile: false)
         }
     }
 }

@@ -25,8 +25,9 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func usage(_ message: String) -> RelkitError { RelkitError(.usage, message) }
     public static func repository(_ message: String) -> RelkitError { RelkitError(.repository, message) }
 
-    public static func configuration(_ error: ConfigurationError) -> RelkitError {
-        RelkitError(.usage, "\(error) (fix .relkit.yml, or pass --config FILE)")
+    /// A bad configuration; `givenFile` when it came from --config (then no hint to use --config).
+    public static func configuration(_ error: ConfigurationError, givenFile: Bool) -> RelkitError {
+        RelkitError(.usage, givenFile ? "\(error)" : "\(error) (fix .relkit.yml, or pass --config FILE)")
     }
 
     public static let shallow = RelkitError(.repository, "history is shallow; run `git fetch --unshallow`")

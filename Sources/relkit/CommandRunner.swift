@@ -40,8 +40,7 @@ enum CommandRunner {
             if withValue.contains(argument), index + 1 < arguments.count {
                 leading += [argument, arguments[index + 1]]
                 index += 2
-            } else if flags.contains(argument) || withValue.contains(where: { argument.hasPrefix($0 + "=") })
-                        || (argument.hasPrefix("-C") && argument.count > 2) {
+            } else if flags.contains(argument) || withValue.contains(where: { argument.hasPrefix($0 + "=") }) {
                 leading.append(argument)
                 index += 1
             } else {

@@ -215,7 +215,15 @@ struct CommandLineTests {
         try "release:\n  tag: fleet-v{version}\n  candidate_cut: { weekday: caturday }\n".write(to: config, atomically: true, encoding: .utf8)
         let result = relkit("changes", "--config", config.path)
         #expect(result.status == 2)
-        #expect(result.stderr == "error: \(config.path):3: release.candidate_cut.weekday: expected a weekday such as tuesday, got 'caturday' (fix .relkit.yml, or pass --config FILE)\n")
+        #expect(result.stderr == "error: \(config.path):3: release.candidate_cut.weekday: expected a weekday such as tuesday, got 'caturday'\n")
+        // The same mistake on the trunk's .relkit.yml points at the file and at --config.
+        let copy = Fixture.fleetCopy().appendingPathComponent("work")
+        try "release:\n  deep_freeze: forever\n".write(to: copy.appendingPathComponent(".relkit.yml"), atomically: true, encoding: .utf8)
+        Shell.gitOutput(["commit", "-q", "-am", "bad config"], in: copy)
+        Shell.gitOutput(["update-ref", "refs/remotes/origin/main", "main"], in: copy)
+        let trunk = relkit("changes", in: copy)
+        #expect(trunk.status == 2)
+        #expect(trunk.stderr == "error: refs/remotes/origin/main:.relkit.yml:2: release.deep_freeze: expected a duration such as 24h or 1d, got 'forever' (fix .relkit.yml, or pass --config FILE)\n")
     }
 
     @Test func badFlagsAndValues() {

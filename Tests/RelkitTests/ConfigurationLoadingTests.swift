@@ -52,9 +52,17 @@ struct ConfigurationLoadingTests {
                                                   repository: try Repository.discover(from: Fixture.fleetWork.path))
         #expect(loaded.source == .file(file.path))
         #expect(loaded.configuration.release.tag.text == "v{version}")
-        #expect(throws: RelkitError.usage("cannot read configuration file '/no/such.yml'; check the path given to --config")) {
+        #expect(throws: RelkitError.usage("cannot read configuration file '/no/such.yml': no such file; check the path given to --config")) {
             try LoadedConfiguration.load(explicitFile: "/no/such.yml", repository: nil)
         }
+        let directory = Fixture.temporaryDirectory()
+        #expect(throws: RelkitError.usage("cannot read configuration file '\(directory.path)': it is a directory; give the .relkit.yml file itself")) {
+            try LoadedConfiguration.load(explicitFile: directory.path, repository: nil)
+        }
+        // An empty file (or /dev/null) means every default.
+        let empty = try LoadedConfiguration.load(explicitFile: "/dev/null", repository: nil)
+        #expect(empty.configuration == .fleet)
+        #expect(empty.explicitKeys.isEmpty)
     }
 
     @Test func aBadFileOnTheTrunkIsAUsageErrorNamingTheReferenceAndLine() throws {
