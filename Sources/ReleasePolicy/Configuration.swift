@@ -49,18 +49,3 @@ public struct Configuration: Sendable, Equatable {
         components.first { $0.name == name }
     }
 }
-
-/// The labels that mean each kind of fix (Fleet spells each two ways).
-public struct LabelSettings: Sendable, Equatable {
-    public var releaseBlocker: [String]
-    public var unreleasedBug: [String]
-    public var releasedBug: [String]
-    public var bug: [String]
-}
-
-/// Who may approve a feature exception, per role (email addresses).
-public struct ExceptionApprovers: Sendable, Equatable {
-    public var em: [String]
-    public var qaLead: [String]
-    public var releaseDri: [String]
-}

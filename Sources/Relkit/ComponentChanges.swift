@@ -22,11 +22,3 @@ public struct ComponentChanges: Sendable {
     public let commits: [ChangeCommit]
     public let nextVersion: Version?
 }
-
-/// `relkit changes`: the components and what changed in each.
-public struct ChangesReport: Sendable {
-    public let trunkReference: String
-    public let trunkTip: ObjectID
-    public let components: [ComponentChanges]
-    public let warnings: [String]
-}
