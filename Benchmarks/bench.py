@@ -4,7 +4,7 @@
     bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH]
 
 Generates (once, under bench-out/) a repository of N commits with
-Benchmarks/generate-repo.py, then times `relkit changes orbit --json` against
+Fixtures/large-repo.py, then times `relkit changes orbit --json` against
 `git log --no-merges --full-history --format=%H orbit-v1.0.0..main -- orbit/`
 (the tag is 80% of the history back), without and with a commit-graph file.
 Prints the median wall times, the ratio, and each side's peak memory, checks
@@ -48,7 +48,7 @@ def main():
     if not os.path.isdir(repo):
         print(f"generating {args.commits} commits over {args.files} files in {repo} ...", flush=True)
         started = time.perf_counter()
-        subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "generate-repo.py"),
+        subprocess.run([sys.executable, os.path.join(ROOT, "Fixtures", "large-repo.py"),
                         "--commits", str(args.commits), "--files", str(args.files), repo], check=True)
         print(f"generated in {time.perf_counter() - started:.1f} s")
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, text=True).stdout

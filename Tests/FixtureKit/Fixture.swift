@@ -51,9 +51,9 @@ public enum Fixture {
     /// A repository of `commits` commits from the benchmark generator (small sizes in tests).
     public static func generated(commits: Int, files: Int, name: String = #function) -> URL {
         let dest = temporaryDirectory(name).appendingPathComponent("repo")
-        let result = Shell.run("/usr/bin/env", ["python3", packageRoot.appendingPathComponent("Benchmarks/generate-repo.py").path,
+        let result = Shell.run("/usr/bin/env", ["python3", packageRoot.appendingPathComponent("Fixtures/large-repo.py").path,
                                                 "--commits", String(commits), "--files", String(files), dest.path])
-        precondition(result.status == 0, "generate-repo.py failed: \(result.stderr)")
+        precondition(result.status == 0, "large-repo.py failed: \(result.stderr)")
         return dest
     }
 }

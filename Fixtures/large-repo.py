@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a large, deterministic Fleet-like repository with `git fast-import`.
 
-    generate-repo.py [--commits N] [--files F] DEST
+    large-repo.py [--commits N] [--files F] DEST
 
 DEST becomes a repository whose `main` has N commits over about F files in
 orbit/, orbit/cmd/desktop/, ee/fleetd-chrome/, server/, frontend/ and changes/,
@@ -46,7 +46,7 @@ def main():
     parser.add_argument("dest")
     args = parser.parse_args()
     if os.path.exists(args.dest):
-        sys.exit(f"generate-repo.py: {args.dest} exists")
+        sys.exit(f"large-repo.py: {args.dest} exists")
 
     env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", LC_ALL="C")
     for key in [k for k in env if k.startswith("GIT_") and k not in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL")]:
