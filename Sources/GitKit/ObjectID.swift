@@ -53,6 +53,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         return String(decoding: buffer, as: UTF8.self)
     }
 
+    /// The first eight bytes of a SHA-1 are already uniformly distributed:
+    /// hashing them alone is enough (equality still compares all twenty).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(a)
+    }
+
     public var isZero: Bool { a == 0 && b == 0 && c == 0 }
     public static let zero = ObjectID(git_oid())
 
