@@ -52,6 +52,12 @@ struct CommitTests {
         #expect(trailers == [Trailer(key: "Label", value: "~release-blocker"),
                              Trailer(key: "Approved-by", value: "Em <em@example.com>")])
         #expect(Commit.parseTrailers("Just a subject") == [])
+        let message = "Fix (#2)\n\nLabel: ~release-blocker\nlabel: ~unreleased-bug\nApproved-by: QA <qa@example.com>\n"
+        let commit = Commit(id: .zero, parentIDs: [], treeID: .zero, author: Signature(name: "", email: "", date: Date(), offsetMinutes: 0),
+                            committer: Signature(name: "", email: "", date: Date(), offsetMinutes: 0), rawMessage: Array(message.utf8),
+                            message: message, messageWasReencoded: false, trailers: Commit.parseTrailers(message))
+        #expect(commit.trailerValues("LABEL") == ["~release-blocker", "~unreleased-bug"])
+        #expect(commit.trailerValues("Approved-by") == ["QA <qa@example.com>"])
     }
 
     @Test func decodesMessagesThatAreNotUTF8() throws {
@@ -73,6 +79,19 @@ struct CommitTests {
         #expect(raw.summary.contains("\u{FFFD}"))
         #expect(raw.messageWasReencoded)
         #expect(raw.pullRequest != nil)
+    }
+
+    @Test func objectIDs() throws {
+        #expect(ObjectID.zero.isZero)
+        #expect(ObjectID.zero.hex == String(repeating: "0", count: 40))
+        let hex = "3ac00c3f0e1d2c3b4a5968778695a4b3c2d1e0f1"
+        let id = try #require(ObjectID(hex: hex))
+        #expect(id.hex == hex && !id.isZero && id.abbreviated() == "3ac00c3")
+        #expect(ObjectID(hex: "3AC00C3F0E1D2C3B4A5968778695A4B3C2D1E0F1") == id)
+        #expect(ObjectID(hex: "xyz") == nil)
+        #expect(ObjectID(hex: String(hex.dropLast())) == nil)
+        let parsed = hex.utf8.withContiguousStorageIfAvailable { ObjectID(hexBytes: UnsafeRawBufferPointer($0)) }
+        #expect(parsed == id)
     }
 
     @Test func readsAFileAtACommit() throws {

@@ -107,6 +107,13 @@ struct RepositoryTests {
         #expect(try repository.mergeBase(main, candidate)?.hex == git("merge-base", "main", "minor-fleet-v4.58.0"))
     }
 
+    @Test func detachedHead() throws {
+        let copy = Fixture.fleetCopy().appendingPathComponent("work")
+        #expect(try !Repository.discover(from: copy.path).isHeadDetached)
+        Shell.gitOutput(["checkout", "-q", "--detach", "main~2"], in: copy)
+        #expect(try Repository.discover(from: copy.path).isHeadDetached)
+    }
+
     @Test func readsBooleanConfiguration() throws {
         let copy = Fixture.fleetCopy().appendingPathComponent("work")
         Shell.gitOutput(["config", "relkit.flag", "yes"], in: copy)

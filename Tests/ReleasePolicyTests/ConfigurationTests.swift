@@ -34,6 +34,8 @@ struct ConfigurationTests {
         #expect(config.timezone.identifier == "America/Los_Angeles")
         #expect(config.components.map(\.name) == ["orbit", "desktop", "fleetd-chrome"])
         #expect(config.labels.releaseBlocker == ["~release-blocker", "~release blocker"])
+        #expect(config.component(named: "desktop")?.paths == ["orbit/cmd/desktop/"])
+        #expect(config.component(named: "nope") == nil)
     }
 
     @Test func decodesTheWholeSchema() throws {
