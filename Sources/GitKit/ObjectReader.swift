@@ -53,10 +53,8 @@ final class ObjectReader {
         return try read(id, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> CommitHeader in
             var cursor = 0
             func line(startingWith prefix: StaticString) -> Bool {
-                let length = prefix.utf8CodeUnitCount
-                guard cursor + length <= bytes.count else { return false }
-                for index in 0..<length where bytes[cursor + index] != prefix.utf8Start[index] { return false }
-                cursor += length
+                guard bytesAt(cursor, in: bytes, havePrefix: prefix) else { return false }
+                cursor += prefix.utf8CodeUnitCount
                 return true
             }
             func hexID() -> ObjectID? {

@@ -21,7 +21,7 @@ extension Repository {
         let reader = try ObjectReader(repository: self)
         var walk = RangeWalk(reader: reader)
         let listed = try walk.run(include: include, hide: hide)
-        var resolvers = filters.map { PrefixResolver(reader: reader, filter: $0) }
+        var resolvers = filters.map { PrefixResolver(repository: self, reader: reader, filter: $0) }
         var touching = Array(repeating: [ObjectID](), count: filters.count)
         for position in listed {
             let node = walk.nodes[position]
@@ -36,7 +36,7 @@ extension Repository {
                 }
             }
             for index in resolvers.indices where try resolvers[index].differs(
-                node.header.tree, parentTree, commit: node.id, parent: node.header.parents.first, repository: self) {
+                node.header.tree, parentTree, commit: node.id, parent: node.header.parents.first) {
                 touching[index].append(node.id)
             }
         }
@@ -47,6 +47,7 @@ extension Repository {
 /// Resolves the entries at a filter's include prefixes in a root tree, caching
 /// subtree lookups (most subtrees are shared by many commits).
 private struct PrefixResolver {
+    let repository: Repository
     let reader: ObjectReader
     let filter: PathFilter
     let components: [[[UInt8]]]
@@ -58,7 +59,8 @@ private struct PrefixResolver {
         let name: [UInt8]
     }
 
-    init(reader: ObjectReader, filter: PathFilter) {
+    init(repository: Repository, reader: ObjectReader, filter: PathFilter) {
+        self.repository = repository
         self.reader = reader
         self.filter = filter
         components = filter.includes.map { prefix in prefix.path.split(separator: "/").map { Array($0.utf8) } }
@@ -94,8 +96,8 @@ private struct PrefixResolver {
         return result
     }
 
-    mutating func differs(_ tree: ObjectID, _ parentTree: ObjectID?, commit: ObjectID, parent: ObjectID?,
-                          repository: Repository) throws(GitError) -> Bool {
+    mutating func differs(_ tree: ObjectID, _ parentTree: ObjectID?, commit: ObjectID,
+                          parent: ObjectID?) throws(GitError) -> Bool {
         if tree == parentTree { return false }
         if filter.includesEverything && filter.excludes.isEmpty { return true }
         if !filter.includesEverything {

@@ -38,6 +38,8 @@ public struct ChangesWorkflow {
         do {
             // One walk per baseline commit, shared by every component that starts there.
             var touching: [String: [ObjectID]] = [:]
+            // Orbit's commits include Desktop's: read each commit's details once.
+            var details: [ObjectID: ComponentChanges.ChangeCommit] = [:]
             var starts: [ObjectID?] = []
             for component in selected where !starts.contains(baselines[component.tag]?.commit) {
                 starts.append(baselines[component.tag]?.commit)
@@ -56,9 +58,15 @@ public struct ChangesWorkflow {
                 var commits: [ComponentChanges.ChangeCommit] = []
                 commits.reserveCapacity(ids.count)
                 for id in ids {
+                    if let known = details[id] {
+                        commits.append(known)
+                        continue
+                    }
                     let commit = try workspace.repository.commit(id)
-                    commits.append(.init(id: id, summary: commit.summary, author: commit.author.name,
-                                         pullRequest: commit.pullRequest))
+                    let detail = ComponentChanges.ChangeCommit(id: id, summary: commit.summary, author: commit.author.name,
+                                                               pullRequest: commit.pullRequest)
+                    details[id] = detail
+                    commits.append(detail)
                 }
                 // The group bumps as much as its most demanding member asks.
                 let group = config.components.filter { $0.tag == component.tag }

@@ -29,12 +29,6 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// The instant every time-dependent decision uses.
-    var clock: Date {
-        let text = now ?? ProcessInfo.processInfo.environment["RELKIT_NOW"]
-        return text.flatMap(Self.parseInstant) ?? Date()
-    }
-
     static func parseInstant(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
