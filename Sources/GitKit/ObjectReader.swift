@@ -13,13 +13,13 @@ extension CommitHeader: Equatable {}
 /// Reads raw objects from the object database and parses only what walks need,
 /// so each object is inflated once and nothing enters libgit2's object cache.
 /// Malformed objects throw; nothing traps.
-final class ObjectReader {
+public final class ObjectReader {
     private let odb: OpaquePointer
     private let repository: Repository  // keeps the repository alive
     private let graph: CommitGraph?
 
     /// `useCommitGraph: false` reads every commit from the object database (tests compare the two).
-    init(repository: Repository, useCommitGraph: Bool = true) throws(GitError) {
+    public init(repository: Repository, useCommitGraph: Bool = true) throws(GitError) {
         var odb: OpaquePointer?
         try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
         guard let odb else { throw GitError(code: -1, errorClass: 0, message: "no object database", operation: "git_repository_odb") }
@@ -30,7 +30,7 @@ final class ObjectReader {
 
     deinit { git_odb_free(odb) }
 
-    private func read<T>(_ id: ObjectID, _ type: git_object_t, _ body: (UnsafeRawBufferPointer) throws(GitError) -> T) throws(GitError) -> T {
+    func read<T>(_ id: ObjectID, _ type: git_object_t, _ body: (UnsafeRawBufferPointer) throws(GitError) -> T) throws(GitError) -> T {
         var oid = id.raw
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &oid), "git_odb_read(\(id.hex))")
@@ -43,7 +43,7 @@ final class ObjectReader {
         return try body(UnsafeRawBufferPointer(start: data, count: size))
     }
 
-    private func malformed(_ id: ObjectID, _ problem: String) -> GitError {
+    func malformed(_ id: ObjectID, _ problem: String) -> GitError {
         GitError(code: -1, errorClass: Int32(GIT_ERROR_OBJECT.rawValue), message: "object \(id.hex) \(problem)", operation: "parse")
     }
 
@@ -90,14 +90,16 @@ final class ObjectReader {
         }
     }
 
-    /// The id of the entry `name` in a tree, and whether that entry is a tree; nil when absent.
-    func entry(named name: [UInt8], inTree tree: ObjectID) throws(GitError) -> (id: ObjectID, isTree: Bool)? {
-        try read(tree, GIT_OBJECT_TREE) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> (id: ObjectID, isTree: Bool)? in
+    /// The entry `name` of a tree; nil when absent.
+    func entry(named name: [UInt8], inTree tree: ObjectID) throws(GitError) -> TreeEntry? {
+        try read(tree, GIT_OBJECT_TREE) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> TreeEntry? in
             var cursor = 0
             while cursor < bytes.count {
-                let modeStart = cursor
-                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: " ") { cursor += 1 }
-                let isTree = cursor - modeStart == 5 && bytes[modeStart] == UInt8(ascii: "4")
+                var mode: UInt32 = 0
+                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: " ") {
+                    mode = mode << 3 | UInt32(bytes[cursor] &- 48 & 7)
+                    cursor += 1
+                }
                 cursor += 1
                 let nameStart = cursor
                 while cursor < bytes.count, bytes[cursor] != 0 { cursor += 1 }
@@ -106,7 +108,7 @@ final class ObjectReader {
                 cursor += 1
                 if nameEnd - nameStart == name.count,
                    name.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd])) }) {
-                    return (ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 20])), isTree)
+                    return TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 20])), mode: mode)
                 }
                 cursor += 20
             }

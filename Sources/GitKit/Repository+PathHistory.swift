@@ -51,7 +51,7 @@ private struct PrefixResolver {
     let reader: ObjectReader
     let filter: PathFilter
     let components: [[[UInt8]]]
-    private var lookups: [LookupKey: (id: ObjectID, isTree: Bool)?] = [:]
+    private var lookups: [LookupKey: TreeEntry?] = [:]
     private var lastRoot: (tree: ObjectID, entries: [ObjectID?])?
 
     private struct LookupKey: Hashable {
@@ -72,7 +72,7 @@ private struct PrefixResolver {
         var result: [ObjectID?] = []
         result.reserveCapacity(components.count)
         for (index, path) in components.enumerated() {
-            var current: (id: ObjectID, isTree: Bool)? = (tree, true)
+            var current: TreeEntry? = TreeEntry(id: tree, mode: 0o40000)
             for (depth, name) in path.enumerated() {
                 guard let directory = current, directory.isTree else { current = nil; break }
                 // The root differs for nearly every commit: do not cache its lookups.

@@ -20,7 +20,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick",
         ])
         for (key, node) in top {
             switch key {
@@ -36,6 +36,7 @@ extension Configuration {
             case "labels": try reader.labels(node, into: &config.labels)
             case "exceptions": try reader.exceptions(node, into: &config.exceptions)
             case "components": config.components = try reader.components(node)
+            case "pick": try reader.pick(node, into: &config.pick)
             default: break
             }
         }
@@ -207,6 +208,22 @@ private struct YAMLReader {
             case "unreleased_bug": labels.unreleasedBug = values
             case "released_bug": labels.releasedBug = values
             default: labels.bug = values
+            }
+        }
+    }
+
+    mutating func pick(_ node: Node, into settings: inout PickSettings) throws(ConfigurationError) {
+        for (key, value) in try mapping(node, key: "pick", allowed: ["small_conflict"]) {
+            for (field, limit) in try mapping(value, key: "pick." + key, allowed: ["files", "hunks", "prerequisites"]) {
+                let path = "pick.\(key).\(field)"
+                guard let number = Int(try string(limit, key: path)), number >= 0 else {
+                    throw error(limit, path, "expected a whole number, 0 or more")
+                }
+                switch field {
+                case "files": settings.smallConflict.files = number
+                case "hunks": settings.smallConflict.hunks = number
+                default: settings.smallConflict.prerequisites = number
+                }
             }
         }
     }

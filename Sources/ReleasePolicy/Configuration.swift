@@ -10,6 +10,7 @@ public struct Configuration: Sendable, Equatable {
     public var labels: LabelSettings
     public var exceptions: ExceptionApprovers
     public var components: [Component]
+    public var pick: PickSettings
 
     /// Fleet's conventions.
     public static let fleet: Configuration = {
@@ -41,7 +42,8 @@ public struct Configuration: Sendable, Equatable {
                           paths: ["orbit/cmd/desktop/"]),
                 Component(name: "fleetd-chrome", title: "Chrome extension", tag: pattern("fleetd-chrome-v{version}"),
                           paths: ["ee/fleetd-chrome/"]),
-            ]
+            ],
+            pick: .fleet
         )
     }()
 

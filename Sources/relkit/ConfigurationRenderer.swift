@@ -66,6 +66,10 @@ struct ConfigurationRenderer {
             fields.append("bump: \(component.bump.rawValue)")
             lines.append("  - { " + fields.joined(separator: ", ") + " }")
         }
+        let small = config.pick.smallConflict
+        lines.append("pick:")
+        lines.append("  small_conflict: { files: \(small.files), hunks: \(small.hunks), prerequisites: \(small.prerequisites) }"
+            + "  # \(origin("pick.small_conflict"))")
         return lines.joined(separator: "\n")
     }
 

@@ -1,0 +1,92 @@
+import Clibgit2
+import Foundation
+
+extension Repository {
+    /// Cherry-picks `commit` onto `target` in memory (libgit2's
+    /// `git_cherrypick_commit`): nothing in the work tree, the index or any
+    /// reference changes. A merge commit is picked against its first parent.
+    /// With `writeTree`, a clean result's tree is written to the object database.
+    public func cherryPick(_ commit: ObjectID, onto target: ObjectID, writeTree: Bool) throws(GitError) -> CherryPickOutcome {
+        let picked = try lookupCommit(commit)
+        defer { git_commit_free(picked) }
+        let ours = try lookupCommit(target)
+        defer { git_commit_free(ours) }
+        var options = git_merge_options()
+        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "git_merge_options_init")
+        let mainline: UInt32 = git_commit_parentcount(picked) > 1 ? 1 : 0
+        var index: OpaquePointer?
+        try check(git_cherrypick_commit(&index, pointer, picked, ours, mainline, &options),
+                  "git_cherrypick_commit(\(commit.hex) onto \(target.hex))")
+        defer { git_index_free(index) }
+        if git_index_has_conflicts(index) == 1 {
+            return .conflicted(try conflicts(in: index))
+        }
+        guard writeTree else { return .clean(tree: nil) }
+        var tree = git_oid()
+        try check(git_index_write_tree_to(&tree, index, pointer), "git_index_write_tree_to")
+        return .clean(tree: ObjectID(tree))
+    }
+
+    private func conflicts(in index: OpaquePointer?) throws(GitError) -> [ConflictedPath] {
+        var iterator: OpaquePointer?
+        try check(git_index_conflict_iterator_new(&iterator, index), "git_index_conflict_iterator_new")
+        defer { git_index_conflict_iterator_free(iterator) }
+        var result: [ConflictedPath] = []
+        while true {
+            var ancestor: UnsafePointer<git_index_entry>?
+            var ours: UnsafePointer<git_index_entry>?
+            var theirs: UnsafePointer<git_index_entry>?
+            let status = git_index_conflict_next(&ancestor, &ours, &theirs, iterator)
+            if status == GIT_ITEROVER.rawValue { break }
+            try check(status, "git_index_conflict_next")
+            func entry(_ pointer: UnsafePointer<git_index_entry>?) -> TreeEntry? {
+                pointer.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) }
+            }
+            guard let any = ancestor ?? ours ?? theirs, let path = any.pointee.path else { continue }
+            result.append(ConflictedPath(path: String(cString: path), ancestor: entry(ancestor),
+                                         ours: entry(ours), theirs: entry(theirs)))
+        }
+        return result
+    }
+
+    /// Writes the commit a cherry-pick makes: `original`'s author (name, email,
+    /// date and zone, byte for byte), the given committer and message, `tree`
+    /// on top of `parent`. No reference moves.
+    public func createPickCommit(of original: ObjectID, tree: ObjectID, parent: ObjectID,
+                                 committer: Signature, message: [UInt8]) throws(GitError) -> ObjectID {
+        let source = try lookupCommit(original)
+        defer { git_commit_free(source) }
+        let parentCommit = try lookupCommit(parent)
+        defer { git_commit_free(parentCommit) }
+        var treeOID = tree.raw
+        var treeObject: OpaquePointer?
+        try check(git_tree_lookup(&treeObject, pointer, &treeOID), "git_tree_lookup(\(tree.hex))")
+        defer { git_tree_free(treeObject) }
+        var signature: UnsafeMutablePointer<git_signature>?
+        try check(git_signature_new(&signature, committer.name, committer.email,
+                                    git_time_t(committer.date.timeIntervalSince1970.rounded(.down)),
+                                    Int32(committer.offsetMinutes)), "git_signature_new(\(committer.name) <\(committer.email)>)")
+        defer { git_signature_free(signature) }
+        var result = git_oid()
+        var parents: [OpaquePointer?] = [parentCommit]
+        let status = parents.withUnsafeMutableBufferPointer { buffer in
+            (message + [0]).withUnsafeBufferPointer { text in
+                text.baseAddress!.withMemoryRebound(to: CChar.self, capacity: text.count) { cText in
+                    git_commit_create(&result, pointer, nil, git_commit_author(source), signature, nil, cText, treeObject,
+                                      1, buffer.baseAddress)
+                }
+            }
+        }
+        try check(status, "git_commit_create(pick of \(original.hex))")
+        return ObjectID(result)
+    }
+
+    /// The commit handle (the caller frees it).
+    func lookupCommit(_ id: ObjectID) throws(GitError) -> OpaquePointer {
+        var oid = id.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup(\(id.hex))")
+        guard let commit else { throw GitError(code: -1, errorClass: 0, message: "no commit", operation: "git_commit_lookup(\(id.hex))") }
+        return commit
+    }
+}

@@ -1,0 +1,62 @@
+import Clibgit2
+import Foundation
+
+extension Repository {
+    /// The tracked files that differ from HEAD in the index or the work tree
+    /// (`git status --untracked-files=no --porcelain`); untracked files are not counted.
+    public func uncommittedChanges() throws(GitError) -> [String] {
+        var options = git_status_options()
+        try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        var list: OpaquePointer?
+        try check(git_status_list_new(&list, pointer, &options), "git_status_list_new")
+        defer { git_status_list_free(list) }
+        var paths: [String] = []
+        for index in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, index)?.pointee else { continue }
+            let delta = entry.head_to_index ?? entry.index_to_workdir
+            if let path = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path {
+                paths.append(String(cString: path))
+            }
+        }
+        return paths
+    }
+
+    /// Checks out `refs/heads/<branch>` as git switch does: files that would
+    /// lose changes are never overwritten (the checkout fails instead).
+    public func switchToBranch(_ branch: String) throws(GitError) {
+        let reference = "refs/heads/" + branch
+        guard let tip = try commitID(ofReference: reference) else {
+            throw GitError(code: GIT_ENOTFOUND.rawValue, errorClass: 0, message: "no branch \(branch)", operation: "switch")
+        }
+        let commit = try lookupCommit(tip)
+        defer { git_commit_free(commit) }
+        var options = git_checkout_options()
+        try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "git_checkout_options_init")
+        options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+        try check(git_checkout_tree(pointer, commit, &options), "git_checkout_tree(\(branch))")
+        try check(git_repository_set_head(pointer, reference), "git_repository_set_head(\(reference))")
+    }
+
+    /// Applies `commit` to the work tree and index as `git cherry-pick` does when
+    /// it stops on a conflict: conflict markers in the files, the three stages in
+    /// the index, `CHERRY_PICK_HEAD` and `MERGE_MSG` written, so that
+    /// `git cherry-pick --continue` or `--abort` finish it.
+    public func cherryPickIntoWorkingTree(_ commit: ObjectID, message: String) throws(GitError) {
+        let picked = try lookupCommit(commit)
+        defer { git_commit_free(picked) }
+        var options = git_cherrypick_options()
+        try check(git_cherrypick_options_init(&options, UInt32(GIT_CHERRYPICK_OPTIONS_VERSION)), "git_cherrypick_options_init")
+        options.mainline = git_commit_parentcount(picked) > 1 ? 1 : 0
+        options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
+        try check(git_cherrypick(pointer, picked, &options), "git_cherrypick(\(commit.hex))")
+        // git's MERGE_MSG carries the pick line; libgit2 writes the bare message.
+        do {
+            try Data(message.utf8).write(to: URL(fileURLWithPath: gitDirectory + "MERGE_MSG"))
+        } catch {
+            throw GitError(code: -1, errorClass: 0, message: "cannot write MERGE_MSG: \(error.localizedDescription)",
+                           operation: "write MERGE_MSG")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// How `relkit pick` judges a conflict for the ticket (`pick.small_conflict` in `.relkit.yml`).
+public struct PickSettings: Sendable, Equatable {
+    /// The largest conflict that is still "small conflict: resolve by hand".
+    public var smallConflict: ConflictSize
+
+    public init(smallConflict: ConflictSize) {
+        self.smallConflict = smallConflict
+    }
+
+    /// Fleet's default: a conflict in at most 2 files, 3 hunks, with at most 1 missing prerequisite.
+    public static let fleet = PickSettings(smallConflict: ConflictSize(files: 2, hunks: 3, prerequisites: 1))
+}
+
+/// The size of a cherry-pick conflict, or a threshold for one.
+public struct ConflictSize: Sendable, Equatable {
+    public var files: Int
+    public var hunks: Int
+    /// Commits on the trunk that touched the conflicting lines and the target lacks.
+    public var prerequisites: Int
+
+    public init(files: Int, hunks: Int, prerequisites: Int) {
+        self.files = files
+        self.hunks = hunks
+        self.prerequisites = prerequisites
+    }
+}
+
+/// The line for the ticket the handbook asks for when a pick conflicts.
+public enum ConflictVerdict: String, Sendable {
+    case smallConflict = "small conflict: resolve by hand"
+    case notSuited = "not suited for the patch release process"
+
+    public init(_ size: ConflictSize, threshold: ConflictSize) {
+        let small = size.files <= threshold.files && size.hunks <= threshold.hunks
+            && size.prerequisites <= threshold.prerequisites
+        self = small ? .smallConflict : .notSuited
+    }
+}
