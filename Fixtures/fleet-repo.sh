@@ -191,7 +191,18 @@ git_ switch -q minor-fleet-v4.58.0
 tick; git_ cherry-pick -x "$token_fix" >/dev/null
 tick; git_ cherry-pick "$chrome_fix" >/dev/null
 git_ switch -q main
-work 30
+work 5
+
+# a patch release in flight on patch-fleet-v4.57.3: a fix from main picked with -x and a
+# hotfix made on the branch itself; the RC has neither yet
+config_fix=$(fix server/service/pagination.go "page size limit")
+git_ switch -q -c patch-fleet-v4.57.3 fleet-v4.57.2
+tick; git_ cherry-pick -x "$config_fix" >/dev/null
+pr=$((pr + 1)); step=$((step + 1))
+echo "// hotfix: SSO redirect" >> server/service/sso.go
+commit_all "Hotfix SSO redirect loop (#$pr)"
+git_ switch -q main
+work 25
 
 # --- origin: a bare clone with every branch and tag ------------------------------
 git_ clone -q --bare "$work_dir" "$dest/origin.git"
@@ -201,3 +212,4 @@ git_ branch -q --set-upstream-to=origin/main main
 git_ -C "$dest/origin.git" symbolic-ref HEAD refs/heads/main
 git_ remote set-head origin main >/dev/null
 echo "$ui_fix" > "$dest/ui-fix-id"
+echo "$config_fix" > "$dest/config-fix-id"

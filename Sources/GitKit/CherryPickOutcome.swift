@@ -13,11 +13,14 @@ public struct ConflictedPath: Sendable, Equatable {
     public let ancestor: TreeEntry?
     public let ours: TreeEntry?
     public let theirs: TreeEntry?
+    /// Where the target has the file when it renamed it (a rename conflict), else nil.
+    public let oursPath: String?
 
-    public init(path: String, ancestor: TreeEntry?, ours: TreeEntry?, theirs: TreeEntry?) {
+    public init(path: String, ancestor: TreeEntry?, ours: TreeEntry?, theirs: TreeEntry?, oursPath: String? = nil) {
         self.path = path
         self.ancestor = ancestor
         self.ours = ours
         self.theirs = theirs
+        self.oursPath = oursPath
     }
 }

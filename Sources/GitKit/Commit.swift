@@ -15,6 +15,8 @@ public struct Commit: Sendable, Equatable {
     public let message: String
     /// Whether `rawMessage` had to be repaired or re-encoded to become `message`.
     public let messageWasReencoded: Bool
+    /// The commit's `encoding` header (`ISO-8859-1`), nil when it has none (UTF-8).
+    public let encoding: String?
     /// `key: value` trailers of the message, as libgit2's trailer parser finds them.
     public let trailers: [Trailer]
 
@@ -103,7 +105,7 @@ extension Commit {
             text.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
         }
         rawMessage = bytes(git_commit_message_raw(commit))
-        let encoding = git_commit_message_encoding(commit).map { String(cString: $0) }
+        encoding = git_commit_message_encoding(commit).map { String(cString: $0) }
         // git_commit_message drops the leading blank lines git itself ignores.
         (message, messageWasReencoded) = Commit.decode(bytes(git_commit_message(commit)), encoding: encoding)
         trailers = Commit.parseTrailers(message)

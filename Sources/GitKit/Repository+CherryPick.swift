@@ -31,7 +31,7 @@ extension Repository {
         var iterator: OpaquePointer?
         try check(git_index_conflict_iterator_new(&iterator, index), "git_index_conflict_iterator_new")
         defer { git_index_conflict_iterator_free(iterator) }
-        var result: [ConflictedPath] = []
+        var byPath: [(path: String, ancestor: TreeEntry?, ours: TreeEntry?, theirs: TreeEntry?)] = []
         while true {
             var ancestor: UnsafePointer<git_index_entry>?
             var ours: UnsafePointer<git_index_entry>?
@@ -43,10 +43,32 @@ extension Repository {
                 pointer.map { TreeEntry(id: ObjectID($0.pointee.id), mode: $0.pointee.mode) }
             }
             guard let any = ancestor ?? ours ?? theirs, let path = any.pointee.path else { continue }
-            result.append(ConflictedPath(path: String(cString: path), ancestor: entry(ancestor),
-                                         ours: entry(ours), theirs: entry(theirs)))
+            byPath.append((String(cString: path), entry(ancestor), entry(ours), entry(theirs)))
         }
-        return result
+        // A rename conflict spreads one file over several paths; the index's
+        // name entries say which belong together.
+        var result: [ConflictedPath] = []
+        var consumed = Set<String>()
+        for position in 0..<git_index_name_entrycount(index) {
+            guard let names = git_index_name_get_byindex(index, position)?.pointee else { continue }
+            let ancestorPath = names.ancestor.map { String(cString: $0) }
+            let oursPath = names.ours.map { String(cString: $0) }
+            let theirsPath = names.theirs.map { String(cString: $0) }
+            func stage(_ path: String?, _ pick: ((path: String, ancestor: TreeEntry?, ours: TreeEntry?, theirs: TreeEntry?)) -> TreeEntry?) -> TreeEntry? {
+                guard let path else { return nil }
+                return byPath.first { $0.path == path }.flatMap(pick)
+            }
+            let path = theirsPath ?? ancestorPath ?? oursPath ?? ""
+            guard !consumed.contains(path) else { continue }
+            result.append(ConflictedPath(path: path, ancestor: stage(ancestorPath) { $0.ancestor },
+                                         ours: stage(oursPath) { $0.ours }, theirs: stage(theirsPath) { $0.theirs },
+                                         oursPath: oursPath != path ? oursPath : nil))
+            for name in [ancestorPath, oursPath, theirsPath].compactMap({ $0 }) { consumed.insert(name) }
+        }
+        for item in byPath where !consumed.contains(item.path) {
+            result.append(ConflictedPath(path: item.path, ancestor: item.ancestor, ours: item.ours, theirs: item.theirs))
+        }
+        return result.sorted { $0.path < $1.path }
     }
 
     /// Writes the commit a cherry-pick makes: `original`'s author (name, email,

@@ -37,6 +37,12 @@ struct GlobalOptions: ParsableArguments {
         return formatter.date(from: text)
     }
 
+    /// The clock: --now, else RELKIT_NOW, else the system clock (validated already).
+    var clock: Date {
+        let text = now ?? ProcessInfo.processInfo.environment["RELKIT_NOW"]
+        return text.flatMap { $0.isEmpty ? nil : Self.parseInstant($0) } ?? Date()
+    }
+
     var style: Style {
         let disabled = noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return Style(enabled: !disabled && !json && isatty(STDOUT_FILENO) == 1)

@@ -1,0 +1,33 @@
+import GitKit
+
+/// What the release candidate still lacks, and what it already has.
+public struct PendingReport: Sendable {
+    public struct Pending: Sendable, Equatable {
+        public let commit: PickCommit
+        /// Whether it would cherry-pick cleanly onto the target's tip now.
+        public let appliesCleanly: Bool
+    }
+
+    public struct Picked: Sendable, Equatable {
+        public let commit: PickCommit
+        public let pickedAs: PickedAs
+    }
+
+    /// A commit on a patch branch or the latest release that the candidate lacks.
+    public struct Missing: Sendable, Equatable {
+        public let commit: PickCommit
+        /// The tag or branch it is on.
+        public let on: String
+    }
+
+    public let target: PickTarget
+    public let trunkReference: String
+    public let mergeBase: ObjectID
+    /// Trunk commits since the merge base the target lacks, oldest first.
+    public let pending: [Pending]
+    /// Trunk commits since the merge base the target already has.
+    public let picked: [Picked]
+    public let missingFromCandidate: [Missing]
+    /// The patch branches and release tag that were compared.
+    public let patchSources: [String]
+}

@@ -1,0 +1,357 @@
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// Cherry-picks fixes from the trunk onto the release candidate, a release
+/// tag or any branch, entirely in memory: the work tree, the index, HEAD and
+/// existing branches never move. Picks become one new branch; a conflict or
+/// a refusal creates nothing at all.
+public struct PickWorkflow {
+    public enum TargetChoice: Sendable, Equatable {
+        case candidate
+        case patch
+        case branch(String)
+    }
+
+    public struct Options: Sendable {
+        public var commits: [String] = []
+        public var target: TargetChoice = .candidate
+        public var branch: String?
+        public var dryRun = false
+        public var checkout = false
+        public var allowOffTrunk = false
+        /// The clock for the committer date (unless GIT_COMMITTER_DATE is set).
+        public var now = Date()
+        public init() {}
+    }
+
+    let workspace: ReleaseWorkspace
+    var repository: Repository { workspace.repository }
+
+    public init(workspace: ReleaseWorkspace) {
+        self.workspace = workspace
+    }
+
+    public func run(_ options: Options) throws(RelkitError) -> PickReport {
+        guard !options.commits.isEmpty else { throw .usage("name at least one commit to pick") }
+        try workspace.requireCompleteHistory()
+        if options.checkout { try requireCleanWorkTree() }
+        let trunk = try workspace.trunkTip()
+        let commits = try resolveInTrunkOrder(options.commits)
+        let targets = try chooseTargets(options)
+        let committer = try committerIdentity(options)
+
+        var warnings: [String] = []
+        if !options.dryRun, !options.allowOffTrunk {
+            for commit in commits where !(try onTrunk(commit.id, trunk.commit)) {
+                throw RelkitError(.policy, "\(commit.id.abbreviated()) is not on \(shortReferenceName(trunk.reference)): "
+                    + "fixes merge into \(workspace.configuration.trunk) first, then are cherry-picked into the release "
+                    + "(the handbook); merge it there, or pass --allow-off-trunk")
+            }
+        }
+
+        do {
+            let staging = try ObjectStaging(repository: repository)
+            let reader = try ObjectReader(repository: repository)
+            var results: [PickResult] = []
+            var primary: Chain?
+            for (index, target) in targets.enumerated() {
+                let chain = try pick(commits, onto: target, trunk: trunk.commit, reader: reader, committer: committer,
+                                     options: options)
+                if index == 0 { primary = chain }
+                results += chain.results
+            }
+            guard let primary else { throw RelkitError.usage("no target") }
+            let branch = try branchName(for: primary, options: options)
+            results = results.map { result in
+                let ours = result.target == targets[0] && (result.status == .picked || result.status == .conflict)
+                guard ours || options.dryRun else { return result }
+                // A dry run's commits existed only in memory: report none.
+                return PickResult(commit: result.commit, target: result.target, status: result.status,
+                                  branch: ours ? branch : nil,
+                                  newCommit: options.dryRun ? nil : result.newCommit, pickedAs: result.pickedAs,
+                                  conflict: result.conflict)
+            }
+            if options.dryRun || primary.pickedCount == 0 && !primary.hasConflict {
+                if options.dryRun, let branch, try repository.localBranchExists(branch) {
+                    warnings.append("branch \(branch) already exists; the real pick would need --branch NAME")
+                }
+                return PickReport(dryRun: options.dryRun, trunkReference: trunk.reference, results: results,
+                                  createdBranch: nil, plannedBranch: branch, checkedOut: false, conflictInWorkingTree: nil,
+                                  remainingAfterConflict: [], warnings: warnings)
+            }
+            guard let branch else { throw RelkitError.usage("no branch name") }
+            if try repository.localBranchExists(branch) {
+                throw RelkitError.usage("branch \(branch) already exists; pick onto it with --onto \(branch), "
+                    + "or name a new one with --branch NAME")
+            }
+            if primary.hasConflict {
+                guard options.checkout, let firstConflict = primary.firstConflict else {
+                    return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: nil,
+                                      plannedBranch: branch, checkedOut: false, conflictInWorkingTree: nil,
+                                      remainingAfterConflict: [], warnings: warnings)
+                }
+                // The user asked for the conflict in the work tree: the clean picks before it become the branch.
+                try staging.persist()
+                try repository.createBranch(branch, at: primary.tipBeforeFirstConflict)
+                try repository.switchToBranch(branch)
+                let picked = try repository.commit(firstConflict.id)
+                let paths = primary.results.first { $0.commit.id == firstConflict.id }?.conflict?.files.map(\.path) ?? []
+                let message = String(decoding: pickMessage(picked), as: UTF8.self)
+                    + "\n# Conflicts:\n" + paths.map { "#\t\($0)\n" }.joined()
+                try repository.cherryPickIntoWorkingTree(firstConflict.id, message: message)
+                let remaining = primary.results.drop { $0.commit.id != firstConflict.id }.dropFirst()
+                    .filter { $0.status == .picked || $0.status == .conflict }.map(\.commit)
+                return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: branch,
+                                  plannedBranch: branch, checkedOut: true, conflictInWorkingTree: firstConflict,
+                                  remainingAfterConflict: Array(remaining), warnings: warnings)
+            }
+            try staging.persist()
+            try repository.createBranch(branch, at: primary.tip)
+            var checkedOut = false
+            if options.checkout {
+                do {
+                    try repository.switchToBranch(branch)
+                    checkedOut = true
+                } catch {
+                    throw RelkitError.repository("created \(branch) but could not switch to it: \(error.message); "
+                        + "run `git switch \(branch)`")
+                }
+            }
+            return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: branch,
+                              plannedBranch: branch, checkedOut: checkedOut, conflictInWorkingTree: nil,
+                              remainingAfterConflict: [], warnings: warnings)
+        } catch let error as RelkitError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .repository("\(error)")
+        }
+    }
+
+    // MARK: - One target
+
+    struct Chain {
+        var results: [PickResult] = []
+        var tip: ObjectID
+        var tipBeforeFirstConflict: ObjectID
+        var firstConflict: PickCommit?
+        var pickedCount = 0
+        var hasConflict: Bool { firstConflict != nil }
+        var firstPicked: PickCommit?
+    }
+
+    private func pick(_ commits: [Commit], onto target: PickTarget, trunk: ObjectID, reader: ObjectReader,
+                      committer: Signature, options: Options) throws(GitError) -> Chain {
+        let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, trunk: trunk)
+        var chain = Chain(tip: target.tip, tipBeforeFirstConflict: target.tip)
+        for commit in commits {
+            let shown = PickCommit(commit)
+            func result(_ status: PickResult.Status, new: ObjectID? = nil, picked: PickedAs? = nil,
+                        conflict: PickConflict? = nil) -> PickResult {
+                PickResult(commit: shown, target: target, status: status, branch: nil, newCommit: new, pickedAs: picked,
+                           conflict: conflict)
+            }
+            if !options.allowOffTrunk, try !contains(trunk, commit.id) {
+                chain.results.append(result(.notOnTrunk))
+                continue
+            }
+            if let picked = try history.recognise(commit.id, checkAncestry: true) {
+                chain.results.append(result(.alreadyPicked, picked: picked))
+                continue
+            }
+            switch try repository.cherryPick(commit.id, onto: chain.tip, writeTree: true) {
+            case .clean(let tree):
+                guard let tree else { continue }
+                if try tree == reader.treeAndParents(ofCommit: chain.tip).tree {
+                    chain.results.append(result(.alreadyPicked, picked: PickedAs(how: .content, carrier: nil)))
+                    continue
+                }
+                let new = try repository.createPickCommit(of: commit.id, tree: tree, parent: chain.tip, committer: committer,
+                                                          message: pickMessage(commit))
+                chain.tip = new
+                if !chain.hasConflict { chain.tipBeforeFirstConflict = new }
+                chain.pickedCount += 1
+                if chain.firstPicked == nil { chain.firstPicked = shown }
+                chain.results.append(result(.picked, new: new))
+            case .conflicted(let paths):
+                let conflict = try describeConflict(commit, onto: chain.tip, paths: paths, history: history)
+                if chain.firstConflict == nil { chain.firstConflict = shown }
+                if chain.firstPicked == nil { chain.firstPicked = shown }
+                chain.results.append(result(.conflict, conflict: conflict))
+            }
+        }
+        return chain
+    }
+
+    /// The message `git cherry-pick -x` writes: a message that declared another
+    /// encoding is stored re-encoded as UTF-8, as git does; other bytes are kept.
+    func pickMessage(_ commit: Commit) -> [UInt8] {
+        let declared = commit.encoding.map { !["utf-8", "utf8"].contains($0.lowercased()) } ?? false
+        let body = declared ? Array(commit.message.utf8) : commit.rawMessage
+        return PickLine.appending(to: body, source: commit.id.hex)
+    }
+
+    // MARK: - Conflicts
+
+    private func describeConflict(_ commit: Commit, onto target: ObjectID, paths: [ConflictedPath],
+                                  history: TargetHistory) throws(GitError) -> PickConflict {
+        let parent = commit.parentIDs.first
+        let base = try repository.mergeBase(target, commit.id)
+        var files: [PickConflict.File] = []
+        var prerequisites: [ObjectID] = []
+        func note(_ ids: [ObjectID]) throws(GitError) {
+            for id in ids where id != commit.id && !prerequisites.contains(id) {
+                if try history.recognise(id) == nil { prerequisites.append(id) }
+            }
+        }
+        for path in paths {
+            if let ancestor = path.ancestor, let ours = path.ours, let theirs = path.theirs,
+               ancestor.isRegularFile, ours.isRegularFile, theirs.isRegularFile {
+                let baseText = try lines(in: ancestor.id)
+                let hunks = PickConflict.conflictingHunks(ours: try repository.lineHunks(from: ancestor.id, to: ours.id),
+                                                          theirs: try repository.lineHunks(from: ancestor.id, to: theirs.id),
+                                                          baseText: baseText)
+                if let parent, !baseText.isEmpty {
+                    for hunk in hunks {
+                        guard let span = hunk.baseLines else { continue }
+                        let clipped = min(span.lowerBound, baseText.count)...min(span.upperBound, baseText.count)
+                        try note(repository.commitsLastTouching(path: path.path, lines: clipped, newest: parent, oldest: base))
+                    }
+                }
+                let shown = hunks.isEmpty ? [PickConflict.Hunk(baseLines: nil, base: [], ours: [], theirs: [])] : hunks
+                files.append(PickConflict.File(path: path.path, kind: "content", hunks: shown, renamedOnTarget: path.oursPath))
+                continue
+            }
+            let kind: String
+            switch (path.ancestor != nil, path.ours != nil, path.theirs != nil) {
+            case (true, false, true): kind = "missing on the target, changed by the commit"
+            case (true, true, false): kind = "changed on the target, deleted by the commit"
+            case (false, true, true): kind = "added on both sides with different contents"
+            default: kind = "conflicting file types or modes"
+            }
+            files.append(PickConflict.File(path: path.path, kind: kind,
+                                           hunks: [PickConflict.Hunk(baseLines: nil, base: [], ours: [], theirs: [])],
+                                           renamedOnTarget: path.oursPath))
+            if let parent, path.ours == nil {
+                // The file came to the trunk after the target left it: whatever brought it is a prerequisite.
+                let touching = try repository.commitsTouching(PathFilter(include: [path.path]), include: [parent],
+                                                              hide: base.map { [$0] } ?? [])
+                try note(Array(touching.prefix(5)))
+            }
+        }
+        var shown: [Commit] = []
+        for id in prerequisites { shown.append(try repository.commit(id)) }
+        shown.sort { $0.committer.date < $1.committer.date }
+        let size = ConflictSize(files: files.count, hunks: files.reduce(0) { $0 + $1.hunks.count },
+                                prerequisites: shown.count)
+        return PickConflict(files: files, prerequisites: shown.map(PickCommit.init), size: size,
+                            verdict: ConflictVerdict(size, threshold: workspace.configuration.pick.smallConflict))
+    }
+
+    /// A text file's lines, without their line ends.
+    private func lines(in blob: ObjectID) throws(GitError) -> [String] {
+        let data = try repository.blobContents(blob)
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    // MARK: - Inputs
+
+    private func onTrunk(_ commit: ObjectID, _ trunk: ObjectID) throws(RelkitError) -> Bool {
+        do { return try repository.isAncestor(commit, of: trunk) } catch { throw .git(error) }
+    }
+
+    private func contains(_ tip: ObjectID, _ commit: ObjectID) throws(GitError) -> Bool {
+        try repository.isAncestor(commit, of: tip)
+    }
+
+    private func requireCleanWorkTree() throws(RelkitError) {
+        guard repository.workingDirectory != nil else {
+            throw .usage("--checkout needs a work tree; this repository is bare (pick without --checkout)")
+        }
+        let changed: [String]
+        do { changed = try repository.uncommittedChanges() } catch { throw .git(error) }
+        if let first = changed.first {
+            throw .repository("--checkout needs a clean work tree, and \(first)\(changed.count > 1 ? " and \(changed.count - 1) more" : "") "
+                + "has uncommitted changes; commit or stash them, or pick without --checkout")
+        }
+    }
+
+    /// The commits, each once, parents before children (the trunk's order).
+    private func resolveInTrunkOrder(_ revisions: [String]) throws(RelkitError) -> [Commit] {
+        var commits: [Commit] = []
+        for revision in revisions {
+            let id = try workspace.resolve(revision)
+            if commits.contains(where: { $0.id == id }) { continue }
+            do { commits.append(try repository.commit(id)) } catch { throw .git(error, revision: revision) }
+        }
+        var ordered: [Commit] = []
+        do {
+            for commit in commits {
+                // Before the first already-ordered commit that descends from it.
+                var position = ordered.count
+                for (index, other) in ordered.enumerated() where try repository.isAncestor(commit.id, of: other.id) {
+                    position = index
+                    break
+                }
+                ordered.insert(commit, at: position)
+            }
+        } catch {
+            throw .git(error)
+        }
+        return ordered
+    }
+
+    private func chooseTargets(_ options: Options) throws(RelkitError) -> [PickTarget] {
+        let release = workspace.configuration.release
+        switch options.target {
+        case .candidate:
+            guard let candidate = try workspace.activeCandidate() else {
+                throw .repository("no release candidate branch: nothing matches \(release.candidateBranch) on "
+                    + "\(workspace.configuration.remote) or locally; `git fetch`, or pick onto a branch with --onto BRANCH")
+            }
+            return [candidate]
+        case .patch:
+            guard let latest = try workspace.latestRelease() else {
+                throw .repository("no release tag matches \(release.tag); `git fetch --tags`, or pick onto a branch with --onto BRANCH")
+            }
+            // A patch must also land on the active minor RC: a dry run shows both.
+            if options.dryRun, let candidate = try workspace.activeCandidate() { return [latest, candidate] }
+            return [latest]
+        case .branch(let name):
+            return [try workspace.branchTarget(name)]
+        }
+    }
+
+    private func branchName(for chain: Chain, options: Options) throws(RelkitError) -> String? {
+        let target = chain.results.first?.target
+        var name = options.branch
+        if name == nil, let target {
+            if target.kind == .patch, let version = target.version {
+                name = workspace.configuration.release.patchBranch.format(version.bumped(.patch))
+            } else if let first = chain.firstPicked {
+                name = "cherry-pick-\(first.id.abbreviated())-to-\(target.name)"
+            }
+        }
+        if let name, !Repository.isValidBranchName(name) {
+            throw .usage("'\(name)' is not a valid branch name")
+        }
+        return name
+    }
+
+    private func committerIdentity(_ options: Options) throws(RelkitError) -> Signature {
+        do {
+            if let signature = try repository.committer(now: options.now) { return signature }
+        } catch {
+            throw .usage("\(error.message); use git's format (1717243200 -0700) or ISO-8601")
+        }
+        if options.dryRun {
+            return Signature(name: "relkit", email: "relkit@localhost", date: options.now, offsetMinutes: 0)
+        }
+        throw .usage("git does not know who you are: set `git config user.name` and `git config user.email` "
+            + "(or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL)")
+    }
+}

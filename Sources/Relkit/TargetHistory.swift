@@ -1,0 +1,71 @@
+import GitKit
+import ReleasePolicy
+
+/// The commits a target (an RC branch, a release tag) gained after it left the
+/// trunk, indexed by what they carry, to tell whether a trunk commit is
+/// already there under another id: by the pick line `git cherry-pick -x`
+/// writes, or by an equal patch id (`git cherry`'s test). Patch ids are only
+/// computed when two commits change the same set of paths, as git does.
+final class TargetHistory {
+    let repository: Repository
+    let reader: ObjectReader
+    let tip: ObjectID
+    /// Where the target left the trunk (nil when they share no history).
+    let base: ObjectID?
+    private(set) var members: Set<ObjectID> = []
+    private var bySource: [ObjectID: ObjectID] = [:]
+    private var byPaths: [[[UInt8]]: [ObjectID]] = [:]
+    private var patchIDs: [ObjectID: ObjectID?] = [:]
+
+    init(repository: Repository, reader: ObjectReader, tip: ObjectID, hide: [ObjectID]) throws(GitError) {
+        self.repository = repository
+        self.reader = reader
+        self.tip = tip
+        base = hide.count == 1 ? hide[0] : nil
+        for (id, parents) in try reader.commitsOldestFirst(include: [tip], hide: hide) {
+            members.insert(id)
+            let commit = try repository.commit(id)
+            for source in PickLine.sources(in: commit.message) {
+                if let sourceID = ObjectID(hex: source), bySource[sourceID] == nil { bySource[sourceID] = id }
+            }
+            guard parents.count <= 1 else { continue }
+            let key = TargetHistory.pathKey(try reader.changes(ofCommit: id))
+            if !key.isEmpty { byPaths[key, default: []].append(id) }
+        }
+    }
+
+    /// The commits a target has since it left a trunk whose tip is `trunk`.
+    convenience init(repository: Repository, reader: ObjectReader, tip: ObjectID, trunk: ObjectID) throws(GitError) {
+        let base = try repository.mergeBase(tip, trunk)
+        try self.init(repository: repository, reader: reader, tip: tip, hide: base.map { [$0] } ?? [])
+    }
+
+    static func pathKey(_ changes: [PathChange]) -> [[UInt8]] {
+        changes.map(\.pathBytes).sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Whether the target already has `commit` and how; `changes` are the
+    /// commit's own, when the caller has them. `checkAncestry` also asks the
+    /// commit graph whether the target contains the commit itself.
+    func recognise(_ commit: ObjectID, changes known: [PathChange]? = nil,
+                   checkAncestry: Bool = false) throws(GitError) -> PickedAs? {
+        if members.contains(commit) { return PickedAs(how: .sameCommit, carrier: commit) }
+        if checkAncestry, try repository.isAncestor(commit, of: tip) { return PickedAs(how: .sameCommit, carrier: commit) }
+        if let carrier = bySource[commit] { return PickedAs(how: .pickLine, carrier: carrier) }
+        let changes: [PathChange]
+        if let known { changes = known } else { changes = try reader.changes(ofCommit: commit) }
+        guard let candidates = byPaths[TargetHistory.pathKey(changes)],
+              let mine = try patchID(commit) else { return nil }
+        for candidate in candidates where try patchID(candidate) == mine {
+            return PickedAs(how: .patchID, carrier: candidate)
+        }
+        return nil
+    }
+
+    private func patchID(_ commit: ObjectID) throws(GitError) -> ObjectID? {
+        if let known = patchIDs[commit] { return known }
+        let id = try repository.patchID(of: commit)
+        patchIDs[commit] = id
+        return id
+    }
+}

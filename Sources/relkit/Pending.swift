@@ -1,0 +1,52 @@
+import ArgumentParser
+import Relkit
+
+extension RelkitCommand {
+    struct Pending: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the fixes on the trunk that the release candidate does not have yet.",
+            discussion: """
+            The non-merge commits on the trunk since the candidate branched that it lacks \
+            (oldest first, so picking in that order works), each with whether it would apply \
+            cleanly now; the ones it already has, with how each was recognised (same commit, \
+            pick line, patch id); and commits of the latest release or of patch branches that \
+            the candidate lacks. Reads only.
+
+            Examples:
+              relkit pending                        against the active release candidate
+              relkit pending --onto minor-fleet-v4.57.0
+              relkit pending --check                exit 1 when anything is pending (CI)
+              relkit pending --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("Compare this branch instead of the active release candidate.", valueName: "branch"))
+        var onto: String?
+
+        @Flag(help: "Exit 1 when a fix is pending or a patch commit is missing from the candidate.")
+        var check = false
+
+        @Option(help: ArgumentHelp("Commits listed per section in text output; 0 lists all.", valueName: "n"))
+        var limit: Int = 50
+
+        func validate() throws {
+            if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        }
+
+        func run() throws {
+            let workspace = try global.openWorkspace()
+            var options = PendingWorkflow.Options()
+            options.onto = onto
+            let report = try PendingWorkflow(workspace: workspace).run(options)
+            let renderer = PendingRenderer(report: report, style: global.style, limit: limit)
+            if global.json {
+                try Output.json(renderer.json)
+            } else {
+                Output.line(renderer.text)
+            }
+            if check && (!report.pending.isEmpty || !report.missingFromCandidate.isEmpty) { throw ExitCode(1) }
+        }
+    }
+}

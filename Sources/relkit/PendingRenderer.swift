@@ -1,0 +1,99 @@
+import Relkit
+
+/// Renders a `PendingReport` as text or JSON.
+struct PendingRenderer {
+    let report: PendingReport
+    let style: Style
+    let limit: Int
+
+    private func limited<T>(_ items: [T]) -> (shown: ArraySlice<T>, hidden: Int) {
+        let shown = limit == 0 ? items[...] : items.prefix(limit)
+        return (shown, items.count - shown.count)
+    }
+
+    private func line(_ commit: PickCommit) -> String { "\(style.dim(commit.id.abbreviated())) \(commit.summary)" }
+
+    var text: String {
+        let target = report.target
+        var lines = ["Candidate: \(style.bold(target.displayName)) (\(target.tip.abbreviated())), "
+            + "left \(shortReferenceName(report.trunkReference)) at \(report.mergeBase.abbreviated())"]
+        lines.append("")
+        if report.pending.isEmpty {
+            lines.append(style.green("Nothing pending: every fix on the trunk since then is on \(target.name)."))
+        } else {
+            let conflicting = report.pending.filter { !$0.appliesCleanly }.count
+            lines.append("\(report.pending.count) pending, oldest first"
+                + (conflicting > 0 ? " (\(conflicting) would conflict now)" : "") + ":")
+            let shown = limited(report.pending)
+            for item in shown.shown {
+                let status = item.appliesCleanly ? style.green("clean   ") : style.yellow("conflict")
+                lines.append("  \(status) \(line(item.commit))")
+            }
+            if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
+        }
+        if !report.picked.isEmpty {
+            lines.append("")
+            lines.append("Already on \(target.name): \(report.picked.count)")
+            let shown = limited(report.picked)
+            for item in shown.shown {
+                let carrier = item.pickedAs.carrier.map { "as \($0.abbreviated())" } ?? "by content"
+                lines.append("  \(line(item.commit)) \(style.dim("(\(carrier), \(item.pickedAs.how.rawValue))"))")
+            }
+            if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
+        }
+        lines.append("")
+        if report.missingFromCandidate.isEmpty {
+            let compared = report.patchSources.isEmpty ? "no release tag or patch branch to compare"
+                : "compared with \(report.patchSources.joined(separator: ", "))"
+            lines.append("Patch commits missing from \(target.name): none (\(compared)).")
+        } else {
+            lines.append(style.yellow("Patch commits missing from \(target.name)") + " (a patch must also land on the RC):")
+            for item in report.missingFromCandidate {
+                lines.append("  \(line(item.commit)) \(style.dim("(on \(item.on))"))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct JSONReport: Encodable {
+        let report: PendingReport
+
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, [
+                "target": report.target.name,
+                "target_ref": report.target.reference,
+                "target_sha": report.target.tip.hex,
+                "merge_base": report.mergeBase.hex,
+                "pending": report.pending.map(PendingItem.init),
+                "picked": report.picked.map(PickedItem.init),
+                "missing_from_candidate": report.missingFromCandidate.map(MissingItem.init),
+            ])
+        }
+    }
+
+    struct PendingItem: Encodable {
+        let item: PendingReport.Pending
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["sha": item.commit.id.hex, "summary": item.commit.summary,
+                                         "pr": item.commit.pullRequest, "applies_cleanly": item.appliesCleanly])
+        }
+    }
+
+    struct PickedItem: Encodable {
+        let item: PendingReport.Picked
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["sha": item.commit.id.hex, "summary": item.commit.summary,
+                                         "as": item.pickedAs.carrier?.hex, "how": item.pickedAs.how.rawValue])
+        }
+    }
+
+    struct MissingItem: Encodable {
+        let item: PendingReport.Missing
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["sha": item.commit.id.hex, "summary": item.commit.summary,
+                                         "pr": item.commit.pullRequest, "on": item.on])
+        }
+    }
+
+    var json: JSONReport { JSONReport(report: report) }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Relkit
+
+extension RelkitCommand {
+    struct Pick: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cherry-pick fixes from the trunk onto the release candidate or the latest release, in memory.",
+            discussion: """
+            Picks each commit (oldest first) onto the active release candidate (the highest \
+            minor-fleet-v* branch, the remote's first), onto the latest release tag (--patch), or onto \
+            any branch (--onto), and puts the result on a new local branch. Your work tree, index, HEAD \
+            and existing branches do not change; --checkout switches to the new branch afterwards.
+
+            A commit already on the target (the same commit, a `(cherry picked from commit …)` line \
+            naming it, or the same patch id) is reported and skipped. A commit not on the trunk is \
+            refused (exit 1): fixes merge into main first. A conflict creates nothing (exit 3) and \
+            lists the conflicting hunks and the trunk commits that likely must be picked first.
+
+            Examples:
+              relkit pick 1a2b3c4                       onto the release candidate
+              relkit pick 1a2b3c4 5d6e7f8 --dry-run     predict, create nothing
+              relkit pick 1a2b3c4 --patch               onto the latest release tag, as patch-fleet-vX.Y.Z
+              relkit pick 1a2b3c4 --onto patch-fleet-v4.57.3
+              relkit pick 1a2b3c4 --markdown            on a conflict, the block for the ticket
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The commits to pick (ids, branches, tags; any revision git understands).")
+        var commits: [String] = []
+
+        @Flag(help: "Pick onto the latest release tag, on a new patch_branch for the next patch version.")
+        var patch = false
+
+        @Option(help: ArgumentHelp("Pick onto this branch (the remote's copy when it has one).", valueName: "branch"))
+        var onto: String?
+
+        @Option(help: ArgumentHelp("Name the new branch (default: cherry-pick-<id>-to-<target>, or the patch branch).",
+                                   valueName: "name"))
+        var branch: String?
+
+        @Flag(help: "Predict picked / already-picked / conflict / not-on-trunk; create nothing.")
+        var dryRun = false
+
+        @Flag(help: "Switch to the new branch afterwards (clean work tree only); on a conflict, leave it in the work tree.")
+        var checkout = false
+
+        @Flag(help: "Pick a commit that is not on the trunk.")
+        var allowOffTrunk = false
+
+        @Flag(help: "Print Markdown for the ticket (a conflict's files, hunks, prerequisites and verdict).")
+        var markdown = false
+
+        func validate() throws {
+            if commits.isEmpty { throw ValidationError("name at least one commit to pick") }
+            if patch && onto != nil { throw ValidationError("--patch and --onto cannot be combined") }
+            if markdown && global.json { throw ValidationError("--markdown and --json cannot be combined") }
+            if dryRun && checkout { throw ValidationError("--dry-run and --checkout cannot be combined") }
+        }
+
+        func run() throws {
+            let workspace = try global.openWorkspace()
+            var options = PickWorkflow.Options()
+            options.commits = commits
+            options.target = patch ? .patch : onto.map { .branch($0) } ?? .candidate
+            options.branch = branch
+            options.dryRun = dryRun
+            options.checkout = checkout
+            options.allowOffTrunk = allowOffTrunk
+            options.now = global.clock
+            let report = try PickWorkflow(workspace: workspace).run(options)
+            report.warnings.forEach(Output.warning)
+            let renderer = PickRenderer(report: report, style: global.style,
+                                        threshold: workspace.configuration.pick.smallConflict,
+                                        remote: workspace.configuration.remote)
+            if global.json {
+                try Output.json(renderer.json)
+            } else if markdown {
+                Output.line(renderer.markdown)
+            } else {
+                Output.line(renderer.text)
+            }
+            if report.results.contains(where: { $0.status == .notOnTrunk }) { throw ExitCode(1) }
+            if report.hasConflict {
+                if !report.dryRun {
+                    let conflicted = report.results.first { $0.status == .conflict }
+                    Output.error(report.conflictInWorkingTree != nil
+                        ? "cherry-pick of \(conflicted?.commit.id.abbreviated() ?? "") conflicts; resolve it in your work tree"
+                        : "cherry-pick of \(conflicted?.commit.id.abbreviated() ?? "") onto \(conflicted?.target.name ?? "") conflicts; nothing was created")
+                }
+                throw ExitCode(3)
+            }
+        }
+    }
+}

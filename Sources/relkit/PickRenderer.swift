@@ -1,0 +1,195 @@
+import GitKit
+import Relkit
+import ReleasePolicy
+
+/// Renders a `PickReport` as text, Markdown (for the ticket) or JSON.
+struct PickRenderer {
+    let report: PickReport
+    let style: Style
+    let threshold: ConflictSize
+    let remote: String
+
+    private func commitLine(_ commit: PickCommit) -> String {
+        "\(style.dim(commit.id.abbreviated())) \(commit.summary)"
+    }
+
+    private func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    var text: String {
+        var lines: [String] = []
+        if report.dryRun { lines.append("Dry run: nothing was created.") }
+        var targets: [PickTarget] = []
+        for result in report.results where !targets.contains(result.target) { targets.append(result.target) }
+        for target in targets {
+            let results = report.results.filter { $0.target == target }
+            if !lines.isEmpty { lines.append("") }
+            var header = "Onto \(style.bold(target.displayName)) (\(target.tip.abbreviated()))"
+            if let branch = results.compactMap(\.branch).first {
+                header += report.createdBranch == branch ? ", new branch \(style.bold(branch))" : ", as branch \(branch)"
+            }
+            lines.append(header + ":")
+            for result in results {
+                lines.append(contentsOf: describe(result))
+            }
+        }
+        if let branch = report.createdBranch, let target = report.results.first?.target {
+            lines.append("")
+            if let conflicted = report.conflictInWorkingTree {
+                lines.append("Switched to \(branch); the conflict of \(conflicted.id.abbreviated()) is in your work tree.")
+                lines.append("Resolve it, `git add` the files, then `git cherry-pick --continue` (or `--abort`).")
+                if !report.remainingAfterConflict.isEmpty {
+                    lines.append("Then pick the rest: git cherry-pick -x "
+                        + report.remainingAfterConflict.map { $0.id.abbreviated() }.joined(separator: " "))
+                }
+            } else {
+                lines.append(report.checkedOut ? "Switched to \(branch)." :
+                    "Your work tree, index and HEAD are unchanged.")
+                lines.append("Next: git push -u \(remote) \(branch), and open a pull request into \(target.name).")
+            }
+        } else if !report.dryRun, !report.hasConflict {
+            lines.append("")
+            lines.append("Nothing to pick: no branch was created.")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func describe(_ result: PickResult) -> [String] {
+        let status = result.status.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)
+        var lines: [String] = []
+        switch result.status {
+        case .picked:
+            let outcome = result.newCommit.map { "-> \($0.abbreviated()) " } ?? ""
+            lines.append("  \(style.green(status)) \(commitLine(result.commit)) \(style.dim(outcome.isEmpty ? "(applies cleanly)" : outcome.trimmingCharacters(in: .whitespaces)))")
+        case .alreadyPicked:
+            var detail = "already there"
+            if let picked = result.pickedAs {
+                switch picked.how {
+                case .sameCommit: detail = "the commit itself is on \(result.target.name)"
+                case .pickLine, .patchID: detail = "as \(picked.carrier?.abbreviated() ?? "?") (\(picked.how.rawValue))"
+                case .content: detail = "its changes are already on \(result.target.name)"
+                }
+            }
+            lines.append("  \(style.green(status)) \(commitLine(result.commit)) \(style.dim("(\(detail))"))")
+        case .notOnTrunk:
+            lines.append("  \(style.yellow(status)) \(commitLine(result.commit)) \(style.dim("(merge it into the trunk first)"))")
+        case .conflict:
+            lines.append("  \(style.yellow(status)) \(commitLine(result.commit))")
+            if let conflict = result.conflict { lines.append(contentsOf: describe(conflict, result: result)) }
+        }
+        return lines
+    }
+
+    private func describe(_ conflict: PickConflict, result: PickResult) -> [String] {
+        var lines: [String] = []
+        let id = result.commit.id.abbreviated()
+        for file in conflict.files {
+            let hunks = file.kind == "content" ? plural(file.hunks.count, "conflicting hunk") : file.kind
+            let renamed = file.renamedOnTarget.map { " (the target has it as \($0))" } ?? ""
+            lines.append("      \(file.path)\(renamed): \(hunks)")
+            guard file.kind == "content" else { continue }
+            for hunk in file.hunks {
+                if let span = hunk.baseLines {
+                    let where_ = span.count == 1 ? "line \(span.lowerBound)" : "lines \(span.lowerBound)-\(span.upperBound)"
+                    lines.append("        at \(where_) of \(id)^:")
+                }
+                for (label, text) in [("base (\(id)^)", hunk.base), ("ours (\(result.target.name))", hunk.ours),
+                                      ("theirs (\(id))", hunk.theirs)] {
+                    lines.append("          \(label):")
+                    lines.append(contentsOf: text.isEmpty ? ["            (nothing)"] : text.map { "            | \($0)" })
+                }
+            }
+        }
+        if conflict.prerequisites.isEmpty {
+            lines.append("      no missing prerequisite found on the trunk")
+        } else {
+            lines.append("      likely missing prerequisites (trunk commits the target lacks that touched these lines):")
+            lines.append(contentsOf: conflict.prerequisites.map { "        \(commitLine($0))" })
+        }
+        lines.append("      verdict: \(conflict.verdict.rawValue)")
+        return lines
+    }
+
+    // MARK: - Markdown
+
+    var markdown: String {
+        var blocks: [String] = []
+        for result in report.results {
+            let target = result.target.name
+            let id = result.commit.id.abbreviated()
+            switch result.status {
+            case .conflict:
+                guard let conflict = result.conflict else { continue }
+                var lines = ["### Cherry-pick of \(id) onto `\(target)` conflicts", "",
+                             "\(result.commit.summary)", "",
+                             "| File | Conflict |", "|---|---|"]
+                for file in conflict.files {
+                    let what = file.kind == "content" ? plural(file.hunks.count, "conflicting hunk") : file.kind
+                    lines.append("| `\(file.path)` | \(what) |")
+                }
+                lines.append("")
+                if conflict.prerequisites.isEmpty {
+                    lines.append("No missing prerequisite found: no commit on the trunk that `\(target)` lacks touched the conflicting lines.")
+                } else {
+                    lines.append("Likely missing prerequisites (on the trunk, not on `\(target)`, touching the conflicting lines):")
+                    lines.append(contentsOf: conflict.prerequisites.map { "- \($0.id.abbreviated()) \($0.summary)" })
+                }
+                lines.append("")
+                lines.append("**Verdict: \(conflict.verdict.rawValue)** (\(plural(conflict.size.files, "file")), "
+                    + "\(plural(conflict.size.hunks, "hunk")), \(plural(conflict.size.prerequisites, "prerequisite")); "
+                    + "small means at most \(threshold.files), \(threshold.hunks) and \(threshold.prerequisites): "
+                    + "`pick.small_conflict` in .relkit.yml)")
+                blocks.append(lines.joined(separator: "\n"))
+            case .picked:
+                blocks.append("- \(id) \(result.commit.summary): \(report.dryRun ? "applies cleanly to" : "picked onto") `\(target)`"
+                    + (result.branch.map { " (branch `\($0)`)" } ?? ""))
+            case .alreadyPicked:
+                blocks.append("- \(id) \(result.commit.summary): already on `\(target)`"
+                    + (result.pickedAs?.carrier.map { " as \($0.abbreviated())" } ?? ""))
+            case .notOnTrunk:
+                blocks.append("- \(id) \(result.commit.summary): not on the trunk; merge it there first")
+            }
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
+    // MARK: - JSON
+
+    struct JSONReport: Encodable {
+        let dryRun: Bool
+        let branch: String?
+        let results: [JSONResult]
+
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["dry_run": dryRun, "branch": branch, "results": results])
+        }
+    }
+
+    struct JSONResult: Encodable {
+        let result: PickResult
+
+        func encode(to encoder: Encoder) throws {
+            let conflict = result.conflict
+            try encodeNullable(encoder, [
+                "commit": result.commit.id.hex,
+                "summary": result.commit.summary,
+                "pr": result.commit.pullRequest,
+                "target": result.target.name,
+                "target_ref": result.target.reference,
+                "status": result.status.rawValue,
+                "branch": result.branch,
+                "new_commit": result.newCommit?.hex,
+                "as": result.pickedAs?.carrier?.hex,
+                "how": result.pickedAs?.how.rawValue,
+                "conflicts": conflict?.files.map(\.path) ?? [],
+                "conflict_hunks": conflict.map { $0.size.hunks },
+                "prerequisites": conflict?.prerequisites.map(\.id.hex),
+                "verdict": conflict?.verdict.rawValue,
+            ])
+        }
+    }
+
+    var json: JSONReport {
+        JSONReport(dryRun: report.dryRun, branch: report.createdBranch ?? report.plannedBranch,
+                   results: report.results.map(JSONResult.init))
+    }
+}
