@@ -1,9 +1,10 @@
 import Clibgit2
 
 extension Repository {
-    /// The commit's patch id as `git show <commit> | git patch-id --stable`
-    /// computes it: the same change gives the same id whatever its parent,
-    /// message or line numbers. Nil for a merge commit or an empty change.
+    /// The commit's patch id as `git show --no-renames <commit> | git patch-id --stable`
+    /// computes it (without rename detection, as `git cherry` does): the same
+    /// change gives the same id whatever its parent, message or line numbers.
+    /// Nil for a merge commit or an empty change.
     public func patchID(of commit: ObjectID) throws(GitError) -> ObjectID? {
         let handle = try lookupCommit(commit)
         defer { git_commit_free(handle) }

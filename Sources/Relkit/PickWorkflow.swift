@@ -87,7 +87,8 @@ public struct PickWorkflow {
             }
             if primary.hasConflict {
                 guard options.checkout, let firstConflict = primary.firstConflict else {
-                    return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: nil,
+                    return PickReport(dryRun: false, trunkReference: trunk.reference, results: keeping(results, []),
+                                      createdBranch: nil,
                                       plannedBranch: branch, checkedOut: false, conflictInWorkingTree: nil,
                                       remainingAfterConflict: [], warnings: warnings)
                 }
@@ -102,7 +103,8 @@ public struct PickWorkflow {
                 try repository.cherryPickIntoWorkingTree(firstConflict.id, message: message)
                 let remaining = primary.results.drop { $0.commit.id != firstConflict.id }.dropFirst()
                     .filter { $0.status == .picked || $0.status == .conflict }.map(\.commit)
-                return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: branch,
+                return PickReport(dryRun: false, trunkReference: trunk.reference,
+                                  results: keeping(results, primary.createdBeforeConflict), createdBranch: branch,
                                   plannedBranch: branch, checkedOut: true, conflictInWorkingTree: firstConflict,
                                   remainingAfterConflict: Array(remaining), warnings: warnings)
             }
@@ -140,6 +142,16 @@ public struct PickWorkflow {
         var pickedCount = 0
         var hasConflict: Bool { firstConflict != nil }
         var firstPicked: PickCommit?
+        var createdBeforeConflict: Set<ObjectID> = []
+    }
+
+    /// Results with only the new commits that a created branch holds.
+    private func keeping(_ results: [PickResult], _ kept: Set<ObjectID>) -> [PickResult] {
+        results.map { result in
+            guard let new = result.newCommit, !kept.contains(new) else { return result }
+            return PickResult(commit: result.commit, target: result.target, status: result.status, branch: result.branch,
+                              newCommit: nil, pickedAs: result.pickedAs, conflict: result.conflict)
+        }
     }
 
     private func pick(_ commits: [Commit], onto target: PickTarget, trunk: ObjectID, reader: ObjectReader,
@@ -171,7 +183,10 @@ public struct PickWorkflow {
                 let new = try repository.createPickCommit(of: commit.id, tree: tree, parent: chain.tip, committer: committer,
                                                           message: pickMessage(commit))
                 chain.tip = new
-                if !chain.hasConflict { chain.tipBeforeFirstConflict = new }
+                if !chain.hasConflict {
+                    chain.tipBeforeFirstConflict = new
+                    chain.createdBeforeConflict.insert(new)
+                }
                 chain.pickedCount += 1
                 if chain.firstPicked == nil { chain.firstPicked = shown }
                 chain.results.append(result(.picked, new: new))
@@ -185,11 +200,12 @@ public struct PickWorkflow {
         return chain
     }
 
-    /// The message `git cherry-pick -x` writes: a message that declared another
-    /// encoding is stored re-encoded as UTF-8, as git does; other bytes are kept.
+    /// The message `git cherry-pick -x` writes, byte for byte: a message that
+    /// declared another encoding is re-encoded as UTF-8; bytes that are not
+    /// UTF-8 are taken as Latin-1, as git's own commit does.
     func pickMessage(_ commit: Commit) -> [UInt8] {
         let declared = commit.encoding.map { !["utf-8", "utf8"].contains($0.lowercased()) } ?? false
-        let body = declared ? Array(commit.message.utf8) : commit.rawMessage
+        let body = declared ? Array(commit.message.utf8) : CommitMessage.repairedAsGitDoes(commit.rawMessage)
         return PickLine.appending(to: body, source: commit.id.hex)
     }
 

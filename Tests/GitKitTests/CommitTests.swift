@@ -55,7 +55,7 @@ struct CommitTests {
         let message = "Fix (#2)\n\nLabel: ~release-blocker\nlabel: ~unreleased-bug\nApproved-by: QA <qa@example.com>\n"
         let commit = Commit(id: .zero, parentIDs: [], treeID: .zero, author: Signature(name: "", email: "", date: Date(), offsetMinutes: 0),
                             committer: Signature(name: "", email: "", date: Date(), offsetMinutes: 0), rawMessage: Array(message.utf8),
-                            message: message, messageWasReencoded: false, trailers: Commit.parseTrailers(message))
+                            message: message, messageWasReencoded: false, encoding: nil, trailers: Commit.parseTrailers(message))
         #expect(commit.trailerValues("LABEL") == ["~release-blocker", "~unreleased-bug"])
         #expect(commit.trailerValues("Approved-by") == ["QA <qa@example.com>"])
     }
