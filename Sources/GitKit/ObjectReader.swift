@@ -97,7 +97,7 @@ public final class ObjectReader {
             while cursor < bytes.count {
                 var mode: UInt32 = 0
                 while cursor < bytes.count, bytes[cursor] != UInt8(ascii: " ") {
-                    mode = mode << 3 | UInt32(bytes[cursor] &- 48 & 7)
+                    mode = mode << 3 | UInt32((bytes[cursor] &- 48) & 7)
                     cursor += 1
                 }
                 cursor += 1

@@ -47,6 +47,23 @@ struct CherryPickTests {
         #expect(changes.allSatisfy { ($0.old ?? $0.new)?.mode == 0o100644 })
     }
 
+    @Test func entriesAtPathsAreLsTreesEntries() throws {
+        let repository = try Repository.discover(from: work.path)
+        let reader = try ObjectReader(repository: repository)
+        let main = try id("origin/main")
+        for line in git("ls-tree", "-r", "-t", "origin/main") {
+            // `100644 blob <id>\t<path>`
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            let meta = fields[0].split(separator: " ")
+            let entry = try #require(try reader.entry(atPath: Array(fields[1].utf8), inCommit: main))
+            #expect(entry.mode == UInt32(meta[0], radix: 8), "\(fields[1])")
+            #expect(entry.id.hex == String(meta[2]))
+            #expect(entry.isTree == (meta[1] == "tree"))
+        }
+        #expect(try reader.entry(atPath: Array("orbit/nope.go".utf8), inCommit: main) == nil)
+        #expect(try reader.entry(atPath: Array("README.md/x".utf8), inCommit: main) == nil)
+    }
+
     @Test func oldestFirstIsRevListsSetWithParentsFirst() throws {
         let repository = try Repository.discover(from: work.path)
         let reader = try ObjectReader(repository: repository)

@@ -82,7 +82,7 @@ struct RepositoryTests {
     @Test func listsLocalAndRemoteBranchesByPattern() throws {
         let repository = try Repository.discover(from: work.path)
         #expect(try repository.localBranches(matching: "patch-fleet-v*").map(\.name).sorted()
-                == ["patch-fleet-v4.56.1", "patch-fleet-v4.57.1"])
+                == ["patch-fleet-v4.56.1", "patch-fleet-v4.57.1", "patch-fleet-v4.57.3"])
         let remote = try repository.remoteBranches(of: "origin", matching: "minor-fleet-v*")
         #expect(remote.map(\.name) == ["minor-fleet-v4.58.0"])
         #expect(remote.first?.reference == "refs/remotes/origin/minor-fleet-v4.58.0")

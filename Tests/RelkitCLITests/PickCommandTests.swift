@@ -1,0 +1,143 @@
+import FixtureKit
+import Foundation
+import Testing
+
+/// `relkit pick` and `relkit pending` run as a user runs them.
+struct PickCommandTests {
+    let identity = ["GIT_COMMITTER_NAME": "Rel Eng", "GIT_COMMITTER_EMAIL": "releng@fleet.example"]
+
+    func relkit(_ arguments: String..., in directory: URL) -> Shell.Result {
+        RelkitBinary.run(arguments, in: directory, environment: identity)
+    }
+
+    func id(_ name: String) throws -> String {
+        try String(contentsOf: Fixture.fleet.appendingPathComponent(name), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func work() -> URL { Fixture.fleetCopy().appendingPathComponent("work") }
+
+    @Test func aCleanPickPrintsTheNewBranchAndWhatToDoNext() throws {
+        let work = work()
+        let fix = try id("ui-fix-id")
+        let result = relkit("pick", fix, in: work)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        let branch = "cherry-pick-\(fix.prefix(7))-to-minor-fleet-v4.58.0"
+        let created = Shell.gitOutput(["rev-parse", "--short=7", branch], in: work)
+        let rc = Shell.gitOutput(["rev-parse", "--short=7", "origin/minor-fleet-v4.58.0"], in: work)
+        #expect(result.lines == [
+            "Onto origin/minor-fleet-v4.58.0 (\(rc)), new branch \(branch):",
+            "  picked          \(fix.prefix(7)) Fix hosts page empty state (#21215) -> \(created)",
+            "Your work tree, index and HEAD are unchanged.",
+            "Next: git push -u origin \(branch), and open a pull request into minor-fleet-v4.58.0.",
+        ])
+        #expect(Shell.gitOutput(["log", "-1", "--format=%cn", branch], in: work) == "Rel Eng")
+    }
+
+    @Test func aConflictExitsThreeAndCreatesNothing() throws {
+        let work = work()
+        let before = Shell.gitOutput(["for-each-ref"], in: work)
+        let commit = Shell.gitOutput(["rev-parse", "--short=7", "origin/main^{/Orbit: change 186}"], in: work)
+        let result = relkit("pick", commit, in: work)
+        #expect(result.status == 3)
+        #expect(result.stderr == "error: cherry-pick of \(commit) onto minor-fleet-v4.58.0 conflicts; nothing was created\n")
+        #expect(result.stdout.contains("      orbit/pkg/update/update_runner.go: 1 conflicting hunk\n"))
+        #expect(result.stdout.contains("            | // change 186\n"))
+        #expect(result.stdout.contains("      verdict: small conflict: resolve by hand\n"))
+        #expect(Shell.gitOutput(["for-each-ref"], in: work) == before)
+        let markdown = relkit("pick", commit, "--markdown", in: work)
+        #expect(markdown.status == 3)
+        #expect(markdown.stdout.hasPrefix("### Cherry-pick of \(commit) onto `minor-fleet-v4.58.0` conflicts\n"))
+        #expect(markdown.stdout.contains("| `orbit/pkg/update/update_runner.go` | 1 conflicting hunk |"))
+        #expect(markdown.stdout.contains("**Verdict: small conflict: resolve by hand**"))
+    }
+
+    @Test func dryRunJSONPredictsEachStatus() throws {
+        let work = work()
+        let conflicting = Shell.gitOutput(["rev-parse", "origin/main^{/Orbit: change 186}"], in: work)
+        let picked = Shell.gitOutput(["rev-parse", "origin/main^{/Fix token refresh race}"], in: work)
+        let offTrunk = Shell.gitOutput(["rev-parse", "origin/patch-fleet-v4.57.3"], in: work)
+        let ui = try id("ui-fix-id")
+        let result = relkit("pick", "--dry-run", "--json", ui, conflicting, picked, offTrunk, in: work)
+        #expect(result.status == 1)  // not-on-trunk outranks the conflict
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["dry_run"] as? Bool == true)
+        let results = try #require(json["results"] as? [[String: Any]])
+        let status = Dictionary(uniqueKeysWithValues: results.map { ($0["commit"] as! String, $0["status"] as! String) })
+        #expect(status == [ui: "picked", conflicting: "conflict", picked: "already-picked", offTrunk: "not-on-trunk"])
+        for item in results {
+            for key in ["commit", "target", "status", "branch", "new_commit", "conflicts"] { #expect(item.keys.contains(key)) }
+            #expect(item["new_commit"] is NSNull)
+        }
+        #expect(results.first { $0["commit"] as? String == conflicting }?["conflicts"] as? [String] == ["orbit/pkg/update/update_runner.go"])
+        #expect(Shell.gitOutput(["branch", "--list", "cherry-pick-*"], in: work).isEmpty)
+    }
+
+    @Test func refusalsAndBadInputGetOneLineAndTheirExitCode() throws {
+        let work = work()
+        let hotfix = Shell.gitOutput(["rev-parse", "--short=7", "origin/patch-fleet-v4.57.3"], in: work)
+        let offTrunk = relkit("pick", hotfix, in: work)
+        #expect(offTrunk.status == 1)
+        #expect(offTrunk.stderr == "error: \(hotfix) is not on origin/main: fixes merge into main first, then are cherry-picked into the release (the handbook); merge it there, or pass --allow-off-trunk\n")
+        #expect(offTrunk.stdout.isEmpty)
+        let unknown = relkit("pick", "nope", in: work)
+        #expect(unknown.status == 4)
+        #expect(unknown.stderr == "error: unknown revision 'nope'; check the name, or `git fetch` if it is on the remote\n")
+        let ambiguous = relkit("pick", "--onto", "minor-fleet-v4.58.0", "--patch", "x", in: work)
+        #expect(ambiguous.status == 2)
+        #expect(ambiguous.stderr.hasPrefix("error: --patch and --onto cannot be combined\n"))
+        let none = relkit("pick", in: work)
+        #expect(none.status == 2)
+        #expect(none.stderr.hasPrefix("error: name at least one commit to pick\n"))
+        let exists = relkit("pick", "--patch", try id("ui-fix-id"), in: work)
+        #expect(exists.status == 2)
+        #expect(exists.stderr == "error: branch patch-fleet-v4.57.3 already exists; pick onto it with --onto patch-fleet-v4.57.3, or name a new one with --branch NAME\n")
+        try "dirty\n".write(to: work.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let dirty = relkit("pick", "--checkout", try id("ui-fix-id"), in: work)
+        #expect(dirty.status == 4)
+        #expect(dirty.stderr == "error: --checkout needs a clean work tree, and README.md has uncommitted changes; commit or stash them, or pick without --checkout\n")
+        // No committer anywhere: not in the environment, the repository's or the user's configuration.
+        let home = Fixture.temporaryDirectory().path
+        let noIdentity = RelkitBinary.run(["pick", try id("ui-fix-id")], in: work, environment: [
+            "GIT_COMMITTER_NAME": "", "GIT_COMMITTER_EMAIL": "", "HOME": home, "XDG_CONFIG_HOME": home])
+        #expect(noIdentity.status == 2)
+        #expect(noIdentity.stderr.hasPrefix("error: git does not know who you are: set `git config user.name`"))
+    }
+
+    @Test func aShallowCloneIsRefused() throws {
+        let dest = Fixture.temporaryDirectory().appendingPathComponent("shallow")
+        Shell.gitOutput(["clone", "-q", "--depth", "5", "--no-single-branch", "file://" + Fixture.fleetOrigin.path, dest.path],
+                        in: Fixture.scratch)
+        for arguments in [["pick", "HEAD"], ["pending"]] {
+            let result = RelkitBinary.run(arguments, in: dest, environment: identity)
+            #expect(result.status == 4)
+            #expect(result.stderr == "error: history is shallow; run `git fetch --unshallow`\n")
+        }
+    }
+
+    @Test func pendingListsAndChecks() throws {
+        let work = Fixture.fleetWork
+        let result = relkit("pending", "--limit", "2", in: work)
+        #expect(result.status == 0)
+        let lines = result.lines
+        #expect(lines.first?.hasPrefix("Candidate: origin/minor-fleet-v4.58.0 (") == true)
+        #expect(lines.contains { $0.hasPrefix("101 pending, oldest first (") })
+        #expect(lines.contains("Already on minor-fleet-v4.58.0: 2"))
+        #expect(lines.contains("Patch commits missing from minor-fleet-v4.58.0 (a patch must also land on the RC):"))
+        let check = relkit("pending", "--check", in: work)
+        #expect(check.status == 1)
+        #expect(check.stderr.isEmpty)
+        let json = relkit("pending", "--json", in: work)
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["target"] as? String == "minor-fleet-v4.58.0")
+        #expect((object["merge_base"] as? String)?.count == 40)
+        let pending = try #require(object["pending"] as? [[String: Any]])
+        #expect(pending.count == 101)
+        #expect(Set(pending[0].keys) == ["sha", "summary", "pr", "applies_cleanly"])
+        let picked = try #require(object["picked"] as? [[String: Any]])
+        #expect(Set(picked[0].keys) == ["sha", "summary", "as", "how"])
+        let missing = try #require(object["missing_from_candidate"] as? [[String: Any]])
+        #expect(Set(missing[0].keys) == ["sha", "summary", "pr", "on"])
+    }
+}

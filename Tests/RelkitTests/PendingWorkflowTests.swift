@@ -1,0 +1,103 @@
+import FixtureKit
+import Foundation
+import GitKit
+import Testing
+@testable import Relkit
+
+/// `relkit pending` against `git cherry` on the Fleet fixture.
+struct PendingWorkflowTests {
+    func pending(_ directory: URL, onto: String? = nil) throws -> PendingReport {
+        let workspace = try ReleaseWorkspace.open(path: directory.path, configFile: nil)
+        var options = PendingWorkflow.Options()
+        options.onto = onto
+        return try PendingWorkflow(workspace: workspace).run(options)
+    }
+
+    /// `git cherry UPSTREAM HEAD` as (+ set, - set), merges left out as relkit leaves them.
+    func gitCherry(_ upstream: String, _ head: String, in directory: URL) -> (plus: Set<String>, minus: Set<String>) {
+        let merges = Set(Shell.gitOutput(["rev-list", "--merges", "\(upstream)..\(head)"], in: directory).split(separator: "\n").map(String.init))
+        var plus = Set<String>(), minus = Set<String>()
+        for line in Shell.gitOutput(["cherry", upstream, head], in: directory).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            let id = String(parts[1])
+            if merges.contains(id) { continue }
+            if parts[0] == "+" { plus.insert(id) } else { minus.insert(id) }
+        }
+        return (plus, minus)
+    }
+
+    @Test func agreesWithGitCherryOnWhatTheCandidateLacks() throws {
+        let work = Fixture.fleetWork
+        let report = try pending(work)
+        #expect(report.target.name == "minor-fleet-v4.58.0")
+        #expect(report.target.reference == "refs/remotes/origin/minor-fleet-v4.58.0")
+        #expect(report.mergeBase.hex == Shell.gitOutput(["merge-base", "origin/main", "origin/minor-fleet-v4.58.0"], in: work))
+        let git = gitCherry("origin/minor-fleet-v4.58.0", "origin/main", in: work)
+        let pending = Set(report.pending.map(\.commit.id.hex))
+        let picked = Dictionary(uniqueKeysWithValues: report.picked.map { ($0.commit.id.hex, $0.pickedAs) })
+        // Every commit git cherry marks as present relkit finds too; relkit's pending ones git marks missing.
+        #expect(git.minus.isSubset(of: Set(picked.keys)))
+        #expect(pending.isSubset(of: git.plus))
+        // Any more relkit found are explained by a pick line.
+        for (id, how) in picked where !git.minus.contains(id) { #expect(how.how == .pickLine, "\(id)") }
+        #expect(pending.count + picked.count == git.plus.count + git.minus.count)
+        #expect(picked.count == 2)
+        #expect(report.picked.map(\.pickedAs.how).sorted { $0.rawValue < $1.rawValue } == [.patchID, .pickLine])
+    }
+
+    @Test func pendingIsOldestFirstWithPRsAndPredictions() throws {
+        let work = Fixture.fleetWork
+        let report = try pending(work)
+        let order = Shell.gitOutput(["rev-list", "--topo-order", "--reverse", "--no-merges", "origin/minor-fleet-v4.58.0..origin/main"],
+                                   in: work).split(separator: "\n").map(String.init)
+        let listed = report.pending.map(\.commit.id.hex)
+        #expect(listed == order.filter { listed.contains($0) })
+        let ui = try String(contentsOf: Fixture.fleet.appendingPathComponent("ui-fix-id"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let fix = try #require(report.pending.first { $0.commit.id.hex == ui })
+        #expect(fix.commit.pullRequest == 21215)
+        #expect(fix.appliesCleanly)
+        #expect(report.pending.contains { !$0.appliesCleanly })
+    }
+
+    @Test func patchCommitsTheCandidateLacksAreListed() throws {
+        let report = try pending(Fixture.fleetWork)
+        #expect(report.patchSources == ["fleet-v4.57.2", "origin/patch-fleet-v4.57.3"])
+        #expect(report.missingFromCandidate.map(\.commit.summary).sorted()
+            == ["Fix page size limit (#21255)", "Hotfix SSO redirect loop (#21255)"])
+        #expect(report.missingFromCandidate.allSatisfy { $0.on == "patch-fleet-v4.57.3" })
+    }
+
+    @Test func aPatchCommitPickedIntoTheCandidateIsNotMissing() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        Shell.gitOutput(["config", "user.name", "Rel Eng"], in: work)
+        Shell.gitOutput(["config", "user.email", "releng@fleet.example"], in: work)
+        let hotfix = Shell.gitOutput(["rev-parse", "origin/patch-fleet-v4.57.3"], in: work)
+        let config = Shell.gitOutput(["rev-parse", "origin/patch-fleet-v4.57.3^"], in: work)
+        // The hotfix by pick line, the config fix without one (patch id only).
+        let script = """
+            set -e
+            git switch -q -c rc origin/minor-fleet-v4.58.0
+            git cherry-pick -x \(hotfix) >/dev/null
+            git cherry-pick \(config) >/dev/null
+            git push -q origin rc:minor-fleet-v4.58.0
+            git fetch -q origin
+            """
+        #expect(Shell.run("/bin/sh", ["-c", script], in: work).status == 0)
+        let report = try pending(work)
+        #expect(report.missingFromCandidate.isEmpty)
+    }
+
+    @Test func ontoAnotherBranchAndWithoutACandidate() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let other = try pending(work, onto: "patch-fleet-v4.57.3")
+        #expect(other.target.reference == "refs/remotes/origin/patch-fleet-v4.57.3")
+        let git = gitCherry("origin/patch-fleet-v4.57.3", "origin/main", in: work)
+        #expect(Set(other.pending.map(\.commit.id.hex)).isSubset(of: git.plus))
+        Shell.gitOutput(["update-ref", "-d", "refs/remotes/origin/minor-fleet-v4.58.0"], in: work)
+        Shell.gitOutput(["branch", "-D", "minor-fleet-v4.58.0"], in: work)
+        #expect { try pending(work) } throws: { error in
+            (error as? RelkitError)?.message.hasPrefix("no release candidate branch") == true
+        }
+    }
+}
