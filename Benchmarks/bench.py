@@ -1,15 +1,24 @@
 #!/usr/bin/env python3
 """relkit versus the git CLI on the same generated repository, in one run.
 
-    bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH]
+    bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH] [--only changes|pick|pending]
 
-Generates (once, under bench-out/) a repository of N commits with
-Fixtures/large-repo.py, then times `relkit changes orbit --json` against
-`git log --no-merges --full-history --format=%H orbit-v1.0.0..main -- orbit/`
-(the tag is 80% of the history back), without and with a commit-graph file.
-Prints the median wall times, the ratio, and each side's peak memory, checks
-the two commit lists are identical, and exits 1 when a target is missed:
-relkit at most 1.5x git without a commit-graph, peak memory under 150 MiB.
+Generates (once, under bench-out/) a repository of N commits over F files with
+Fixtures/large-repo.py (a work tree of F files, an RC branch cut 2,000 commits
+behind main with a dozen picks), then, checking each time that both give the
+same answer before timing them:
+
+  changes  `relkit changes orbit --json` against `git log --no-merges
+           --full-history --format=%H orbit-v1.0.0..main -- orbit/`, without and
+           with a commit-graph. Targets: at most 1.5x git without a
+           commit-graph; peak memory under 150 MiB.
+  pick     `relkit pick <fix>` against the flow engineers run today:
+           `git checkout -b X minor-fleet-v4.58.0 && git cherry-pick -x <fix>
+           && git checkout main`. Target: at least 20x faster; under 200 MiB.
+  pending  `relkit pending --json` against `git cherry minor-fleet-v4.58.0 main`.
+           Target: no slower than git; under 200 MiB.
+
+Prints median wall times, ratios and peak memory; exits 1 when a target is missed.
 """
 import argparse
 import json
@@ -23,17 +32,162 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET_RATIO = 1.5
 TARGET_MIB = 150
+PICK_SPEEDUP = 20
+PICK_PENDING_MIB = 200
+RC = "minor-fleet-v4.58.0"
+# Both sides commit as the same person, whatever the machine's git configuration says.
+ENV = dict(os.environ, GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com",
+           GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com", GIT_CONFIG_NOSYSTEM="1")
 
 
 def measure(argv, cwd):
-    """Wall seconds and peak resident memory (MiB) of one run, output discarded."""
+    """Wall seconds and peak resident memory (MiB) of one run, output discarded.
+    A list of commands runs them in turn: total time, highest peak."""
+    if argv and isinstance(argv[0], list):
+        runs = [measure(step, cwd) for step in argv]
+        return sum(t for t, _ in runs), max(m for _, m in runs)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"bench: {' '.join(argv)} failed")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def compare(label, git_cmd, relkit_cmd, repo, runs, before_each=None):
+    """Median wall time and peak memory of each side, alternating runs."""
+    git_runs, relkit_runs = [], []
+    for _ in range(runs):
+        if before_each:
+            before_each()
+        git_runs.append(measure(git_cmd, repo))
+        if before_each:
+            before_each()
+        relkit_runs.append(measure(relkit_cmd, repo))
+    git_time = statistics.median(t for t, _ in git_runs)
+    relkit_time = statistics.median(t for t, _ in relkit_runs)
+    git_peak = max(m for _, m in git_runs)
+    relkit_peak = max(m for _, m in relkit_runs)
+    print(f"{label:24}{git_time:>12.3f} s{relkit_time:>15.3f} s{relkit_time / git_time:>7.2f}x"
+          f"{git_time / relkit_time:>9.1f}x{git_peak:>8.0f} MiB{relkit_peak:>9.0f} MiB")
+    return git_time, relkit_time, relkit_peak
+
+
+def header():
+    print(f"\n{'':24}{'git (median)':>14}{'relkit (median)':>17}{'ratio':>8}{'speedup':>10}{'git peak':>11}{'relkit peak':>13}")
+
+
+def set_commit_graph(repo, git, enabled):
+    info = os.path.join(repo, ".git", "objects", "info")
+    for name in ("commit-graph", "commit-graphs"):
+        path = os.path.join(info, name)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        elif os.path.exists(path):
+            os.remove(path)
+    git("config", "core.commitGraph", "true" if enabled else "false")
+    if enabled:
+        git("commit-graph", "write", "--reachable")
+
+
+def bench_changes(repo, git, args):
+    relkit_cmd = [args.relkit, "changes", "orbit", "--json"]
+    git_cmd = ["git", "log", "--no-merges", "--full-history", "--format=%H", "orbit-v1.0.0..main", "--", "orbit/"]
+    in_range = int(git("rev-list", "--count", "orbit-v1.0.0..main"))
+    print(f"\n== changes: orbit-v1.0.0..main holds {in_range} commits")
+    # The two lists must be the same before any time means anything.
+    ours = {c["sha"] for c in json.loads(subprocess.run(relkit_cmd, cwd=repo, check=True, capture_output=True,
+                                                        text=True).stdout)["components"][0]["commits"]}
+    theirs = set(git(*git_cmd[1:]).split())
+    if ours != theirs:
+        sys.exit(f"bench: commit lists differ: relkit {len(ours)}, git {len(theirs)}")
+    print(f"commit lists identical: {len(ours)} commits touch orbit/")
+    failed = False
+    header()
+    for mode in ("without commit-graph", "with commit-graph"):
+        set_commit_graph(repo, git, mode == "with commit-graph")
+        measure(git_cmd, repo), measure(relkit_cmd, repo)  # warm the page cache
+        git_time, relkit_time, relkit_peak = compare(mode, git_cmd, relkit_cmd, repo, args.runs)
+        if mode == "without commit-graph" and relkit_time / git_time > TARGET_RATIO:
+            failed = True
+        if relkit_peak >= TARGET_MIB:
+            failed = True
+    set_commit_graph(repo, git, False)
+    print(f"targets: ratio without a commit-graph <= {TARGET_RATIO}x, relkit peak memory < {TARGET_MIB} MiB: "
+          + ("MISSED" if failed else "met"))
+    return failed
+
+
+def bench_pick(repo, git, args):
+    fix = git("rev-parse", "main^{/Fix host list pagination}").strip()
+    changed = len(git("diff", "--name-only", RC, "main").splitlines())
+    print(f"\n== pick: {fix[:7]} onto {RC}; checking out {RC} rewrites {changed} of "
+          f"{len(git('ls-files').splitlines())} work-tree files")
+    branch = f"cherry-pick-{fix[:7]}-to-{RC}"
+    git_cmd = [["git", "checkout", "-q", "-b", "bench-pick", RC], ["git", "cherry-pick", "-x", fix],
+               ["git", "checkout", "-q", "main"]]
+    relkit_cmd = [args.relkit, "pick", fix]
+
+    def clean():
+        for name in (branch, "bench-pick"):
+            subprocess.run(["git", "branch", "-q", "-D", name], cwd=repo, env=ENV, capture_output=True)
+
+    # Same answer: the same tree on top of the same RC tip, the same message.
+    clean()
+    subprocess.run(relkit_cmd, cwd=repo, env=ENV, check=True, capture_output=True)
+    for step in git_cmd:
+        subprocess.run(step, cwd=repo, env=ENV, check=True, capture_output=True)
+    for what in ("^{tree}", "^"):
+        if git("rev-parse", branch + what) != git("rev-parse", "bench-pick" + what):
+            sys.exit(f"bench: relkit and git picks differ ({what})")
+    if git("log", "-1", "--format=%B", branch) != git("log", "-1", "--format=%B", "bench-pick"):
+        sys.exit("bench: relkit and git pick messages differ")
+    if git("status", "--porcelain", "--untracked-files=no").strip() or git("symbolic-ref", "HEAD").strip() != "refs/heads/main":
+        sys.exit("bench: the work tree is not back on a clean main")
+    print("picks identical: same parent, tree and message")
+    header()
+    git_time, relkit_time, relkit_peak = compare("pick one fix", git_cmd, relkit_cmd, repo, args.runs, clean)
+    clean()
+    failed = git_time / relkit_time < PICK_SPEEDUP or relkit_peak >= PICK_PENDING_MIB
+    print(f"targets: relkit at least {PICK_SPEEDUP}x faster, peak memory < {PICK_PENDING_MIB} MiB: "
+          + ("MISSED" if failed else "met"))
+    return failed
+
+
+def bench_pending(repo, git, args):
+    relkit_cmd = [args.relkit, "pending", "--json"]
+    git_cmd = ["git", "cherry", RC, "main"]
+    print(f"\n== pending: main since {RC} branched ({git('rev-list', '--count', RC + '..main').strip()} commits)")
+    report = json.loads(subprocess.run(relkit_cmd, cwd=repo, env=ENV, check=True, capture_output=True, text=True).stdout)
+    merges = set(git("rev-list", "--merges", f"{RC}..main").split())
+    plus, minus = set(), set()
+    for line in git(*git_cmd[1:]).splitlines():
+        sign, sha = line.split()
+        if sha not in merges:
+            (plus if sign == "+" else minus).add(sha)
+    pending = {c["sha"] for c in report["pending"]}
+    picked = {c["sha"]: c["how"] for c in report["picked"]}
+    extra = {sha for sha in picked if sha not in minus}
+    if not minus <= set(picked) or not pending <= plus or any(picked[sha] != "pick-line" for sha in extra):
+        sys.exit("bench: relkit pending and git cherry disagree")
+    clean = sum(1 for c in report["pending"] if c["applies_cleanly"])
+    print(f"same answer: git cherry marks {len(minus)} present, relkit {len(picked)} "
+          f"({len(extra)} more, each by its pick line); {len(pending)} pending, {clean} would apply cleanly")
+    failed = False
+    header()
+    for mode in ("without commit-graph", "with commit-graph"):
+        set_commit_graph(repo, git, mode == "with commit-graph")
+        measure(git_cmd, repo), measure(relkit_cmd, repo)
+        git_time, relkit_time, relkit_peak = compare(mode, git_cmd, relkit_cmd, repo, args.runs)
+        if mode == "without commit-graph" and relkit_time > git_time:
+            failed = True
+        if relkit_peak >= PICK_PENDING_MIB:
+            failed = True
+    set_commit_graph(repo, git, False)
+    print(f"targets: no slower than git cherry without a commit-graph, peak memory < {PICK_PENDING_MIB} MiB: "
+          + ("MISSED" if failed else "met"))
+    return failed
 
 
 def main():
@@ -42,64 +196,23 @@ def main():
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
+    parser.add_argument("--only", choices=["changes", "pick", "pending"])
     args = parser.parse_args()
 
-    repo = os.path.join(ROOT, "bench-out", f"repo-{args.commits}-{args.files}")
+    # The name changes whenever the generator does, so a stale repository is never reused.
+    repo = os.path.join(ROOT, "bench-out", f"repo-{args.commits}-{args.files}-v2")
     if not os.path.isdir(repo):
         print(f"generating {args.commits} commits over {args.files} files in {repo} ...", flush=True)
         started = time.perf_counter()
         subprocess.run([sys.executable, os.path.join(ROOT, "Fixtures", "large-repo.py"),
                         "--commits", str(args.commits), "--files", str(args.files), repo], check=True)
         print(f"generated in {time.perf_counter() - started:.1f} s")
-    git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, text=True).stdout
-    in_range = int(git("rev-list", "--count", "orbit-v1.0.0..main"))
-    print(f"repository: {git('rev-list', '--count', 'main').strip()} commits, {len(git('ls-files').splitlines())} files; "
-          f"orbit-v1.0.0..main holds {in_range} commits")
-
-    relkit_cmd = [args.relkit, "changes", "orbit", "--json"]
-    git_cmd = ["git", "log", "--no-merges", "--full-history", "--format=%H", "orbit-v1.0.0..main", "--", "orbit/"]
-
-    # The two lists must be the same before any time means anything.
-    ours = {c["sha"] for c in json.loads(subprocess.run(relkit_cmd, cwd=repo, check=True, capture_output=True,
-                                                        text=True).stdout)["components"][0]["commits"]}
-    theirs = set(git(*git_cmd[1:]).split())
-    if ours != theirs:
-        sys.exit(f"bench: commit lists differ: relkit {len(ours)}, git {len(theirs)}")
-    print(f"commit lists identical: {len(ours)} commits touch orbit/")
-
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=ENV, check=True, capture_output=True, text=True).stdout
+    print(f"repository: {git('rev-list', '--count', 'main').strip()} commits, {len(git('ls-files').splitlines())} files")
     failed = False
-    print(f"\n{'':24}{'git (median)':>14}{'relkit (median)':>17}{'ratio':>8}{'git peak':>11}{'relkit peak':>13}")
-    for mode in ("without commit-graph", "with commit-graph"):
-        info = os.path.join(repo, ".git", "objects", "info")
-        for name in ("commit-graph", "commit-graphs"):
-            path = os.path.join(info, name)
-            if os.path.isdir(path):
-                shutil.rmtree(path)
-            elif os.path.exists(path):
-                os.remove(path)
-        if mode == "with commit-graph":
-            git("config", "core.commitGraph", "true")
-            git("commit-graph", "write", "--reachable")
-        else:
-            git("config", "core.commitGraph", "false")
-        measure(git_cmd, repo), measure(relkit_cmd, repo)  # warm the page cache
-        git_runs, relkit_runs = [], []
-        for _ in range(args.runs):
-            git_runs.append(measure(git_cmd, repo))
-            relkit_runs.append(measure(relkit_cmd, repo))
-        git_time = statistics.median(t for t, _ in git_runs)
-        relkit_time = statistics.median(t for t, _ in relkit_runs)
-        ratio = relkit_time / git_time
-        git_peak = max(m for _, m in git_runs)
-        relkit_peak = max(m for _, m in relkit_runs)
-        print(f"{mode:24}{git_time:>12.3f} s{relkit_time:>15.3f} s{ratio:>7.2f}x{git_peak:>8.0f} MiB{relkit_peak:>9.0f} MiB")
-        if mode == "without commit-graph" and ratio > TARGET_RATIO:
-            failed = True
-        if relkit_peak >= TARGET_MIB:
-            failed = True
-    git("config", "core.commitGraph", "false")
-    print(f"\ntargets: ratio without a commit-graph <= {TARGET_RATIO}x, relkit peak memory < {TARGET_MIB} MiB: "
-          + ("MISSED" if failed else "met"))
+    for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending)):
+        if args.only in (None, name):
+            failed = bench(repo, git, args) or failed
     sys.exit(1 if failed else 0)
 
 

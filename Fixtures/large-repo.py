@@ -9,8 +9,12 @@ with a merged side branch every 250 commits, and:
   orbit-v1.0.0        80% of the history back from main (40,000 of 50,000)
   orbit-v1.1.0-beta   a later pre-release (must not become the baseline)
   fleetd-chrome-v1.0.0, fleet-v4.57.0 (annotated) at the same point
-  minor-fleet-v4.58.0 an RC branch cut 2,000 first-parent commits behind main
-  refs/remotes/origin/main = main, so relkit reads the trunk as the remote has it
+  minor-fleet-v4.58.0 an RC branch cut 2,000 first-parent commits behind main, with
+                      about a dozen fixes picked from main: half with git's
+                      `(cherry picked from commit ...)` line, half without (same patch)
+  "Fix host list pagination" a fix on main 1,000 commits after the cut, in a file
+                      nothing else touches, so it picks cleanly onto the RC
+  refs/remotes/origin/{main,minor-fleet-v4.58.0}, so relkit reads them as the remote has them
 Same input, same commit ids: fixed authors, dates and contents.
 """
 import argparse
@@ -53,7 +57,7 @@ def main():
         del env[key]
     subprocess.run(["git", "init", "-q", "-b", "main", args.dest], check=True, env=env)
     importer = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=args.dest, env=env,
-                                stdin=subprocess.PIPE)
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     out = importer.stdin
     rng = random.Random(20241014)
     files = build_files(args.files)
@@ -77,28 +81,36 @@ def main():
         out.write(body)
         out.write(b"\n")
 
-    def commit(ref, subject, changes, parents=()):
+    def commit(ref, subject, changes, parents=(), revisions=None, author_index=None):
         nonlocal mark, clock
+        revisions = revision if revisions is None else revisions
         mark += 1
         clock += 600
-        author = authors[mark % len(authors)]
+        author = authors[(mark if author_index is None else author_index) % len(authors)]
         write(f"commit {ref}\nmark :{mark}\n")
         write(f"author {author} {clock} -0700\ncommitter Fleet Bot <bot@fleet.example> {clock} -0700\n")
         data(subject + "\n")
         for i, parent in enumerate(parents):
             write(f"{'from' if i == 0 else 'merge'} :{parent}\n")
         for path in changes:
-            revision[path] = revision.get(path, 0) + 1
+            revisions[path] = revisions.get(path, 0) + 1
             write(f"M 100644 inline {path}\n")
-            data(f"package p\n// {path}\n// revision {revision[path]}\n")
+            data(f"package p\n// {path}\n// revision {revisions[path]}\n")
         return mark
+
+    def sha_of(marker):
+        write(f"get-mark :{marker}\n")
+        out.flush()
+        return importer.stdout.readline().decode().strip()
 
     def ordinary_changes():
         area = rng.choices([d for d, _, _ in AREAS], weights)[0]
         return rng.sample(by_area[area], min(len(by_area[area]), rng.randint(1, 3)))
 
-    tip = commit("refs/heads/main", "Initial import (#1)", files)
+    fix_file = "server/service/pagination.go"  # only the pagination fix touches it
+    tip = commit("refs/heads/main", "Initial import (#1)", files + [fix_file])
     main_marks = [tip]
+    rc_tip, rc_revision, picks, last_pick = None, None, 0, 0
     tag_at = max(2, args.commits - int(args.commits * 0.8))
     rc_at = max(2, args.commits - 2000) if args.commits > 4000 else max(2, args.commits * 3 // 4)
     pr = 1
@@ -112,8 +124,21 @@ def main():
                 side = commit("refs/heads/side", f"Side work (#{pr})", ordinary_changes(), [side])
                 count += 1
             tip = commit("refs/heads/main", f"Merge pull request #{pr} from fleetdm/side", [], [tip, side])
+        elif rc_tip is not None and len(main_marks) == rc_at + 1000:
+            tip = commit("refs/heads/main", f"Fix host list pagination (#{pr})", [fix_file], [tip])
         else:
-            tip = commit("refs/heads/main", f"Change {count} (#{pr})", ordinary_changes(), [tip])
+            changes = ordinary_changes()
+            before = {path: revision.get(path, 0) for path in changes}
+            tip = commit("refs/heads/main", f"Change {count} (#{pr})", changes, [tip])
+            # Pick some fixes into the RC: the same change, on files the RC has as main had them.
+            if (rc_tip is not None and picks < 12 and len(main_marks) - last_pick >= 100
+                    and all(rc_revision.get(path, 0) == before[path] for path in changes)):
+                picks += 1
+                last_pick = len(main_marks)
+                subject = f"Change {count} (#{pr})"
+                if picks % 2:
+                    subject += f"\n\n(cherry picked from commit {sha_of(tip)})"
+                rc_tip = commit("refs/heads/minor-fleet-v4.58.0", subject, changes, [rc_tip], rc_revision, author_index=tip)
         count += 1
         main_marks.append(tip)
         if len(main_marks) == tag_at:
@@ -125,7 +150,10 @@ def main():
             write(f"reset refs/tags/orbit-v1.1.0-beta\nfrom :{tip}\n\n")
         if len(main_marks) == rc_at:
             write(f"reset refs/heads/minor-fleet-v4.58.0\nfrom :{tip}\n\n")
+            rc_tip, rc_revision, last_pick = tip, dict(revision), rc_at
     write(f"reset refs/remotes/origin/main\nfrom :{tip}\n\n")
+    if rc_tip is not None:
+        write(f"reset refs/remotes/origin/minor-fleet-v4.58.0\nfrom :{rc_tip}\n\n")
     write("reset refs/heads/side\nfrom 0000000000000000000000000000000000000000\n\n")
     write("done\n")
     out.close()

@@ -1,10 +1,12 @@
-/// Predicts whether commits would cherry-pick cleanly onto one target, fast:
-/// only the paths a commit changes are looked at. Where the target has what
-/// the commit's parent had (or already what the commit has) the answer is
-/// immediate; where both changed a regular file, the file's contents are
-/// merged; anything else (a deletion against a change, a mode or type change,
-/// a file the target lacks) asks libgit2's full merge, so the answer is
-/// always the one `cherryPick` would give.
+import Foundation
+
+/// Cherry-picks onto one target, fast: only the paths a commit changes are
+/// looked at. Where the target has what the commit's parent had (or already
+/// what the commit has), the answer is immediate; where both changed a
+/// regular file, its contents are merged as libgit2's merge would; anything
+/// else (a deletion against a change, a mode or type change, a file the
+/// target lacks, a file-directory clash) goes to libgit2's full merge, so the
+/// answer is always the one `cherryPick(_:onto:writeTree:)` gives.
 public final class CherryPickPredictor {
     private let repository: Repository
     private let reader: ObjectReader
@@ -18,27 +20,60 @@ public final class CherryPickPredictor {
         targetTree = try reader.treeAndParents(ofCommit: target).tree
     }
 
+    enum Resolution {
+        case clean([TreeEdit])
+        case conflict
+        case needsFullMerge
+    }
+
     /// `changes`: the commit's changes against its first parent, when the caller has them.
     public func appliesCleanly(_ commit: ObjectID, changes known: [PathChange]? = nil) throws(GitError) -> Bool {
+        switch try resolve(commit, changes: known, writeBlobs: false) {
+        case .clean: return true
+        case .conflict: return false
+        case .needsFullMerge:
+            if case .clean = try repository.cherryPick(commit, onto: target, writeTree: false) { return true }
+            return false
+        }
+    }
+
+    /// Picks `commit` onto the target, writing the resulting tree (and any merged file).
+    public func pick(_ commit: ObjectID) throws(GitError) -> CherryPickOutcome {
+        if case .clean(let edits) = try resolve(commit, changes: nil, writeBlobs: true) {
+            return .clean(tree: try repository.tree(targetTree, applying: edits))
+        }
+        // The full merge also says exactly which paths conflict.
+        return try repository.cherryPick(commit, onto: target, writeTree: true)
+    }
+
+    func resolve(_ commit: ObjectID, changes known: [PathChange]?, writeBlobs: Bool) throws(GitError) -> Resolution {
         let changes: [PathChange]
         if let known { changes = known } else { changes = try reader.changes(ofCommit: commit) }
+        var edits: [TreeEdit] = []
         for change in changes {
             let ours = try reader.entry(atPath: change.pathBytes, inTree: targetTree)
             if ours == change.new { continue }
             if ours == change.old {
-                if change.old == nil, try !parentsAreDirectories(change.pathBytes) { return try fullMerge(commit) }
+                if change.old == nil, try !parentsAreDirectories(change.pathBytes) { return .needsFullMerge }
+                edits.append(TreeEdit(path: change.pathBytes, entry: change.new))
                 continue
             }
             if let base = change.old, let mine = ours, let theirs = change.new,
                base.isRegularFile, mine.mode == base.mode, theirs.mode == base.mode {
-                if try !repository.mergesCleanly(ancestor: base.id, ours: mine.id, theirs: theirs.id, path: change.path) {
-                    return false
+                if writeBlobs {
+                    guard let merged = try repository.mergeFile(ancestor: base.id, ours: mine.id, theirs: theirs.id,
+                                                                path: change.path) else { return .conflict }
+                    edits.append(TreeEdit(path: change.pathBytes, entry: TreeEntry(id: try repository.writeBlob(merged),
+                                                                                   mode: base.mode)))
+                } else if try !repository.mergesCleanly(ancestor: base.id, ours: mine.id, theirs: theirs.id, path: change.path) {
+                    return .conflict
                 }
                 continue
             }
-            return try fullMerge(commit)
+            return .needsFullMerge
         }
-        return true
+        // Deletions first, so that a file replaced by a directory frees its name.
+        return .clean(edits.filter { $0.entry == nil } + edits.filter { $0.entry != nil })
     }
 
     /// Whether every directory above `path` is a directory (or absent) in the target.
@@ -51,10 +86,5 @@ public final class CherryPickPredictor {
             if !entry.isTree { return false }
         }
         return true
-    }
-
-    private func fullMerge(_ commit: ObjectID) throws(GitError) -> Bool {
-        if case .clean = try repository.cherryPick(commit, onto: target, writeTree: false) { return true }
-        return false
     }
 }

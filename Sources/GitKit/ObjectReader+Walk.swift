@@ -1,7 +1,29 @@
+/// The commits of a range, oldest first, and what the walk learnt on the way.
+public struct RangeListing {
+    public let commits: [(id: ObjectID, parents: [ObjectID])]
+    let hiddenSeen: Set<ObjectID>
+    /// Commits whose parents the walk read: for these, reachability from the
+    /// include tips is known (as git's own walks know it, trusting commit dates).
+    let expanded: [ObjectID: Bool]
+
+    /// Whether the walk met `id` as reachable from the hidden side: then it
+    /// certainly is. (False says nothing: the walk stops early.)
+    public func reachableFromHidden(_ id: ObjectID) -> Bool { hiddenSeen.contains(id) }
+
+    /// Whether `id` is reachable from the include tips, when the walk got far
+    /// enough to know; nil when it stopped above it.
+    public func reachableFromInclude(_ id: ObjectID) -> Bool? { expanded[id] }
+}
+
 extension ObjectReader {
     /// `git rev-list --topo-order --reverse include ^hide`: every commit after
     /// its parents, otherwise oldest committer date first.
     public func commitsOldestFirst(include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [(id: ObjectID, parents: [ObjectID])] {
+        try range(include: include, hide: hide).commits
+    }
+
+    /// The same, with the commits the walk met on the hidden side.
+    public func range(include: [ObjectID], hide: [ObjectID]) throws(GitError) -> RangeListing {
         var walk = RangeWalk(reader: self)
         let listed = try walk.run(include: include, hide: hide)
         var position: [ObjectID: Int] = [:]
@@ -26,6 +48,9 @@ extension ObjectReader {
                 }
             }
         }
-        return result
+        let hidden = Set(walk.nodes.lazy.filter(\.hidden).map(\.id))
+        var expanded: [ObjectID: Bool] = [:]
+        for node in walk.nodes where node.parentsAdded { expanded[node.id] = node.fromInclude }
+        return RangeListing(commits: result, hiddenSeen: hidden, expanded: expanded)
     }
 }

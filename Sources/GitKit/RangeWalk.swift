@@ -11,6 +11,8 @@ struct RangeWalk {
         let header: CommitHeader
         var parents: [Int] = []
         var hidden = false
+        /// Reachable from an include tip (git's PARENT1 paint), for containment questions.
+        var fromInclude = false
         var queued = false
         var parentsAdded = false
     }
@@ -30,7 +32,11 @@ struct RangeWalk {
     /// Runs the walk; returns the listed nodes' positions, newest first.
     mutating func run(include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [Int] {
         for id in hide { enqueue(try add(id), hidden: true) }
-        for id in include { enqueue(try add(id), hidden: false) }
+        for id in include {
+            let position = try add(id)
+            markFromInclude(position)
+            enqueue(position, hidden: false)
+        }
         var listed: [Int] = []
         var slop = 5
         while let current = queue.pop() {
@@ -73,15 +79,27 @@ struct RangeWalk {
         guard !nodes[position].parentsAdded else { return }
         nodes[position].parentsAdded = true
         let hidden = nodes[position].hidden
+        let fromInclude = nodes[position].fromInclude
         var parents: [Int] = []
         for parentID in nodes[position].header.parents {
             let isNew = index[parentID] == nil
             let parent = try add(parentID)
             parents.append(parent)
             if hidden { markHidden(parent) }
+            if fromInclude { markFromInclude(parent) }
             if isNew { enqueue(parent, hidden: hidden) }
         }
         nodes[position].parents = parents
+    }
+
+    /// Marks a commit and every ancestor already read as reachable from an include tip.
+    private mutating func markFromInclude(_ start: Int) {
+        var stack = [start]
+        while let position = stack.popLast() {
+            guard !nodes[position].fromInclude else { continue }
+            nodes[position].fromInclude = true
+            stack.append(contentsOf: nodes[position].parents)
+        }
     }
 
     /// Marks a commit and every ancestor already read as hidden.

@@ -16,6 +16,12 @@ extension Repository {
     /// Whether a three-way merge of one file's contents (`ancestor` being the
     /// common base; nil for an absent side) resolves without conflict markers.
     public func mergesCleanly(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID, path: String) throws(GitError) -> Bool {
+        try mergeFile(ancestor: ancestor, ours: ours, theirs: theirs, path: path) != nil
+    }
+
+    /// The merged contents of one file (libgit2's `git_merge_file`, the merge a
+    /// cherry-pick runs per file), or nil when it conflicts.
+    public func mergeFile(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID, path: String) throws(GitError) -> Data? {
         let base = try ancestor.map { (id: ObjectID) throws(GitError) in try blobContents(id) } ?? Data()
         let mine = try blobContents(ours)
         let other = try blobContents(theirs)
@@ -43,7 +49,17 @@ extension Repository {
         }
         try check(status, "git_merge_file(\(path))")
         defer { git_merge_file_result_free(&result) }
-        return result.automergeable != 0
+        guard result.automergeable != 0 else { return nil }
+        guard let pointer = result.ptr, result.len > 0 else { return Data() }
+        return Data(bytes: pointer, count: result.len)
+    }
+
+    /// Writes a blob; returns its id.
+    public func writeBlob(_ data: Data) throws(GitError) -> ObjectID {
+        var oid = git_oid()
+        let status = data.withUnsafeBytes { git_blob_create_from_buffer(&oid, pointer, $0.baseAddress, $0.count) }
+        try check(status, "git_blob_create_from_buffer")
+        return ObjectID(oid)
     }
 
     /// The line changes from one blob to another (nil for an absent file), without context.

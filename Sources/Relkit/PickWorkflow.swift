@@ -42,14 +42,6 @@ public struct PickWorkflow {
         let committer = try committerIdentity(options)
 
         var warnings: [String] = []
-        if !options.dryRun, !options.allowOffTrunk {
-            for commit in commits where !(try onTrunk(commit.id, trunk.commit)) {
-                throw RelkitError(.policy, "\(commit.id.abbreviated()) is not on \(shortReferenceName(trunk.reference)): "
-                    + "fixes merge into \(workspace.configuration.trunk) first, then are cherry-picked into the release "
-                    + "(the handbook); merge it there, or pass --allow-off-trunk")
-            }
-        }
-
         do {
             let staging = try ObjectStaging(repository: repository)
             let reader = try ObjectReader(repository: repository)
@@ -62,6 +54,11 @@ public struct PickWorkflow {
                 results += chain.results
             }
             guard let primary else { throw RelkitError.usage("no target") }
+            if !options.dryRun, let refused = results.first(where: { $0.status == .notOnTrunk }) {
+                throw RelkitError(.policy, "\(refused.commit.id.abbreviated()) is not on \(shortReferenceName(trunk.reference)): "
+                    + "fixes merge into \(workspace.configuration.trunk) first, then are cherry-picked into the release "
+                    + "(the handbook); merge it there, or pass --allow-off-trunk")
+            }
             let branch = try branchName(for: primary, options: options)
             results = results.map { result in
                 let ours = result.target == targets[0] && (result.status == .picked || result.status == .conflict)
@@ -156,7 +153,8 @@ public struct PickWorkflow {
 
     private func pick(_ commits: [Commit], onto target: PickTarget, trunk: ObjectID, reader: ObjectReader,
                       committer: Signature, options: Options) throws(GitError) -> Chain {
-        let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, trunk: trunk)
+        // The target's own commits: reachable from it and not from the trunk.
+        let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [trunk])
         var chain = Chain(tip: target.tip, tipBeforeFirstConflict: target.tip)
         for commit in commits {
             let shown = PickCommit(commit)
@@ -165,7 +163,7 @@ public struct PickWorkflow {
                 PickResult(commit: shown, target: target, status: status, branch: nil, newCommit: new, pickedAs: picked,
                            conflict: conflict)
             }
-            if !options.allowOffTrunk, try !contains(trunk, commit.id) {
+            if !options.allowOffTrunk, try !history.hiddenSideReaches(commit.id, hiddenTip: trunk) {
                 chain.results.append(result(.notOnTrunk))
                 continue
             }
@@ -173,7 +171,8 @@ public struct PickWorkflow {
                 chain.results.append(result(.alreadyPicked, picked: picked))
                 continue
             }
-            switch try repository.cherryPick(commit.id, onto: chain.tip, writeTree: true) {
+            let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: chain.tip)
+            switch try predictor.pick(commit.id) {
             case .clean(let tree):
                 guard let tree else { continue }
                 if try tree == reader.treeAndParents(ofCommit: chain.tip).tree {
@@ -275,14 +274,6 @@ public struct PickWorkflow {
     }
 
     // MARK: - Inputs
-
-    private func onTrunk(_ commit: ObjectID, _ trunk: ObjectID) throws(RelkitError) -> Bool {
-        do { return try repository.isAncestor(commit, of: trunk) } catch { throw .git(error) }
-    }
-
-    private func contains(_ tip: ObjectID, _ commit: ObjectID) throws(GitError) -> Bool {
-        try repository.isAncestor(commit, of: tip)
-    }
 
     private func requireCleanWorkTree() throws(RelkitError) {
         guard repository.workingDirectory != nil else {

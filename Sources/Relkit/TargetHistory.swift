@@ -10,19 +10,22 @@ final class TargetHistory {
     let repository: Repository
     let reader: ObjectReader
     let tip: ObjectID
-    /// Where the target left the trunk (nil when they share no history).
-    let base: ObjectID?
     private(set) var members: Set<ObjectID> = []
     private var bySource: [ObjectID: ObjectID] = [:]
     private var byPaths: [[[UInt8]]: [ObjectID]] = [:]
     private var patchIDs: [ObjectID: ObjectID?] = [:]
 
+    /// Commits met on the hidden side (the trunk): certainly reachable from it.
+    private var hiddenSide: RangeListing?
+
+    /// The commits reachable from `tip` and not from `hide` (the trunk, or a merge base).
     init(repository: Repository, reader: ObjectReader, tip: ObjectID, hide: [ObjectID]) throws(GitError) {
         self.repository = repository
         self.reader = reader
         self.tip = tip
-        base = hide.count == 1 ? hide[0] : nil
-        for (id, parents) in try reader.commitsOldestFirst(include: [tip], hide: hide) {
+        let listing = try reader.range(include: [tip], hide: hide)
+        hiddenSide = listing
+        for (id, parents) in listing.commits {
             members.insert(id)
             let commit = try repository.commit(id)
             for source in PickLine.sources(in: commit.message) {
@@ -34,10 +37,18 @@ final class TargetHistory {
         }
     }
 
-    /// The commits a target has since it left a trunk whose tip is `trunk`.
-    convenience init(repository: Repository, reader: ObjectReader, tip: ObjectID, trunk: ObjectID) throws(GitError) {
-        let base = try repository.mergeBase(tip, trunk)
-        try self.init(repository: repository, reader: reader, tip: tip, hide: base.map { [$0] } ?? [])
+    /// Whether the target contains `commit`: from the walk when it read that
+    /// far (a trunk commit newer than the fork never needs more), else by the commit graph.
+    private func contains(_ commit: ObjectID) throws(GitError) -> Bool {
+        if let known = hiddenSide?.reachableFromInclude(commit) { return known }
+        return try repository.isAncestor(commit, of: tip)
+    }
+
+    /// Whether `commit` is reachable from what was hidden (the trunk): answered
+    /// from the walk when it met the commit, else by the commit graph.
+    func hiddenSideReaches(_ commit: ObjectID, hiddenTip: ObjectID) throws(GitError) -> Bool {
+        if hiddenSide?.reachableFromHidden(commit) == true { return true }
+        return try repository.isAncestor(commit, of: hiddenTip)
     }
 
     static func pathKey(_ changes: [PathChange]) -> [[UInt8]] {
@@ -50,7 +61,7 @@ final class TargetHistory {
     func recognise(_ commit: ObjectID, changes known: [PathChange]? = nil,
                    checkAncestry: Bool = false) throws(GitError) -> PickedAs? {
         if members.contains(commit) { return PickedAs(how: .sameCommit, carrier: commit) }
-        if checkAncestry, try repository.isAncestor(commit, of: tip) { return PickedAs(how: .sameCommit, carrier: commit) }
+        if checkAncestry, try contains(commit) { return PickedAs(how: .sameCommit, carrier: commit) }
         if let carrier = bySource[commit] { return PickedAs(how: .pickLine, carrier: carrier) }
         let changes: [PathChange]
         if let known { changes = known } else { changes = try reader.changes(ofCommit: commit) }

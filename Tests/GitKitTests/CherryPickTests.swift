@@ -64,6 +64,51 @@ struct CherryPickTests {
         #expect(try reader.entry(atPath: Array("README.md/x".utf8), inCommit: main) == nil)
     }
 
+    /// A commit's changes applied to its parent's tree give back its own tree.
+    @Test func treeEditsRebuildEachCommitsTree() throws {
+        let copy = Fixture.fleetCopy().appendingPathComponent("work")
+        // Also: a directory emptied (it must vanish), new nested directories, a file become a directory.
+        let script = """
+            set -e
+            git rm -q -r orbit/changes
+            mkdir -p new/deep/dir && echo x > new/deep/dir/file.go
+            git rm -q README.md && mkdir README.md && echo y > README.md/inside.txt
+            git add -A && git commit -q -m 'Reshape (#1)'
+            """
+        #expect(Shell.run("/bin/sh", ["-c", script], in: copy).status == 0)
+        let repository = try Repository.discover(from: copy.path)
+        let reader = try ObjectReader(repository: repository)
+        let commits = Shell.gitOutput(["rev-list", "--no-merges", "-60", "HEAD"], in: copy).split(separator: "\n")
+        for hex in commits {
+            let commit = try #require(ObjectID(hex: String(hex)))
+            let (tree, parents) = try reader.treeAndParents(ofCommit: commit)
+            let parentTree = try reader.treeAndParents(ofCommit: parents[0]).tree
+            let edits = try reader.changes(ofCommit: commit).map { TreeEdit(path: $0.pathBytes, entry: $0.new) }
+            let ordered = edits.filter { $0.entry == nil } + edits.filter { $0.entry != nil }
+            #expect(try repository.tree(parentTree, applying: ordered) == tree, "\(hex)")
+        }
+    }
+
+    /// What a range walk learns on the way agrees with `git merge-base --is-ancestor`.
+    @Test func aRangeWalkKnowsReachabilityOfWhatItRead() throws {
+        let repository = try Repository.discover(from: work.path)
+        let reader = try ObjectReader(repository: repository)
+        let listing = try reader.range(include: [try id("origin/minor-fleet-v4.58.0")], hide: [try id("origin/main")])
+        #expect(Set(listing.commits.map(\.id.hex)) == Set(git("rev-list", "origin/main..origin/minor-fleet-v4.58.0")))
+        let known = Array(listing.expanded.keys)
+        #expect(known.count > 100)
+        var contained = 0
+        for commit in known {
+            let expected = Shell.git(["merge-base", "--is-ancestor", commit.hex, "origin/minor-fleet-v4.58.0"], in: work).status == 0
+            #expect(listing.reachableFromInclude(commit) == expected, "\(commit.hex)")
+            if expected { contained += 1 }
+            if listing.reachableFromHidden(commit) {
+                #expect(Shell.git(["merge-base", "--is-ancestor", commit.hex, "origin/main"], in: work).status == 0)
+            }
+        }
+        #expect(contained > 0 && contained < known.count)
+    }
+
     @Test func oldestFirstIsRevListsSetWithParentsFirst() throws {
         let repository = try Repository.discover(from: work.path)
         let reader = try ObjectReader(repository: repository)
