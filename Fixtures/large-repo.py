@@ -8,8 +8,11 @@ orbit/, orbit/cmd/desktop/, ee/fleetd-chrome/, server/, frontend/ and changes/,
 with a merged side branch every 250 commits, and:
   orbit-v1.0.0        80% of the history back from main (40,000 of 50,000)
   orbit-v1.1.0-beta   a later pre-release (must not become the baseline)
-  fleetd-chrome-v1.0.0, fleet-v4.57.0 (annotated) at the same point
-  minor-fleet-v4.58.0 an RC branch cut 2,000 first-parent commits behind main, with
+  fleetd-chrome-v1.0.0 at the same point
+  minor-fleet-v4.57.0 the previous release's RC branch, cut 1,000 commits before the
+                      4.58 one, with two picks: fleet-v4.57.0 (annotated) after the
+                      first, fleet-v4.57.1 after the second, as Fleet's releases are tagged
+  minor-fleet-v4.58.0 an RC branch cut 2,000 commits behind main, with
                       about a dozen fixes picked from main: half with git's
                       `(cherry picked from commit ...)` line, half without (same patch)
   "Fix host list pagination" a fix on main 1,000 commits after the cut, in a file
@@ -31,6 +34,16 @@ AREAS = [  # (directory, share of files, share of commits)
     ("frontend", 0.30, 0.30),
     ("tools", 0.06, 0.09),
 ]
+
+
+# The body of every generated file: about 2.5 KB, the size of an ordinary Go
+# source file, so that checking files out costs what it costs in a real work tree.
+BODY = "".join(
+    f"\n// handle{i} serves one request of the generated API.\n"
+    f"func handle{i}(ctx context.Context, req *Request) (*Response, error) {{\n"
+    f"\tif err := req.Validate(); err != nil {{\n\t\treturn nil, fmt.Errorf(\"handle{i}: %w\", err)\n\t}}\n"
+    f"\treturn &Response{{ID: req.ID, Code: {200 + i}}}, nil\n}}\n"
+    for i in range(12))
 
 
 def build_files(total):
@@ -95,7 +108,7 @@ def main():
         for path in changes:
             revisions[path] = revisions.get(path, 0) + 1
             write(f"M 100644 inline {path}\n")
-            data(f"package p\n// {path}\n// revision {revisions[path]}\n")
+            data(f"package p\n\n// {path}\n{BODY}\n// revision {revisions[path]}\n")
         return mark
 
     def sha_of(marker):
@@ -110,9 +123,33 @@ def main():
     fix_file = "server/service/pagination.go"  # only the pagination fix touches it
     tip = commit("refs/heads/main", "Initial import (#1)", files + [fix_file])
     main_marks = [tip]
-    rc_tip, rc_revision, picks, last_pick = None, None, 0, 0
     tag_at = max(2, args.commits - int(args.commits * 0.8))
-    rc_at = max(2, args.commits - 2000) if args.commits > 4000 else max(2, args.commits * 3 // 4)
+    # The RC is cut when this many commits (side-branch ones included) remain to be made;
+    # the previous release's RC 1,000 commits earlier.
+    rc_left = 2000 if args.commits > 4000 else args.commits // 4
+    previous_left = rc_left + (1000 if args.commits > 4000 else rc_left // 2)
+    fix_due, rc_cut_count = True, 0
+
+    class Line:
+        """A release branch: its tip, its files' revisions, the picks made onto it."""
+        def __init__(self, ref, tip):
+            self.ref, self.tip, self.revision, self.picks, self.last_pick = ref, tip, dict(revision), 0, count
+
+    rc, previous = None, None
+
+    def maybe_pick(line, limit, changes, before, subject, main_tip):
+        """Picks a main commit onto a release line when its files there are as main had them."""
+        if (line is None or line.picks >= limit or count - line.last_pick < 100
+                or any(line.revision.get(path, 0) != before[path] for path in changes)):
+            return False
+        line.picks += 1
+        line.last_pick = count
+        # Half the picks carry git's pick line, half are the same patch without one.
+        if line.picks % 2:
+            subject += f"\n\n(cherry picked from commit {sha_of(main_tip)})"
+        line.tip = commit(line.ref, subject, changes, [line.tip], line.revision, author_index=main_tip)
+        return True
+
     pr = 1
     count = 1
     while count < args.commits:
@@ -124,36 +161,37 @@ def main():
                 side = commit("refs/heads/side", f"Side work (#{pr})", ordinary_changes(), [side])
                 count += 1
             tip = commit("refs/heads/main", f"Merge pull request #{pr} from fleetdm/side", [], [tip, side])
-        elif rc_tip is not None and len(main_marks) == rc_at + 1000:
+        elif rc is not None and fix_due and count >= rc_cut_count + 1000:
+            fix_due = False
             tip = commit("refs/heads/main", f"Fix host list pagination (#{pr})", [fix_file], [tip])
         else:
             changes = ordinary_changes()
             before = {path: revision.get(path, 0) for path in changes}
-            tip = commit("refs/heads/main", f"Change {count} (#{pr})", changes, [tip])
-            # Pick some fixes into the RC: the same change, on files the RC has as main had them.
-            if (rc_tip is not None and picks < 12 and len(main_marks) - last_pick >= 100
-                    and all(rc_revision.get(path, 0) == before[path] for path in changes)):
-                picks += 1
-                last_pick = len(main_marks)
-                subject = f"Change {count} (#{pr})"
-                if picks % 2:
-                    subject += f"\n\n(cherry picked from commit {sha_of(tip)})"
-                rc_tip = commit("refs/heads/minor-fleet-v4.58.0", subject, changes, [rc_tip], rc_revision, author_index=tip)
+            subject = f"Change {count} (#{pr})"
+            tip = commit("refs/heads/main", subject, changes, [tip])
+            maybe_pick(rc, 12, changes, before, subject, tip)
+            if rc is None and maybe_pick(previous, 2, changes, before, subject, tip):
+                if previous.picks == 1:
+                    write(f"tag fleet-v4.57.0\nfrom :{previous.tip}\ntagger Fleet Bot <bot@fleet.example> {clock} -0700\n")
+                    data("Fleet 4.57.0")
+                else:
+                    write(f"reset refs/tags/fleet-v4.57.1\nfrom :{previous.tip}\n\n")
         count += 1
         main_marks.append(tip)
         if len(main_marks) == tag_at:
             write(f"reset refs/tags/orbit-v1.0.0\nfrom :{tip}\n\n")
             write(f"reset refs/tags/fleetd-chrome-v1.0.0\nfrom :{tip}\n\n")
-            write(f"tag fleet-v4.57.0\nfrom :{tip}\ntagger Fleet Bot <bot@fleet.example> {clock} -0700\n")
-            data("Fleet 4.57.0")
         if len(main_marks) == tag_at + (args.commits - tag_at) // 2:
             write(f"reset refs/tags/orbit-v1.1.0-beta\nfrom :{tip}\n\n")
-        if len(main_marks) == rc_at:
+        if previous is None and count >= args.commits - previous_left:
+            write(f"reset refs/heads/minor-fleet-v4.57.0\nfrom :{tip}\n\n")
+            previous = Line("refs/heads/minor-fleet-v4.57.0", tip)
+        if rc is None and count >= args.commits - rc_left:
             write(f"reset refs/heads/minor-fleet-v4.58.0\nfrom :{tip}\n\n")
-            rc_tip, rc_revision, last_pick = tip, dict(revision), rc_at
+            rc, rc_cut_count = Line("refs/heads/minor-fleet-v4.58.0", tip), count
     write(f"reset refs/remotes/origin/main\nfrom :{tip}\n\n")
-    if rc_tip is not None:
-        write(f"reset refs/remotes/origin/minor-fleet-v4.58.0\nfrom :{rc_tip}\n\n")
+    if rc is not None:
+        write(f"reset refs/remotes/origin/minor-fleet-v4.58.0\nfrom :{rc.tip}\n\n")
     write("reset refs/heads/side\nfrom 0000000000000000000000000000000000000000\n\n")
     write("done\n")
     out.close()

@@ -12,6 +12,8 @@ public final class CherryPickPredictor {
     private let reader: ObjectReader
     public let target: ObjectID
     private let targetTree: ObjectID
+    /// File contents by blob id: one commit's new version is the next one's base.
+    private var blobs: [ObjectID: Data] = [:]
 
     public init(repository: Repository, reader: ObjectReader, target: ObjectID) throws(GitError) {
         self.repository = repository
@@ -60,13 +62,13 @@ public final class CherryPickPredictor {
             }
             if let base = change.old, let mine = ours, let theirs = change.new,
                base.isRegularFile, mine.mode == base.mode, theirs.mode == base.mode {
+                guard let merged = try repository.mergeFile(ancestor: try contents(base.id), ours: try contents(mine.id),
+                                                            theirs: try contents(theirs.id), path: change.path) else {
+                    return .conflict
+                }
                 if writeBlobs {
-                    guard let merged = try repository.mergeFile(ancestor: base.id, ours: mine.id, theirs: theirs.id,
-                                                                path: change.path) else { return .conflict }
                     edits.append(TreeEdit(path: change.pathBytes, entry: TreeEntry(id: try repository.writeBlob(merged),
                                                                                    mode: base.mode)))
-                } else if try !repository.mergesCleanly(ancestor: base.id, ours: mine.id, theirs: theirs.id, path: change.path) {
-                    return .conflict
                 }
                 continue
             }
@@ -74,6 +76,14 @@ public final class CherryPickPredictor {
         }
         // Deletions first, so that a file replaced by a directory frees its name.
         return .clean(edits.filter { $0.entry == nil } + edits.filter { $0.entry != nil })
+    }
+
+    private func contents(_ blob: ObjectID) throws(GitError) -> Data {
+        if let known = blobs[blob] { return known }
+        let data = try reader.blob(blob)
+        if blobs.count >= 512 { blobs.removeAll(keepingCapacity: true) }
+        blobs[blob] = data
+        return data
     }
 
     /// Whether every directory above `path` is a directory (or absent) in the target.

@@ -36,6 +36,13 @@ public struct Commit: Sendable, Equatable {
         trailers.filter { $0.key.caseInsensitiveCompare(key) == .orderedSame }.map(\.value)
     }
 
+    /// The summary and pull request of a raw message (as `summary` and
+    /// `pullRequest` give them), without reading the whole commit.
+    public static func summary(ofRawMessage bytes: [UInt8], encoding: String?) -> (summary: String, pullRequest: Int?) {
+        let summary = Commit.summary(of: Commit.decode(bytes, encoding: encoding).0)
+        return (summary, Commit.pullRequests(inSummary: summary).last)
+    }
+
     static func summary(of message: String) -> String {
         var lines: [Substring] = []
         for line in message.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -1,10 +1,37 @@
 import Clibgit2
+import Foundation
+
+/// A tree parsed once: its raw bytes kept whole, each entry a name range and an entry.
+struct ParsedTree {
+    let bytes: [UInt8]
+    let names: [Range<Int>]
+    let entries: [TreeEntry]
+
+    var count: Int { entries.count }
+
+    func name(_ index: Int) -> ArraySlice<UInt8> { bytes[names[index]] }
+
+    func find(_ name: some Collection<UInt8>) -> TreeEntry? {
+        for index in names.indices where bytes[names[index]].elementsEqual(name) { return entries[index] }
+        return nil
+    }
+}
 
 extension ObjectReader {
-    /// The entries of a tree in stored order (git's tree order).
-    func entries(ofTree tree: ObjectID) throws(GitError) -> [(name: [UInt8], entry: TreeEntry)] {
-        try read(tree, GIT_OBJECT_TREE) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> [(name: [UInt8], entry: TreeEntry)] in
-            var result: [(name: [UInt8], entry: TreeEntry)] = []
+    /// A tree's entries in stored order (git's tree order), remembered for the next asker.
+    func tree(_ id: ObjectID) throws(GitError) -> ParsedTree {
+        if let known = treeCache[id] { return known }
+        let parsed = try parseTree(id)
+        if treeCache.count >= 8192 { treeCache.removeAll(keepingCapacity: true) }
+        treeCache[id] = parsed
+        return parsed
+    }
+
+    private func parseTree(_ tree: ObjectID) throws(GitError) -> ParsedTree {
+        try read(tree, GIT_OBJECT_TREE) { (raw: UnsafeRawBufferPointer) throws(GitError) -> ParsedTree in
+            let bytes = Array(raw)
+            var names: [Range<Int>] = []
+            var entries: [TreeEntry] = []
             var cursor = 0
             while cursor < bytes.count {
                 var mode: UInt32 = 0
@@ -18,13 +45,13 @@ extension ObjectReader {
                 let nameStart = cursor
                 while cursor < bytes.count, bytes[cursor] != 0 { cursor += 1 }
                 guard cursor + 21 <= bytes.count else { throw malformed(tree, "has a truncated entry") }
-                let name = Array(bytes[nameStart..<cursor])
+                names.append(nameStart..<cursor)
                 cursor += 1
-                result.append((name, TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 20])),
-                                               mode: mode)))
+                entries.append(TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: raw[cursor..<cursor + 20])),
+                                         mode: mode))
                 cursor += 20
             }
-            return result
+            return ParsedTree(bytes: bytes, names: names, entries: entries)
         }
     }
 
@@ -38,23 +65,24 @@ extension ObjectReader {
 
     private func diff(_ old: ObjectID?, _ new: ObjectID?, prefix: [UInt8], into result: inout [PathChange]) throws(GitError) {
         if old == new { return }
-        let left = try old.map { (id: ObjectID) throws(GitError) in try entries(ofTree: id) } ?? []
-        let right = try new.map { (id: ObjectID) throws(GitError) in try entries(ofTree: id) } ?? []
+        let empty = ParsedTree(bytes: [], names: [], entries: [])
+        let left = try old.map { (id: ObjectID) throws(GitError) in try tree(id) } ?? empty
+        let right = try new.map { (id: ObjectID) throws(GitError) in try tree(id) } ?? empty
         var i = 0, j = 0
         while i < left.count || j < right.count {
             let order: Int
             if i == left.count { order = 1 } else if j == right.count { order = -1 } else {
-                order = treeOrder(left[i].name, left[i].entry.isTree, right[j].name, right[j].entry.isTree)
+                order = treeOrder(left.name(i), left.entries[i].isTree, right.name(j), right.entries[j].isTree)
             }
             if order < 0 {
-                try emit(prefix + left[i].name, old: left[i].entry, new: nil, into: &result)
+                try emit(prefix + left.name(i), old: left.entries[i], new: nil, into: &result)
                 i += 1
             } else if order > 0 {
-                try emit(prefix + right[j].name, old: nil, new: right[j].entry, into: &result)
+                try emit(prefix + right.name(j), old: nil, new: right.entries[j], into: &result)
                 j += 1
             } else {
-                if left[i].entry != right[j].entry {
-                    try emit(prefix + left[i].name, old: left[i].entry, new: right[j].entry, into: &result)
+                if left.entries[i] != right.entries[j] {
+                    try emit(prefix + left.name(i), old: left.entries[i], new: right.entries[j], into: &result)
                 }
                 i += 1
                 j += 1
@@ -77,24 +105,28 @@ extension ObjectReader {
     }
 
     /// The entry at a slash-separated path inside a tree, or nil when absent.
-    func entry(atPath path: [UInt8], inTree tree: ObjectID) throws(GitError) -> TreeEntry? {
-        var current = TreeEntry(id: tree, mode: 0o40000)
+    func entry(atPath path: [UInt8], inTree root: ObjectID) throws(GitError) -> TreeEntry? {
+        var current = TreeEntry(id: root, mode: 0o40000)
         for name in path.split(separator: UInt8(ascii: "/")) {
-            guard current.isTree, let next = try entry(named: Array(name), inTree: current.id) else { return nil }
-            current = next
+            guard current.isTree else { return nil }
+            guard let found = try tree(current.id).find(name) else { return nil }
+            current = found
         }
         return current
     }
 }
 
 /// git's tree order: names compared bytewise, a tree's name as if it ended in '/'.
-func treeOrder(_ a: [UInt8], _ aIsTree: Bool, _ b: [UInt8], _ bIsTree: Bool) -> Int {
+func treeOrder(_ a: ArraySlice<UInt8>, _ aIsTree: Bool, _ b: ArraySlice<UInt8>, _ bIsTree: Bool) -> Int {
     let common = min(a.count, b.count)
-    for index in 0..<common where a[index] != b[index] {
-        return a[index] < b[index] ? -1 : 1
+    var i = a.startIndex, j = b.startIndex
+    for _ in 0..<common {
+        if a[i] != b[j] { return a[i] < b[j] ? -1 : 1 }
+        i += 1
+        j += 1
     }
-    let nextA: UInt8 = a.count > common ? a[common] : (aIsTree ? UInt8(ascii: "/") : 0)
-    let nextB: UInt8 = b.count > common ? b[common] : (bIsTree ? UInt8(ascii: "/") : 0)
+    let nextA: UInt8 = a.count > common ? a[i] : (aIsTree ? UInt8(ascii: "/") : 0)
+    let nextB: UInt8 = b.count > common ? b[j] : (bIsTree ? UInt8(ascii: "/") : 0)
     return nextA == nextB ? 0 : (nextA < nextB ? -1 : 1)
 }
 
@@ -113,6 +145,30 @@ extension ObjectReader {
         let header = try commitHeader(commit)
         let parentTree = try header.parents.first.map { (parent: ObjectID) throws(GitError) in try commitHeader(parent).tree }
         return try changes(from: parentTree, to: header.tree)
+    }
+
+    /// A blob's bytes, read raw.
+    public func blob(_ id: ObjectID) throws(GitError) -> Data {
+        try read(id, GIT_OBJECT_BLOB) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> Data in Data(bytes) }
+    }
+
+    /// A commit's message bytes and its `encoding` header (nil when absent), read raw.
+    public func message(ofCommit commit: ObjectID) throws(GitError) -> (bytes: [UInt8], encoding: String?) {
+        try read(commit, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> (bytes: [UInt8], encoding: String?) in
+            var cursor = 0
+            var encoding: String?
+            while cursor < bytes.count {
+                let start = cursor
+                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") { cursor += 1 }
+                if cursor == start { cursor += 1; break }  // the blank line before the message
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<cursor])
+                if line.starts(with: Array("encoding ".utf8)) {
+                    encoding = String(decoding: line.dropFirst(9), as: UTF8.self)
+                }
+                cursor += 1
+            }
+            return (Array(bytes[min(cursor, bytes.count)...]), encoding)
+        }
     }
 
     /// The entry at `path` in a commit's tree, or nil when it is absent there.

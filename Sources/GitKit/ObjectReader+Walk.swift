@@ -5,6 +5,8 @@ public struct RangeListing {
     /// Commits whose parents the walk read: for these, reachability from the
     /// include tips is known (as git's own walks know it, trusting commit dates).
     let expanded: [ObjectID: Bool]
+    /// The root tree of every commit the walk read.
+    let trees: [ObjectID: ObjectID]
 
     /// Whether the walk met `id` as reachable from the hidden side: then it
     /// certainly is. (False says nothing: the walk stops early.)
@@ -13,6 +15,16 @@ public struct RangeListing {
     /// Whether `id` is reachable from the include tips, when the walk got far
     /// enough to know; nil when it stopped above it.
     public func reachableFromInclude(_ id: ObjectID) -> Bool? { expanded[id] }
+
+    /// The files a listed commit changed against its first parent, from the trees the walk already read.
+    public func changes(of commit: (id: ObjectID, parents: [ObjectID]), reader: ObjectReader) throws(GitError) -> [PathChange] {
+        func tree(_ id: ObjectID) throws(GitError) -> ObjectID {
+            if let known = trees[id] { return known }
+            return try reader.treeAndParents(ofCommit: id).tree
+        }
+        let parentTree = try commit.parents.first.map { (parent: ObjectID) throws(GitError) in try tree(parent) }
+        return try reader.changes(from: parentTree, to: try tree(commit.id))
+    }
 }
 
 extension ObjectReader {
@@ -51,6 +63,9 @@ extension ObjectReader {
         let hidden = Set(walk.nodes.lazy.filter(\.hidden).map(\.id))
         var expanded: [ObjectID: Bool] = [:]
         for node in walk.nodes where node.parentsAdded { expanded[node.id] = node.fromInclude }
-        return RangeListing(commits: result, hiddenSeen: hidden, expanded: expanded)
+        var trees: [ObjectID: ObjectID] = [:]
+        trees.reserveCapacity(walk.nodes.count)
+        for node in walk.nodes { trees[node.id] = node.header.tree }
+        return RangeListing(commits: result, hiddenSeen: hidden, expanded: expanded, trees: trees)
     }
 }

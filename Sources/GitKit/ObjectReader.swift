@@ -17,6 +17,8 @@ public final class ObjectReader {
     private let odb: OpaquePointer
     private let repository: Repository  // keeps the repository alive
     private let graph: CommitGraph?
+    /// Parsed trees, by id: neighbouring commits share most of theirs.
+    var treeCache: [ObjectID: ParsedTree] = [:]
 
     /// `useCommitGraph: false` reads every commit from the object database (tests compare the two).
     public init(repository: Repository, useCommitGraph: Bool = true) throws(GitError) {

@@ -23,8 +23,11 @@ extension Repository {
     /// cherry-pick runs per file), or nil when it conflicts.
     public func mergeFile(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID, path: String) throws(GitError) -> Data? {
         let base = try ancestor.map { (id: ObjectID) throws(GitError) in try blobContents(id) } ?? Data()
-        let mine = try blobContents(ours)
-        let other = try blobContents(theirs)
+        return try mergeFile(ancestor: base, ours: try blobContents(ours), theirs: try blobContents(theirs), path: path)
+    }
+
+    /// The same on contents in hand.
+    public func mergeFile(ancestor base: Data, ours mine: Data, theirs other: Data, path: String) throws(GitError) -> Data? {
         var options = git_merge_file_options()
         try check(git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)), "git_merge_file_options_init")
         var result = git_merge_file_result()

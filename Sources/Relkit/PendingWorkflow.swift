@@ -37,21 +37,26 @@ public struct PendingWorkflow {
             let staging = try ObjectStaging(repository: repository)
             defer { withExtendedLifetime(staging) {} }
             let reader = try ObjectReader(repository: repository)
-            guard let base = try repository.mergeBase(target.tip, trunk.commit) else {
+            // One walk: the trunk's commits the candidate lacks (`git rev-list rc..trunk`).
+            let listing = try reader.range(include: [trunk.commit], hide: [target.tip])
+            let trunkSide = listing.commits
+            guard let base = try forkPoint(of: trunkSide, target: target, trunk: trunk.commit) else {
                 throw RelkitError.repository("\(target.displayName) and \(shortReferenceName(trunk.reference)) share no history")
             }
             let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
             let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target.tip)
             var pending: [PendingReport.Pending] = []
             var picked: [PendingReport.Picked] = []
-            for (id, parents) in try reader.commitsOldestFirst(include: [trunk.commit], hide: [base]) where parents.count <= 1 {
-                let changes = try reader.changes(ofCommit: id)
+            for (id, parents) in trunkSide where parents.count <= 1 {
+                let changes = try listing.changes(of: (id, parents), reader: reader)
                 if changes.isEmpty { continue }  // an empty commit has nothing to pick
+                let (bytes, encoding) = try reader.message(ofCommit: id)
+                let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
+                let commit = PickCommit(id: id, summary: summary, pullRequest: pullRequest)
                 if let found = try history.recognise(id, changes: changes) {
-                    picked.append(.init(commit: PickCommit(try repository.commit(id)), pickedAs: found))
+                    picked.append(.init(commit: commit, pickedAs: found))
                 } else {
-                    pending.append(.init(commit: PickCommit(try repository.commit(id)),
-                                         appliesCleanly: try predictor.appliesCleanly(id, changes: changes)))
+                    pending.append(.init(commit: commit, appliesCleanly: try predictor.appliesCleanly(id, changes: changes)))
                 }
             }
             let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history)
@@ -64,6 +69,17 @@ public struct PendingWorkflow {
         } catch {
             throw .repository("\(error)")
         }
+    }
+
+    /// Where the candidate left the trunk: the one commit outside the trunk's
+    /// side that its commits grow from, else libgit2's merge base.
+    private func forkPoint(of trunkSide: [(id: ObjectID, parents: [ObjectID])], target: PickTarget,
+                           trunk: ObjectID) throws(GitError) -> ObjectID? {
+        let listed = Set(trunkSide.map(\.id))
+        var boundary = Set<ObjectID>()
+        for (_, parents) in trunkSide { for parent in parents where !listed.contains(parent) { boundary.insert(parent) } }
+        if boundary.count == 1 { return boundary.first }
+        return try repository.mergeBase(target.tip, trunk)
     }
 
     /// The latest release tag and the patch branches at or above its version:
@@ -87,10 +103,10 @@ public struct PendingWorkflow {
             // What the candidate has that the patch line does not: trunk commits since
             // the patch line left it, and the candidate's own picks.
             var candidateSide: TargetHistory?
-            for (id, parents) in try reader.commitsOldestFirst(include: [source.tip], hide: [target.tip])
-            where parents.count <= 1 && seen.insert(id).inserted {
+            let listing = try reader.range(include: [source.tip], hide: [target.tip])
+            for (id, parents) in listing.commits where parents.count <= 1 && seen.insert(id).inserted {
                 let commit = try repository.commit(id)
-                if try carriedByPickLine(commit, target: target, history: history) { continue }
+                if try carriedByPickLine(commit, target: target, history: history, walk: listing) { continue }
                 if candidateSide == nil {
                     candidateSide = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [source.tip])
                 }
@@ -102,9 +118,12 @@ public struct PendingWorkflow {
     }
 
     /// Whether a pick line of `commit` names a commit the target contains or already picked.
-    private func carriedByPickLine(_ commit: Commit, target: PickTarget, history: TargetHistory) throws(GitError) -> Bool {
+    /// (The walk that found `commit` usually met its source on the candidate's side already.)
+    private func carriedByPickLine(_ commit: Commit, target: PickTarget, history: TargetHistory,
+                                   walk: RangeListing) throws(GitError) -> Bool {
         for source in PickLine.sources(in: commit.message) {
             guard let id = ObjectID(hex: source) else { continue }
+            if walk.reachableFromHidden(id) { return true }
             if try repository.isAncestor(id, of: target.tip) { return true }
             if try history.recognise(id) != nil { return true }
         }
