@@ -36,6 +36,11 @@ public struct Commit: Sendable, Equatable {
         trailers.filter { $0.key.caseInsensitiveCompare(key) == .orderedSame }.map(\.value)
     }
 
+    /// A raw message as text, decoded as `message` is.
+    public static func text(ofRawMessage bytes: [UInt8], encoding: String?) -> String {
+        Commit.decode(bytes, encoding: encoding).0
+    }
+
     /// The summary and pull request of a raw message (as `summary` and
     /// `pullRequest` give them), without reading the whole commit.
     public static func summary(ofRawMessage bytes: [UInt8], encoding: String?) -> (summary: String, pullRequest: Int?) {

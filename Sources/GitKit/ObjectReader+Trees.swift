@@ -11,6 +11,16 @@ struct ParsedTree {
 
     func name(_ index: Int) -> ArraySlice<UInt8> { bytes[names[index]] }
 
+    /// Whether entry `i` here and entry `j` of `other` are the same entry, name and all.
+    func sameEntry(_ i: Int, as other: ParsedTree, _ j: Int) -> Bool {
+        guard entries[i] == other.entries[j], names[i].count == other.names[j].count else { return false }
+        return bytes.withUnsafeBufferPointer { mine in
+            other.bytes.withUnsafeBufferPointer { theirs in
+                memcmp(mine.baseAddress! + names[i].lowerBound, theirs.baseAddress! + other.names[j].lowerBound, names[i].count) == 0
+            }
+        }
+    }
+
     func find(_ name: some Collection<UInt8>) -> TreeEntry? {
         for index in names.indices where bytes[names[index]].elementsEqual(name) { return entries[index] }
         return nil
@@ -32,19 +42,25 @@ extension ObjectReader {
             let bytes = Array(raw)
             var names: [Range<Int>] = []
             var entries: [TreeEntry] = []
+            names.reserveCapacity(raw.count / 40)
+            entries.reserveCapacity(raw.count / 40)
             var cursor = 0
-            while cursor < bytes.count {
+            let count = raw.count
+            while cursor < count {
                 var mode: UInt32 = 0
-                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: " ") {
-                    let digit = bytes[cursor] &- 48
+                while cursor < count, raw[cursor] != UInt8(ascii: " ") {
+                    let digit = raw[cursor] &- 48
                     guard digit < 8 else { throw malformed(tree, "has a bad mode") }
                     mode = mode << 3 | UInt32(digit)
                     cursor += 1
                 }
                 cursor += 1
                 let nameStart = cursor
-                while cursor < bytes.count, bytes[cursor] != 0 { cursor += 1 }
-                guard cursor + 21 <= bytes.count else { throw malformed(tree, "has a truncated entry") }
+                guard nameStart < count, let nul = memchr(raw.baseAddress! + nameStart, 0, count - nameStart) else {
+                    throw malformed(tree, "has a truncated entry")
+                }
+                cursor = nul - UnsafeMutableRawPointer(mutating: raw.baseAddress!)
+                guard cursor + 21 <= count else { throw malformed(tree, "has a truncated entry") }
                 names.append(nameStart..<cursor)
                 cursor += 1
                 entries.append(TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: raw[cursor..<cursor + 20])),
@@ -69,9 +85,13 @@ extension ObjectReader {
         let left = try old.map { (id: ObjectID) throws(GitError) in try tree(id) } ?? empty
         let right = try new.map { (id: ObjectID) throws(GitError) in try tree(id) } ?? empty
         var i = 0, j = 0
-        while i < left.count || j < right.count {
+        // Most entries are unchanged and at the same place: skip the common head and tail.
+        var leftEnd = left.count, rightEnd = right.count
+        while i < leftEnd, j < rightEnd, left.sameEntry(i, as: right, j) { i += 1; j += 1 }
+        while leftEnd > i, rightEnd > j, left.sameEntry(leftEnd - 1, as: right, rightEnd - 1) { leftEnd -= 1; rightEnd -= 1 }
+        while i < leftEnd || j < rightEnd {
             let order: Int
-            if i == left.count { order = 1 } else if j == right.count { order = -1 } else {
+            if i == leftEnd { order = 1 } else if j == rightEnd { order = -1 } else {
                 order = treeOrder(left.name(i), left.entries[i].isTree, right.name(j), right.entries[j].isTree)
             }
             if order < 0 {

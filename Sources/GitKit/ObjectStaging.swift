@@ -33,19 +33,40 @@ public final class ObjectStaging {
         git_odb_free(odb)
     }
 
-    /// Writes the staged objects to the repository as one pack file (as a
-    /// fetch would), then empties the staging.
-    public func persist() throws(GitError) {
-        var buffer = git_buf()
-        try check(git_mempack_dump(&buffer, repository.pointer, backend), "git_mempack_dump")
-        defer { git_buf_dispose(&buffer) }
-        var writer: UnsafeMutablePointer<git_odb_writepack>?
-        try check(git_odb_write_pack(&writer, odb, nil, nil), "git_odb_write_pack")
-        guard let writer else { throw GitError(code: -1, errorClass: 0, message: "no pack writer", operation: "git_odb_write_pack") }
-        defer { writer.pointee.free(writer) }
-        var progress = git_indexer_progress()
-        try check(writer.pointee.append(writer, buffer.ptr, buffer.size, &progress), "git_odb_writepack append")
-        try check(writer.pointee.commit(writer, &progress), "git_odb_writepack commit")
+    /// Writes to the repository, as loose objects (what `git cherry-pick`
+    /// writes), the staged objects that `roots` reach and the repository lacks;
+    /// the rest of the staging is dropped. Objects already on disk are not
+    /// descended into: everything they reach is there too.
+    public func persist(reachableFrom roots: [ObjectID]) throws(GitError) {
+        var disk: OpaquePointer?
+        try check(git_odb_open(&disk, repository.commonDirectory + "objects"), "git_odb_open")
+        defer { git_odb_free(disk) }
+        let reader = try ObjectReader(repository: repository, useCommitGraph: false)
+        var stack = roots
+        var done = Set<ObjectID>()
+        while let id = stack.popLast() {
+            guard done.insert(id).inserted else { continue }
+            var oid = id.raw
+            if git_odb_exists(disk, &oid) == 1 { continue }
+            var object: OpaquePointer?
+            try check(git_odb_read(&object, odb, &oid), "git_odb_read(\(id.hex))")
+            defer { git_odb_object_free(object) }
+            let type = git_odb_object_type(object)
+            var written = git_oid()
+            try check(git_odb_write(&written, disk, git_odb_object_data(object), git_odb_object_size(object), type),
+                      "git_odb_write(\(id.hex))")
+            switch type {
+            case GIT_OBJECT_COMMIT:
+                let (tree, parents) = try reader.treeAndParents(ofCommit: id)
+                stack.append(tree)
+                stack.append(contentsOf: parents)
+            case GIT_OBJECT_TREE:
+                // Submodule entries name commits of another repository: not ours to copy.
+                stack.append(contentsOf: try reader.tree(id).entries.filter { $0.mode != 0o160000 }.map(\.id))
+            default:
+                break
+            }
+        }
         try check(git_mempack_reset(backend), "git_mempack_reset")
     }
 }

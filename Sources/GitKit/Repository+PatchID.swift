@@ -1,11 +1,14 @@
 import Clibgit2
+import Foundation
 
 extension Repository {
     /// The commit's patch id as `git show --no-renames <commit> | git patch-id --stable`
     /// computes it (without rename detection, as `git cherry` does): the same
     /// change gives the same id whatever its parent, message or line numbers.
     /// Nil for a merge commit or an empty change.
-    public func patchID(of commit: ObjectID) throws(GitError) -> ObjectID? {
+    /// `paths`, when the caller knows which files the commit changed, narrows
+    /// the diff to them (the id is the same; only less is read).
+    public func patchID(of commit: ObjectID, paths: [String] = []) throws(GitError) -> ObjectID? {
         let handle = try lookupCommit(commit)
         defer { git_commit_free(handle) }
         guard git_commit_parentcount(handle) <= 1 else { return nil }
@@ -23,7 +26,16 @@ extension Repository {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
         var diff: OpaquePointer?
-        try check(git_diff_tree_to_tree(&diff, pointer, parentTree, tree, &options), "git_diff_tree_to_tree(\(commit.hex))")
+        var cPaths = paths.map { strdup($0) }
+        defer { cPaths.forEach { free($0) } }
+        let status = cPaths.withUnsafeMutableBufferPointer { buffer in
+            if !paths.isEmpty {
+                options.pathspec = git_strarray(strings: buffer.baseAddress, count: paths.count)
+                options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue  // exact paths, no globbing
+            }
+            return git_diff_tree_to_tree(&diff, pointer, parentTree, tree, &options)
+        }
+        try check(status, "git_diff_tree_to_tree(\(commit.hex))")
         defer { git_diff_free(diff) }
         guard git_diff_num_deltas(diff) > 0 else { return nil }
         var id = git_oid()

@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 import ReleasePolicy
 
@@ -44,19 +45,15 @@ public struct PendingWorkflow {
                 throw RelkitError.repository("\(target.displayName) and \(shortReferenceName(trunk.reference)) share no history")
             }
             let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
-            let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target.tip)
+            let candidates = trunkSide.filter { $0.parents.count <= 1 }
+            let verdicts = try judge(candidates, target: target, base: base, trees: listing)
             var pending: [PendingReport.Pending] = []
             var picked: [PendingReport.Picked] = []
-            for (id, parents) in trunkSide where parents.count <= 1 {
-                let changes = try listing.changes(of: (id, parents), reader: reader)
-                if changes.isEmpty { continue }  // an empty commit has nothing to pick
-                let (bytes, encoding) = try reader.message(ofCommit: id)
-                let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
-                let commit = PickCommit(id: id, summary: summary, pullRequest: pullRequest)
-                if let found = try history.recognise(id, changes: changes) {
-                    picked.append(.init(commit: commit, pickedAs: found))
-                } else {
-                    pending.append(.init(commit: commit, appliesCleanly: try predictor.appliesCleanly(id, changes: changes)))
+            for verdict in verdicts {
+                switch verdict {
+                case .empty: continue
+                case .picked(let commit, let how): picked.append(.init(commit: commit, pickedAs: how))
+                case .pending(let commit, let clean): pending.append(.init(commit: commit, appliesCleanly: clean))
                 }
             }
             let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history)
@@ -69,6 +66,62 @@ public struct PendingWorkflow {
         } catch {
             throw .repository("\(error)")
         }
+    }
+
+    enum Verdict: Sendable {
+        case empty
+        case picked(PickCommit, PickedAs)
+        case pending(PickCommit, Bool)
+    }
+
+    /// Each trunk commit: already on the target (and how), or pending and
+    /// whether it applies cleanly. The commits are shared out over the cores,
+    /// each worker with its own repository handle (libgit2 handles are not shared
+    /// between threads), in runs of neighbours that share trees and files.
+    private func judge(_ commits: [(id: ObjectID, parents: [ObjectID])], target: PickTarget, base: ObjectID,
+                       trees: RangeListing) throws(GitError) -> [Verdict] {
+        let workers = 1
+        let path = repository.workingDirectory ?? repository.gitDirectory
+        nonisolated(unsafe) var verdicts = [Verdict](repeating: .empty, count: commits.count)
+        nonisolated(unsafe) var failure: GitError?
+        let lock = NSLock()
+        let chunk = (commits.count + workers - 1) / max(workers, 1)
+        nonisolated(unsafe) let commits = commits
+        nonisolated(unsafe) let trees = trees
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            do throws(GitError) {
+                let repository = try Repository.open(at: path)
+                // A full merge may write merged files: keep them in memory.
+                let staging = try ObjectStaging(repository: repository)
+                defer { withExtendedLifetime(staging) {} }
+                let reader = try ObjectReader(repository: repository)
+                let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
+                let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target.tip)
+                var mine: [(Int, Verdict)] = []
+                for index in (worker * chunk)..<min(commits.count, (worker + 1) * chunk) {
+                    let (id, parents) = commits[index]
+                    let changes = try trees.changes(of: (id, parents), reader: reader)
+                    if changes.isEmpty { continue }  // an empty commit has nothing to pick
+                    let (bytes, encoding) = try reader.message(ofCommit: id)
+                    let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
+                    let commit = PickCommit(id: id, summary: summary, pullRequest: pullRequest)
+                    if let found = try history.recognise(id, changes: changes) {
+                        mine.append((index, .picked(commit, found)))
+                    } else {
+                        mine.append((index, .pending(commit, try predictor.appliesCleanly(id, changes: changes))))
+                    }
+                }
+                lock.lock()
+                for (index, verdict) in mine { verdicts[index] = verdict }
+                lock.unlock()
+            } catch {
+                lock.lock()
+                failure = failure ?? error
+                lock.unlock()
+            }
+        }
+        if let failure { throw failure }
+        return verdicts
     }
 
     /// Where the candidate left the trunk: the one commit outside the trunk's
@@ -100,21 +153,35 @@ public struct PendingWorkflow {
         var missing: [PendingReport.Missing] = []
         var seen = Set<ObjectID>()
         for source in sources {
-            // What the candidate has that the patch line does not: trunk commits since
-            // the patch line left it, and the candidate's own picks.
-            var candidateSide: TargetHistory?
             let listing = try reader.range(include: [source.tip], hide: [target.tip])
             for (id, parents) in listing.commits where parents.count <= 1 && seen.insert(id).inserted {
                 let commit = try repository.commit(id)
                 if try carriedByPickLine(commit, target: target, history: history, walk: listing) { continue }
-                if candidateSide == nil {
-                    candidateSide = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [source.tip])
-                }
-                if try candidateSide?.recognise(id) != nil { continue }
+                if try hasSamePatch(id, changes: try listing.changes(of: (id, parents), reader: reader), on: target,
+                                    since: source.tip) { continue }
                 missing.append(.init(commit: PickCommit(commit), on: source.name))
             }
         }
         return missing
+    }
+
+    /// Whether a commit of the target that the patch line lacks makes the same
+    /// change (a pick made without -x): only commits touching the same files
+    /// are diffed, found by comparing subtree ids as `relkit changes` does.
+    private func hasSamePatch(_ commit: ObjectID, changes: [PathChange], on target: PickTarget,
+                              since patchLine: ObjectID) throws(GitError) -> Bool {
+        let key = TargetHistory.pathKey(changes)
+        let texts = key.map { String(validating: $0, as: UTF8.self) }
+        guard !key.isEmpty, !texts.contains(nil) else { return false }
+        let paths = texts.compactMap { $0 }
+        let touching = try repository.commitsTouching(PathFilter(include: paths), include: [target.tip], hide: [patchLine])
+        guard !touching.isEmpty, let mine = try repository.patchID(of: commit, paths: paths) else { return false }
+        for candidate in touching where try repository.patchID(of: candidate, paths: paths) == mine {
+            // Same files in the diff, and nothing else: the path sets must match too.
+            let reader = try ObjectReader(repository: repository)
+            if TargetHistory.pathKey(try reader.changes(ofCommit: candidate)) == key { return true }
+        }
+        return false
     }
 
     /// Whether a pick line of `commit` names a commit the target contains or already picked.

@@ -90,7 +90,7 @@ public struct PickWorkflow {
                                       remainingAfterConflict: [], warnings: warnings)
                 }
                 // The user asked for the conflict in the work tree: the clean picks before it become the branch.
-                try staging.persist()
+                try staging.persist(reachableFrom: [primary.tipBeforeFirstConflict])
                 try repository.createBranch(branch, at: primary.tipBeforeFirstConflict)
                 try repository.switchToBranch(branch)
                 let picked = try repository.commit(firstConflict.id)
@@ -105,7 +105,7 @@ public struct PickWorkflow {
                                   plannedBranch: branch, checkedOut: true, conflictInWorkingTree: firstConflict,
                                   remainingAfterConflict: Array(remaining), warnings: warnings)
             }
-            try staging.persist()
+            try staging.persist(reachableFrom: [primary.tip])
             try repository.createBranch(branch, at: primary.tip)
             var checkedOut = false
             if options.checkout {

@@ -27,12 +27,12 @@ final class TargetHistory {
         hiddenSide = listing
         for (id, parents) in listing.commits {
             members.insert(id)
-            let commit = try repository.commit(id)
-            for source in PickLine.sources(in: commit.message) {
+            let (bytes, encoding) = try reader.message(ofCommit: id)
+            for source in PickLine.sources(in: Commit.text(ofRawMessage: bytes, encoding: encoding)) {
                 if let sourceID = ObjectID(hex: source), bySource[sourceID] == nil { bySource[sourceID] = id }
             }
             guard parents.count <= 1 else { continue }
-            let key = TargetHistory.pathKey(try reader.changes(ofCommit: id))
+            let key = TargetHistory.pathKey(try listing.changes(of: (id, parents), reader: reader))
             if !key.isEmpty { byPaths[key, default: []].append(id) }
         }
     }
@@ -65,17 +65,21 @@ final class TargetHistory {
         if let carrier = bySource[commit] { return PickedAs(how: .pickLine, carrier: carrier) }
         let changes: [PathChange]
         if let known { changes = known } else { changes = try reader.changes(ofCommit: commit) }
-        guard let candidates = byPaths[TargetHistory.pathKey(changes)],
-              let mine = try patchID(commit) else { return nil }
-        for candidate in candidates where try patchID(candidate) == mine {
+        let key = TargetHistory.pathKey(changes)
+        guard let candidates = byPaths[key] else { return nil }
+        // Paths that are not UTF-8 cannot be named to libgit2 as text: then diff everything.
+        let texts = key.map { String(validating: $0, as: UTF8.self) }
+        let paths = texts.contains(nil) ? [] : texts.compactMap { $0 }
+        guard let mine = try patchID(commit, paths: paths) else { return nil }
+        for candidate in candidates where try patchID(candidate, paths: paths) == mine {
             return PickedAs(how: .patchID, carrier: candidate)
         }
         return nil
     }
 
-    private func patchID(_ commit: ObjectID) throws(GitError) -> ObjectID? {
+    private func patchID(_ commit: ObjectID, paths: [String]) throws(GitError) -> ObjectID? {
         if let known = patchIDs[commit] { return known }
-        let id = try repository.patchID(of: commit)
+        let id = try repository.patchID(of: commit, paths: paths)
         patchIDs[commit] = id
         return id
     }

@@ -183,7 +183,7 @@ struct CherryPickTests {
         #expect(Shell.gitOutput(["count-objects", "-v"], in: copy) == before)
     }
 
-    @Test func persistedObjectsLandInOnePack() throws {
+    @Test func persistedObjectsAreLooseAndComplete() throws {
         let copy = Fixture.fleetCopy().appendingPathComponent("work")
         let repository = try Repository.discover(from: copy.path)
         let staging = try ObjectStaging(repository: repository)
@@ -195,8 +195,10 @@ struct CherryPickTests {
         }
         let signature = Signature(name: "T", email: "t@example.com", date: Date(timeIntervalSince1970: 0), offsetMinutes: 0)
         let commit = try repository.createPickCommit(of: fix, tree: tree, parent: target, committer: signature, message: Array("x\n".utf8))
-        try staging.persist()
+        let packs = Shell.gitOutput(["count-objects", "-v"], in: copy).split(separator: "\n").first { $0.hasPrefix("packs:") }
+        try staging.persist(reachableFrom: [commit])
         #expect(Shell.git(["cat-file", "-e", commit.hex], in: copy).status == 0)
+        #expect(Shell.gitOutput(["count-objects", "-v"], in: copy).split(separator: "\n").first { $0.hasPrefix("packs:") } == packs)
         #expect(Shell.git(["fsck", "--no-dangling"], in: copy).status == 0)
         let author = Shell.gitOutput(["log", "-1", "--format=%an <%ae> %ad", commit.hex], in: copy)
         #expect(author == Shell.gitOutput(["log", "-1", "--format=%an <%ae> %ad", fix.hex], in: copy))
