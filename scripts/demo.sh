@@ -17,5 +17,16 @@ run() {
 run relkit changes
 run relkit changes --markdown
 run relkit changes orbit --since orbit-v1.32.0 --limit 5
+
+# Picking fixes into the release candidate, as the release engineer does.
+export GIT_COMMITTER_NAME="Demo Release Engineer" GIT_COMMITTER_EMAIL="releng@fleet.example"
+fix=$(cut -c1-7 "$demo/ui-fix-id")
+conflicting=$(git rev-parse --short=7 "origin/main^{/Orbit: change 186}")
+run relkit pending --limit 8
+run relkit pick "$fix"
+run git log --oneline -2 "cherry-pick-$fix-to-minor-fleet-v4.58.0"
+run relkit pick --dry-run "$conflicting"
+run relkit pick --markdown "$conflicting"
+run git status --short --branch
 echo
 echo "Try it yourself: cd $demo/work && PATH=$bin:\$PATH relkit --help"
