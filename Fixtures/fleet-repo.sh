@@ -63,11 +63,12 @@ work() {   # work N: N ordinary squash-merged commits, each with a changes/ frag
     commit_all "$(area_name "$file"): change $step (#$pr)"
   done
 }
-fix() {   # fix FILE WORDS: a bug fix on the current branch; prints its id
+fix() {   # fix FILE WORDS: a bug fix on the current branch; its id goes to $fixed
+  # (not printed: a $(fix …) subshell would lose the PR counter, and PR numbers must be unique)
   pr=$((pr + 1)); step=$((step + 1))
   echo "// fix: $2" >> "$1"
   commit_all "Fix $2 (#$pr)" >/dev/null
-  git_ rev-parse HEAD
+  fixed=$(git_ rev-parse HEAD)
 }
 
 work_dir=$dest/work
@@ -119,7 +120,7 @@ pr=$((pr + 1))
 work 60
 
 # a patch release of 4.56 on its patch branch, picked with -x
-hosts_fix=$(fix server/service/pagination.go "host list pagination")
+fix server/service/pagination.go "host list pagination"; hosts_fix=$fixed
 git_ switch -q -c patch-fleet-v4.56.1 fleet-v4.56.0
 tick; git_ cherry-pick -x "$hosts_fix" >/dev/null
 git_ tag fleet-v4.56.1
@@ -139,8 +140,8 @@ work 20
 tick; git_ tag -a orbit-v1.33.0 -m "Orbit 1.33.0"
 
 # patch releases 4.57.1 (lightweight) and 4.57.2 (annotated) on one patch branch
-sso_fix=$(fix server/service/sso.go "SSO cookie")
-mysql_fix=$(fix server/datastore/hosts_insert.go "deadlock on host insert")
+fix server/service/sso.go "SSO cookie"; sso_fix=$fixed
+fix server/datastore/hosts_insert.go "deadlock on host insert"; mysql_fix=$fixed
 git_ switch -q -c patch-fleet-v4.57.1 fleet-v4.57.0
 tick; git_ cherry-pick -x "$sso_fix" >/dev/null
 git_ tag fleet-v4.57.1
@@ -171,11 +172,11 @@ git_ tag orbit-v1.31.9 "main^{tree}"
 # --- the 4.58.0 release candidate ------------------------------------------------
 git_ branch minor-fleet-v4.58.0 main
 work 25
-token_fix=$(fix orbit/pkg/token/refresh.go "token refresh race")
+fix orbit/pkg/token/refresh.go "token refresh race"; token_fix=$fixed
 work 5
-chrome_fix=$(fix ee/fleetd-chrome/src/startup.ts "extension crash on startup")
+fix ee/fleetd-chrome/src/startup.ts "extension crash on startup"; chrome_fix=$fixed
 work 5
-ui_fix=$(fix frontend/pages/empty_state.tsx "hosts page empty state")
+fix frontend/pages/empty_state.tsx "hosts page empty state"; ui_fix=$fixed
 work 10
 # a second feature branch with Orbit work, merged without fast-forward
 git_ switch -q -c feature-orbit-logs
@@ -195,7 +196,7 @@ work 5
 
 # a patch release in flight on patch-fleet-v4.57.3: a fix from main picked with -x and a
 # hotfix made on the branch itself; the RC has neither yet
-config_fix=$(fix server/service/pagination.go "page size limit")
+fix server/service/pagination.go "page size limit"; config_fix=$fixed
 git_ switch -q -c patch-fleet-v4.57.3 fleet-v4.57.2
 tick; git_ cherry-pick -x "$config_fix" >/dev/null
 pr=$((pr + 1)); step=$((step + 1))

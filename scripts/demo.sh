@@ -21,7 +21,7 @@ run relkit changes orbit --since orbit-v1.32.0 --limit 5
 # Picking fixes into the release candidate, as the release engineer does.
 export GIT_COMMITTER_NAME="Demo Release Engineer" GIT_COMMITTER_EMAIL="releng@fleet.example"
 fix=$(cut -c1-7 "$demo/ui-fix-id")
-conflicting=$(git rev-parse --short=7 "origin/main^{/Orbit: change 186}")
+conflicting=$(git rev-parse --short=7 "origin/main^{/Orbit: change 196}")
 run relkit pending --limit 8
 run relkit pick "$fix"
 run git log --oneline -2 "cherry-pick-$fix-to-minor-fleet-v4.58.0"

@@ -27,7 +27,7 @@ struct PickCommandTests {
         let rc = Shell.gitOutput(["rev-parse", "--short=7", "origin/minor-fleet-v4.58.0"], in: work)
         #expect(result.lines == [
             "Onto origin/minor-fleet-v4.58.0 (\(rc)), new branch \(branch):",
-            "  picked          \(fix.prefix(7)) Fix hosts page empty state (#21215) -> \(created)",
+            "  picked          \(fix.prefix(7)) Fix hosts page empty state (#21220) -> \(created)",
             "Your work tree, index and HEAD are unchanged.",
             "Next: git push -u origin \(branch), and open a pull request into minor-fleet-v4.58.0.",
         ])
@@ -37,12 +37,12 @@ struct PickCommandTests {
     @Test func aConflictExitsThreeAndCreatesNothing() throws {
         let work = work()
         let before = Shell.gitOutput(["for-each-ref"], in: work)
-        let commit = Shell.gitOutput(["rev-parse", "--short=7", "origin/main^{/Orbit: change 186}"], in: work)
+        let commit = Shell.gitOutput(["rev-parse", "--short=7", "origin/main^{/Orbit: change 196}"], in: work)
         let result = relkit("pick", commit, in: work)
         #expect(result.status == 3)
         #expect(result.stderr == "error: cherry-pick of \(commit) onto minor-fleet-v4.58.0 conflicts; nothing was created\n")
         #expect(result.stdout.contains("      orbit/pkg/update/update_runner.go: 1 conflicting hunk\n"))
-        #expect(result.stdout.contains("            | // change 186\n"))
+        #expect(result.stdout.contains("            | // change 196\n"))
         #expect(result.stdout.contains("      verdict: small conflict: resolve by hand\n"))
         #expect(Shell.gitOutput(["for-each-ref"], in: work) == before)
         let markdown = relkit("pick", commit, "--markdown", in: work)
@@ -54,7 +54,7 @@ struct PickCommandTests {
 
     @Test func dryRunJSONPredictsEachStatus() throws {
         let work = work()
-        let conflicting = Shell.gitOutput(["rev-parse", "origin/main^{/Orbit: change 186}"], in: work)
+        let conflicting = Shell.gitOutput(["rev-parse", "origin/main^{/Orbit: change 196}"], in: work)
         let picked = Shell.gitOutput(["rev-parse", "origin/main^{/Fix token refresh race}"], in: work)
         let offTrunk = Shell.gitOutput(["rev-parse", "origin/patch-fleet-v4.57.3"], in: work)
         let ui = try id("ui-fix-id")

@@ -55,7 +55,7 @@ struct PendingWorkflowTests {
         let ui = try String(contentsOf: Fixture.fleet.appendingPathComponent("ui-fix-id"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let fix = try #require(report.pending.first { $0.commit.id.hex == ui })
-        #expect(fix.commit.pullRequest == 21215)
+        #expect(fix.commit.pullRequest == 21220)
         #expect(fix.appliesCleanly)
         #expect(report.pending.contains { !$0.appliesCleanly })
     }
@@ -64,7 +64,7 @@ struct PendingWorkflowTests {
         let report = try pending(Fixture.fleetWork)
         #expect(report.patchSources == ["fleet-v4.57.2", "origin/patch-fleet-v4.57.3"])
         #expect(report.missingFromCandidate.map(\.commit.summary).sorted()
-            == ["Fix page size limit (#21255)", "Hotfix SSO redirect loop (#21255)"])
+            == ["Fix page size limit (#21261)", "Hotfix SSO redirect loop (#21262)"])
         #expect(report.missingFromCandidate.allSatisfy { $0.on == "patch-fleet-v4.57.3" })
     }
 

@@ -126,14 +126,14 @@ struct PickWorkflowTests {
         let branch = try #require(report.createdBranch)
         #expect(branch == "cherry-pick-\(ui.prefix(7))-to-minor-fleet-v4.58.0")
         let subjects = Shell.gitOutput(["log", "--reverse", "--format=%s", "origin/minor-fleet-v4.58.0.." + branch], in: work)
-        #expect(subjects == "Fix hosts page empty state (#21215)\nFix page size limit (#21255)")
+        #expect(subjects == "Fix hosts page empty state (#21220)\nFix page size limit (#21261)")
         let git = gitPick([ui, config], onto: "origin/minor-fleet-v4.58.0", in: work)
         #expect(rev(branch + "^{tree}", in: work) == git.tree)
     }
 
     @Test func aConflictCreatesNothingAndNamesFilesHunksAndPrerequisites() throws {
         let work = copy()
-        let conflicting = rev("origin/main^{/Orbit: change 186}", in: work)
+        let conflicting = rev("origin/main^{/Orbit: change 196}", in: work)
         let before = snapshot(work)
         let report = try pick(work, [conflicting, try fixtureID("ui-fix-id")])
         #expect(report.createdBranch == nil)
@@ -143,18 +143,18 @@ struct PickWorkflowTests {
         let conflict = try #require(report.results[0].conflict)
         #expect(conflict.files.map(\.path) == ["orbit/pkg/update/update_runner.go"])
         let hunk = try #require(conflict.files[0].hunks.first)
-        #expect(hunk.theirs == ["// change 186"])
-        #expect(hunk.base == ["// change 176"])
+        #expect(hunk.theirs == ["// change 196"])
+        #expect(hunk.base == ["// change 186"])
         #expect(hunk.ours.isEmpty)
-        // The line the RC lacks came with change 176: the prerequisite.
-        #expect(conflict.prerequisites.map(\.summary) == ["Orbit: change 176 (#21180)"])
+        // The line the RC lacks came with change 186: the prerequisite.
+        #expect(conflict.prerequisites.map(\.summary) == ["Orbit: change 186 (#21190)"])
         #expect(conflict.size == ConflictSize(files: 1, hunks: 1, prerequisites: 1))
         #expect(conflict.verdict == .smallConflict)
     }
 
     @Test func aBigConflictIsNotSuitedForAPatch() throws {
         let work = copy()
-        let report = try pick(work, [rev("origin/main^{/Orbit: change 186}", in: work)]) { $0.target = .patch; $0.dryRun = true }
+        let report = try pick(work, [rev("origin/main^{/Orbit: change 196}", in: work)]) { $0.target = .patch; $0.dryRun = true }
         let conflict = try #require(report.results.first { $0.target.kind == .patch }?.conflict)
         // On 4.57.2 the runner still has its old name, and six trunk changes to it are missing.
         #expect(conflict.files.first?.renamedOnTarget == "orbit/pkg/update/runner.go")
@@ -282,7 +282,7 @@ struct PickWorkflowTests {
         #expect(Shell.gitOutput(["symbolic-ref", "--short", "HEAD"], in: work) == clean.createdBranch)
         #expect(Shell.gitOutput(["status", "--porcelain"], in: work).isEmpty)
         Shell.gitOutput(["switch", "-q", "main"], in: work)
-        let conflicting = rev("origin/main^{/Orbit: change 186}", in: work)
+        let conflicting = rev("origin/main^{/Orbit: change 196}", in: work)
         let report = try pick(work, [conflicting]) { $0.checkout = true }
         #expect(report.conflictInWorkingTree?.id.hex == conflicting)
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent(".git/CHERRY_PICK_HEAD").path))
