@@ -208,7 +208,7 @@ def main():
     args = parser.parse_args()
 
     # The name changes whenever the generator does, so a stale repository is never reused.
-    repo = os.path.join(ROOT, "bench-out", f"repo-{args.commits}-{args.files}-v4")
+    repo = os.path.join(ROOT, "bench-out", f"repo-{args.commits}-{args.files}-v5")
     if not os.path.isdir(repo):
         print(f"generating {args.commits} commits over {args.files} files in {repo} ...", flush=True)
         started = time.perf_counter()

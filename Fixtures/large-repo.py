@@ -18,7 +18,8 @@ with a merged side branch every 250 commits, and:
   "Fix host list pagination" a fix on main 1,000 commits after the cut, in a file
                       nothing else touches, so it picks cleanly onto the RC
   refs/remotes/origin/{main,minor-fleet-v4.58.0}, so relkit reads them as the remote has them
-Same input, same commit ids: fixed authors, dates and contents.
+Same input, same commit ids: fixed authors, dates and contents. The objects are
+repacked by `git repack -a -d -f` at the end, as a clone's pack would be.
 """
 import argparse
 import os
@@ -198,6 +199,11 @@ def main():
     if importer.wait() != 0:
         sys.exit("git fast-import failed")
     subprocess.run(["git", "update-ref", "-d", "refs/heads/side"], cwd=args.dest, env=env)
+    # fast-import deltas each version against the one before, so the newest
+    # objects sit deepest in their delta chains; a repository as a clone gets it
+    # from a server has them packed by pack-objects, newest whole. Repack like that.
+    subprocess.run(["git", "repack", "-a", "-d", "-f", "-q", "--depth=50", "--window=10"], cwd=args.dest,
+                   check=True, env=env)
     subprocess.run(["git", "checkout", "-q", "main"], cwd=args.dest, check=True, env=env)
 
 
