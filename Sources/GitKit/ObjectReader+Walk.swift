@@ -28,6 +28,11 @@ public struct RangeListing {
 }
 
 extension ObjectReader {
+    /// A commit's committer time, seconds since the epoch.
+    public func commitTime(_ commit: ObjectID) throws(GitError) -> Int64 {
+        try commitHeader(commit).time
+    }
+
     /// `git rev-list --topo-order --reverse include ^hide`: every commit after
     /// its parents, otherwise oldest committer date first.
     public func commitsOldestFirst(include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [(id: ObjectID, parents: [ObjectID])] {
@@ -35,9 +40,12 @@ extension ObjectReader {
     }
 
     /// The same, with the commits the walk met on the hidden side.
-    public func range(include: [ObjectID], hide: [ObjectID]) throws(GitError) -> RangeListing {
+    /// `stopBelow` (a committer time) ends the walk early: it then lists the
+    /// commits it read that are reachable from `include` and not (yet) known to
+    /// be reachable from `hide` — still all reachable from `include`.
+    public func range(include: [ObjectID], hide: [ObjectID], stopBelow: Int64? = nil) throws(GitError) -> RangeListing {
         var walk = RangeWalk(reader: self)
-        let listed = try walk.run(include: include, hide: hide)
+        let listed = try walk.run(include: include, hide: hide, stopBelow: stopBelow)
         var position: [ObjectID: Int] = [:]
         for (order, index) in listed.enumerated() { position[walk.nodes[index].id] = order }
         var emitted = Set<ObjectID>()

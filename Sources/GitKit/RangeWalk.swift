@@ -30,7 +30,9 @@ struct RangeWalk {
     func node(_ id: ObjectID) -> Node? { index[id].map { nodes[$0] } }
 
     /// Runs the walk; returns the listed nodes' positions, newest first.
-    mutating func run(include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [Int] {
+    /// `stopBelow`: stop at the first commit older than this committer time
+    /// (the walk then answers only for what it read).
+    mutating func run(include: [ObjectID], hide: [ObjectID], stopBelow: Int64? = nil) throws(GitError) -> [Int] {
         for id in hide { enqueue(try add(id), hidden: true) }
         for id in include {
             let position = try add(id)
@@ -40,6 +42,7 @@ struct RangeWalk {
         var listed: [Int] = []
         var slop = 5
         while let current = queue.pop() {
+            if let stopBelow, nodes[current].header.time < stopBelow { break }
             nodes[current].queued = false
             if !nodes[current].hidden { interestingQueued -= 1 }
             try addParents(of: current)

@@ -153,8 +153,13 @@ public struct PickWorkflow {
 
     private func pick(_ commits: [Commit], onto target: PickTarget, trunk: ObjectID, reader: ObjectReader,
                       committer: Signature, options: Options) throws(GitError) -> Chain {
-        // The target's own commits: reachable from it and not from the trunk.
-        let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [trunk])
+        // The target's own commits: reachable from it and not from the trunk. Only
+        // those since the oldest commit to pick (less a day for clocks that disagree)
+        // can carry one of them; the walk down the trunk stops there too, having
+        // met the commits to pick if they are on it.
+        let oldest = try commits.map { (commit: Commit) throws(GitError) in try reader.commitTime(commit.id) }.min() ?? 0
+        let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [trunk],
+                                        stopBelow: oldest - 86_400)
         var chain = Chain(tip: target.tip, tipBeforeFirstConflict: target.tip)
         for commit in commits {
             let shown = PickCommit(commit)

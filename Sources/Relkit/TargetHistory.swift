@@ -19,11 +19,15 @@ final class TargetHistory {
     private var hiddenSide: RangeListing?
 
     /// The commits reachable from `tip` and not from `hide` (the trunk, or a merge base).
-    init(repository: Repository, reader: ObjectReader, tip: ObjectID, hide: [ObjectID]) throws(GitError) {
+    /// With `stopBelow`, only those committed since then (a pick of a commit is
+    /// never older than the commit): every commit indexed is still on the target,
+    /// so what is recognised is right; what is older is found by content.
+    init(repository: Repository, reader: ObjectReader, tip: ObjectID, hide: [ObjectID],
+         stopBelow: Int64? = nil) throws(GitError) {
         self.repository = repository
         self.reader = reader
         self.tip = tip
-        let listing = try reader.range(include: [tip], hide: hide)
+        let listing = try reader.range(include: [tip], hide: hide, stopBelow: stopBelow)
         hiddenSide = listing
         for (id, parents) in listing.commits {
             members.insert(id)

@@ -181,6 +181,29 @@ struct PickWorkflowTests {
         #expect(refs(work) == before)
     }
 
+    /// The same fix landed on the RC first and on main days later: picking main's is a no-op.
+    @Test func aFixThatReachedTheCandidateFirstIsAlreadyThere() throws {
+        let work = copy()
+        let script = """
+            set -e
+            git switch -q -c rc origin/minor-fleet-v4.58.0
+            printf '// guard\\n' >> server/service/sso.go
+            GIT_COMMITTER_DATE='1730000000 -0700' git commit -q -a -m 'Fix SSO guard on the RC (#30020)'
+            git push -q origin rc:minor-fleet-v4.58.0
+            git switch -q main
+            printf '// guard\\n' >> server/service/sso.go
+            GIT_COMMITTER_DATE='1730500000 -0700' git commit -q -a -m 'Fix SSO guard (#30021)'
+            git push -q origin main
+            git fetch -q origin
+            """
+        #expect(Shell.run("/bin/sh", ["-c", script], in: work).status == 0)
+        let before = refs(work)
+        let report = try pick(work, [rev("origin/main", in: work)])
+        #expect(report.results.map(\.status) == [.alreadyPicked])
+        #expect(report.createdBranch == nil)
+        #expect(refs(work) == before)
+    }
+
     @Test func aCommitNotOnTheTrunkIsRefused() throws {
         let work = copy()
         let hotfix = rev("origin/patch-fleet-v4.57.3", in: work)
