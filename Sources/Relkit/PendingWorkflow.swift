@@ -1,4 +1,3 @@
-import Foundation
 import GitKit
 import ReleasePolicy
 
@@ -46,7 +45,7 @@ public struct PendingWorkflow {
             }
             let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
             let candidates = trunkSide.filter { $0.parents.count <= 1 }
-            let verdicts = try judge(candidates, target: target, base: base, trees: listing)
+            let verdicts = try judge(candidates, target: target, history: history, reader: reader, trees: listing)
             var pending: [PendingReport.Pending] = []
             var picked: [PendingReport.Picked] = []
             for verdict in verdicts {
@@ -68,59 +67,33 @@ public struct PendingWorkflow {
         }
     }
 
-    enum Verdict: Sendable {
+    enum Verdict {
         case empty
         case picked(PickCommit, PickedAs)
         case pending(PickCommit, Bool)
     }
 
     /// Each trunk commit: already on the target (and how), or pending and
-    /// whether it applies cleanly. The commits are shared out over the cores,
-    /// each worker with its own repository handle (libgit2 handles are not shared
-    /// between threads), in runs of neighbours that share trees and files.
-    private func judge(_ commits: [(id: ObjectID, parents: [ObjectID])], target: PickTarget, base: ObjectID,
-                       trees: RangeListing) throws(GitError) -> [Verdict] {
-        let workers = 1
-        let path = repository.workingDirectory ?? repository.gitDirectory
-        nonisolated(unsafe) var verdicts = [Verdict](repeating: .empty, count: commits.count)
-        nonisolated(unsafe) var failure: GitError?
-        let lock = NSLock()
-        let chunk = (commits.count + workers - 1) / max(workers, 1)
-        nonisolated(unsafe) let commits = commits
-        nonisolated(unsafe) let trees = trees
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            do throws(GitError) {
-                let repository = try Repository.open(at: path)
-                // A full merge may write merged files: keep them in memory.
-                let staging = try ObjectStaging(repository: repository)
-                defer { withExtendedLifetime(staging) {} }
-                let reader = try ObjectReader(repository: repository)
-                let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
-                let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target.tip)
-                var mine: [(Int, Verdict)] = []
-                for index in (worker * chunk)..<min(commits.count, (worker + 1) * chunk) {
-                    let (id, parents) = commits[index]
-                    let changes = try trees.changes(of: (id, parents), reader: reader)
-                    if changes.isEmpty { continue }  // an empty commit has nothing to pick
-                    let (bytes, encoding) = try reader.message(ofCommit: id)
-                    let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
-                    let commit = PickCommit(id: id, summary: summary, pullRequest: pullRequest)
-                    if let found = try history.recognise(id, changes: changes) {
-                        mine.append((index, .picked(commit, found)))
-                    } else {
-                        mine.append((index, .pending(commit, try predictor.appliesCleanly(id, changes: changes))))
-                    }
-                }
-                lock.lock()
-                for (index, verdict) in mine { verdicts[index] = verdict }
-                lock.unlock()
-            } catch {
-                lock.lock()
-                failure = failure ?? error
-                lock.unlock()
+    /// whether it applies cleanly now. (Tried: sharing this out over threads,
+    /// each with its own repository handle, was no faster; libgit2's pack
+    /// access serialises them.)
+    private func judge(_ commits: [(id: ObjectID, parents: [ObjectID])], target: PickTarget, history: TargetHistory,
+                       reader: ObjectReader, trees: RangeListing) throws(GitError) -> [Verdict] {
+        let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target.tip)
+        var verdicts: [Verdict] = []
+        verdicts.reserveCapacity(commits.count)
+        for (id, parents) in commits {
+            let changes = try trees.changes(of: (id, parents), reader: reader)
+            if changes.isEmpty { continue }  // an empty commit has nothing to pick
+            let (bytes, encoding) = try reader.message(ofCommit: id)
+            let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
+            let commit = PickCommit(id: id, summary: summary, pullRequest: pullRequest)
+            if let found = try history.recognise(id, changes: changes) {
+                verdicts.append(.picked(commit, found))
+            } else {
+                verdicts.append(.pending(commit, try predictor.appliesCleanly(id, changes: changes)))
             }
         }
-        if let failure { throw failure }
         return verdicts
     }
 
