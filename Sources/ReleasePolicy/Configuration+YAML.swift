@@ -146,6 +146,7 @@ private struct YAMLReader {
     mutating func release(_ node: Node, into release: inout ReleaseSettings) throws(ConfigurationError) {
         for (key, value) in try mapping(node, key: "release", allowed: [
             "tag", "candidate_branch", "patch_branch", "release_time", "candidate_cut", "deep_freeze", "schedule",
+            "cadence",
         ]) {
             let path = "release." + key
             switch key {
@@ -172,6 +173,13 @@ private struct YAMLReader {
                 }
                 release.deepFreeze = seconds
             case "schedule": release.schedule = try schedule(value, key: path)
+            case "cadence":
+                let text = try string(value, key: path)
+                guard let seconds = parseDuration(text), seconds >= 86_400,
+                      seconds.truncatingRemainder(dividingBy: 86_400) == 0 else {
+                    throw error(value, path, "expected whole days or weeks such as 3w or 14d, got '\(text)'")
+                }
+                release.cadenceDays = Int(seconds / 86_400)
             default: break
             }
         }

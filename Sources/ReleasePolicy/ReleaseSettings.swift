@@ -10,6 +10,9 @@ public struct ReleaseSettings: Sendable, Equatable {
     /// How long before the release the deep freeze starts, in seconds.
     public var deepFreeze: TimeInterval
     public var schedule: [ScheduledRelease]
+    /// Releases continue every this many days after the last scheduled one
+    /// (each the next minor version); nil: only the schedule.
+    public var cadenceDays: Int? = nil
 }
 /// The release candidate is cut on the last `weekday` before the release, at `time`.
 public struct CandidateCut: Sendable, Equatable {

@@ -40,6 +40,9 @@ struct ConfigurationRenderer {
         ] {
             lines.append("  \(key): \(value)  # \(origin("release." + key))")
         }
+        if let days = release.cadenceDays {
+            lines.append("  cadence: \(days % 7 == 0 ? "\(days / 7)w" : "\(days)d")  # \(origin("release.cadence"))")
+        }
         if release.schedule.isEmpty {
             lines.append("  schedule: []  # \(origin("release.schedule"))")
         } else {

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import ReleasePolicy
+
+/// The calendar across daylight-saving changes, in Fleet's zone.
+struct ReleaseCalendarTests {
+    func calendar(_ yaml: String) throws -> ReleaseCalendar {
+        let (config, _) = try Configuration.decode(yaml: yaml, file: ".relkit.yml")
+        return ReleaseCalendar(settings: config.release, timeZone: config.timezone)
+    }
+
+    func utc(_ text: String) -> Date {
+        let formatter = ISO8601DateFormatter()
+        return formatter.date(from: text)!
+    }
+
+    @Test func fleetsOctoberReleaseInPacificDaylightTime() throws {
+        let window = try #require(try calendar("release: { schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
+            .window(forVersion: Version(4, 58, 0)))
+        // Monday 11:00 PDT; the RC on the Tuesday before, 11:00; the deep freeze 24 hours earlier.
+        #expect(window.release == utc("2024-10-14T18:00:00Z"))
+        #expect(window.candidateCut == utc("2024-10-08T18:00:00Z"))
+        #expect(window.deepFreeze == utc("2024-10-13T18:00:00Z"))
+    }
+
+    /// Clocks spring forward on Sunday 2025-03-09: the cut (Tuesday) is in PST, the release in PDT.
+    @Test func theMondayAfterTheMarchSwitch() throws {
+        let window = try #require(try calendar("release: { schedule: [ { version: 4.65.0, date: 2025-03-10 } ] }")
+            .window(forVersion: Version(4, 65, 0)))
+        #expect(window.candidateCut == utc("2025-03-04T19:00:00Z"))  // 11:00 PST
+        #expect(window.release == utc("2025-03-10T18:00:00Z"))       // 11:00 PDT
+        #expect(window.deepFreeze == utc("2025-03-09T18:00:00Z"))    // 24 elapsed hours before
+        // 48 hours reach back across the switch: 10:00 PST on Saturday, not 11:00.
+        let long = try #require(try calendar("release: { deep_freeze: 48h, schedule: [ { version: 4.65.0, date: 2025-03-10 } ] }")
+            .window(forVersion: Version(4, 65, 0)))
+        #expect(long.deepFreeze == utc("2025-03-08T18:00:00Z"))
+        #expect(long.release.timeIntervalSince(long.deepFreeze) == 48 * 3600)
+    }
+
+    /// Clocks fall back on Sunday 2025-11-02: the cut is in PDT, the release in PST.
+    @Test func theMondayAfterTheNovemberSwitch() throws {
+        let window = try #require(try calendar("release: { schedule: [ { version: 4.76.0, date: 2025-11-03 } ] }")
+            .window(forVersion: Version(4, 76, 0)))
+        #expect(window.candidateCut == utc("2025-10-28T18:00:00Z"))  // 11:00 PDT
+        #expect(window.release == utc("2025-11-03T19:00:00Z"))       // 11:00 PST
+        #expect(window.deepFreeze == utc("2025-11-02T19:00:00Z"))    // 24 elapsed hours: 11:00 PST Sunday
+        let long = try #require(try calendar("release: { deep_freeze: 48h, schedule: [ { version: 4.76.0, date: 2025-11-03 } ] }")
+            .window(forVersion: Version(4, 76, 0)))
+        #expect(long.deepFreeze == utc("2025-11-01T19:00:00Z"))      // 12:00 PDT Saturday
+    }
+
+    @Test(arguments: [
+        ("2024-10-08T17:59:59Z", ReleasePhase.development),
+        ("2024-10-08T18:00:00Z", .candidate),
+        ("2024-10-13T17:59:59Z", .candidate),
+        ("2024-10-13T18:00:00Z", .deepFreeze),
+        ("2024-10-14T17:59:59Z", .deepFreeze),
+        ("2024-10-14T18:00:00Z", .released),
+    ])
+    func phasesChangeAtTheirInstants(instant: String, phase: ReleasePhase) throws {
+        let window = try #require(try calendar("release: { schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
+            .window(forVersion: Version(4, 58, 0)))
+        #expect(window.phase(at: utc(instant)) == phase)
+    }
+
+    @Test func aReleaseTagEndsTheReleaseEarly() throws {
+        let window = try #require(try calendar("release: { schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
+            .window(forVersion: Version(4, 58, 0)))
+        #expect(window.phase(at: utc("2024-10-10T00:00:00Z"), tagExists: true) == .released)
+    }
+
+    @Test func aCadenceContinuesTheSchedule() throws {
+        let releases = try calendar("release: { cadence: 3w, schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
+        let upcoming = releases.upcoming(after: utc("2024-10-01T00:00:00Z"), count: 3)
+        #expect(upcoming.map(\.version) == [Version(4, 58, 0), Version(4, 59, 0), Version(4, 60, 0)])
+        #expect(upcoming.map(\.date.description) == ["2024-10-14", "2024-11-04", "2024-11-25"])
+        // 2024-11-04 is after the November switch: 11:00 PST.
+        #expect(upcoming[1].release == utc("2024-11-04T19:00:00Z"))
+        #expect(try releases.window(forVersion: Version(4, 63, 0))?.date.description == "2025-01-27")
+        #expect(throws: ConfigurationError.self) { try calendar("release: { cadence: 36h }") }
+    }
+
+    @Test func theCutIsTheConfiguredWeekdayStrictlyBefore() throws {
+        // A Tuesday release is cut on the Tuesday a week before.
+        let window = try #require(try calendar("release: { schedule: [ { version: 1.2.0, date: 2024-10-15 } ] }")
+            .window(forVersion: Version(1, 2, 0)))
+        #expect(window.candidateCut == utc("2024-10-08T18:00:00Z"))
+        let custom = try #require(try calendar("""
+            timezone: Europe/Berlin
+            release: { release_time: "09:30", candidate_cut: { weekday: thursday, time: "16:00" }, schedule: [ { version: 1.2.0, date: 2024-10-15 } ] }
+            """).window(forVersion: Version(1, 2, 0)))
+        #expect(custom.candidateCut == utc("2024-10-10T14:00:00Z"))  // Thursday 16:00 CEST
+        #expect(custom.release == utc("2024-10-15T07:30:00Z"))
+    }
+}
