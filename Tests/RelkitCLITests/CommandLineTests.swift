@@ -24,7 +24,7 @@ struct CommandLineTests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test(arguments: ["changes", "pick", "pending", "config"])
+    @Test(arguments: ["changes", "pick", "pending", "calendar", "config"])
     func eachCommandsHelpShowsAnExample(command: String) {
         let result = relkit(command, "--help")
         #expect(result.status == 0)

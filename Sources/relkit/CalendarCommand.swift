@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Relkit
+import ReleasePolicy
+
+extension RelkitCommand {
+    struct CalendarCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calendar",
+            abstract: "Show the upcoming releases: candidate cut, deep freeze and release instants.",
+            discussion: """
+            From `release.schedule` (and `release.cadence`) in .relkit.yml: each release still to \
+            come at the clock (--now), with its instants in the configured zone and in UTC. \
+            Daylight-saving changes are accounted for: local times stay local, the deep freeze \
+            is elapsed hours before the release.
+
+            Examples:
+              relkit calendar
+              relkit calendar --ics releases.ics     a file calendar applications import
+              relkit calendar --now 2024-10-01T00:00:00-07:00 --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("Also write the releases as an iCalendar (RFC 5545) file.", valueName: "file"))
+        var ics: String?
+
+        @Option(help: ArgumentHelp("How many releases to show.", valueName: "n"))
+        var count: Int = 4
+
+        func validate() throws {
+            if count < 1 { throw ValidationError("--count must be 1 or more") }
+        }
+
+        func run() throws {
+            let repository = global.path == nil ? try? ReleaseWorkspace.openRepository(path: nil)
+                                                 : try ReleaseWorkspace.openRepository(path: global.path)
+            let loaded = try LoadedConfiguration.load(explicitFile: global.configFile, repository: repository)
+            let config = loaded.configuration
+            let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
+            let now = global.clock
+            let windows = calendar.upcoming(after: now, count: count)
+            if let ics {
+                let text = ICalendar.document(windows, product: "relkit", stamp: now)
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: ics))
+                } catch {
+                    throw RelkitError.usage("cannot write \(ics): \(error.localizedDescription)")
+                }
+            }
+            let renderer = CalendarRenderer(windows: windows, zone: config.timezone,
+                                            scheduled: !config.release.schedule.isEmpty)
+            if global.json {
+                try Output.json(renderer.json)
+            } else {
+                Output.line(renderer.text)
+                if let ics { Output.line("\nWrote \(windows.count * 3) events to \(ics).") }
+            }
+        }
+    }
+}
