@@ -20,7 +20,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy",
         ])
         for (key, node) in top {
             switch key {
@@ -37,6 +37,7 @@ extension Configuration {
             case "exceptions": try reader.exceptions(node, into: &config.exceptions)
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
+            case "policy": try reader.policy(node, into: &config.policy)
             default: break
             }
         }
@@ -231,6 +232,21 @@ private struct YAMLReader {
                 case "files": settings.smallConflict.files = number
                 case "hunks": settings.smallConflict.hunks = number
                 default: settings.smallConflict.prerequisites = number
+                }
+            }
+        }
+    }
+
+    mutating func policy(_ node: Node, into settings: inout PolicySettings) throws(ConfigurationError) {
+        for (key, value) in try mapping(node, key: "policy", allowed: ["require_bug_label", "always_allowed"]) {
+            let path = "policy." + key
+            if key == "always_allowed" {
+                settings.alwaysAllowed = try strings(value, key: path)
+            } else {
+                switch try string(value, key: path).lowercased() {
+                case "true", "yes", "on": settings.requireBugLabel = true
+                case "false", "no", "off": settings.requireBugLabel = false
+                case let other: throw error(value, path, "expected true or false, got '\(other)'")
                 }
             }
         }

@@ -11,6 +11,7 @@ public struct Configuration: Sendable, Equatable {
     public var exceptions: ExceptionApprovers
     public var components: [Component]
     public var pick: PickSettings
+    public var policy: PolicySettings
 
     /// Fleet's conventions.
     public static let fleet: Configuration = {
@@ -43,7 +44,8 @@ public struct Configuration: Sendable, Equatable {
                 Component(name: "fleetd-chrome", title: "Chrome extension", tag: pattern("fleetd-chrome-v{version}"),
                           paths: ["ee/fleetd-chrome/"]),
             ],
-            pick: .fleet
+            pick: .fleet,
+            policy: .fleet
         )
     }()
 

@@ -69,6 +69,9 @@ struct ConfigurationRenderer {
             fields.append("bump: \(component.bump.rawValue)")
             lines.append("  - { " + fields.joined(separator: ", ") + " }")
         }
+        lines.append("policy:")
+        lines.append("  require_bug_label: \(config.policy.requireBugLabel)  # \(origin("policy.require_bug_label"))")
+        lines.append("  always_allowed: \(list(config.policy.alwaysAllowed))  # \(origin("policy.always_allowed"))")
         let small = config.pick.smallConflict
         lines.append("pick:")
         lines.append("  small_conflict: { files: \(small.files), hunks: \(small.hunks), prerequisites: \(small.prerequisites) }"

@@ -1,0 +1,197 @@
+import Foundation
+
+/// One ref update of a push, as the rules see it.
+public struct RefUpdate: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case create, update, delete
+        /// Not a fast-forward: history the branch had is dropped.
+        case rewrite
+    }
+
+    /// The full name, `refs/heads/minor-fleet-v4.58.0`.
+    public let ref: String
+    public let kind: Kind
+
+    public init(ref: String, kind: Kind) {
+        self.ref = ref
+        self.kind = kind
+    }
+}
+
+/// What the rules need to know of one new commit.
+public struct CommitFacts: Sendable, Equatable {
+    public let id: String
+    public let summary: String
+    public let isMerge: Bool
+    /// It carries a `(cherry picked from commit …)` line naming a commit on the trunk.
+    public let pickedFromTrunk: Bool
+    /// Its labels, its own and those of the commit it was picked from.
+    public let labels: [String]
+    /// The exception roles whose approval it carries (approvers already checked).
+    public let approvals: Set<ApprovalRole>
+    /// The files it changes.
+    public let paths: [String]
+    /// For a merge: the new commits it brings in.
+    public let bringsIn: [String]
+
+    public init(id: String, summary: String, isMerge: Bool = false, pickedFromTrunk: Bool = false, labels: [String] = [],
+                approvals: Set<ApprovalRole> = [], paths: [String] = [], bringsIn: [String] = []) {
+        self.id = id
+        self.summary = summary
+        self.isMerge = isMerge
+        self.pickedFromTrunk = pickedFromTrunk
+        self.labels = labels
+        self.approvals = approvals
+        self.paths = paths
+        self.bringsIn = bringsIn
+    }
+
+    public var shortID: String { String(id.prefix(7)) }
+}
+
+/// The verdict on one commit.
+public struct CommitDecision: Sendable, Equatable {
+    public let commit: CommitFacts
+    public let allowed: Bool
+    /// Which rule decided: `cherry-pick`, `exception`, `changelog`, `label`, `released`, `open`, `merge`.
+    public let rule: String
+    public let reason: String
+    /// What would make it pass, when it does not.
+    public let fix: String?
+}
+
+/// The verdict on one ref update.
+public struct UpdateDecision: Sendable, Equatable {
+    public let update: RefUpdate
+    /// The release branch's version and phase; nil for an unprotected ref.
+    public let version: Version?
+    public let phase: ReleasePhase?
+    public let window: ReleaseWindow?
+    public let allowed: Bool
+    /// Why the update itself was judged (deletions, rewrites, unprotected refs).
+    public let reason: String
+    public let commits: [CommitDecision]
+}
+
+/// The push rules of the handbook, pure: the same facts, the same verdict.
+public struct PushPolicy: Sendable {
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// The release a ref belongs to, when it is a protected (candidate or patch) branch.
+    public func protectedVersion(of ref: String) -> Version? {
+        guard ref.hasPrefix("refs/heads/") else { return nil }
+        let name = String(ref.dropFirst("refs/heads/".count))
+        if name == configuration.trunk { return nil }
+        return configuration.release.candidateBranch.parse(name) ?? configuration.release.patchBranch.parse(name)
+    }
+
+    /// Judges one update of `ref` whose release is in `phase` (nil for an
+    /// unprotected ref), given its new commits.
+    public func judge(_ update: RefUpdate, phase: ReleasePhase?, window: ReleaseWindow?,
+                      commits: [CommitFacts]) -> UpdateDecision {
+        let version = protectedVersion(of: update.ref)
+        func decision(_ allowed: Bool, _ reason: String, _ commits: [CommitDecision]) -> UpdateDecision {
+            UpdateDecision(update: update, version: version, phase: phase, window: window, allowed: allowed,
+                           reason: reason, commits: commits)
+        }
+        guard version != nil, let phase else {
+            return decision(true, "not a release branch: always allowed", [])
+        }
+        switch update.kind {
+        case .delete:
+            return decision(false, "a release branch is never deleted", [])
+        case .rewrite:
+            return decision(false, "a release branch is never rewritten (the push is not a fast-forward)", [])
+        case .create, .update:
+            break
+        }
+        var verdicts: [String: CommitDecision] = [:]
+        // Merges last, so that what they bring in is judged first.
+        for commit in commits.filter({ !$0.isMerge }) + commits.filter(\.isMerge) {
+            verdicts[commit.id] = judge(commit, phase: phase, verdicts: verdicts)
+        }
+        let ordered = commits.compactMap { verdicts[$0.id] }
+        let rejected = ordered.filter { !$0.allowed }.count
+        let reason = rejected == 0 ? "every new commit is allowed in \(phase.rawValue)"
+            : "\(rejected) of \(ordered.count) new commit\(ordered.count == 1 ? "" : "s") not allowed in \(phase.rawValue)"
+        return decision(rejected == 0, reason, ordered)
+    }
+
+    private func judge(_ commit: CommitFacts, phase: ReleasePhase, verdicts: [String: CommitDecision]) -> CommitDecision {
+        func allow(_ rule: String, _ reason: String) -> CommitDecision {
+            CommitDecision(commit: commit, allowed: true, rule: rule, reason: reason, fix: nil)
+        }
+        func reject(_ rule: String, _ reason: String, _ fix: String) -> CommitDecision {
+            CommitDecision(commit: commit, allowed: false, rule: rule, reason: reason, fix: fix)
+        }
+        let allApproved = Set(ApprovalRole.allCases).isSubset(of: commit.approvals)
+        let missing = ApprovalRole.allCases.filter { !commit.approvals.contains($0) }
+        let approveFix = "approvals missing: " + missing.map(\.rawValue).joined(separator: ", ")
+            + " (" + missing.map { "relkit approve \(commit.shortID) --role \($0.rawValue)" }.joined(separator: "; ") + ")"
+        if phase == .development { return allow("open", "the release branch is open until the candidate is cut") }
+        if commit.isMerge {
+            let failing = commit.bringsIn.compactMap { verdicts[$0] }.filter { !$0.allowed }
+            if let first = failing.first {
+                return reject("merge", "brings in \(first.commit.shortID), which is not allowed: \(first.reason)",
+                              first.fix ?? "leave \(first.commit.shortID) out of the merge")
+            }
+            if phase == .released && !allApproved {
+                return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
+            }
+            return allow("merge", "brings in only allowed commits")
+        }
+        if phase != .released, !commit.paths.isEmpty, commit.paths.allSatisfy(isAlwaysAllowed) {
+            return allow("changelog", "changes only \(configuration.policy.alwaysAllowed.joined(separator: ", "))")
+        }
+        switch phase {
+        case .development:
+            return allow("open", "the release branch is open until the candidate is cut")
+        case .candidate:
+            if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
+            guard commit.pickedFromTrunk else {
+                return reject("cherry-pick", "not a cherry-pick of a commit on \(configuration.trunk): only bug fixes picked from \(configuration.trunk) enter the candidate",
+                              "merge it into \(configuration.trunk) first and pick it with `relkit pick`, or get the exception: \(approveFix)")
+            }
+            if configuration.policy.requireBugLabel, !hasAny(commit, of: bugLabels) {
+                return reject("label", "a cherry-pick without a bug label",
+                              "relkit label \(commit.shortID) \(configuration.labels.bug.first ?? "bug")")
+            }
+            return allow("cherry-pick", "a fix cherry-picked from \(configuration.trunk)")
+        case .deepFreeze:
+            let freezeLabels = configuration.labels.releaseBlocker + configuration.labels.unreleasedBug
+            if hasAny(commit, of: freezeLabels) {
+                return allow("label", "labelled \(commit.labels.first { matches($0, freezeLabels) } ?? "")")
+            }
+            return reject("label", "deep freeze: only \(configuration.labels.releaseBlocker.first ?? "~release-blocker") or \(configuration.labels.unreleasedBug.first ?? "~unreleased-bug") fixes",
+                          "relkit label \(commit.shortID) \(configuration.labels.releaseBlocker.first ?? "~release-blocker")")
+        case .released:
+            if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
+            return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
+        }
+    }
+
+    private var bugLabels: [String] {
+        let labels = configuration.labels
+        return labels.bug + labels.releasedBug + labels.unreleasedBug + labels.releaseBlocker
+    }
+
+    private func hasAny(_ commit: CommitFacts, of labels: [String]) -> Bool {
+        commit.labels.contains { matches($0, labels) }
+    }
+
+    /// Labels compare without case and surrounding space.
+    private func matches(_ label: String, _ labels: [String]) -> Bool {
+        let key = label.trimmingCharacters(in: .whitespaces).lowercased()
+        return labels.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == key }
+    }
+
+    private func isAlwaysAllowed(_ path: String) -> Bool {
+        configuration.policy.alwaysAllowed.contains { allowed in
+            allowed.hasSuffix("/") ? path.hasPrefix(allowed) : path == allowed || path.hasPrefix(allowed + "/")
+        }
+    }
+}
