@@ -16,17 +16,4 @@ static inline int relkit_git_enable_caching(int enabled) {
 static inline int relkit_git_enable_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
-/* libgit2 reads every object through a fresh zlib stream whose 32 KiB window
- * is allocated and freed each time; with glibc's defaults each such free
- * consolidates the fast bins and large buffers come from fresh mmaps. Keeping
- * freed memory for reuse is what a process reading tens of thousands of
- * objects wants. */
-#include <malloc.h>
-static inline void relkit_tune_allocator(void) {
-#ifdef M_MXFAST
-    mallopt(M_MXFAST, 0);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-#endif
-}
 #endif

@@ -4,7 +4,6 @@ import Clibgit2
 /// another thread still holds a handle is undefined behaviour).
 enum Libgit2 {
     private static let initialised: Bool = {
-        relkit_tune_allocator()
         git_libgit2_init()
         // relkit's walks read each object about once, and GitKit caches what it
         // reuses itself; libgit2's object cache (256 MiB by default) only added
