@@ -16,7 +16,8 @@ struct RelkitCommand: ParsableCommand {
         (not a repository, unknown revision, shallow or incomplete history, missing objects).
         """,
         version: relkitVersion,
-        subcommands: [Changes.self, Pick.self, Pending.self, CalendarCommand.self, Config.self]
+        subcommands: [Changes.self, Pick.self, Pending.self, Check.self, Hook.self, Hooks.self, Label.self, Approve.self,
+                      CalendarCommand.self, Config.self]
     )
 
     /// Whether `path` names a (nested) subcommand, e.g. `["changes"]`.

@@ -1,0 +1,84 @@
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// `relkit label` and `relkit approve`: lines in the commit's note on
+/// `refs/notes/relkit`. Only that notes ref changes; push it with
+/// `git push origin refs/notes/relkit` so that the server sees it too.
+public struct LabelWorkflow {
+    let workspace: ReleaseWorkspace
+    var repository: Repository { workspace.repository }
+
+    public init(workspace: ReleaseWorkspace) {
+        self.workspace = workspace
+    }
+
+    /// Adds (or removes) labels; returns the commit and its labels from notes afterwards.
+    public func label(_ revision: String, labels: [String], remove: Bool, now: Date) throws(RelkitError) -> (ObjectID, [String]) {
+        let commit = try workspace.resolve(revision)
+        let signer = try identity(now: now)
+        do {
+            var lines = (try repository.note(for: commit, notesRef: NoteLabels.ref) ?? "")
+                .split(separator: "\n").map(String.init)
+            let current = LabelLines.labels(in: LabelLines.values("Label", in: lines.joined(separator: "\n")))
+            let wanted = remove ? current.filter { label in !labels.contains { $0.lowercased() == label.lowercased() } }
+                : current + labels.filter { label in !current.contains { $0.lowercased() == label.lowercased() } }
+            lines.removeAll { LabelLines.values("Label", in: $0).count == 1 }
+            lines += wanted.map { "Label: \($0)" }
+            try repository.setNote(lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n", for: commit,
+                                   notesRef: NoteLabels.ref, signature: signer)
+            return (commit, wanted)
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    /// Records the caller's approval in `role`, after checking the configuration names them for it.
+    public func approve(_ revision: String, role: ApprovalRole, now: Date) throws(RelkitError) -> (ObjectID, String) {
+        let commit = try workspace.resolve(revision)
+        let signer = try identity(now: now)
+        let approvers = workspace.configuration.exceptions.approvers(for: role)
+        guard approvers.contains(where: { $0.lowercased() == signer.email.lowercased() }) else {
+            throw RelkitError(.policy, "\(signer.email) may not approve as \(role.rawValue): exceptions.\(role.rawValue) in .relkit.yml "
+                + (approvers.isEmpty ? "names nobody" : "names \(approvers.joined(separator: ", "))"))
+        }
+        let line = "Approved-by: \(signer.name) <\(signer.email)>"
+        do {
+            var lines = (try repository.note(for: commit, notesRef: NoteLabels.ref) ?? "").split(separator: "\n").map(String.init)
+            if !lines.contains(line) { lines.append(line) }
+            try repository.setNote(lines.joined(separator: "\n") + "\n", for: commit, notesRef: NoteLabels.ref, signature: signer)
+        } catch {
+            throw .git(error)
+        }
+        return (commit, line)
+    }
+
+    private func identity(now: Date) throws(RelkitError) -> Signature {
+        do {
+            if let signature = try repository.committer(now: now) { return signature }
+        } catch {
+            throw .usage(error.message)
+        }
+        throw .usage("git does not know who you are: set `git config user.name` and `git config user.email`")
+    }
+}
+
+extension ExceptionApprovers {
+    public func approvers(for role: ApprovalRole) -> [String] {
+        switch role {
+        case .em: em
+        case .qaLead: qaLead
+        case .releaseDri: releaseDri
+        }
+    }
+
+    /// The roles an approver (`Name <email>` or a bare email) holds.
+    public func roles(of approver: String) -> Set<ApprovalRole> {
+        var email = approver
+        if let open = approver.lastIndex(of: "<"), let close = approver.lastIndex(of: ">"), open < close {
+            email = String(approver[approver.index(after: open)..<close])
+        }
+        let key = email.trimmingCharacters(in: .whitespaces).lowercased()
+        return Set(ApprovalRole.allCases.filter { role in approvers(for: role).contains { $0.lowercased() == key } })
+    }
+}

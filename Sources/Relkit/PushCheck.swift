@@ -1,0 +1,162 @@
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// Judges the ref updates of a push (or of a CI job) by the release rules:
+/// which commits each update brings, what phase its release is in, and what
+/// the rules say, for every ref, not just the first.
+public struct PushCheck {
+    public struct Update: Sendable, Equatable {
+        public let ref: String
+        /// All zeros: the ref is created.
+        public let old: ObjectID
+        /// All zeros: the ref is deleted.
+        public let new: ObjectID
+
+        public init(ref: String, old: ObjectID, new: ObjectID) {
+            self.ref = ref
+            self.old = old
+            self.new = new
+        }
+    }
+
+    /// Where the refs that the receiving side already has are read from.
+    public enum Side: Sendable, Equatable {
+        /// A client pushing to this remote: `refs/remotes/<remote>/*`.
+        case pushingTo(String)
+        /// The receiving repository itself (a server hook): its branches and tags.
+        case receiving
+    }
+
+    public struct Result: Sendable {
+        public let updates: [(update: Update, decision: UpdateDecision)]
+        public var allowed: Bool { updates.allSatisfy { $0.decision.allowed } }
+    }
+
+    let workspace: ReleaseWorkspace
+    var repository: Repository { workspace.repository }
+    var configuration: Configuration { workspace.configuration }
+
+    public init(workspace: ReleaseWorkspace) {
+        self.workspace = workspace
+    }
+
+    public func run(_ updates: [Update], side: Side, now: Date) throws(RelkitError) -> Result {
+        try workspace.requireCompleteHistory()
+        let policy = PushPolicy(configuration: configuration)
+        let calendar = ReleaseCalendar(settings: configuration.release, timeZone: configuration.timezone)
+        // Labels noted in this very push count: the notes are data, the policy is not.
+        let pushedNotes = updates.first { $0.ref == NoteLabels.ref && !$0.new.isZero }?.new
+        do {
+            let reader = try ObjectReader(repository: repository)
+            let known = try knownTips(side)
+            let trunk = try trunkTip(side)
+            let sources: [LabelSource] = [TrailerLabels(repository: repository),
+                                          NoteLabels(repository: repository, notesCommit: pushedNotes)]
+            var results: [(update: Update, decision: UpdateDecision)] = []
+            for update in updates {
+                let kind: RefUpdate.Kind
+                if update.new.isZero {
+                    kind = .delete
+                } else if update.old.isZero {
+                    kind = .create
+                } else {
+                    kind = try repository.isAncestor(update.old, of: update.new) ? .update : .rewrite
+                }
+                let refUpdate = RefUpdate(ref: update.ref, kind: kind)
+                guard let version = policy.protectedVersion(of: update.ref) else {
+                    results.append((update, policy.judge(refUpdate, phase: nil, window: nil, commits: [])))
+                    continue
+                }
+                let tagName = configuration.release.tag.format(version)
+                let tagged = try repository.commitID(ofReference: "refs/tags/" + tagName) != nil
+                let window = calendar.window(forVersion: version)
+                // A release branch with no scheduled release takes fixes only, until it is tagged.
+                let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
+                var facts: [CommitFacts] = []
+                if kind == .create || kind == .update {
+                    let hide = (update.old.isZero ? [] : [update.old]) + known
+                    let commits = try reader.commitsOldestFirst(include: [update.new], hide: hide)
+                    facts = try describe(commits, trunk: trunk, sources: sources, reader: reader)
+                }
+                results.append((update, policy.judge(refUpdate, phase: phase, window: window, commits: facts)))
+            }
+            return Result(updates: results)
+        } catch let error as RelkitError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .repository("\(error)")
+        }
+    }
+
+    /// What the receiving side already has: its commits are not new.
+    private func knownTips(_ side: Side) throws(GitError) -> [ObjectID] {
+        switch side {
+        case .pushingTo(let remote):
+            return try repository.remoteBranches(of: remote).map(\.tip)
+        case .receiving:
+            return try repository.localBranches().map(\.tip) + repository.tags().tags.map(\.commit)
+        }
+    }
+
+    /// The trunk whose commits may be picked: the remote's as this clone knows it, or the server's own.
+    private func trunkTip(_ side: Side) throws(RelkitError) -> ObjectID? {
+        switch side {
+        case .pushingTo(let remote):
+            if let tip = try? repository.commitID(ofReference: "refs/remotes/\(remote)/\(configuration.trunk)") { return tip }
+            return try? workspace.trunkTip().commit
+        case .receiving:
+            return (try? repository.commitID(ofReference: "refs/heads/\(configuration.trunk)")) ?? nil
+        }
+    }
+
+    private func describe(_ commits: [(id: ObjectID, parents: [ObjectID])], trunk: ObjectID?, sources: [LabelSource],
+                          reader: ObjectReader) throws(GitError) -> [CommitFacts] {
+        let details = try commits.map { (commit: (id: ObjectID, parents: [ObjectID])) throws(GitError) in
+            try repository.commit(commit.id)
+        }
+        // Which commits the picks name are on the trunk: one walk down the trunk, as far as the oldest.
+        let named = Set(details.flatMap { PickLine.sources(in: $0.message).compactMap(ObjectID.init(hex:)) })
+        var onTrunk = Set<ObjectID>()
+        if let trunk, !named.isEmpty {
+            let times = try named.map { (id: ObjectID) throws(GitError) -> Int64 in
+                (try? reader.commitTime(id)) ?? 0
+            }
+            let listing = try reader.range(include: [trunk], hide: [], stopBelow: (times.min() ?? 0) - 86_400)
+            let walked = Set(listing.commits.map(\.id))
+            for id in named where walked.contains(id) { onTrunk.insert(id) }
+            for id in named where !walked.contains(id) {
+                // Older than the walk or beyond it: ask the commit graph.
+                if (try? repository.isAncestor(id, of: trunk)) == true { onTrunk.insert(id) }
+            }
+        }
+        let newSet = Set(commits.map(\.id))
+        var facts: [CommitFacts] = []
+        for (commit, detail) in zip(commits, details) {
+            let picked = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:))
+            var labels: [String] = []
+            var approvers: [String] = []
+            for source in sources {
+                labels += try source.labels(of: commit.id)
+                approvers += try source.approvers(of: commit.id)
+                // A cherry-pick inherits the labels of the commit it was picked from.
+                for original in picked where (try? repository.commit(original)) != nil {
+                    labels += try source.labels(of: original)
+                }
+            }
+            var bringsIn: [ObjectID] = []
+            if commit.parents.count > 1 {
+                bringsIn = try reader.commitsOldestFirst(include: Array(commit.parents.dropFirst()), hide: [commit.parents[0]])
+                    .map(\.id).filter { newSet.contains($0) }
+            }
+            let paths = commit.parents.count > 1 ? [] : try reader.changes(ofCommit: commit.id).map(\.path)
+            let roles = approvers.reduce(into: Set<ApprovalRole>()) { $0.formUnion(configuration.exceptions.roles(of: $1)) }
+            facts.append(CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
+                                     pickedFromTrunk: picked.contains { onTrunk.contains($0) }, labels: labels,
+                                     approvals: roles, paths: paths, bringsIn: bringsIn.map(\.hex)))
+        }
+        return facts
+    }
+}

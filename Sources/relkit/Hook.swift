@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import Relkit
+
+extension RelkitCommand {
+    struct Hook: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run as git's pre-push or pre-receive hook: judge every ref of the push.",
+            discussion: """
+            Installed by `relkit hooks install`; git runs it with the push on stdin. Every line is \
+            judged (not just the first); one table is printed for the whole push, on stderr; exit 1 \
+            rejects the push. The policy is the trunk's .relkit.yml as the remote has it (the \
+            server's own trunk for pre-receive), never the pushed commits'.
+
+            Examples:
+              relkit hook pre-push origin git@github.com:fleetdm/fleet.git < push-lines
+              relkit hook pre-receive < receive-lines
+            """,
+            subcommands: [PrePush.self, PreReceive.self]
+        )
+
+        static func read(_ parse: (Substring) -> PushCheck.Update?) throws -> [PushCheck.Update] {
+            var updates: [PushCheck.Update] = []
+            while let line = Swift.readLine() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty { continue }
+                guard let update = parse(Substring(trimmed)) else {
+                    throw RelkitError.usage("cannot read the hook line '\(trimmed)'; git passes `<local ref> <local id> <remote ref> <remote id>` to pre-push and `<old> <new> <ref>` to pre-receive")
+                }
+                updates.append(update)
+            }
+            return updates
+        }
+
+        static func judge(_ updates: [PushCheck.Update], side: PushCheck.Side, global: GlobalOptions) throws {
+            let workspace = try global.openWorkspace()
+            let result = try PushCheck(workspace: workspace).run(updates, side: side, now: global.clock)
+            let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock)
+            if global.json {
+                try Output.json(renderer.json)
+            } else if !updates.isEmpty {
+                // Hooks talk on stderr, which git shows the user.
+                Output.flush()
+                FileHandle.standardError.write(Data((renderer.text + "\n").utf8))
+            }
+            if !result.allowed { throw ExitCode(1) }
+        }
+
+        struct PrePush: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "pre-push", abstract: "git's pre-push hook.")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "The remote's name.") var remote: String
+            @Argument(help: "The remote's URL.") var url: String = ""
+
+            func run() throws {
+                let updates = try Hook.read { line in
+                    let parts = line.split(separator: " ")
+                    guard parts.count == 4, let local = ObjectID(hex: String(parts[1])),
+                          let remote = ObjectID(hex: String(parts[3])) else { return nil }
+                    return PushCheck.Update(ref: String(parts[2]), old: remote, new: local)
+                }
+                try Hook.judge(updates, side: .pushingTo(remote), global: global)
+            }
+        }
+
+        struct PreReceive: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "pre-receive", abstract: "git's pre-receive hook (server side).")
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let updates = try Hook.read { line in
+                    let parts = line.split(separator: " ")
+                    guard parts.count == 3, let old = ObjectID(hex: String(parts[0])),
+                          let new = ObjectID(hex: String(parts[1])) else { return nil }
+                    return PushCheck.Update(ref: String(parts[2]), old: old, new: new)
+                }
+                try Hook.judge(updates, side: .receiving, global: global)
+            }
+        }
+    }
+}

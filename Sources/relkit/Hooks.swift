@@ -1,0 +1,40 @@
+import ArgumentParser
+import Relkit
+
+extension RelkitCommand {
+    struct Hooks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install or remove relkit's git hooks.",
+            subcommands: [Install.self]
+        )
+
+        struct Install: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Install the pre-push hook (or, with --server, the pre-receive hook).",
+                discussion: """
+                Puts the shim where git runs hooks: `core.hooksPath` when set, else the repository's \
+                (common) hooks directory, so linked worktrees share it. A hook that is already there \
+                and is not relkit's is kept and run first. Installing twice changes nothing; \
+                --uninstall removes relkit's hook and puts the previous one back.
+
+                Examples:
+                  relkit hooks install                  on every engineer's clone
+                  relkit hooks install --server         in the bare repository that receives pushes
+                  relkit hooks install --uninstall
+                """
+            )
+
+            @OptionGroup var global: GlobalOptions
+            @Flag(help: "Install the server-side pre-receive hook (which --no-verify cannot skip).") var server = false
+            @Flag(help: "Remove the hook instead, restoring any hook it chained.") var uninstall = false
+
+            func run() throws {
+                let repository = try ReleaseWorkspace.openRepository(path: global.path)
+                let installer = HookInstaller(repository: repository)
+                let name = server ? "pre-receive" : "pre-push"
+                let outcome = uninstall ? try installer.uninstall(name) : try installer.install(name)
+                Output.line("\(outcome.path): \(outcome.action)")
+            }
+        }
+    }
+}

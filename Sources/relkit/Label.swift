@@ -1,0 +1,63 @@
+import ArgumentParser
+import Relkit
+import ReleasePolicy
+
+extension RelkitCommand {
+    struct Label: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add (or --remove) labels on a commit, in git notes on refs/notes/relkit.",
+            discussion: """
+            The push rules read labels from `Label:` trailers and from these notes; a cherry-pick \
+            inherits the labels of the commit it was picked from. Only refs/notes/relkit changes; \
+            share it with `git push origin refs/notes/relkit`.
+
+            Examples:
+              relkit label 1a2b3c4 ~release-blocker
+              relkit label 1a2b3c4 "~unreleased bug"
+              relkit label 1a2b3c4 ~release-blocker --remove
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The commit.") var commit: String
+        @Argument(help: "The labels.") var labels: [String] = []
+        @Flag(help: "Take the labels off instead.") var remove = false
+
+        func validate() throws {
+            if labels.isEmpty { throw ValidationError("name at least one label") }
+        }
+
+        func run() throws {
+            let workspace = try global.openWorkspace()
+            let (id, now) = try LabelWorkflow(workspace: workspace).label(commit, labels: labels, remove: remove, now: global.clock)
+            Output.line("\(id.abbreviated()): \(now.isEmpty ? "no labels in notes" : now.joined(separator: ", "))")
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record your exception approval of a commit, in git notes on refs/notes/relkit.",
+            discussion: """
+            A feature commit enters the release candidate (or a released branch) only with the \
+            approvals of the EM, the QA lead and the release DRI. You approve as the committer git \
+            knows (user.email), who must be listed for the role under `exceptions:` in .relkit.yml.
+
+            Examples:
+              relkit approve 1a2b3c4 --role em
+              relkit approve 1a2b3c4 --role qa_lead
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The commit.") var commit: String
+        @Option(help: ArgumentHelp("Your role.", valueName: "em|qa_lead|release_dri")) var role: ApprovalRole
+
+        func run() throws {
+            let workspace = try global.openWorkspace()
+            let (id, line) = try LabelWorkflow(workspace: workspace).approve(commit, role: role, now: global.clock)
+            Output.line("\(id.abbreviated()): \(line) (\(role.rawValue))")
+        }
+    }
+}
+
+extension ApprovalRole: ExpressibleByArgument {}

@@ -1,0 +1,79 @@
+import Foundation
+import GitKit
+import Relkit
+import ReleasePolicy
+
+/// Renders push decisions: one table for the whole push, text or JSON.
+struct PushRenderer {
+    let result: PushCheck.Result
+    let zone: TimeZone
+    let now: Date
+
+    private func local(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+    }
+
+    private func window(_ decision: UpdateDecision) -> String {
+        guard let version = decision.version, let phase = decision.phase else { return "" }
+        var text = "\(version), \(phase.rawValue)"
+        if let window = decision.window {
+            let bounds = window.bounds(of: phase)
+            if let start = bounds.start { text += " since \(local(start))" }
+            if let end = bounds.end { text += " until \(local(end))" }
+        } else {
+            text += phase == .released ? " (tagged)" : " (no scheduled release: fixes only until tagged)"
+        }
+        return " (" + text + ")"
+    }
+
+    var text: String {
+        let rejected = result.updates.filter { !$0.decision.allowed }.count
+        var lines = ["relkit: \(result.updates.count) ref update\(result.updates.count == 1 ? "" : "s") judged"
+            + (rejected == 0 ? ", all allowed" : ", \(rejected) rejected")]
+        for (_, decision) in result.updates {
+            let verdict = decision.allowed ? "allowed" : "REJECTED"
+            lines.append("\(decision.update.ref)\(window(decision)): \(verdict) — \(decision.reason)")
+            for commit in decision.commits {
+                let mark = commit.allowed ? "  ok       " : "  REJECTED "
+                lines.append("\(mark)\(commit.commit.shortID) \(commit.commit.summary)")
+                lines.append("             \(commit.rule): \(commit.reason)")
+                if let fix = commit.fix { lines.append("             to pass: \(fix)") }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    struct JSONResult: Encodable {
+        let result: PushCheck.Result
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["allowed": result.allowed, "updates": result.updates.map { JSONUpdate(update: $0.update, decision: $0.decision) }])
+        }
+    }
+
+    struct JSONUpdate: Encodable {
+        let update: PushCheck.Update
+        let decision: UpdateDecision
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, [
+                "ref": update.ref, "old": update.old.hex, "new": update.new.hex, "kind": decision.update.kind.rawValue,
+                "version": decision.version?.description, "phase": decision.phase?.rawValue, "allowed": decision.allowed,
+                "reason": decision.reason, "commits": decision.commits.map(JSONCommit.init),
+            ])
+        }
+    }
+
+    struct JSONCommit: Encodable {
+        let decision: CommitDecision
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["sha": decision.commit.id, "summary": decision.commit.summary,
+                                         "allowed": decision.allowed, "rule": decision.rule, "reason": decision.reason,
+                                         "fix": decision.fix])
+        }
+    }
+
+    var json: JSONResult { JSONResult(result: result) }
+}
