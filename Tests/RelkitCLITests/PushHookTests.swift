@@ -1,0 +1,225 @@
+import FixtureKit
+import Foundation
+import Testing
+
+/// The push rules through the real path: the installed hooks, real `git push`
+/// to the fixture's bare remote, `RELKIT_NOW` in each phase of 4.58.0
+/// (RC cut Tue 2024-10-08 11:00 PDT, deep freeze from Sun 2024-10-13 11:00, release Mon 2024-10-14 11:00).
+struct PushHookTests {
+    static let candidate = "2024-10-10T12:00:00-07:00"
+    static let deepFreeze = "2024-10-13T20:00:00-07:00"
+    static let rc = "minor-fleet-v4.58.0"
+
+    struct Clone {
+        let root: URL
+        var work: URL { root.appendingPathComponent("work") }
+        var origin: URL { root.appendingPathComponent("origin.git") }
+
+        func environment(now: String) -> [String: String] {
+            Shell.gitEnvironment.merging(["RELKIT": RelkitBinary.path, "RELKIT_NOW": now]) { $1 }
+        }
+
+        /// Runs git in the work tree with the clock at `now`.
+        @discardableResult
+        func git(_ arguments: [String], now: String = PushHookTests.candidate) -> Shell.Result {
+            Shell.run("/usr/bin/env", ["git"] + arguments, in: work, environment: environment(now: now))
+        }
+
+        func sh(_ script: String) {
+            let result = Shell.run("/bin/sh", ["-c", "set -e\n" + script], in: work)
+            precondition(result.status == 0, "setup failed: \(result.stderr)")
+        }
+
+        func remote(_ ref: String) -> String? {
+            let result = Shell.git(["rev-parse", "--verify", "-q", ref], in: origin)
+            return result.status == 0 ? result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        }
+
+        func relkit(_ arguments: String...) -> Shell.Result {
+            RelkitBinary.run(arguments, in: work)
+        }
+    }
+
+    func clone(server: Bool = false) -> Clone {
+        let clone = Clone(root: Fixture.fleetCopy())
+        clone.sh("git config user.name 'Rel Eng' && git config user.email releng@fleet.example")
+        #expect(clone.relkit("hooks", "install").status == 0)
+        if server { #expect(RelkitBinary.run(["hooks", "install", "--server"], in: clone.origin).status == 0) }
+        return clone
+    }
+
+    func fixtureID(_ name: String) -> String {
+        (try? String(contentsOf: Fixture.fleet.appendingPathComponent(name), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    /// A branch `name` off the RC with one new commit (a feature unless `script` says otherwise).
+    func commitOnRC(_ clone: Clone, _ name: String, _ script: String = "echo feature >> server/fleet/app.go && git commit -qam 'Add a feature (#40000)'") {
+        clone.sh("git switch -q -c \(name) origin/\(Self.rc)\n" + script + "\ngit switch -q main")
+    }
+
+    /// The UI fix picked onto the RC by relkit, as branch `name`.
+    func pickedFix(_ clone: Clone, _ name: String) {
+        let pick = clone.relkit("pick", fixtureID("ui-fix-id"), "--branch", name)
+        #expect(pick.status == 0, "\(pick.stderr)")
+    }
+
+    @Test func inTheCandidatePhaseAFeatureIsRejectedAndAPickedFixAccepted() {
+        let clone = clone()
+        let before = clone.remote(Self.rc)
+        commitOnRC(clone, "feature")
+        let rejected = clone.git(["push", "origin", "feature:\(Self.rc)"])
+        #expect(rejected.status != 0)
+        #expect(rejected.stderr.contains("REJECTED"))
+        #expect(rejected.stderr.contains("cherry-pick: not a cherry-pick of a commit on main"))
+        #expect(rejected.stderr.contains("(4.58.0, candidate since Tue 2024-10-08 11:00 PDT until Sun 2024-10-13 11:00 PDT)"))
+        #expect(clone.remote(Self.rc) == before)
+        pickedFix(clone, "fix")
+        let accepted = clone.git(["push", "origin", "fix:\(Self.rc)"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stderr.contains("relkit: 1 ref update judged, all allowed"))
+        #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
+    }
+
+    @Test func inTheDeepFreezeOnlyLabelledFixesGetIn() {
+        let clone = clone()
+        pickedFix(clone, "fix")
+        let unlabelled = clone.git(["push", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(unlabelled.status != 0)
+        let short = Shell.gitOutput(["rev-parse", "--short=7", "fix"], in: clone.work)
+        #expect(unlabelled.stderr.contains("to pass: relkit label \(short) ~release-blocker"))
+        // A trailer on the pick.
+        clone.sh("git switch -q fix && git commit -q --amend -m \"$(git log -1 --format=%B)\" -m 'Label: ~unreleased-bug' && git switch -q main")
+        let trailer = clone.git(["push", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(trailer.status == 0, "\(trailer.stderr)")
+        // A note, through relkit label, on the next one.
+        clone.sh("git switch -q -c fix2 origin/\(Self.rc) && git cherry-pick -x \(fixtureID("config-fix-id")) >/dev/null && git switch -q main")
+        #expect(clone.git(["push", "origin", "fix2:\(Self.rc)"], now: Self.deepFreeze).status != 0)
+        #expect(clone.relkit("label", "fix2", "~release-blocker").stdout.hasSuffix(": ~release-blocker\n"))
+        let noted = clone.git(["push", "origin", "fix2:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(noted.status == 0, "\(noted.stderr)")
+    }
+
+    @Test func everyRefOfAPushIsJudged() {
+        let clone = clone()
+        clone.sh("echo docs >> README.md && git commit -qam 'Docs (#40001)'")
+        commitOnRC(clone, "feature")
+        let before = clone.remote("main")
+        // main is fine; the second ref is not: nothing is pushed.
+        let result = clone.git(["push", "origin", "main", "feature:\(Self.rc)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("relkit: 2 ref updates judged, 1 rejected"))
+        #expect(result.stderr.contains("refs/heads/main: allowed — not a release branch: always allowed"))
+        #expect(clone.remote("main") == before)
+    }
+
+    @Test func newBranchesAndDeletions() {
+        let clone = clone()
+        commitOnRC(clone, "feature")
+        // A new patch branch is protected: a feature on it is rejected; an ordinary new branch is not.
+        #expect(clone.git(["push", "origin", "feature:refs/heads/patch-fleet-v4.58.1"]).status != 0)
+        #expect(clone.remote("refs/heads/patch-fleet-v4.58.1") == nil)
+        #expect(clone.git(["push", "origin", "feature:refs/heads/feature-x"]).status == 0)
+        let deletion = clone.git(["push", "origin", ":\(Self.rc)"])
+        #expect(deletion.status != 0)
+        #expect(deletion.stderr.contains("a release branch is never deleted"))
+        #expect(clone.remote(Self.rc) != nil)
+        let rewrite = clone.git(["push", "--force", "origin", "origin/\(Self.rc)~1:\(Self.rc)"])
+        #expect(rewrite.status != 0)
+        #expect(rewrite.stderr.contains("never rewritten"))
+    }
+
+    @Test func noVerifyIsStoppedByTheServersPreReceiveHook() {
+        let clone = clone(server: true)
+        let before = clone.remote(Self.rc)
+        commitOnRC(clone, "feature")
+        let result = clone.git(["push", "--no-verify", "origin", "feature:\(Self.rc)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("remote: relkit: 1 ref update judged, 1 rejected"))
+        #expect(result.stderr.contains("pre-receive hook declined"))
+        #expect(clone.remote(Self.rc) == before)
+        pickedFix(clone, "fix")
+        #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
+    }
+
+    @Test func aPushCannotLoosenItsOwnRules() {
+        let clone = clone(server: true)
+        // The pushed commit allows everything under server/ in its own .relkit.yml; the rules come from main.
+        commitOnRC(clone, "loosen", """
+            printf 'policy:\\n  always_allowed: [server/, .relkit.yml]\\n' >> .relkit.yml
+            echo feature >> server/fleet/app.go
+            git commit -qam 'Loosen the rules and add a feature (#40002)'
+            """)
+        #expect(clone.git(["push", "origin", "loosen:\(Self.rc)"]).status != 0)
+        #expect(clone.git(["push", "--no-verify", "origin", "loosen:\(Self.rc)"]).status != 0)
+        // Nor does pushing the looser .relkit.yml to main in the same push.
+        clone.sh("git switch -q main && printf 'policy:\\n  always_allowed: [server/]\\n' >> .relkit.yml && git commit -qam 'Loosen (#40003)'")
+        #expect(clone.git(["push", "--no-verify", "origin", "main", "loosen:\(Self.rc)"]).status != 0)
+    }
+
+    @Test func theInstallerChainsAndRestoresAForeignHook() throws {
+        let clone = Clone(root: Fixture.fleetCopy())
+        let hooks = clone.work.appendingPathComponent(".git/hooks")
+        let foreign = "#!/bin/sh\necho foreign hook ran >&2\n"
+        try foreign.write(to: hooks.appendingPathComponent("pre-push"), atomically: true, encoding: .utf8)
+        _ = Shell.run("/bin/chmod", ["+x", hooks.appendingPathComponent("pre-push").path])
+        let first = clone.relkit("hooks", "install")
+        #expect(first.stdout.hasSuffix("pre-push: installed, running the existing hook first (kept as pre-push.relkit-chained)\n"))
+        #expect(clone.relkit("hooks", "install").stdout.hasSuffix("pre-push: already installed\n"))
+        let installed = try String(contentsOf: hooks.appendingPathComponent("pre-push"), encoding: .utf8)
+        #expect(installed == (try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-push"), encoding: .utf8)))
+        let push = clone.git(["push", "origin", "main"])
+        #expect(push.stderr.contains("foreign hook ran"))
+        #expect(clone.relkit("hooks", "install", "--uninstall").stdout.hasSuffix("pre-push: removed; the previous hook is back\n"))
+        #expect(try String(contentsOf: hooks.appendingPathComponent("pre-push"), encoding: .utf8) == foreign)
+        // core.hooksPath is where git looks, so that is where it goes.
+        clone.sh("git config core.hooksPath .githooks")
+        #expect(clone.relkit("hooks", "install").stdout.hasSuffix(".githooks/pre-push: installed\n"))
+        let server = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-receive"), encoding: .utf8)
+        #expect(RelkitBinary.run(["hooks", "install", "--server"], in: clone.origin).status == 0)
+        #expect(try String(contentsOf: clone.origin.appendingPathComponent("hooks/pre-receive"), encoding: .utf8) == server)
+    }
+
+    @Test func withoutRelkitTheShimRefusesAndSaysWhy() {
+        let clone = clone()
+        let result = Shell.run("/usr/bin/env", ["git", "push", "origin", "main"], in: clone.work,
+                               environment: Shell.gitEnvironment.merging(["RELKIT": "/no/such/relkit"]) { $1 })
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("relkit: '/no/such/relkit' not found, so the release rules cannot be checked"))
+    }
+
+    @Test func checkJudgesOneUpdateForCI() throws {
+        let clone = clone()
+        commitOnRC(clone, "feature")
+        let result = RelkitBinary.run(["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "feature", "--json",
+                                       "--now", Self.candidate], in: clone.work)
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["allowed"] as? Bool == false)
+        let update = try #require((object["updates"] as? [[String: Any]])?.first)
+        #expect(update["phase"] as? String == "candidate")
+        #expect(update["ref"] as? String == "refs/heads/\(Self.rc)")
+        let commit = try #require((update["commits"] as? [[String: Any]])?.first)
+        #expect(commit["rule"] as? String == "cherry-pick")
+        #expect(commit["allowed"] as? Bool == false)
+        #expect((commit["sha"] as? String)?.count == 40)
+        // Exceptions: approvals from the three roles let it in.
+        clone.sh("""
+            printf 'exceptions: { em: [em@fleet.example], qa_lead: [qa@fleet.example], release_dri: [releng@fleet.example] }\\n' >> .relkit.yml
+            git commit -qam 'Name the approvers (#40004)' && git push -q --no-verify origin main
+            """)
+        for (email, role) in [("em@fleet.example", "em"), ("qa@fleet.example", "qa_lead"), ("releng@fleet.example", "release_dri")] {
+            let approve = RelkitBinary.run(["approve", "feature", "--role", role], in: clone.work,
+                                           environment: ["GIT_COMMITTER_NAME": role, "GIT_COMMITTER_EMAIL": email])
+            #expect(approve.status == 0, "\(approve.stderr)")
+        }
+        let refused = RelkitBinary.run(["approve", "feature", "--role", "em"], in: clone.work,
+                                       environment: ["GIT_COMMITTER_EMAIL": "someone@fleet.example"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "error: someone@fleet.example may not approve as em: exceptions.em in .relkit.yml names em@fleet.example\n")
+        let approved = RelkitBinary.run(["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "feature",
+                                         "--now", Self.candidate], in: clone.work)
+        #expect(approved.status == 0, "\(approved.stdout)")
+        #expect(approved.stdout.contains("exception: approved by the EM, the QA lead and the release DRI"))
+    }
+}
