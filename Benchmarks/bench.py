@@ -17,6 +17,10 @@ same answer before timing them:
            && git checkout main`. Target: at least 20x faster; under 200 MiB.
   pending  `relkit pending --json` against `git cherry minor-fleet-v4.58.0 main`.
            Target: no slower than git; under 200 MiB.
+  hook     the pre-push hook (hooks/pre-push running relkit) judging pushes of 10
+           and 1,000 cherry-picks onto the RC, in a repository with 300+ refs;
+           `git rev-list` of the same new commits for scale. Targets: medians
+           at most 30 ms and 300 ms.
 
 Prints median wall times, ratios and peak memory; exits 1 when a target is missed.
 """
@@ -198,13 +202,72 @@ def bench_pending(repo, git, args):
     return failed
 
 
+HOOK_TARGETS = {10: 0.030, 1000: 0.300}
+
+
+def bench_hook(repo, git, args):
+    """The pre-push hook (the shim and relkit, as git runs it) for pushes of 10 and 1,000
+    commits onto the RC, in a repository with a few hundred refs."""
+    rc = git("rev-parse", RC).strip()
+    trunk = git("rev-list", "--first-parent", "-1200", "main").split()
+    # A few hundred refs, as a team's clone has: remote-tracking feature branches.
+    if len(git("for-each-ref", "refs/remotes/origin/").splitlines()) < 300:
+        lines = "".join(f"create refs/remotes/origin/feature-{i:03d} {trunk[i]}\n" for i in range(300))
+        subprocess.run(["git", "update-ref", "--stdin"], cwd=repo, env=ENV, input=lines, text=True, check=True)
+    refs = len(git("for-each-ref").splitlines())
+    shim = os.path.join(ROOT, "hooks", "pre-push")
+    env = dict(ENV, RELKIT=args.relkit, RELKIT_NOW="2024-10-10T12:00:00-07:00")
+    failed = False
+    print(f"\n== pre-push hook: pushes onto {RC} in a repository with {refs} refs")
+    print(f"\n{'':24}{'git rev-list':>14}{'hook (median)':>15}{'ratio':>8}{'target':>10}{'peak':>9}")
+    for count in (10, 1000):
+        branch = f"refs/heads/bench-push-{count}"
+        if subprocess.run(["git", "rev-parse", "-q", "--verify", branch], cwd=repo, capture_output=True).returncode != 0:
+            # Cherry-picks of trunk commits (with git's pick line), each adding its own file.
+            stream = [f"reset {branch}\nfrom {rc}\n"]
+            for i in range(count):
+                message = f"Fix {i} (#{90000 + i})\n\n(cherry picked from commit {trunk[i]})\n".encode()
+                body = f"fix {i}\n".encode()
+                stream.append(f"commit {branch}\ncommitter Bench <bench@example.com> {1700000000 + i} -0700\n"
+                              f"data {len(message)}\n".encode().decode() + message.decode()
+                              + f"M 100644 inline bench/fix-{count}-{i}.txt\ndata {len(body)}\n{body.decode()}\n")
+            subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, env=ENV, input="".join(stream), text=True, check=True)
+        new = git("rev-parse", branch).strip()
+        line = f"{branch} {new} refs/heads/{RC} {rc}\n"
+        hook = ["/bin/sh", "-c", f"printf '%s' '{line}' | {shim} origin /dev/null"]
+        reference = ["git", "rev-list", "--count", new, "--not", rc, "--remotes=origin"]
+        # Same answer first: the hook judges exactly the commits git lists as new.
+        judged = subprocess.run([args.relkit, "hook", "pre-push", "origin", "--json"], cwd=repo, env=env, input=line,
+                                capture_output=True, text=True)
+        commits = json.loads(judged.stdout)["updates"][0]["commits"]
+        if len(commits) != int(git(*reference[1:]).strip()) or len(commits) != count:
+            sys.exit(f"bench: the hook judged {len(commits)} commits, git lists {git(*reference[1:]).strip()}")
+        hook_runs, git_runs = [], []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            process = subprocess.Popen(hook, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(process.pid, 0)
+            hook_runs.append((time.perf_counter() - start, usage.ru_maxrss / 1024))
+            git_runs.append(measure(reference, repo))
+        hook_time = statistics.median(t for t, _ in hook_runs)
+        git_time = statistics.median(t for t, _ in git_runs)
+        peak = max(m for _, m in hook_runs)
+        target = HOOK_TARGETS[count]
+        print(f"{f'{count} commits':24}{git_time:>12.3f} s{hook_time:>13.3f} s{hook_time / git_time:>7.1f}x"
+              f"{target:>9.3f}s{peak:>6.0f} MiB")
+        if hook_time > target:
+            failed = True
+    print("targets: medians at most 30 ms (10 commits) and 300 ms (1,000 commits): " + ("MISSED" if failed else "met"))
+    return failed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--commits", type=int, default=50000)
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
-    parser.add_argument("--only", choices=["changes", "pick", "pending"])
+    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook"])
     args = parser.parse_args()
 
     # The name changes whenever the generator does, so a stale repository is never reused.
@@ -218,7 +281,7 @@ def main():
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=ENV, check=True, capture_output=True, text=True).stdout
     print(f"repository: {git('rev-list', '--count', 'main').strip()} commits, {len(git('ls-files').splitlines())} files")
     failed = False
-    for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending)):
+    for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending), ("hook", bench_hook)):
         if args.only in (None, name):
             failed = bench(repo, git, args) or failed
     sys.exit(1 if failed else 0)
