@@ -100,6 +100,34 @@ struct PushHookTests {
         #expect(noted.status == 0, "\(noted.stderr)")
     }
 
+    /// A pick inherits the labels of the commit it was picked from; `--remove` takes a label off.
+    @Test func aPickInheritsItsOriginalsLabels() {
+        let clone = clone()
+        pickedFix(clone, "fix")
+        #expect(clone.relkit("label", fixtureID("ui-fix-id"), "~unreleased bug", "bug").stdout.hasSuffix(": ~unreleased bug, bug\n"))
+        #expect(clone.relkit("label", fixtureID("ui-fix-id"), "BUG", "--remove").stdout.hasSuffix(": ~unreleased bug\n"))
+        let result = clone.git(["push", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("label: labelled ~unreleased bug"))
+    }
+
+    /// A 48-hour freeze before the Monday after clocks fall back starts at 12:00 PDT on Saturday:
+    /// 48 elapsed hours, not 11:00 local.
+    @Test func theFreezeCountsElapsedHoursAcrossTheClockChange() {
+        let clone = clone()
+        clone.sh("""
+            printf 'release:\n  deep_freeze: 48h\n  schedule:\n    - { version: 4.58.0, date: 2025-11-03 }\n' > .relkit.yml
+            git commit -qam 'Schedule 4.58.0 (#40005)' && git push -q --no-verify origin main
+            """)
+        pickedFix(clone, "fix")
+        let before = clone.git(["push", "--dry-run", "origin", "fix:\(Self.rc)"], now: "2025-11-01T11:30:00-07:00")
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stderr.contains("(4.58.0, candidate since Tue 2025-10-28 11:00 PDT until Sat 2025-11-01 12:00 PDT)"))
+        let after = clone.git(["push", "--dry-run", "origin", "fix:\(Self.rc)"], now: "2025-11-01T12:30:00-07:00")
+        #expect(after.status != 0)
+        #expect(after.stderr.contains("(4.58.0, deep-freeze since Sat 2025-11-01 12:00 PDT until Mon 2025-11-03 11:00 PST)"))
+    }
+
     @Test func everyRefOfAPushIsJudged() {
         let clone = clone()
         clone.sh("echo docs >> README.md && git commit -qam 'Docs (#40001)'")
