@@ -28,5 +28,16 @@ run git log --oneline -2 "cherry-pick-$fix-to-minor-fleet-v4.58.0"
 run relkit pick --dry-run "$conflicting"
 run relkit pick --markdown "$conflicting"
 run git status --short --branch
+
+# The push rules: the hook judges every ref of every push, at the clock RELKIT_NOW gives.
+export RELKIT_NOW=2024-10-10T12:00:00-07:00   # 4.58.0's candidate phase
+run relkit calendar --now 2024-10-01T00:00:00-07:00 --count 1
+run relkit hooks install
+git switch -q -c demo-feature origin/minor-fleet-v4.58.0
+echo "// a feature" >> server/fleet/app.go
+git commit -q -a -m "Add a feature to the release candidate (#40000)"
+git switch -q main
+run git push origin demo-feature:minor-fleet-v4.58.0
+run git push origin "cherry-pick-$fix-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0"
 echo
 echo "Try it yourself: cd $demo/work && PATH=$bin:\$PATH relkit --help"

@@ -6,7 +6,7 @@ import Relkit
 struct RelkitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relkit",
-        abstract: "Release-branch automation for git repositories: what changed since the last release, and more.",
+        abstract: "Release-branch automation for git repositories: what changed, cherry-picks into release candidates, and the push rules of freeze windows.",
         discussion: """
         Global options work on every command: -C <path>, --config <file>, --now <ISO-8601> \
         (or RELKIT_NOW), --json, --no-color (or NO_COLOR).
