@@ -208,6 +208,20 @@ struct PushHookTests {
         #expect(try String(contentsOf: clone.origin.appendingPathComponent("hooks/pre-receive"), encoding: .utf8) == server)
     }
 
+    @Test func aLinkedWorktreeSharesTheHooksAndBadHookInputIsNamed() {
+        let clone = Clone(root: Fixture.fleetCopy())
+        let linked = clone.root.appendingPathComponent("linked")
+        clone.sh("git worktree add -q --detach \(linked.path) main")
+        let result = RelkitBinary.run(["hooks", "install"], in: linked)
+        #expect(result.stdout == clone.work.appendingPathComponent(".git/hooks/pre-push").path + ": installed\n")
+        let bad = RelkitBinary.run(["hook", "pre-push", "origin", "url"], in: clone.work, input: "not a hook line\n")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("error: cannot read the hook line 'not a hook line'"))
+        let empty = RelkitBinary.run(["hook", "pre-push", "origin", "url"], in: clone.work, input: "")
+        #expect(empty.status == 0)
+        #expect(empty.stderr.isEmpty)
+    }
+
     @Test func withoutRelkitTheShimRefusesAndSaysWhy() {
         let clone = clone()
         let result = Shell.run("/usr/bin/env", ["git", "push", "origin", "main"], in: clone.work,
