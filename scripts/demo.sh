@@ -20,6 +20,7 @@ run relkit changes orbit --since orbit-v1.32.0 --limit 5
 
 # Picking fixes into the release candidate, as the release engineer does.
 export GIT_COMMITTER_NAME="Demo Release Engineer" GIT_COMMITTER_EMAIL="releng@fleet.example"
+export GIT_AUTHOR_NAME="Demo Engineer" GIT_AUTHOR_EMAIL="engineer@fleet.example"
 fix=$(cut -c1-7 "$demo/ui-fix-id")
 conflicting=$(git rev-parse --short=7 "origin/main^{/Orbit: change 196}")
 run relkit pending --limit 8
