@@ -20,7 +20,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps",
         ])
         for (key, node) in top {
             switch key {
@@ -38,6 +38,11 @@ extension Configuration {
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
             case "policy": try reader.policy(node, into: &config.policy)
+            case "deps":
+                for (key, value) in try reader.mapping(node, key: "deps", allowed: ["go_mod", "osquery_workflow"]) {
+                    let path = try reader.string(value, key: "deps." + key)
+                    if key == "go_mod" { config.deps.goMod = path } else { config.deps.osqueryWorkflow = path }
+                }
             default: break
             }
         }

@@ -12,6 +12,7 @@ public struct Configuration: Sendable, Equatable {
     public var components: [Component]
     public var pick: PickSettings
     public var policy: PolicySettings
+    public var deps: DependencySettings
 
     /// Fleet's conventions.
     public static let fleet: Configuration = {
@@ -45,7 +46,8 @@ public struct Configuration: Sendable, Equatable {
                           paths: ["ee/fleetd-chrome/"]),
             ],
             pick: .fleet,
-            policy: .fleet
+            policy: .fleet,
+            deps: .fleet
         )
     }()
 

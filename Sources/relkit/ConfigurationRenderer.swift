@@ -69,6 +69,9 @@ struct ConfigurationRenderer {
             fields.append("bump: \(component.bump.rawValue)")
             lines.append("  - { " + fields.joined(separator: ", ") + " }")
         }
+        lines.append("deps:")
+        lines.append("  go_mod: \(quote(config.deps.goMod))  # \(origin("deps.go_mod"))")
+        lines.append("  osquery_workflow: \(quote(config.deps.osqueryWorkflow))  # \(origin("deps.osquery_workflow"))")
         lines.append("policy:")
         lines.append("  require_bug_label: \(config.policy.requireBugLabel)  # \(origin("policy.require_bug_label"))")
         lines.append("  always_allowed: \(list(config.policy.alwaysAllowed))  # \(origin("policy.always_allowed"))")

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import Relkit
+import ReleasePolicy
+
+extension RelkitCommand {
+    struct Deps: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check Go, the macadmins extension and osquery against the latest versions.",
+            discussion: """
+            Reads, at the release candidate (else the trunk) or --ref, without a checkout: the go \
+            and toolchain lines and the github.com/macadmins/osquery-extension require line of \
+            go.mod, and OSQUERY_VERSION in .github/workflows/generate-osqueryd-targets.yml (both \
+            paths set by `deps:` in .relkit.yml). Fleet's rules: Go behind on its line's latest \
+            patch is a release blocker, a newer Go line a story; the macadmins extension or \
+            osquery behind is a bug (osquery never a blocker). Exit 1 when anything is behind.
+
+            Examples:
+              relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.4 --latest osquery=5.15.0
+              relkit deps --latest-file latest.yml --markdown     the bug and story texts to file
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("The revision to read (default: the release candidate, else the trunk).", valueName: "rev"))
+        var ref: String?
+
+        @Option(name: .customLong("latest"), help: ArgumentHelp(
+            "A latest version, NAME=VERSION (go, go-toolchain, macadmins-extension, osquery); Go once per line.",
+            valueName: "name=version"))
+        var latest: [String] = []
+
+        @Option(help: ArgumentHelp("A YAML or JSON file of latest versions: { go: [1.23.6, 1.24.1], osquery: 5.15.0 }.",
+                                   valueName: "file"))
+        var latestFile: String?
+
+        @Flag(help: "Print the text of each bug or story to file.")
+        var markdown = false
+
+        func run() throws {
+            let workspace = try global.openWorkspace()
+            var known = try DependencyCheck.parseLatest(latest)
+            if let latestFile {
+                for (name, versions) in try DependencyCheck.readLatest(file: latestFile) { known[name, default: []] += versions }
+            }
+            let report = try DependencyCheck(workspace: workspace).run(revision: ref, latest: known)
+            if global.json {
+                try Output.json(JSONReport(report: report))
+            } else if markdown {
+                let texts = report.verdicts.compactMap(\.issueText)
+                Output.line(texts.isEmpty ? "Nothing to file: every dependency is current." : texts.joined(separator: "\n\n"))
+            } else {
+                Output.line("Dependencies at \(report.revision) (\(report.commit.abbreviated())):")
+                for verdict in report.verdicts {
+                    let name = verdict.found.name.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    let current = verdict.found.version.description.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    let latest = (verdict.latest?.description ?? "?").padding(toLength: 10, withPad: " ", startingAt: 0)
+                    let words: String
+                    switch verdict.kind {
+                    case .current: words = "current"
+                    case .unknown: words = "no latest version given"
+                    case .bug: words = "behind: file a bug" + (verdict.found.name == .osquery ? " (not a release blocker)" : "")
+                    case .releaseBlocker: words = "behind: RELEASE BLOCKER"
+                    case .story: words = "a newer line: a story, not a blocker"
+                    }
+                    Output.line("  \(name) \(current) latest \(latest) \(words)  (\(verdict.found.file):\(verdict.found.line))")
+                }
+            }
+            if report.behind { throw ExitCode(1) }
+        }
+
+        struct JSONReport: Encodable {
+            let report: DependencyCheck.Report
+            func encode(to encoder: Encoder) throws {
+                try encodeNullable(encoder, ["ref": report.revision, "sha": report.commit.hex,
+                                             "dependencies": report.verdicts.map(JSONDependency.init)])
+            }
+        }
+
+        struct JSONDependency: Encodable {
+            let verdict: DependencyVerdict
+            func encode(to encoder: Encoder) throws {
+                try encodeNullable(encoder, ["name": verdict.found.name.rawValue, "current": verdict.found.version.description,
+                                             "latest": verdict.latest?.description, "verdict": verdict.kind.rawValue,
+                                             "blocker": verdict.blocker, "file": verdict.found.file, "line": verdict.found.line])
+            }
+        }
+    }
+
+    struct DeployCheck: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "deploy-check",
+            abstract: "Check an image before deploying it: no branch names, no downgrades.",
+            discussion: """
+            The handbook: "fleetdm/fleet:main is not a image name, instead use the commit hash in \
+            place of main", and "this action will not handle down migrations. Always deploy a newer \
+            version than is currently deployed." A version tag or a commit id of this repository is \
+            accepted; a branch name is refused; with --deployed, a version that is not newer is \
+            refused. Exit 1 when refused.
+
+            Examples:
+              relkit deploy-check fleetdm/fleet:v4.58.0 --deployed 4.57.2
+              relkit deploy-check fleetdm/fleet:1a2b3c4d
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The image, repository:tag.") var image: String
+        @Option(help: ArgumentHelp("The version deployed now.", valueName: "version")) var deployed: String?
+
+        func run() throws {
+            let repository = try? ReleaseWorkspace.openRepository(path: global.path)
+            var deployedVersion: Version?
+            if let deployed {
+                guard let version = Version(deployed) else { throw RelkitError.usage("bad --deployed version '\(deployed)'; use one like 4.57.2") }
+                deployedVersion = version
+            }
+            guard let parsed = DeployImage(image, isCommit: { (try? repository?.resolveCommit($0)) != nil }) else {
+                throw RelkitError.usage("'\(image)' is not an image reference; use repository:tag, e.g. fleetdm/fleet:v4.58.0")
+            }
+            if let refusal = parsed.refusal(deployed: deployedVersion) {
+                Output.error(refusal)
+                throw ExitCode(1)
+            }
+            switch parsed.reference {
+            case .version(let version):
+                Output.line("ok: \(image) is version \(version)" + (deployedVersion.map { ", newer than the deployed \($0)" } ?? ""))
+            case .commit(let id):
+                Output.line("ok: \(image) is commit \(id) of this repository"
+                    + (deployedVersion != nil ? " (make sure it is newer than the deployed version: no down migrations)" : ""))
+            case .branch:
+                break
+            }
+        }
+    }
+
+    struct MilestoneCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "milestone",
+            abstract: "The milestone names of the release in progress: current, final and next.",
+            discussion: """
+            The ritual at the candidate cut: the current `X.Y.Z-tentative` milestone becomes \
+            `X.Y.Z`, then the next `X.(Y+1).0-tentative` is created. The release in progress is the \
+            next minor after the latest release tag.
+
+            Examples:
+              relkit milestone
+              relkit milestone --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let workspace = try global.openWorkspace()
+            let latest = try workspace.latestRelease()
+            let milestone = Milestone(latestRelease: latest?.version)
+            if global.json {
+                try Output.json(["current": milestone.current, "final": milestone.final, "next": milestone.next])
+            } else {
+                Output.line("Current milestone: \(milestone.current)"
+                    + (latest.map { " (the release after \($0.name))" } ?? " (no release tag yet)"))
+                Output.line("At the candidate cut: rename it \(milestone.final), then create \(milestone.next)")
+            }
+        }
+    }
+}
