@@ -125,7 +125,7 @@ extension ObjectReader {
     }
 
     /// The entry at a slash-separated path inside a tree, or nil when absent.
-    func entry(atPath path: [UInt8], inTree root: ObjectID) throws(GitError) -> TreeEntry? {
+    public func entry(atPath path: [UInt8], inTree root: ObjectID) throws(GitError) -> TreeEntry? {
         var current = TreeEntry(id: root, mode: 0o40000)
         for name in path.split(separator: UInt8(ascii: "/")) {
             guard current.isTree else { return nil }
@@ -194,5 +194,45 @@ extension ObjectReader {
     /// The entry at `path` in a commit's tree, or nil when it is absent there.
     public func entry(atPath path: [UInt8], inCommit commit: ObjectID) throws(GitError) -> TreeEntry? {
         try entry(atPath: path, inTree: try commitHeader(commit).tree)
+    }
+}
+
+/// A set of paths arranged by component, to ask two trees whether they differ at any of them.
+public final class PathSet {
+    fileprivate var children: [[UInt8]: PathSet] = [:]
+    fileprivate var isPath = false
+
+    public init(_ paths: some Sequence<[UInt8]>) {
+        for path in paths {
+            var node = self
+            for name in path.split(separator: UInt8(ascii: "/")) {
+                let key = Array(name)
+                if let next = node.children[key] { node = next } else {
+                    let next = PathSet([])
+                    node.children[key] = next
+                    node = next
+                }
+            }
+            node.isPath = true
+        }
+    }
+
+    public var isEmpty: Bool { children.isEmpty && !isPath }
+}
+
+extension ObjectReader {
+    /// Whether two root trees differ at any path of `paths` (nil is the empty
+    /// tree). Equal subtree ids end the descent at once.
+    public func differ(_ one: ObjectID?, _ two: ObjectID?, at paths: PathSet) throws(GitError) -> Bool {
+        if one == two { return false }
+        let left = try one.map { (id: ObjectID) throws(GitError) in try tree(id) }
+        let right = try two.map { (id: ObjectID) throws(GitError) in try tree(id) }
+        for (name, child) in paths.children {
+            let a = left?.find(name), b = right?.find(name)
+            if a == b { continue }
+            if child.isPath { return true }
+            if try differ(a.flatMap { $0.isTree ? $0.id : nil }, b.flatMap { $0.isTree ? $0.id : nil }, at: child) { return true }
+        }
+        return false
     }
 }

@@ -16,6 +16,9 @@ public struct RangeListing {
     /// enough to know; nil when it stopped above it.
     public func reachableFromInclude(_ id: ObjectID) -> Bool? { expanded[id] }
 
+    /// The root tree of a commit the walk read.
+    public func tree(of commit: ObjectID) -> ObjectID? { trees[commit] }
+
     /// The files a listed commit changed against its first parent, from the trees the walk already read.
     public func changes(of commit: (id: ObjectID, parents: [ObjectID]), reader: ObjectReader) throws(GitError) -> [PathChange] {
         func tree(_ id: ObjectID) throws(GitError) -> ObjectID {

@@ -104,7 +104,7 @@ public struct ChangesWorkflow {
         let version: Version?
     }
 
-    private func findBaseline(for pattern: NamePattern, since: String?, includePrereleases: Bool,
+    func findBaseline(for pattern: NamePattern, since: String?, includePrereleases: Bool,
                               warnings: inout [String]) throws(RelkitError) -> Baseline {
         if let since {
             let commit = try workspace.resolve(since)

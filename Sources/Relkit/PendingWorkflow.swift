@@ -99,7 +99,7 @@ public struct PendingWorkflow {
 
     /// Where the candidate left the trunk: the one commit outside the trunk's
     /// side that its commits grow from, else libgit2's merge base.
-    private func forkPoint(of trunkSide: [(id: ObjectID, parents: [ObjectID])], target: PickTarget,
+    func forkPoint(of trunkSide: [(id: ObjectID, parents: [ObjectID])], target: PickTarget,
                            trunk: ObjectID) throws(GitError) -> ObjectID? {
         let listed = Set(trunkSide.map(\.id))
         var boundary = Set<ObjectID>()
@@ -168,5 +168,51 @@ public struct PendingWorkflow {
             if try history.recognise(id) != nil { return true }
         }
         return false
+    }
+}
+
+// MARK: - The count alone
+
+extension PendingWorkflow {
+    /// How many trunk commits since `target` left the trunk it lacks, by the
+    /// same tests as `run`, without reading subjects or predicting picks. Only
+    /// trunk commits that touch the files the target's own commits touch can
+    /// share a patch with one of them, so only those are diffed.
+    public func count(onto target: PickTarget) throws(RelkitError) -> Int {
+        try workspace.requireCompleteHistory()
+        let trunk = try workspace.trunkTip()
+        do {
+            let staging = try ObjectStaging(repository: repository)
+            defer { withExtendedLifetime(staging) {} }
+            let reader = try ObjectReader(repository: repository)
+            let listing = try reader.range(include: [trunk.commit], hide: [target.tip])
+            let trunkSide = listing.commits.filter { $0.parents.count <= 1 }
+            guard let base = try forkPoint(of: listing.commits, target: target, trunk: trunk.commit) else {
+                throw RelkitError.repository("\(target.displayName) and \(shortReferenceName(trunk.reference)) share no history")
+            }
+            let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
+            let paths = PathSet(history.changedPaths)
+            var count = 0
+            for (id, parents) in trunkSide {
+                guard let treeOf = listing.tree(of: id) else { continue }
+                // An empty commit has nothing to pick.
+                var parentTree: ObjectID?
+                if let parent = parents.first {
+                    parentTree = try listing.tree(of: parent) ?? reader.treeAndParents(ofCommit: parent).tree
+                    if parentTree == treeOf { continue }
+                }
+                // Only a commit touching a file the target's commits touch can share a patch with one.
+                let touches = try !paths.isEmpty && reader.differ(treeOf, parentTree, at: paths)
+                let changes: [PathChange]? = touches ? try listing.changes(of: (id, parents), reader: reader) : []
+                if try history.recognise(id, changes: changes) == nil { count += 1 }
+            }
+            return count
+        } catch let error as RelkitError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .repository("\(error)")
+        }
     }
 }

@@ -13,6 +13,9 @@ final class TargetHistory {
     private(set) var members: Set<ObjectID> = []
     private var bySource: [ObjectID: ObjectID] = [:]
     private var byPaths: [[[UInt8]]: [ObjectID]] = [:]
+
+    /// Every file the target's own commits change.
+    var changedPaths: Set<[UInt8]> { Set(byPaths.keys.flatMap { $0 }) }
     private var patchIDs: [ObjectID: ObjectID?] = [:]
 
     /// Commits met on the hidden side (the trunk): certainly reachable from it.
