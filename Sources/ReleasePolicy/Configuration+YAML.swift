@@ -20,7 +20,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc",
         ])
         for (key, node) in top {
             switch key {
@@ -38,6 +38,10 @@ extension Configuration {
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
             case "policy": try reader.policy(node, into: &config.policy)
+            case "rc":
+                for (_, value) in try reader.mapping(node, key: "rc", allowed: ["qa_issue"]) {
+                    config.qaIssueTemplate = try reader.string(value, key: "rc.qa_issue")
+                }
             case "deps":
                 for (key, value) in try reader.mapping(node, key: "deps", allowed: ["go_mod", "osquery_workflow"]) {
                     let path = try reader.string(value, key: "deps." + key)

@@ -13,6 +13,8 @@ public struct Configuration: Sendable, Equatable {
     public var pick: PickSettings
     public var policy: PolicySettings
     public var deps: DependencySettings
+    /// The release QA issue template (`rc.qa_issue`).
+    public var qaIssueTemplate: String
 
     /// Fleet's conventions.
     public static let fleet: Configuration = {
@@ -47,7 +49,8 @@ public struct Configuration: Sendable, Equatable {
             ],
             pick: .fleet,
             policy: .fleet,
-            deps: .fleet
+            deps: .fleet,
+            qaIssueTemplate: CandidateCutTexts.defaultQAIssue
         )
     }()
 

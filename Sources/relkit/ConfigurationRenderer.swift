@@ -69,6 +69,9 @@ struct ConfigurationRenderer {
             fields.append("bump: \(component.bump.rawValue)")
             lines.append("  - { " + fields.joined(separator: ", ") + " }")
         }
+        lines.append("rc:  # \(origin("rc"))")
+        lines.append("  qa_issue: |")
+        lines += config.qaIssueTemplate.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }
         lines.append("deps:")
         lines.append("  go_mod: \(quote(config.deps.goMod))  # \(origin("deps.go_mod"))")
         lines.append("  osquery_workflow: \(quote(config.deps.osqueryWorkflow))  # \(origin("deps.osquery_workflow"))")

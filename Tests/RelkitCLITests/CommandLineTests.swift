@@ -24,7 +24,7 @@ struct CommandLineTests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test(arguments: ["changes", "pick", "pending", "check", "label", "approve", "calendar", "deps", "deploy-check", "milestone", "config"])
+    @Test(arguments: ["changes", "pick", "pending", "check", "label", "approve", "calendar", "deps", "deploy-check", "milestone", "status", "config"])
     func eachCommandsHelpShowsAnExample(command: String) {
         let result = relkit(command, "--help")
         #expect(result.status == 0)

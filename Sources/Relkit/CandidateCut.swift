@@ -1,0 +1,142 @@
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// `relkit rc cut`: the next release candidate branch at the trunk as the
+/// remote has it, without touching the work tree, and the texts to post.
+public struct CandidateCut {
+    public struct Options: Sendable {
+        public var version: String?
+        public var at: String?
+        public var dryRun = false
+        public var push = false
+        public var now = Date()
+        public init() {}
+    }
+
+    public struct Issue: Sendable, Equatable {
+        public let title: String
+        public let body: String
+    }
+
+    public struct Result: Sendable {
+        public let version: Version
+        public let branch: String
+        public let at: ObjectID
+        public let created: Bool
+        public let pushed: Bool
+        public let qaIssue: Issue
+        public let fleetdQAIssue: Issue?
+        public let announcement: String
+        public let warnings: [String]
+    }
+
+    let workspace: ReleaseWorkspace
+    var repository: Repository { workspace.repository }
+
+    public init(workspace: ReleaseWorkspace) {
+        self.workspace = workspace
+    }
+
+    public func run(_ options: Options) throws(RelkitError) -> Result {
+        let config = workspace.configuration
+        try workspace.requireCompleteHistory()
+        let trunk = try workspace.trunkTip()
+        let at = try options.at.map { (revision: String) throws(RelkitError) in try workspace.resolve(revision) } ?? trunk.commit
+        let latest = try workspace.latestRelease()
+        let version: Version
+        if let text = options.version {
+            guard let parsed = Version(text), !parsed.isPrerelease else {
+                throw .usage("bad --version '\(text)'; use a release version like 4.58.0")
+            }
+            version = parsed
+        } else {
+            // After the highest release, or the highest candidate already cut if that is higher.
+            let highestRC = try workspace.highestBranch(matching: config.release.candidateBranch, kind: .candidate).first?.version
+            let base = [latest?.version, highestRC].compactMap { $0 }.max() ?? Version(0, 0, 0)
+            version = Version(base.major, base.minor, 0).bumped(.minor)
+        }
+        let branch = config.release.candidateBranch.format(version)
+        guard Repository.isValidBranchName(branch) else { throw .usage("'\(branch)' is not a valid branch name") }
+        for reference in ["refs/heads/\(branch)", "refs/remotes/\(config.remote)/\(branch)"] {
+            let exists: Bool
+            do { exists = try repository.commitID(ofReference: reference) != nil } catch { throw .git(error) }
+            if exists {
+                throw .usage("\(shortReferenceName(reference)) exists already: the \(version) candidate was cut; name another with --version")
+            }
+        }
+
+        var warnings: [String] = []
+        let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
+        if let window = calendar.window(forVersion: version) {
+            if options.now < window.candidateCut {
+                warnings.append("the scheduled cut of \(version) is \(Self.local(window.candidateCut, config.timezone)); this is early")
+            } else if options.now >= window.deepFreeze {
+                warnings.append("the deep freeze of \(version) started \(Self.local(window.deepFreeze, config.timezone)); this is late")
+            }
+        } else {
+            warnings.append("\(version) is not in release.schedule; add it so that the push rules know its phases")
+        }
+
+        let short = at.abbreviated()
+        let qa = Issue(title: CandidateCutTexts.qaTitle(version), body: CandidateCutTexts.fill(config.qaIssueTemplate, [
+            "version": version.description, "branch": branch, "commit": short,
+            "previous": latest?.name ?? "the first release", "milestone": version.description,
+        ]))
+        let fleetd = try fleetdIssue(warnings: &warnings)
+        let announcement = CandidateCutTexts.announcement(version: version, branch: branch, commit: short)
+
+        var created = false, pushed = false
+        if !options.dryRun {
+            do { try repository.createBranch(branch, at: at) } catch { throw .git(error) }
+            created = true
+            if options.push {
+                try push(branch)
+                pushed = true
+            }
+        }
+        return Result(version: version, branch: branch, at: at, created: created, pushed: pushed, qaIssue: qa,
+                      fleetdQAIssue: fleetd, announcement: announcement, warnings: warnings)
+    }
+
+    /// The fleetd QA issue, when any fleetd component changed since its tag.
+    private func fleetdIssue(warnings: inout [String]) throws(RelkitError) -> Issue? {
+        let report = try ChangesWorkflow(workspace: workspace).run(ChangesWorkflow.Options())
+        warnings += report.warnings
+        let changed = report.components.filter(\.changed)
+        guard let lead = changed.first, let version = lead.nextVersion else { return nil }
+        let lines = report.components.map {
+            ReleaseQALine(title: $0.component.title, changed: $0.changed, current: $0.version, next: $0.nextVersion)
+        }
+        return Issue(title: CandidateCutTexts.fleetdQATitle(version), body: CandidateCutTexts.fleetdQABody(lines))
+    }
+
+    /// Pushes the new branch with the user's own git, so that their credentials work.
+    private func push(_ branch: String) throws(RelkitError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "--git-dir", repository.gitDirectory, "push", workspace.configuration.remote,
+                             "refs/heads/\(branch):refs/heads/\(branch)"]
+        let errors = Pipe()
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw .repository("created \(branch), but could not run git to push it: \(error.localizedDescription)")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let last = message.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+            throw .repository("created \(branch) locally, but `git push` failed: \(last); push it with `git push \(workspace.configuration.remote) \(branch)`")
+        }
+    }
+
+    static func local(_ date: Date, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
+    }
+}
