@@ -21,6 +21,8 @@ same answer before timing them:
            and 1,000 cherry-picks onto the RC, in a repository with 300+ refs;
            `git rev-list` of the same new commits for scale. Targets: medians
            at most 30 ms and 300 ms.
+  status   `relkit status` (the whole dashboard) against the three git commands
+           that answer its cheapest questions. Target: at most 100 ms.
 
 Prints median wall times, ratios and peak memory; exits 1 when a target is missed.
 """
@@ -203,6 +205,30 @@ def bench_pending(repo, git, args):
 
 
 HOOK_TARGETS = {10: 0.030, 1000: 0.300}
+STATUS_TARGET = 0.100
+
+
+def bench_status(repo, git, args):
+    """`relkit status`, the whole dashboard, against the git commands that answer
+    its cheapest questions (the latest tag, the candidate, how many commits it lacks)."""
+    relkit_cmd = [args.relkit, "status"]
+    git_cmd = [["git", "tag", "-l", "fleet-v*", "--sort=-v:refname"],
+               ["git", "for-each-ref", "refs/remotes/origin/minor-fleet-v*"],
+               ["git", "rev-list", "--count", "--no-merges", f"{RC}..main"]]
+    print("\n== status: the dashboard")
+    report = json.loads(subprocess.run(relkit_cmd + ["--json"], cwd=repo, env=ENV, check=True, capture_output=True,
+                                       text=True).stdout)
+    pending = json.loads(subprocess.run([args.relkit, "pending", "--json"], cwd=repo, env=ENV, check=True,
+                                        capture_output=True, text=True).stdout)
+    if report["pending_fixes"] != len(pending["pending"]):
+        sys.exit(f"bench: status counts {report['pending_fixes']} pending, pending lists {len(pending['pending'])}")
+    print(f"same answer: {report['pending_fixes']} pending fixes, as `relkit pending` lists them")
+    header()
+    measure(relkit_cmd, repo)
+    _, relkit_time, relkit_peak = compare("status", git_cmd, relkit_cmd, repo, args.runs)
+    failed = relkit_time > STATUS_TARGET
+    print(f"target: relkit status at most {STATUS_TARGET * 1000:.0f} ms: " + ("MISSED" if failed else "met"))
+    return failed
 
 
 def bench_hook(repo, git, args):
@@ -267,7 +293,7 @@ def main():
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
-    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook"])
+    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status"])
     args = parser.parse_args()
 
     # The name changes whenever the generator does, so a stale repository is never reused.
@@ -281,7 +307,8 @@ def main():
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=ENV, check=True, capture_output=True, text=True).stdout
     print(f"repository: {git('rev-list', '--count', 'main').strip()} commits, {len(git('ls-files').splitlines())} files")
     failed = False
-    for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending), ("hook", bench_hook)):
+    for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending), ("hook", bench_hook),
+                        ("status", bench_status)):
         if args.only in (None, name):
             failed = bench(repo, git, args) or failed
     sys.exit(1 if failed else 0)
