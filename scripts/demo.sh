@@ -14,6 +14,7 @@ run() {
   printf '\n$ %s\n' "$*"
   "$@" || true
 }
+run relkit status --now 2024-10-10T12:00:00-07:00
 run relkit changes
 run relkit changes --markdown
 run relkit changes orbit --since orbit-v1.32.0 --limit 5
@@ -40,5 +41,11 @@ git commit -q -a -m "Add a feature to the release candidate (#40000)"
 git switch -q main
 run git push origin demo-feature:minor-fleet-v4.58.0
 run git push origin "cherry-pick-$fix-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0"
+
+# The release DRI's other checks.
+run relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.3 --latest osquery=5.14.1
+run relkit deploy-check fleetdm/fleet:main
+run relkit milestone
+run relkit rc cut --dry-run --now 2024-10-29T12:00:00-07:00
 echo
 echo "Try it yourself: cd $demo/work && PATH=$bin:\$PATH relkit --help"
