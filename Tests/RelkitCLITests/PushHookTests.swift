@@ -170,6 +170,18 @@ struct PushHookTests {
         #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
     }
 
+    /// Labels noted locally reach the server with the push that needs them.
+    @Test func theServerReadsNotesPushedInTheSamePush() {
+        let clone = clone(server: true)
+        pickedFix(clone, "fix")
+        #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze).status != 0)
+        #expect(clone.relkit("label", "fix", "~release-blocker").status == 0)
+        let result = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("remote: relkit: 2 ref updates judged, all allowed"))
+        #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
+    }
+
     @Test func aPushCannotLoosenItsOwnRules() {
         let clone = clone(server: true)
         // The pushed commit allows everything under server/ in its own .relkit.yml; the rules come from main.
