@@ -97,6 +97,14 @@ def set_commit_graph(repo, git, enabled):
         git("commit-graph", "write", "--reachable")
 
 
+def each_mode(repo, git):
+    """Runs the loop body without, then with, a commit-graph; leaves the repository without one."""
+    for mode in ("without commit-graph", "with commit-graph"):
+        set_commit_graph(repo, git, mode == "with commit-graph")
+        yield mode
+    set_commit_graph(repo, git, False)
+
+
 def bench_changes(repo, git, args):
     relkit_cmd = [args.relkit, "changes", "orbit", "--json"]
     git_cmd = ["git", "log", "--no-merges", "--full-history", "--format=%H", "orbit-v1.0.0..main", "--", "orbit/"]
@@ -111,15 +119,13 @@ def bench_changes(repo, git, args):
     print(f"commit lists identical: {len(ours)} commits touch orbit/")
     failed = False
     header()
-    for mode in ("without commit-graph", "with commit-graph"):
-        set_commit_graph(repo, git, mode == "with commit-graph")
+    for mode in each_mode(repo, git):
         measure(git_cmd, repo), measure(relkit_cmd, repo)  # warm the page cache
         git_time, relkit_time, relkit_peak = compare(mode, git_cmd, relkit_cmd, repo, args.runs)
         if mode == "without commit-graph" and relkit_time / git_time > TARGET_RATIO:
             failed = True
         if relkit_peak >= TARGET_MIB:
             failed = True
-    set_commit_graph(repo, git, False)
     print(f"targets: ratio without a commit-graph <= {TARGET_RATIO}x, relkit peak memory < {TARGET_MIB} MiB: "
           + ("MISSED" if failed else "met"))
     return failed
@@ -154,8 +160,7 @@ def bench_pick(repo, git, args):
     print("picks identical: same parent, tree and message")
     failed = False
     header()
-    for mode in ("without commit-graph", "with commit-graph"):
-        set_commit_graph(repo, git, mode == "with commit-graph")
+    for mode in each_mode(repo, git):
         git_time, relkit_time, relkit_peak = compare(mode, git_cmd, relkit_cmd, repo, args.runs, clean)
         clean()
         # The target is judged on the repository as a fresh clone has it: without a commit-graph.
@@ -163,7 +168,6 @@ def bench_pick(repo, git, args):
             failed = True
         if relkit_peak >= PICK_PENDING_MIB:
             failed = True
-    set_commit_graph(repo, git, False)
     print(f"targets: relkit at least {PICK_SPEEDUP}x faster without a commit-graph, peak memory < {PICK_PENDING_MIB} MiB: "
           + ("MISSED" if failed else "met"))
     return failed
@@ -190,15 +194,13 @@ def bench_pending(repo, git, args):
           f"({len(extra)} more, each by its pick line); {len(pending)} pending, {clean} would apply cleanly")
     failed = False
     header()
-    for mode in ("without commit-graph", "with commit-graph"):
-        set_commit_graph(repo, git, mode == "with commit-graph")
+    for mode in each_mode(repo, git):
         measure(git_cmd, repo), measure(relkit_cmd, repo)
         git_time, relkit_time, relkit_peak = compare(mode, git_cmd, relkit_cmd, repo, args.runs)
         if mode == "without commit-graph" and relkit_time > git_time:
             failed = True
         if relkit_peak >= PICK_PENDING_MIB:
             failed = True
-    set_commit_graph(repo, git, False)
     print(f"targets: no slower than git cherry without a commit-graph, peak memory < {PICK_PENDING_MIB} MiB: "
           + ("MISSED" if failed else "met"))
     return failed

@@ -132,11 +132,5 @@ public struct CandidateCut {
         }
     }
 
-    static func local(_ date: Date, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
-    }
+    static func local(_ date: Date, _ zone: TimeZone) -> String { LocalTime.format(date, in: zone) }
 }

@@ -7,17 +7,9 @@ struct CalendarRenderer {
     let zone: TimeZone
     let scheduled: Bool
 
-    private func format(_ date: Date, in zone: TimeZone, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
-    }
-
-    /// `Tue 2024-10-08 11:00 PDT (18:00 UTC)`
+    /// `Tue 2024-10-08 11:00 PDT (2024-10-08 18:00 UTC)`
     private func both(_ date: Date) -> String {
-        format(date, in: zone, "EEE yyyy-MM-dd HH:mm zzz") + " (" + format(date, in: TimeZone(identifier: "UTC")!, "yyyy-MM-dd HH:mm") + " UTC)"
+        LocalTime.format(date, in: zone) + " (" + LocalTime.format(date, in: TimeZone(identifier: "UTC")!, "yyyy-MM-dd HH:mm") + " UTC)"
     }
 
     var text: String {
@@ -49,13 +41,10 @@ struct CalendarRenderer {
     }
 
     var json: JSONCalendar {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return JSONCalendar(releases: windows.map {
+        JSONCalendar(releases: windows.map {
             JSONRelease(version: $0.version.description, date: $0.date.description,
-                        candidateCut: formatter.string(from: $0.candidateCut), deepFreeze: formatter.string(from: $0.deepFreeze),
-                        release: formatter.string(from: $0.release))
+                        candidateCut: LocalTime.iso8601($0.candidateCut, in: zone),
+                        deepFreeze: LocalTime.iso8601($0.deepFreeze, in: zone), release: LocalTime.iso8601($0.release, in: zone))
         })
     }
 }

@@ -9,13 +9,7 @@ struct PushRenderer {
     let zone: TimeZone
     let now: Date
 
-    private func local(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
-    }
+    private func local(_ date: Date) -> String { LocalTime.format(date, in: zone) }
 
     private func window(_ decision: UpdateDecision) -> String {
         guard let version = decision.version, let phase = decision.phase else { return "" }

@@ -39,19 +39,8 @@ struct StatusRenderer {
     let zone: TimeZone
     let trunk: String
 
-    private func local(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = "EEE yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
-    }
-
-    private func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        return formatter.string(from: date)
-    }
+    private func local(_ date: Date) -> String { LocalTime.format(date, in: zone) }
+    private func iso(_ date: Date) -> String { LocalTime.iso8601(date, in: zone) }
 
     /// `3d 23h`, `5h 10m`, `12m`.
     static func countdown(_ seconds: TimeInterval) -> String {
