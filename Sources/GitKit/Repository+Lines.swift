@@ -13,20 +13,8 @@ extension Repository {
         return Data(bytes: bytes, count: size)
     }
 
-    /// Whether a three-way merge of one file's contents (`ancestor` being the
-    /// common base; nil for an absent side) resolves without conflict markers.
-    public func mergesCleanly(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID, path: String) throws(GitError) -> Bool {
-        try mergeFile(ancestor: ancestor, ours: ours, theirs: theirs, path: path) != nil
-    }
-
     /// The merged contents of one file (libgit2's `git_merge_file`, the merge a
-    /// cherry-pick runs per file), or nil when it conflicts.
-    public func mergeFile(ancestor: ObjectID?, ours: ObjectID, theirs: ObjectID, path: String) throws(GitError) -> Data? {
-        let base = try ancestor.map { (id: ObjectID) throws(GitError) in try blobContents(id) } ?? Data()
-        return try mergeFile(ancestor: base, ours: try blobContents(ours), theirs: try blobContents(theirs), path: path)
-    }
-
-    /// The same on contents in hand.
+    /// cherry-pick runs per file; an absent base is empty), or nil when it conflicts.
     public func mergeFile(ancestor base: Data, ours mine: Data, theirs other: Data, path: String) throws(GitError) -> Data? {
         var options = git_merge_file_options()
         try check(git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)), "git_merge_file_options_init")
