@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Relkit
+import ReleasePolicy
 
 /// The options every command takes (DESIGN.md's command-line contract).
 struct GlobalOptions: ParsableArguments {
@@ -29,13 +30,7 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    static func parseInstant(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
-    }
+    static func parseInstant(_ text: String) -> Date? { LocalTime.parseInstant(text) }
 
     /// The clock: --now, else RELKIT_NOW, else the system clock (validated already).
     var clock: Date {
