@@ -44,28 +44,10 @@ extension ObjectReader {
             var entries: [TreeEntry] = []
             names.reserveCapacity(raw.count / 40)
             entries.reserveCapacity(raw.count / 40)
-            var cursor = 0
-            let count = raw.count
-            while cursor < count {
-                var mode: UInt32 = 0
-                while cursor < count, raw[cursor] != UInt8(ascii: " ") {
-                    let digit = raw[cursor] &- 48
-                    guard digit < 8 else { throw malformed(tree, "has a bad mode") }
-                    mode = mode << 3 | UInt32(digit)
-                    cursor += 1
-                }
-                cursor += 1
-                let nameStart = cursor
-                guard nameStart < count, let nul = memchr(raw.baseAddress! + nameStart, 0, count - nameStart) else {
-                    throw malformed(tree, "has a truncated entry")
-                }
-                cursor = nul - UnsafeMutableRawPointer(mutating: raw.baseAddress!)
-                guard cursor + 21 <= count else { throw malformed(tree, "has a truncated entry") }
-                names.append(nameStart..<cursor)
-                cursor += 1
-                entries.append(TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: raw[cursor..<cursor + 20])),
-                                         mode: mode))
-                cursor += 20
+            try forEachEntry(of: tree, in: raw) { name, entry in
+                names.append(name)
+                entries.append(entry)
+                return false
             }
             return ParsedTree(bytes: bytes, names: names, entries: entries)
         }

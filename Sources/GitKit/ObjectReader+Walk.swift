@@ -1,28 +1,33 @@
-/// The commits of a range, oldest first, and what the walk learnt on the way.
+/// The commits of a range, oldest first, and what the walk learnt on the way
+/// (answered from the walk's own nodes, nothing copied out).
 public struct RangeListing {
     public let commits: [(id: ObjectID, parents: [ObjectID])]
-    let hiddenSeen: Set<ObjectID>
-    /// Commits whose parents the walk read: for these, reachability from the
-    /// include tips is known (as git's own walks know it, trusting commit dates).
-    let expanded: [ObjectID: Bool]
-    /// The root tree of every commit the walk read.
-    let trees: [ObjectID: ObjectID]
+    let walk: RangeWalk
 
     /// Whether the walk met `id` as reachable from the hidden side: then it
     /// certainly is. (False says nothing: the walk stops early.)
-    public func reachableFromHidden(_ id: ObjectID) -> Bool { hiddenSeen.contains(id) }
+    public func reachableFromHidden(_ id: ObjectID) -> Bool { walk.node(id)?.hidden ?? false }
 
     /// Whether `id` is reachable from the include tips, when the walk got far
-    /// enough to know; nil when it stopped above it.
-    public func reachableFromInclude(_ id: ObjectID) -> Bool? { expanded[id] }
+    /// enough to know (it read the commit's parents, trusting commit dates as
+    /// git's own walks do); nil when it stopped above it.
+    public func reachableFromInclude(_ id: ObjectID) -> Bool? {
+        guard let node = walk.node(id), node.parentsAdded else { return nil }
+        return node.fromInclude
+    }
+
+    /// The commits whose reachability from the include tips is known.
+    var expanded: [ObjectID: Bool] {
+        Dictionary(uniqueKeysWithValues: walk.nodes.filter(\.parentsAdded).map { ($0.id, $0.fromInclude) })
+    }
 
     /// The root tree of a commit the walk read.
-    public func tree(of commit: ObjectID) -> ObjectID? { trees[commit] }
+    public func tree(of commit: ObjectID) -> ObjectID? { walk.node(commit)?.header.tree }
 
     /// The files a listed commit changed against its first parent, from the trees the walk already read.
     public func changes(of commit: (id: ObjectID, parents: [ObjectID]), reader: ObjectReader) throws(GitError) -> [PathChange] {
         func tree(_ id: ObjectID) throws(GitError) -> ObjectID {
-            if let known = trees[id] { return known }
+            if let known = self.tree(of: id) { return known }
             return try reader.treeAndParents(ofCommit: id).tree
         }
         let parentTree = try commit.parents.first.map { (parent: ObjectID) throws(GitError) in try tree(parent) }
@@ -71,12 +76,6 @@ extension ObjectReader {
                 }
             }
         }
-        let hidden = Set(walk.nodes.lazy.filter(\.hidden).map(\.id))
-        var expanded: [ObjectID: Bool] = [:]
-        for node in walk.nodes where node.parentsAdded { expanded[node.id] = node.fromInclude }
-        var trees: [ObjectID: ObjectID] = [:]
-        trees.reserveCapacity(walk.nodes.count)
-        for node in walk.nodes { trees[node.id] = node.header.tree }
-        return RangeListing(commits: result, hiddenSeen: hidden, expanded: expanded, trees: trees)
+        return RangeListing(commits: result, walk: walk)
     }
 }

@@ -1,4 +1,5 @@
 import Clibgit2
+import Foundation
 
 /// The parts of a commit a history walk needs, parsed from the raw object.
 struct CommitHeader {
@@ -95,26 +96,45 @@ public final class ObjectReader {
     /// The entry `name` of a tree; nil when absent.
     func entry(named name: [UInt8], inTree tree: ObjectID) throws(GitError) -> TreeEntry? {
         try read(tree, GIT_OBJECT_TREE) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> TreeEntry? in
-            var cursor = 0
-            while cursor < bytes.count {
-                var mode: UInt32 = 0
-                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: " ") {
-                    mode = mode << 3 | UInt32((bytes[cursor] &- 48) & 7)
-                    cursor += 1
-                }
-                cursor += 1
-                let nameStart = cursor
-                while cursor < bytes.count, bytes[cursor] != 0 { cursor += 1 }
-                guard cursor + 21 <= bytes.count else { throw malformed(tree, "has a truncated entry") }
-                let nameEnd = cursor
-                cursor += 1
-                if nameEnd - nameStart == name.count,
-                   name.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd])) }) {
-                    return TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 20])), mode: mode)
-                }
-                cursor += 20
+            var found: TreeEntry?
+            try forEachEntry(of: tree, in: bytes) { names, entry in
+                guard names.count == name.count,
+                      name.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[names])) }) else { return false }
+                found = entry
+                return true
             }
-            return nil
+            return found
+        }
+    }
+
+    /// Walks the entries of a raw tree object (`<mode> <name>\0<20-byte id>`,
+    /// repeated), handing `body` each name's byte range and the entry until it
+    /// returns true. A malformed entry throws.
+    @inline(__always)
+    func forEachEntry(of tree: ObjectID, in raw: UnsafeRawBufferPointer,
+                      _ body: (Range<Int>, TreeEntry) -> Bool) throws(GitError) {
+        var cursor = 0
+        let count = raw.count
+        while cursor < count {
+            var mode: UInt32 = 0
+            while cursor < count, raw[cursor] != UInt8(ascii: " ") {
+                let digit = raw[cursor] &- 48
+                guard digit < 8 else { throw malformed(tree, "has a bad mode") }
+                mode = mode << 3 | UInt32(digit)
+                cursor += 1
+            }
+            cursor += 1
+            let nameStart = cursor
+            guard nameStart < count, let nul = memchr(raw.baseAddress! + nameStart, 0, count - nameStart) else {
+                throw malformed(tree, "has a truncated entry")
+            }
+            cursor = nul - UnsafeMutableRawPointer(mutating: raw.baseAddress!)
+            guard cursor + 21 <= count else { throw malformed(tree, "has a truncated entry") }
+            let names = nameStart..<cursor
+            cursor += 1
+            let entry = TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: raw[cursor..<cursor + 20])), mode: mode)
+            cursor += 20
+            if body(names, entry) { return }
         }
     }
 }

@@ -29,21 +29,32 @@ extension Repository {
         return tree
     }
 
+    /// `git_diff_tree_to_tree` limited to `paths` (none: everything), taken as
+    /// pathspecs or, with `exact`, as literal paths. The caller frees the diff.
+    func diffTrees(_ oldTree: OpaquePointer?, _ newTree: OpaquePointer?, paths: [String], exact: Bool,
+                   options: inout git_diff_options, label: String) throws(GitError) -> OpaquePointer? {
+        var cStrings = paths.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        var diff: OpaquePointer?
+        let result: Int32 = cStrings.withUnsafeMutableBufferPointer { buffer in
+            if !paths.isEmpty {
+                options.pathspec = git_strarray(strings: buffer.baseAddress, count: paths.count)
+                if exact { options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue }
+            }
+            return git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options)
+        }
+        try check(result, "git_diff_tree_to_tree(\(label))")
+        return diff
+    }
+
     func changedFiles(oldTree: OpaquePointer?, newTree: OpaquePointer?, filter: PathFilter,
                       detectRenames: Bool, label: String) throws(GitError) -> [FileChange] {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
         // The pathspec narrows what libgit2 reads; `filter` then decides exactly,
         // with git's whole-component semantics and the excludes.
-        let specs = filter.includesEverything ? [] : filter.includes.map(\.path)
-        var cStrings = specs.map { strdup($0) }
-        defer { cStrings.forEach { free($0) } }
-        var diff: OpaquePointer?
-        let result: Int32 = cStrings.withUnsafeMutableBufferPointer { buffer in
-            options.pathspec = git_strarray(strings: buffer.baseAddress, count: specs.count)
-            return git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options)
-        }
-        try check(result, "git_diff_tree_to_tree(\(label))")
+        let diff = try diffTrees(oldTree, newTree, paths: filter.includesEverything ? [] : filter.includes.map(\.path),
+                                 exact: false, options: &options, label: label)
         defer { git_diff_free(diff) }
         if detectRenames {
             var find = git_diff_find_options()

@@ -1,5 +1,4 @@
 import Clibgit2
-import Foundation
 
 extension Repository {
     /// The commit's patch id as `git show --no-renames <commit> | git patch-id --stable`
@@ -25,17 +24,7 @@ extension Repository {
         defer { git_tree_free(parentTree) }
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
-        var diff: OpaquePointer?
-        var cPaths = paths.map { strdup($0) }
-        defer { cPaths.forEach { free($0) } }
-        let status = cPaths.withUnsafeMutableBufferPointer { buffer in
-            if !paths.isEmpty {
-                options.pathspec = git_strarray(strings: buffer.baseAddress, count: paths.count)
-                options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue  // exact paths, no globbing
-            }
-            return git_diff_tree_to_tree(&diff, pointer, parentTree, tree, &options)
-        }
-        try check(status, "git_diff_tree_to_tree(\(commit.hex))")
+        let diff = try diffTrees(parentTree, tree, paths: paths, exact: true, options: &options, label: commit.hex)
         defer { git_diff_free(diff) }
         guard git_diff_num_deltas(diff) > 0 else { return nil }
         var id = git_oid()

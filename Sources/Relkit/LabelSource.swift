@@ -4,10 +4,21 @@ import GitKit
 /// git notes are the two built in; a forge (pull request and issue labels)
 /// is a third that the rules would not notice.
 public protocol LabelSource {
+    /// The commit's labels and approvers as one source records them.
+    func annotations(of commit: ObjectID) throws(GitError) -> Annotations
+}
+
+/// What a source says of one commit.
+public struct Annotations: Sendable, Equatable {
     /// Labels as written (`~release-blocker`).
-    func labels(of commit: ObjectID) throws(GitError) -> [String]
+    public var labels: [String]
     /// Approvers as written (`Name <email>`).
-    func approvers(of commit: ObjectID) throws(GitError) -> [String]
+    public var approvers: [String]
+
+    public init(labels: [String] = [], approvers: [String] = []) {
+        self.labels = labels
+        self.approvers = approvers
+    }
 }
 
 /// `Label:` and `Approved-by:` lines, as trailers of a message or lines of a note.
@@ -28,16 +39,38 @@ enum LabelLines {
     }
 }
 
-/// Trailers of the commit message: `Label: ~release-blocker`, `Approved-by: Name <email>`.
-struct TrailerLabels: LabelSource {
+/// Commits parsed once, for every source and every question about them.
+final class CommitCache {
     let repository: Repository
+    private var known: [ObjectID: Commit?] = [:]
 
-    func labels(of commit: ObjectID) throws(GitError) -> [String] {
-        LabelLines.labels(in: try repository.commit(commit).trailerValues("Label"))
+    init(repository: Repository, known commits: [Commit] = []) {
+        self.repository = repository
+        for commit in commits { known[commit.id] = commit }
     }
 
-    func approvers(of commit: ObjectID) throws(GitError) -> [String] {
-        try repository.commit(commit).trailerValues("Approved-by")
+    /// The commit, or nil when the repository does not have it (a pick line may name one from elsewhere).
+    func commit(_ id: ObjectID) throws(GitError) -> Commit? {
+        if let cached = known[id] { return cached }
+        var commit: Commit?
+        do {
+            commit = try repository.commit(id)
+        } catch where error.isNotFound {
+            commit = nil
+        }
+        known[id] = commit
+        return commit
+    }
+}
+
+/// Trailers of the commit message: `Label: ~release-blocker`, `Approved-by: Name <email>`.
+struct TrailerLabels: LabelSource {
+    let commits: CommitCache
+
+    func annotations(of commit: ObjectID) throws(GitError) -> Annotations {
+        guard let parsed = try commits.commit(commit) else { return Annotations() }
+        return Annotations(labels: LabelLines.labels(in: parsed.trailerValues("Label")),
+                           approvers: parsed.trailerValues("Approved-by"))
     }
 }
 
@@ -54,11 +87,9 @@ struct NoteLabels: LabelSource {
         return try repository.note(for: commit, notesRef: NoteLabels.ref) ?? ""
     }
 
-    func labels(of commit: ObjectID) throws(GitError) -> [String] {
-        LabelLines.labels(in: LabelLines.values("Label", in: try text(commit)))
-    }
-
-    func approvers(of commit: ObjectID) throws(GitError) -> [String] {
-        LabelLines.values("Approved-by", in: try text(commit))
+    func annotations(of commit: ObjectID) throws(GitError) -> Annotations {
+        let text = try text(commit)
+        return Annotations(labels: LabelLines.labels(in: LabelLines.values("Label", in: text)),
+                           approvers: LabelLines.values("Approved-by", in: text))
     }
 }

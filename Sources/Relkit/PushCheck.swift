@@ -51,8 +51,6 @@ public struct PushCheck {
             let reader = try ObjectReader(repository: repository)
             let known = try knownTips(side)
             let trunk = try trunkTip(side)
-            let sources: [LabelSource] = [TrailerLabels(repository: repository),
-                                          NoteLabels(repository: repository, notesCommit: pushedNotes)]
             var results: [(update: Update, decision: UpdateDecision)] = []
             for update in updates {
                 let kind: RefUpdate.Kind
@@ -76,8 +74,8 @@ public struct PushCheck {
                 var facts: [CommitFacts] = []
                 if kind == .create || kind == .update {
                     let hide = (update.old.isZero ? [] : [update.old]) + known
-                    let commits = try reader.commitsOldestFirst(include: [update.new], hide: hide)
-                    facts = try describe(commits, trunk: trunk, sources: sources, reader: reader)
+                    let listing = try reader.range(include: [update.new], hide: hide)
+                    facts = try describe(listing, trunk: trunk, notes: pushedNotes, reader: reader)
                 }
                 results.append((update, policy.judge(refUpdate, phase: phase, window: window, commits: facts)))
             }
@@ -112,11 +110,14 @@ public struct PushCheck {
         }
     }
 
-    private func describe(_ commits: [(id: ObjectID, parents: [ObjectID])], trunk: ObjectID?, sources: [LabelSource],
+    private func describe(_ listing: RangeListing, trunk: ObjectID?, notes: ObjectID?,
                           reader: ObjectReader) throws(GitError) -> [CommitFacts] {
+        let commits = listing.commits
         let details = try commits.map { (commit: (id: ObjectID, parents: [ObjectID])) throws(GitError) in
             try repository.commit(commit.id)
         }
+        let cache = CommitCache(repository: repository, known: details)
+        let sources: [LabelSource] = [TrailerLabels(commits: cache), NoteLabels(repository: repository, notesCommit: notes)]
         // Which commits the picks name are on the trunk: one walk down the trunk, as far as the oldest.
         let named = Set(details.flatMap { PickLine.sources(in: $0.message).compactMap(ObjectID.init(hex:)) })
         var onTrunk = Set<ObjectID>()
@@ -138,20 +139,21 @@ public struct PushCheck {
             let picked = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:))
             var labels: [String] = []
             var approvers: [String] = []
+            // A cherry-pick inherits the labels of the commit it was picked from (when this repository has it).
+            var originals: [ObjectID] = []
+            for id in picked where try cache.commit(id) != nil { originals.append(id) }
             for source in sources {
-                labels += try source.labels(of: commit.id)
-                approvers += try source.approvers(of: commit.id)
-                // A cherry-pick inherits the labels of the commit it was picked from.
-                for original in picked where (try? repository.commit(original)) != nil {
-                    labels += try source.labels(of: original)
-                }
+                let own = try source.annotations(of: commit.id)
+                labels += own.labels
+                approvers += own.approvers
+                for original in originals { labels += try source.annotations(of: original).labels }
             }
             var bringsIn: [ObjectID] = []
             if commit.parents.count > 1 {
                 bringsIn = try reader.commitsOldestFirst(include: Array(commit.parents.dropFirst()), hide: [commit.parents[0]])
                     .map(\.id).filter { newSet.contains($0) }
             }
-            let paths = commit.parents.count > 1 ? [] : try reader.changes(ofCommit: commit.id).map(\.path)
+            let paths = commit.parents.count > 1 ? [] : try listing.changes(of: commit, reader: reader).map(\.path)
             let roles = approvers.reduce(into: Set<ApprovalRole>()) { $0.formUnion(configuration.exceptions.roles(of: $1)) }
             facts.append(CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
                                      pickedFromTrunk: picked.contains { onTrunk.contains($0) }, labels: labels,
