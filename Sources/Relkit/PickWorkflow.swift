@@ -40,6 +40,7 @@ public struct PickWorkflow {
         let commits = try resolveInTrunkOrder(options.commits)
         let targets = try chooseTargets(options)
         let committer = try committerIdentity(options)
+        PerformanceTrace.mark("resolve the commits and targets")
 
         var warnings: [String] = []
         do {
@@ -107,6 +108,7 @@ public struct PickWorkflow {
             }
             try staging.persist(reachableFrom: [primary.tip])
             try repository.createBranch(branch, at: primary.tip)
+            PerformanceTrace.mark("write the objects and the branch")
             var checkedOut = false
             if options.checkout {
                 do {
@@ -160,6 +162,7 @@ public struct PickWorkflow {
         let oldest = try commits.map { (commit: Commit) throws(GitError) in try reader.commitTime(commit.id) }.min() ?? 0
         let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [trunk],
                                         stopBelow: oldest - 86_400)
+        PerformanceTrace.mark("walk the target's history (\(history.members.count) commits)")
         var chain = Chain(tip: target.tip, tipBeforeFirstConflict: target.tip)
         for commit in commits {
             let shown = PickCommit(commit)
@@ -177,6 +180,8 @@ public struct PickWorkflow {
                 continue
             }
             let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: chain.tip)
+            PerformanceTrace.mark("recognise \(shown.id.abbreviated())")
+            defer { PerformanceTrace.mark("pick \(shown.id.abbreviated())") }
             switch try predictor.pick(commit.id) {
             case .clean(let tree):
                 guard let tree else { continue }

@@ -17,7 +17,9 @@ public final class ReleaseWorkspace {
     /// Opens the repository at or above `path` (git's discovery) and loads its configuration.
     public static func open(path: String?, configFile: String?) throws(RelkitError) -> ReleaseWorkspace {
         let repository = try openRepository(path: path)
+        PerformanceTrace.mark("open the repository")
         let loaded = try LoadedConfiguration.load(explicitFile: configFile, repository: repository)
+        PerformanceTrace.mark("load the configuration")
         return ReleaseWorkspace(repository: repository, loaded: loaded)
     }
 

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import GitKit
 import Relkit
 
 /// Parses the command line, runs the command, and turns every failure into one
 /// `error: …` line on stderr with the documented exit code. No stack traces.
 enum CommandRunner {
     static func run(_ root: RelkitCommand.Type) {
+        PerformanceTrace.start()
         let arguments = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
         var command: ParsableCommand
         do {
@@ -13,8 +15,10 @@ enum CommandRunner {
         } catch {
             reportParseError(error, root: root)
         }
+        PerformanceTrace.mark("parse the command line")
         do {
             try command.run()
+            PerformanceTrace.mark("run")
             Output.flush()
             exit(0)
         } catch let error as RelkitError {
