@@ -5,6 +5,7 @@ import ReleasePolicy
 extension RelkitCommand {
     struct Changes: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "changes",
             abstract: "Show what changed in each component since its last release tag.",
             discussion: """
             For each component (all configured ones by default): the last tag, whether its paths \

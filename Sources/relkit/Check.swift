@@ -6,6 +6,7 @@ import Relkit
 extension RelkitCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Judge one ref update by the release rules (for CI jobs and servers).",
             discussion: """
             The new commits are those reachable from --new and not from --old nor from any branch \

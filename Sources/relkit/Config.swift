@@ -6,6 +6,7 @@ import ReleasePolicy
 extension RelkitCommand {
     struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "config",
             abstract: "Print the effective configuration and where each part came from.",
             discussion: """
             The configuration is read from --config FILE, else .relkit.yml on the trunk as the \

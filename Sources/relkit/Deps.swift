@@ -6,6 +6,7 @@ import ReleasePolicy
 extension RelkitCommand {
     struct Deps: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deps",
             abstract: "Check Go, the macadmins extension and osquery against the latest versions.",
             discussion: """
             Reads, at the release candidate (else the trunk) or --ref, without a checkout: the go \

@@ -6,6 +6,7 @@ import Relkit
 extension RelkitCommand {
     struct Hook: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hook",
             abstract: "Run as git's pre-push or pre-receive hook: judge every ref of the push.",
             discussion: """
             Installed by `relkit hooks install`; git runs it with the push on stdin. Every line is \

@@ -4,12 +4,14 @@ import Relkit
 extension RelkitCommand {
     struct Hooks: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hooks",
             abstract: "Install or remove relkit's git hooks.",
             subcommands: [Install.self]
         )
 
         struct Install: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "install",
                 abstract: "Install the pre-push hook (or, with --server, the pre-receive hook).",
                 discussion: """
                 Puts the shim where git runs hooks: `core.hooksPath` when set, else the repository's \

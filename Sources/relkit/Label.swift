@@ -5,6 +5,7 @@ import ReleasePolicy
 extension RelkitCommand {
     struct Label: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "label",
             abstract: "Add (or --remove) labels on a commit, in git notes on refs/notes/relkit.",
             discussion: """
             The push rules read labels from `Label:` trailers and from these notes; a cherry-pick \
@@ -36,6 +37,7 @@ extension RelkitCommand {
 
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Record your exception approval of a commit, in git notes on refs/notes/relkit.",
             discussion: """
             A feature commit enters the release candidate (or a released branch) only with the \

@@ -12,6 +12,7 @@ extension RelkitCommand {
 
         struct Cut: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "cut",
                 abstract: "Cut the next release candidate branch and write the QA issues and the announcement.",
                 discussion: """
                 The version is the next minor after the latest release tag (or after the highest \

@@ -6,6 +6,7 @@ import ReleasePolicy
 extension RelkitCommand {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "The release dashboard: latest release, the candidate and its phase, what is pending.",
             discussion: """
             The latest release; the active release candidate with its phase, when the next phase \
