@@ -18,7 +18,9 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
-        .target(name: "GitKit", dependencies: ["Clibgit2"]),
+        // libgit2's start without its CA-bundle load (relkit never uses libgit2's network code).
+        .target(name: "Libgit2Startup", dependencies: ["Clibgit2"]),
+        .target(name: "GitKit", dependencies: ["Clibgit2", "Libgit2Startup"]),
         .target(name: "ReleasePolicy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy"]),
         // The executable's module is RelkitCLI so it never collides with the

@@ -8,6 +8,20 @@ struct RepositoryTests {
     let work = Fixture.fleetWork
     func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
 
+    /// libgit2 on mbedTLS (Debian's) parses the whole CA bundle when it starts;
+    /// relkit never uses libgit2's network code, so its start skips that.
+    @Test func libgit2StartsWithoutParsingTheCertificateBundle() throws {
+        _ = try Repository.discover(from: work.path)
+        // /proc files report size 0: read to the end rather than by size.
+        let handle = try #require(FileHandle(forReadingAtPath: "/proc/self/maps"))
+        let maps = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        let onMbedTLS = maps.contains("libmbedx509")
+        #expect(Libgit2.skippedCertificateBundle == onMbedTLS)
+        // libgit2 still works: it reads this repository's objects and config.
+        let repository = try Repository.discover(from: work.path)
+        #expect(try repository.resolveCommit("HEAD") == ObjectID(hex: git("rev-parse", "HEAD")))
+    }
+
     @Test func discoversUpwardsFromASubdirectory() throws {
         let repository = try Repository.discover(from: work.appendingPathComponent("orbit/cmd/desktop").path)
         #expect(repository.workingDirectory == work.path + "/")
