@@ -156,7 +156,8 @@ extension ObjectReader {
 
     /// A commit's message bytes and its `encoding` header (nil when absent), read raw.
     public func message(ofCommit commit: ObjectID) throws(GitError) -> (bytes: [UInt8], encoding: String?) {
-        try read(commit, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> (bytes: [UInt8], encoding: String?) in
+        if let kept = keptMessages[commit] { return kept }
+        return try read(commit, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> (bytes: [UInt8], encoding: String?) in
             var cursor = 0
             var encoding: String?
             while cursor < bytes.count {

@@ -20,6 +20,10 @@ public final class ObjectReader {
     private let graph: CommitGraph?
     /// Parsed trees, by id: neighbouring commits share most of theirs.
     var treeCache: [ObjectID: ParsedTree] = [:]
+    /// When set, the messages of the commits a walk reads are kept for
+    /// `message(ofCommit:)`, which then need not read them a second time.
+    public var keepsMessages = false
+    var keptMessages: [ObjectID: (bytes: [UInt8], encoding: String?)] = [:]
 
     /// `useCommitGraph: false` reads every commit from the object database (tests compare the two).
     public init(repository: Repository, useCommitGraph: Bool = true) throws(GitError) {
@@ -74,9 +78,13 @@ public final class ObjectReader {
             }
             // The committer line: `committer Name <email> 1717243200 -0700`.
             var time: Int64 = 0
+            var encoding: String?
             while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") {
                 let start = cursor
                 while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") { cursor += 1 }
+                if keepsMessages, bytesAt(start, in: bytes, havePrefix: "encoding ") {
+                    encoding = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start + 9..<cursor]), as: UTF8.self)
+                }
                 if bytesAt(start, in: bytes, havePrefix: "committer ") {
                     var close = cursor - 1
                     while close > start, bytes[close] != UInt8(ascii: ">") { close -= 1 }
@@ -89,6 +97,7 @@ public final class ObjectReader {
                 }
                 cursor += 1
             }
+            if keepsMessages { keptMessages[id] = (Array(bytes[min(cursor + 1, bytes.count)...]), encoding) }
             return CommitHeader(tree: tree, parents: parents, time: time)
         }
     }

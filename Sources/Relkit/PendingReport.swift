@@ -4,8 +4,8 @@ import GitKit
 public struct PendingReport: Sendable {
     public struct Pending: Sendable, Equatable {
         public let commit: PickCommit
-        /// Whether it would cherry-pick cleanly onto the target's tip now.
-        public let appliesCleanly: Bool
+        /// Whether it would cherry-pick cleanly onto the target's tip now; nil when not predicted (`--no-predict`).
+        public let appliesCleanly: Bool?
     }
 
     public struct Picked: Sendable, Equatable {

@@ -9,6 +9,10 @@ import ReleasePolicy
 public struct PendingWorkflow {
     public struct Options: Sendable {
         public var onto: String?
+        /// Whether to predict, for each pending commit, if it would apply cleanly
+        /// now (a three-way merge of each file it changes). Without, only commits
+        /// touching a file the target's own commits touch are diffed at all.
+        public var predict = true
         public init() {}
     }
 
@@ -37,15 +41,21 @@ public struct PendingWorkflow {
             let staging = try ObjectStaging(repository: repository)
             defer { withExtendedLifetime(staging) {} }
             let reader = try ObjectReader(repository: repository)
+            // Every subject is shown: keep the messages the walk reads anyway.
+            reader.keepsMessages = true
             // One walk: the trunk's commits the candidate lacks (`git rev-list rc..trunk`).
             let listing = try reader.range(include: [trunk.commit], hide: [target.tip])
             let trunkSide = listing.commits
+            PerformanceTrace.mark("walk the trunk since the target (\(trunkSide.count) commits)")
             guard let base = try forkPoint(of: trunkSide, target: target, trunk: trunk.commit) else {
                 throw RelkitError.repository("\(target.displayName) and \(shortReferenceName(trunk.reference)) share no history")
             }
             let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
+            PerformanceTrace.mark("index the target's own commits (\(history.members.count))")
             let candidates = trunkSide.filter { $0.parents.count <= 1 }
-            let verdicts = try judge(candidates, target: target, history: history, reader: reader, trees: listing)
+            let verdicts = try judge(candidates, target: target, history: history, reader: reader, trees: listing,
+                                     predict: options.predict)
+            PerformanceTrace.mark("judge \(candidates.count) trunk commits")
             var pending: [PendingReport.Pending] = []
             var picked: [PendingReport.Picked] = []
             for verdict in verdicts {
@@ -56,6 +66,7 @@ public struct PendingWorkflow {
                 }
             }
             let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history)
+            PerformanceTrace.mark("check \(sources.count) patch lines")
             return PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
                                  picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
         } catch let error as RelkitError {
@@ -70,7 +81,7 @@ public struct PendingWorkflow {
     enum Verdict {
         case empty
         case picked(PickCommit, PickedAs)
-        case pending(PickCommit, Bool)
+        case pending(PickCommit, Bool?)
     }
 
     /// Each trunk commit: already on the target (and how), or pending and
@@ -78,23 +89,49 @@ public struct PendingWorkflow {
     /// each with its own repository handle, was no faster; libgit2's pack
     /// access serialises them.)
     private func judge(_ commits: [(id: ObjectID, parents: [ObjectID])], target: PickTarget, history: TargetHistory,
-                       reader: ObjectReader, trees: RangeListing) throws(GitError) -> [Verdict] {
-        let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target.tip)
+                       reader: ObjectReader, trees: RangeListing, predict: Bool) throws(GitError) -> [Verdict] {
+        let predictor = predict ? try CherryPickPredictor(repository: repository, reader: reader, target: target.tip) : nil
+        let targetPaths = PathSet(history.changedPaths)
         var verdicts: [Verdict] = []
         verdicts.reserveCapacity(commits.count)
         for (id, parents) in commits {
-            let changes = try trees.changes(of: (id, parents), reader: reader)
-            if changes.isEmpty { continue }  // an empty commit has nothing to pick
+            let changes: [PathChange]
+            if predictor != nil {
+                changes = try trees.changes(of: (id, parents), reader: reader)
+                if changes.isEmpty { continue }  // an empty commit has nothing to pick
+            } else {
+                guard let known = try changesThatCanMatch(id, parents, targetPaths, trees, reader) else { continue }
+                changes = known
+            }
             let (bytes, encoding) = try reader.message(ofCommit: id)
             let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
             let commit = PickCommit(id: id, summary: summary, pullRequest: pullRequest)
             if let found = try history.recognise(id, changes: changes) {
                 verdicts.append(.picked(commit, found))
             } else {
-                verdicts.append(.pending(commit, try predictor.appliesCleanly(id, changes: changes)))
+                verdicts.append(.pending(commit, try predictor?.appliesCleanly(id, changes: changes)))
             }
         }
         return verdicts
+    }
+
+    /// A trunk commit's changes as far as recognising it needs them: nil for an
+    /// empty commit (nothing to pick); none when it touches no file the target's
+    /// own commits touch (so it cannot share a patch with one of them; found by
+    /// comparing subtree ids, without a diff); else all of them.
+    private func changesThatCanMatch(_ id: ObjectID, _ parents: [ObjectID], _ targetPaths: PathSet,
+                                     _ listing: RangeListing, _ reader: ObjectReader) throws(GitError) -> [PathChange]? {
+        guard let tree = listing.tree(of: id) else { return nil }
+        var parentTree: ObjectID?
+        if let parent = parents.first {
+            if let known = listing.tree(of: parent) { parentTree = known } else {
+                parentTree = try reader.treeAndParents(ofCommit: parent).tree
+            }
+            if parentTree == tree { return nil }
+        }
+        if targetPaths.isEmpty { return [] }
+        guard try reader.differ(tree, parentTree, at: targetPaths) else { return [] }
+        return try listing.changes(of: (id, parents), reader: reader)
     }
 
     /// Where the candidate left the trunk: the one commit outside the trunk's
@@ -127,34 +164,52 @@ public struct PendingWorkflow {
         var seen = Set<ObjectID>()
         for source in sources {
             let listing = try reader.range(include: [source.tip], hide: [target.tip])
+            var candidates: [(commit: Commit, key: [[UInt8]])] = []
             for (id, parents) in listing.commits where parents.count <= 1 && seen.insert(id).inserted {
                 let commit = try repository.commit(id)
                 if try carriedByPickLine(commit, target: target, history: history, walk: listing) { continue }
-                if try hasSamePatch(id, changes: try listing.changes(of: (id, parents), reader: reader), on: target,
-                                    since: source.tip) { continue }
-                missing.append(.init(commit: PickCommit(commit), on: source.name))
+                candidates.append((commit, TargetHistory.pathKey(try listing.changes(of: (id, parents), reader: reader))))
+            }
+            let matched = try samePatches(candidates.map { ($0.commit.id, $0.key) }, on: target, since: source.tip,
+                                          reader: reader)
+            for candidate in candidates where !matched.contains(candidate.commit.id) {
+                missing.append(.init(commit: PickCommit(candidate.commit), on: source.name))
             }
         }
         return missing
     }
 
-    /// Whether a commit of the target that the patch line lacks makes the same
-    /// change (a pick made without -x): only commits touching the same files
-    /// are diffed, found by comparing subtree ids as `relkit changes` does.
-    private func hasSamePatch(_ commit: ObjectID, changes: [PathChange], on target: PickTarget,
-                              since patchLine: ObjectID) throws(GitError) -> Bool {
-        let key = TargetHistory.pathKey(changes)
-        let texts = key.map { String(validating: $0, as: UTF8.self) }
-        guard !key.isEmpty, !texts.contains(nil) else { return false }
-        let paths = texts.compactMap { $0 }
-        let touching = try repository.commitsTouching(PathFilter(include: paths), include: [target.tip], hide: [patchLine])
-        guard !touching.isEmpty, let mine = try repository.patchID(of: commit, paths: paths) else { return false }
-        for candidate in touching where try repository.patchID(of: candidate, paths: paths) == mine {
-            // Same files in the diff, and nothing else: the path sets must match too.
-            let reader = try ObjectReader(repository: repository)
-            if TargetHistory.pathKey(try reader.changes(ofCommit: candidate)) == key { return true }
+    /// The commits among `candidates` (each with its sorted changed paths) for
+    /// which a commit of the target that the patch line lacks makes the same
+    /// change (a pick made without -x). One walk of the target's side finds the
+    /// commits touching any of the candidates' files, by comparing subtree ids
+    /// as `relkit changes` does; only those are diffed, and patch ids are
+    /// compared only where the changed paths are the same.
+    private func samePatches(_ candidates: [(id: ObjectID, key: [[UInt8]])], on target: PickTarget,
+                             since patchLine: ObjectID, reader: ObjectReader) throws(GitError) -> Set<ObjectID> {
+        var paths = Set<String>()
+        var usable: [(id: ObjectID, key: [[UInt8]], paths: [String])] = []
+        for (id, key) in candidates where !key.isEmpty {
+            let texts = key.compactMap { String(validating: $0, as: UTF8.self) }
+            guard texts.count == key.count else { continue }  // a path that is not UTF-8 cannot be named to libgit2
+            paths.formUnion(texts)
+            usable.append((id, key, texts))
         }
-        return false
+        guard !usable.isEmpty else { return [] }
+        let touching = try repository.commitsTouching(PathFilter(include: paths.sorted()), include: [target.tip],
+                                                      hide: [patchLine])
+        var byKey: [[[UInt8]]: [ObjectID]] = [:]
+        for id in touching { byKey[TargetHistory.pathKey(try reader.changes(ofCommit: id)), default: []].append(id) }
+        var matched = Set<ObjectID>()
+        for candidate in usable {
+            guard let sameFiles = byKey[candidate.key],
+                  let mine = try repository.patchID(of: candidate.id, paths: candidate.paths) else { continue }
+            for other in sameFiles where try repository.patchID(of: other, paths: candidate.paths) == mine {
+                matched.insert(candidate.id)
+                break
+            }
+        }
+        return matched
     }
 
     /// Whether a pick line of `commit` names a commit the target contains or already picked.
@@ -194,16 +249,7 @@ extension PendingWorkflow {
             let paths = PathSet(history.changedPaths)
             var count = 0
             for (id, parents) in trunkSide {
-                guard let treeOf = listing.tree(of: id) else { continue }
-                // An empty commit has nothing to pick.
-                var parentTree: ObjectID?
-                if let parent = parents.first {
-                    parentTree = try listing.tree(of: parent) ?? reader.treeAndParents(ofCommit: parent).tree
-                    if parentTree == treeOf { continue }
-                }
-                // Only a commit touching a file the target's commits touch can share a patch with one.
-                let touches = try !paths.isEmpty && reader.differ(treeOf, parentTree, at: paths)
-                let changes: [PathChange]? = touches ? try listing.changes(of: (id, parents), reader: reader) : []
+                guard let changes = try changesThatCanMatch(id, parents, paths, listing, reader) else { continue }
                 if try history.recognise(id, changes: changes) == nil { count += 1 }
             }
             return count

@@ -21,13 +21,16 @@ struct PendingRenderer {
         if report.pending.isEmpty {
             lines.append(style.green("Nothing pending: every fix on the trunk since then is on \(target.name)."))
         } else {
-            let conflicting = report.pending.filter { !$0.appliesCleanly }.count
+            let conflicting = report.pending.filter { $0.appliesCleanly == false }.count
             lines.append("\(report.pending.count) pending, oldest first"
                 + (conflicting > 0 ? " (\(conflicting) would conflict now)" : "") + ":")
             let shown = limited(report.pending)
             for item in shown.shown {
-                let status = item.appliesCleanly ? style.green("clean   ") : style.yellow("conflict")
-                lines.append("  \(status) \(line(item.commit))")
+                switch item.appliesCleanly {
+                case true?: lines.append("  \(style.green("clean   ")) \(line(item.commit))")
+                case false?: lines.append("  \(style.yellow("conflict")) \(line(item.commit))")
+                case nil: lines.append("  \(line(item.commit))")
+                }
             }
             if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
         }
@@ -55,45 +58,27 @@ struct PendingRenderer {
         return lines.joined(separator: "\n")
     }
 
-    struct JSONReport: Encodable {
-        let report: PendingReport
-
-        func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, [
-                "target": report.target.name,
-                "target_ref": report.target.reference,
-                "target_sha": report.target.tip.hex,
-                "merge_base": report.mergeBase.hex,
-                "pending": report.pending.map(PendingItem.init),
-                "picked": report.picked.map(PickedItem.init),
-                "missing_from_candidate": report.missingFromCandidate.map(MissingItem.init),
-            ])
+    /// The JSON report (written directly: see JSONValue).
+    var json: JSONValue {
+        func commit(_ commit: PickCommit, _ fields: [(String, JSONValue)]) -> JSONValue {
+            .object([("sha", .string(commit.id.hex)), ("summary", .string(commit.summary))] + fields)
         }
+        return .object([
+            ("target", .string(report.target.name)),
+            ("target_ref", .optional(report.target.reference)),
+            ("target_sha", .string(report.target.tip.hex)),
+            ("merge_base", .string(report.mergeBase.hex)),
+            ("pending", .array(report.pending.map { item in
+                commit(item.commit, [("pr", .optional(item.commit.pullRequest)),
+                                     ("applies_cleanly", item.appliesCleanly.map(JSONValue.bool) ?? .null)])
+            })),
+            ("picked", .array(report.picked.map { item in
+                commit(item.commit, [("as", .optional(item.pickedAs.carrier?.hex)),
+                                     ("how", .string(item.pickedAs.how.rawValue))])
+            })),
+            ("missing_from_candidate", .array(report.missingFromCandidate.map { item in
+                commit(item.commit, [("pr", .optional(item.commit.pullRequest)), ("on", .string(item.on))])
+            })),
+        ])
     }
-
-    struct PendingItem: Encodable {
-        let item: PendingReport.Pending
-        func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, ["sha": item.commit.id.hex, "summary": item.commit.summary,
-                                         "pr": item.commit.pullRequest, "applies_cleanly": item.appliesCleanly])
-        }
-    }
-
-    struct PickedItem: Encodable {
-        let item: PendingReport.Picked
-        func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, ["sha": item.commit.id.hex, "summary": item.commit.summary,
-                                         "as": item.pickedAs.carrier?.hex, "how": item.pickedAs.how.rawValue])
-        }
-    }
-
-    struct MissingItem: Encodable {
-        let item: PendingReport.Missing
-        func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, ["sha": item.commit.id.hex, "summary": item.commit.summary,
-                                         "pr": item.commit.pullRequest, "on": item.on])
-        }
-    }
-
-    var json: JSONReport { JSONReport(report: report) }
 }

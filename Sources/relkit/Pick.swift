@@ -5,6 +5,7 @@ import Relkit
 extension RelkitCommand {
     struct Pick: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pick",
             abstract: "Cherry-pick fixes from the trunk onto the release candidate or the latest release, in memory.",
             discussion: """
             Picks each commit (oldest first) onto the active release candidate (the highest \

@@ -140,4 +140,35 @@ struct PickCommandTests {
         let missing = try #require(object["missing_from_candidate"] as? [[String: Any]])
         #expect(Set(missing[0].keys) == ["sha", "summary", "pr", "on"])
     }
+
+    @Test func pendingWithoutPredictionsShowsNoVerdicts() throws {
+        let work = Fixture.fleetWork
+        let text = relkit("pending", "--no-predict", "--limit", "2", in: work)
+        #expect(text.status == 0)
+        #expect(text.lines.contains("101 pending, oldest first:"))
+        let listed = text.lines.drop { $0 != "101 pending, oldest first:" }.dropFirst().prefix(2)
+        #expect(listed.count == 2)
+        #expect(listed.allSatisfy { !$0.contains("clean") && !$0.contains("conflict") })
+        let json = relkit("pending", "--no-predict", "--json", in: work)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let pending = try #require(object["pending"] as? [[String: Any]])
+        #expect(pending.count == 101)
+        #expect(pending.allSatisfy { $0["applies_cleanly"] is NSNull })
+        #expect(relkit("pending", "--no-predict", "--check", in: work).status == 1)
+    }
+
+    @Test func thePerformanceTraceGoesToStderrOnly() throws {
+        let work = Fixture.fleetWork
+        let plain = relkit("pending", "--json", in: work)
+        let traced = RelkitBinary.run(["pending", "--json"], in: work,
+                                      environment: identity.merging(["RELKIT_TRACE_PERFORMANCE": "1"]) { $1 })
+        #expect(traced.status == 0)
+        #expect(traced.stdout == plain.stdout)
+        let phases = traced.stderr.split(separator: "\n").map(String.init)
+        #expect(phases.first?.hasPrefix("relkit performance: ") == true)
+        #expect(phases.first?.contains(" ms parse the command line (at ") == true)
+        #expect(phases.contains { $0.contains(" walk the trunk since the target (") })
+        #expect(phases.allSatisfy { $0.hasPrefix("relkit performance: ") && $0.hasSuffix(" ms)") })
+        #expect(plain.stderr.isEmpty)
+    }
 }

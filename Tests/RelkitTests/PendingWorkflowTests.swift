@@ -6,10 +6,11 @@ import Testing
 
 /// `relkit pending` against `git cherry` on the Fleet fixture.
 struct PendingWorkflowTests {
-    func pending(_ directory: URL, onto: String? = nil) throws -> PendingReport {
+    func pending(_ directory: URL, onto: String? = nil, predict: Bool = true) throws -> PendingReport {
         let workspace = try ReleaseWorkspace.open(path: directory.path, configFile: nil)
         var options = PendingWorkflow.Options()
         options.onto = onto
+        options.predict = predict
         return try PendingWorkflow(workspace: workspace).run(options)
     }
 
@@ -56,8 +57,23 @@ struct PendingWorkflowTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let fix = try #require(report.pending.first { $0.commit.id.hex == ui })
         #expect(fix.commit.pullRequest == 21220)
-        #expect(fix.appliesCleanly)
-        #expect(report.pending.contains { !$0.appliesCleanly })
+        #expect(fix.appliesCleanly == true)
+        #expect(report.pending.contains { $0.appliesCleanly == false })
+        #expect(report.pending.allSatisfy { $0.appliesCleanly != nil })
+    }
+
+    @Test func withoutPredictionsTheSameAnswerIsGiven() throws {
+        let work = Fixture.fleetWork
+        let full = try pending(work)
+        let quick = try pending(work, predict: false)
+        #expect(quick.pending.map(\.commit) == full.pending.map(\.commit))
+        #expect(quick.pending.allSatisfy { $0.appliesCleanly == nil })
+        #expect(quick.picked == full.picked)
+        #expect(quick.missingFromCandidate == full.missingFromCandidate)
+        #expect(quick.mergeBase == full.mergeBase)
+        // And the count `relkit status` shows is the same number.
+        let workspace = try ReleaseWorkspace.open(path: work.path, configFile: nil)
+        #expect(try PendingWorkflow(workspace: workspace).count(onto: full.target) == full.pending.count)
     }
 
     @Test func patchCommitsTheCandidateLacksAreListed() throws {
