@@ -54,9 +54,9 @@ extension RelkitCommand {
             } else {
                 Output.line("Dependencies at \(report.revision) (\(report.commit.abbreviated())):")
                 for verdict in report.verdicts {
-                    let name = verdict.found.name.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
-                    let current = verdict.found.version.description.padding(toLength: 10, withPad: " ", startingAt: 0)
-                    let latest = (verdict.latest?.description ?? "?").padding(toLength: 10, withPad: " ", startingAt: 0)
+                    let name = verdict.found.name.rawValue.padded(to: 20)
+                    let current = verdict.found.version.description.padded(to: 10)
+                    let latest = (verdict.latest?.description ?? "?").padded(to: 10)
                     let words: String
                     switch verdict.kind {
                     case .current: words = "current"

@@ -44,6 +44,17 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func openWorkspace() throws(RelkitError) -> ReleaseWorkspace {
-        try ReleaseWorkspace.open(path: path, configFile: configFile)
+        let workspace = try ReleaseWorkspace.open(path: path, configFile: configFile)
+        ProcessLifetime.keep(workspace)
+        return workspace
     }
+}
+
+/// What the process keeps until it exits: the open repository (libgit2's
+/// handles, pack mappings and caches) is released by the exit itself, all at
+/// once, rather than object by object first, as git does (about 0.5 ms a run).
+enum ProcessLifetime {
+    nonisolated(unsafe) private static var kept: [AnyObject] = []
+
+    static func keep(_ object: AnyObject) { kept.append(object) }
 }

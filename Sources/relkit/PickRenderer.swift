@@ -54,7 +54,7 @@ struct PickRenderer {
     }
 
     private func describe(_ result: PickResult) -> [String] {
-        let status = result.status.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)
+        let status = result.status.rawValue.padded(to: 15)
         var lines: [String] = []
         switch result.status {
         case .picked:

@@ -11,3 +11,11 @@ struct Style {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }
+
+extension String {
+    /// The string padded with spaces (or cut) to `width` characters, without
+    /// Foundation's NSString bridge, whose first use costs a few tenths of a millisecond.
+    func padded(to width: Int) -> String {
+        count >= width ? String(prefix(width)) : self + String(repeating: " ", count: width - count)
+    }
+}
