@@ -51,9 +51,12 @@ extension ObjectReader {
     /// `stopBelow` (a committer time) ends the walk early: it then lists the
     /// commits it read that are reachable from `include` and not (yet) known to
     /// be reachable from `hide` — still all reachable from `include`.
-    public func range(include: [ObjectID], hide: [ObjectID], stopBelow: Int64? = nil) throws(GitError) -> RangeListing {
+    /// `hiddenStopBelow` also stops reading behind hidden commits older than
+    /// it: what the walk says about the hidden side is then exact only for newer commits.
+    public func range(include: [ObjectID], hide: [ObjectID], stopBelow: Int64? = nil,
+                      hiddenStopBelow: Int64? = nil) throws(GitError) -> RangeListing {
         var walk = RangeWalk(reader: self)
-        let listed = try walk.run(include: include, hide: hide, stopBelow: stopBelow)
+        let listed = try walk.run(include: include, hide: hide, stopBelow: stopBelow, hiddenStopBelow: hiddenStopBelow)
         var position: [ObjectID: Int] = [:]
         for (order, index) in listed.enumerated() { position[walk.nodes[index].id] = order }
         var emitted = Set<ObjectID>()

@@ -31,8 +31,11 @@ struct RangeWalk {
 
     /// Runs the walk; returns the listed nodes' positions, newest first.
     /// `stopBelow`: stop at the first commit older than this committer time
-    /// (the walk then answers only for what it read).
-    mutating func run(include: [ObjectID], hide: [ObjectID], stopBelow: Int64? = nil) throws(GitError) -> [Int] {
+    /// (the walk then answers only for what it read). `hiddenStopBelow`: read
+    /// no further behind hidden commits older than this (a later time than
+    /// `stopBelow`), when the hidden side is only asked about newer commits.
+    mutating func run(include: [ObjectID], hide: [ObjectID], stopBelow: Int64? = nil,
+                      hiddenStopBelow: Int64? = nil) throws(GitError) -> [Int] {
         for id in hide { enqueue(try add(id), hidden: true) }
         for id in include {
             let position = try add(id)
@@ -45,6 +48,7 @@ struct RangeWalk {
             if let stopBelow, nodes[current].header.time < stopBelow { break }
             nodes[current].queued = false
             if !nodes[current].hidden { interestingQueued -= 1 }
+            if nodes[current].hidden, let hiddenStopBelow, nodes[current].header.time < hiddenStopBelow { continue }
             try addParents(of: current)
             if nodes[current].hidden {
                 guard let next = queue.peekTime else { break }

@@ -157,11 +157,12 @@ public struct PickWorkflow {
                       committer: Signature, options: Options) throws(GitError) -> Chain {
         // The target's own commits: reachable from it and not from the trunk. Only
         // those since the oldest commit to pick (less a day for clocks that disagree)
-        // can carry one of them; the walk down the trunk stops there too, having
-        // met the commits to pick if they are on it.
+        // can carry one of them. The walk down the trunk stops at that commit's
+        // date, having met the commits to pick if they are on it (one behind a
+        // skewed clock is then found through the commit graph).
         let oldest = try commits.map { (commit: Commit) throws(GitError) in try reader.commitTime(commit.id) }.min() ?? 0
         let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [trunk],
-                                        stopBelow: oldest - 86_400)
+                                        stopBelow: oldest - 86_400, hiddenStopBelow: oldest)
         PerformanceTrace.mark("walk the target's history (\(history.members.count) commits)")
         var chain = Chain(tip: target.tip, tipBeforeFirstConflict: target.tip)
         for commit in commits {

@@ -125,7 +125,8 @@ public struct PushCheck {
             let times = try named.map { (id: ObjectID) throws(GitError) -> Int64 in
                 (try? reader.commitTime(id)) ?? 0
             }
-            let listing = try reader.range(include: [trunk], hide: [], stopBelow: (times.min() ?? 0) - 86_400)
+            // To the oldest named commit's date: one behind a skewed clock is found through the commit graph.
+            let listing = try reader.range(include: [trunk], hide: [], stopBelow: times.min() ?? 0)
             let walked = Set(listing.commits.map(\.id))
             for id in named where walked.contains(id) { onTrunk.insert(id) }
             for id in named where !walked.contains(id) {

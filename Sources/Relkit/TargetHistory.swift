@@ -25,12 +25,15 @@ final class TargetHistory {
     /// With `stopBelow`, only those committed since then (a pick of a commit is
     /// never older than the commit): every commit indexed is still on the target,
     /// so what is recognised is right; what is older is found by content.
+    /// `hiddenStopBelow`: the hidden side (the trunk) is walked only down to
+    /// then; an older trunk commit the target shares may then be indexed too,
+    /// which is harmless (the target does have it).
     init(repository: Repository, reader: ObjectReader, tip: ObjectID, hide: [ObjectID],
-         stopBelow: Int64? = nil) throws(GitError) {
+         stopBelow: Int64? = nil, hiddenStopBelow: Int64? = nil) throws(GitError) {
         self.repository = repository
         self.reader = reader
         self.tip = tip
-        let listing = try reader.range(include: [tip], hide: hide, stopBelow: stopBelow)
+        let listing = try reader.range(include: [tip], hide: hide, stopBelow: stopBelow, hiddenStopBelow: hiddenStopBelow)
         hiddenSide = listing
         for (id, parents) in listing.commits {
             members.insert(id)

@@ -65,4 +65,29 @@ struct RangeWalkTests {
             #expect(Set(try walk(repository, include: [include], hide: [hide])) == Set(expected), "\(include) ^\(hide)")
         }
     }
+
+    /// A walk cut short by date lists only commits reachable from the include
+    /// side, among them every one git lists for the range since the cut-off,
+    /// and says a commit is reachable from the hidden side only when it is.
+    @Test func stoppingEarlyByDate() throws {
+        let work = Fixture.fleetWork
+        let repository = try Repository.discover(from: work.path)
+        let reader = try ObjectReader(repository: repository)
+        let rc = try repository.resolveCommit("minor-fleet-v4.58.0")
+        let main = try repository.resolveCommit("main")
+        let times = ids(Shell.gitOutput(["log", "--format=%ct", "main"], in: work)).compactMap { Int64($0) }.sorted()
+        let reachable = Set(ids(Shell.gitOutput(["rev-list", "minor-fleet-v4.58.0"], in: work)))
+        let onMain = Set(ids(Shell.gitOutput(["rev-list", "main"], in: work)))
+        let everything = ids(Shell.gitOutput(["rev-list", "--all"], in: work))
+        for cut in [times[times.count / 4], times[times.count / 2], times[times.count * 9 / 10]] {
+            let listing = try reader.range(include: [rc], hide: [main], stopBelow: cut - 86_400, hiddenStopBelow: cut)
+            let listed = Set(listing.commits.map(\.id.hex))
+            #expect(listed.isSubset(of: reachable))
+            let since = Set(ids(Shell.gitOutput(["rev-list", "--since=\(cut - 86_400)", "minor-fleet-v4.58.0", "^main"], in: work)))
+            #expect(since.isSubset(of: listed), "cut \(cut)")
+            let saidHidden = try everything.filter { listing.reachableFromHidden(try #require(ObjectID(hex: $0))) }
+            #expect(!saidHidden.isEmpty)
+            #expect(Set(saidHidden).isSubset(of: onMain), "cut \(cut)")
+        }
+    }
 }
