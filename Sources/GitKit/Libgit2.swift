@@ -5,7 +5,7 @@ import Libgit2Startup
 /// another thread still holds a handle is undefined behaviour).
 enum Libgit2 {
     private static let initialised: Bool = {
-        // git_libgit2_init without parsing the system CA bundle (3 ms a run; see startup.c).
+        // git_libgit2_init without parsing the system CA bundle or starting OpenSSL (see startup.c).
         relkit_libgit2_init()
         // relkit's walks read each object about once, and GitKit caches what it
         // reuses itself; libgit2's object cache (256 MiB by default) only added
@@ -24,4 +24,7 @@ enum Libgit2 {
 
     /// Whether libgit2's start skipped parsing the CA bundle (true with a libgit2 built on mbedTLS).
     static var skippedCertificateBundle: Bool { relkit_libgit2_skipped_certificates() != 0 }
+
+    /// Whether libgit2's start left OpenSSL to initialise itself on first use (true with libssh2).
+    static var deferredSSHCrypto: Bool { relkit_libgit2_deferred_ssh_crypto() != 0 }
 }

@@ -1,15 +1,17 @@
 /*
- * libgit2 (as Debian builds it, with mbedTLS) parses the whole system CA
- * bundle in git_libgit2_init(): about 3 ms of every relkit run, which is a
- * large share of a pre-push hook or a pick. relkit never opens a network
- * connection through libgit2 (pushes and fetches go through the user's git),
- * so it skips that one load: while relkit_libgit2_init() runs, the certificate
- * parsers below (defined in the executable, so the dynamic linker binds
- * libgit2's calls to them) load nothing. At any other time they pass the call
- * to mbedTLS unchanged. Were libgit2 ever asked for HTTPS, it would find no
- * trusted certificate and refuse the connection: it fails safe.
- *
- * A libgit2 built without mbedTLS never calls these; nothing changes then.
+ * git_libgit2_init() (as Debian builds libgit2, with mbedTLS and libssh2)
+ * also prepares the network transports: it parses the whole system CA bundle
+ * (about 3 ms) and has libssh2 initialise OpenSSL (about 0.7 ms). That is a
+ * large share of a pre-push hook or a pick, and relkit never opens a network
+ * connection through libgit2 (pushes and fetches go through the user's git).
+ * So while relkit_libgit2_init() runs, the functions below (defined in the
+ * executable, so the dynamic linker binds libgit2's calls to them):
+ *   - load no certificate: were libgit2 ever asked for HTTPS, it would find no
+ *     trusted certificate and refuse the connection (it fails safe);
+ *   - start libssh2 with its own LIBSSH2_INIT_NO_CRYPTO flag: OpenSSL then
+ *     initialises itself on first use, as OpenSSL 1.1 and later do.
+ * At any other time they pass every call through unchanged. A libgit2 built
+ * without these libraries never calls them; nothing changes then.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -21,6 +23,7 @@ struct mbedtls_x509_crt;
 
 static int initialising = 0;
 static int skipped = 0;
+static int deferred_ssh_crypto = 0;
 
 typedef int (*parse_function)(struct mbedtls_x509_crt *, const char *);
 
@@ -43,6 +46,19 @@ int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path
     return forward("mbedtls_x509_crt_parse_path", chain, path);
 }
 
+#define RELKIT_LIBSSH2_INIT_NO_CRYPTO 0x0001 /* LIBSSH2_INIT_NO_CRYPTO in libssh2.h */
+
+int libssh2_init(int flags) {
+    int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "libssh2_init");
+    if (real == NULL)
+        return -1;
+    if (initialising) {
+        deferred_ssh_crypto = 1;
+        flags |= RELKIT_LIBSSH2_INIT_NO_CRYPTO;
+    }
+    return real(flags);
+}
+
 int relkit_libgit2_init(void) {
     initialising = 1;
     int result = git_libgit2_init();
@@ -52,4 +68,8 @@ int relkit_libgit2_init(void) {
 
 int relkit_libgit2_skipped_certificates(void) {
     return skipped;
+}
+
+int relkit_libgit2_deferred_ssh_crypto(void) {
+    return deferred_ssh_crypto;
 }

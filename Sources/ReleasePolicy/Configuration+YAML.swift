@@ -31,7 +31,7 @@ extension Configuration {
                 guard let zone = TimeZone(identifier: name) else {
                     throw reader.error(node, key, "unknown time zone '\(name)'; use an IANA name such as America/Los_Angeles")
                 }
-                config.timezone = zone
+                config.timezoneIdentifier = zone.identifier
             case "release": try reader.release(node, into: &config.release)
             case "labels": try reader.labels(node, into: &config.labels)
             case "exceptions": try reader.exceptions(node, into: &config.exceptions)

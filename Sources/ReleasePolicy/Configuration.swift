@@ -5,7 +5,11 @@ import Foundation
 public struct Configuration: Sendable, Equatable {
     public var trunk: String
     public var remote: String
-    public var timezone: TimeZone
+    /// The release calendar's time zone, as an IANA name (checked when the configuration is read).
+    public var timezoneIdentifier: String
+    /// That time zone, made when asked for: loading a zone costs a few tenths
+    /// of a millisecond, and most commands (pick, pending, changes) never need it.
+    public var timezone: TimeZone { TimeZone(identifier: timezoneIdentifier) ?? TimeZone(secondsFromGMT: 0)! }
     public var release: ReleaseSettings
     public var labels: LabelSettings
     public var exceptions: ExceptionApprovers
@@ -23,7 +27,7 @@ public struct Configuration: Sendable, Equatable {
         return Configuration(
             trunk: "main",
             remote: "origin",
-            timezone: TimeZone(identifier: "America/Los_Angeles") ?? TimeZone(secondsFromGMT: -8 * 3600)!,
+            timezoneIdentifier: "America/Los_Angeles",
             release: ReleaseSettings(
                 tag: pattern("fleet-v{version}"),
                 candidateBranch: pattern("minor-fleet-v{version}"),

@@ -8,8 +8,9 @@ struct RepositoryTests {
     let work = Fixture.fleetWork
     func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
 
-    /// libgit2 on mbedTLS (Debian's) parses the whole CA bundle when it starts;
-    /// relkit never uses libgit2's network code, so its start skips that.
+    /// libgit2 on mbedTLS and libssh2 (Debian's) parses the whole CA bundle and
+    /// starts OpenSSL when it starts; relkit never uses libgit2's network code,
+    /// so its start skips both.
     @Test func libgit2StartsWithoutParsingTheCertificateBundle() throws {
         _ = try Repository.discover(from: work.path)
         // /proc files report size 0: read to the end rather than by size.
@@ -17,6 +18,7 @@ struct RepositoryTests {
         let maps = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         let onMbedTLS = maps.contains("libmbedx509")
         #expect(Libgit2.skippedCertificateBundle == onMbedTLS)
+        #expect(Libgit2.deferredSSHCrypto == maps.contains("libssh2"))
         // libgit2 still works: it reads this repository's objects and config.
         let repository = try Repository.discover(from: work.path)
         #expect(try repository.resolveCommit("HEAD") == ObjectID(hex: git("rev-parse", "HEAD")))

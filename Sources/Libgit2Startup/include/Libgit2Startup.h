@@ -9,4 +9,8 @@ int relkit_libgit2_init(void);
  * call during the last relkit_libgit2_init() (so the bundle was skipped). */
 int relkit_libgit2_skipped_certificates(void);
 
+/* 1 when libgit2's libssh2_init() call during the last relkit_libgit2_init()
+ * went through the executable's libssh2_init (so OpenSSL was left to start itself). */
+int relkit_libgit2_deferred_ssh_crypto(void);
+
 #endif
