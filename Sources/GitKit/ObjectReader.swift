@@ -90,7 +90,7 @@ public final class ObjectReader {
                     while close > start, bytes[close] != UInt8(ascii: ">") { close -= 1 }
                     var index = close + 1
                     while index < cursor, bytes[index] == UInt8(ascii: " ") { index += 1 }
-                    while index < cursor, (48...57).contains(bytes[index]) {
+                    while index < cursor, bytes[index] &- 48 < 10 {
                         time = time &* 10 &+ Int64(bytes[index] - 48)
                         index += 1
                     }
@@ -169,7 +169,9 @@ extension ObjectID {
         // Big-endian hex into the little-endian words ObjectID stores, without allocating.
         func word(_ start: Int, _ count: Int) -> UInt64? {
             var value: UInt64 = 0
-            for index in stride(from: count - 1, through: 0, by: -1) {
+            var index = count
+            while index > 0 {
+                index -= 1
                 guard let high = hexValue(hexBytes[start + 2 * index]),
                       let low = hexValue(hexBytes[start + 2 * index + 1]) else { return nil }
                 value = value << 8 | UInt64(high << 4 | low)
