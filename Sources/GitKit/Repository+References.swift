@@ -51,6 +51,18 @@ extension Repository {
 
     private func forEachReference(glob: String,
                                   _ body: (OpaquePointer, String) throws(GitError) -> Void) throws(GitError) {
+        if let names = ReferenceNames.matching(glob, in: commonDirectory) {
+            for name in names {
+                var reference: OpaquePointer?
+                let result = git_reference_lookup(&reference, pointer, name)
+                if result == GIT_ENOTFOUND.rawValue { continue }  // deleted since it was listed
+                try check(result, "git_reference_lookup(\(name))")
+                guard let reference else { continue }
+                defer { git_reference_free(reference) }
+                try body(reference, name)
+            }
+            return
+        }
         var iterator: OpaquePointer?
         try check(git_reference_iterator_glob_new(&iterator, pointer, glob), "git_reference_iterator_glob_new(\(glob))")
         defer { git_reference_iterator_free(iterator) }

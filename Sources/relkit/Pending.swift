@@ -18,7 +18,7 @@ extension RelkitCommand {
               relkit pending                        against the active release candidate
               relkit pending --onto minor-fleet-v4.57.0
               relkit pending --check                exit 1 when anything is pending (CI)
-              relkit pending --check --no-predict   the same without the apply predictions: faster
+              relkit pending --check --no-predict   the same, without predictions
               relkit pending --json
             """
         )
@@ -32,7 +32,7 @@ extension RelkitCommand {
         var check = false
 
         @Flag(name: .customLong("predict"), inversion: .prefixedNo,
-              help: "Predict whether each pending fix would apply cleanly now (--no-predict: skip it, about 4x faster).")
+              help: "Predict whether each pending fix would apply cleanly now (--no-predict: skip that, about twice as fast).")
         var predict = true
 
         @Option(help: ArgumentHelp("Commits listed per section in text output; 0 lists all.", valueName: "n"))

@@ -24,6 +24,55 @@ struct RepositoryTests {
         #expect(try repository.resolveCommit("HEAD") == ObjectID(hex: git("rev-parse", "HEAD")))
     }
 
+    /// Branch and tag listings read reference names themselves (loose files and
+    /// packed-refs, without a stat of each file): they must list the references
+    /// `git for-each-ref` has that the pattern matches, peeled the same way.
+    @Test func referenceListingsAgreeWithGit() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
+        // Every reference git has under the pattern's directory, kept when the pattern
+        // matches it as libgit2 matches globs (`*` also matches `/`).
+        func forEachRef(_ pattern: String) -> [String: String] {
+            let directory = String(pattern[...pattern.lastIndex(of: "/")!])
+            var refs: [String: String] = [:]
+            for line in git("for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", directory).split(separator: "\n") {
+                let parts = line.split(separator: " ").map(String.init)
+                if fnmatch(pattern, parts[0], 0) == 0 { refs[parts[0]] = parts.count > 2 ? parts[2] : parts[1] }
+            }
+            return refs
+        }
+        func check(_ label: String) throws {
+            let repository = try Repository.discover(from: work.path)
+            for glob in ["minor-fleet-v*", "patch-fleet-v4.57.*", "*", "feature-?", "nested/*", "no-such-*"] {
+                let remote = try repository.remoteBranches(of: "origin", matching: glob)
+                let expected = forEachRef("refs/remotes/origin/" + glob).filter { !$0.key.hasSuffix("/HEAD") }
+                #expect(Dictionary(uniqueKeysWithValues: remote.map { ($0.reference, $0.tip.hex) }) == expected, "\(label) \(glob)")
+                let local = try repository.localBranches(matching: glob)
+                #expect(Dictionary(uniqueKeysWithValues: local.map { ($0.reference, $0.tip.hex) }) == forEachRef("refs/heads/" + glob),
+                        "\(label) \(glob)")
+            }
+            for glob in ["fleet-v*", "orbit-v1.3*", "*"] {
+                let tags = try repository.tags(matching: glob)
+                let listed = Dictionary(uniqueKeysWithValues: tags.tags.map { ("refs/tags/" + $0.name, $0.commit.hex) })
+                let expected = forEachRef("refs/tags/" + glob).filter { !tags.skipped.map { "refs/tags/" + $0.name }.contains($0.key) }
+                #expect(listed == expected, "\(label) \(glob)")
+            }
+        }
+        // Loose references, nested names and a stale lock file beside the packed ones.
+        let head = git("rev-parse", "HEAD")
+        for name in ["refs/remotes/origin/minor-fleet-v4.59.0", "refs/remotes/origin/nested/minor-fleet-v9.9.9",
+                     "refs/heads/nested/deeper/branch", "refs/heads/feature-a", "refs/tags/fleet-v9.0.0"] {
+            git("update-ref", name, head)
+        }
+        FileManager.default.createFile(atPath: work.appendingPathComponent(".git/refs/heads/feature-b.lock").path, contents: Data())
+        try check("loose")
+        git("pack-refs", "--all")
+        try check("packed")
+        git("update-ref", "refs/remotes/origin/minor-fleet-v4.60.0", head)
+        git("update-ref", "-d", "refs/remotes/origin/minor-fleet-v4.59.0")
+        try check("mixed")
+    }
+
     @Test func discoversUpwardsFromASubdirectory() throws {
         let repository = try Repository.discover(from: work.appendingPathComponent("orbit/cmd/desktop").path)
         #expect(repository.workingDirectory == work.path + "/")
