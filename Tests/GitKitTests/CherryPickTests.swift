@@ -169,14 +169,7 @@ struct CherryPickTests {
         do {
             let repository = try Repository.discover(from: copy.path)
             let staging = try ObjectStaging(repository: repository)
-            let target = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", "origin/minor-fleet-v4.58.0"], in: copy)))
-            let fix = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", ":/Fix hosts page empty state"], in: copy)))
-            guard case .clean(let tree?) = try repository.cherryPick(fix, onto: target, writeTree: true) else {
-                Issue.record("the UI fix should pick cleanly")
-                return
-            }
-            let signature = Signature(name: "T", email: "t@example.com", date: Date(timeIntervalSince1970: 0), offsetMinutes: 0)
-            let commit = try repository.createPickCommit(of: fix, tree: tree, parent: target, committer: signature, message: Array("x\n".utf8))
+            guard let (_, tree, commit) = try stagedPickOfTheUIFix(repository, in: copy) else { return }
             #expect(try repository.commit(commit).treeID == tree)  // readable while staged
             withExtendedLifetime(staging) {}
         }
@@ -187,14 +180,7 @@ struct CherryPickTests {
         let copy = Fixture.fleetCopy().appendingPathComponent("work")
         let repository = try Repository.discover(from: copy.path)
         let staging = try ObjectStaging(repository: repository)
-        let target = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", "origin/minor-fleet-v4.58.0"], in: copy)))
-        let fix = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", ":/Fix hosts page empty state"], in: copy)))
-        guard case .clean(let tree?) = try repository.cherryPick(fix, onto: target, writeTree: true) else {
-            Issue.record("the UI fix should pick cleanly")
-            return
-        }
-        let signature = Signature(name: "T", email: "t@example.com", date: Date(timeIntervalSince1970: 0), offsetMinutes: 0)
-        let commit = try repository.createPickCommit(of: fix, tree: tree, parent: target, committer: signature, message: Array("x\n".utf8))
+        guard let (fix, _, commit) = try stagedPickOfTheUIFix(repository, in: copy) else { return }
         let packs = Shell.gitOutput(["count-objects", "-v"], in: copy).split(separator: "\n").first { $0.hasPrefix("packs:") }
         try staging.persist(reachableFrom: [commit])
         #expect(Shell.git(["cat-file", "-e", commit.hex], in: copy).status == 0)
@@ -202,5 +188,19 @@ struct CherryPickTests {
         #expect(Shell.git(["fsck", "--no-dangling"], in: copy).status == 0)
         let author = Shell.gitOutput(["log", "-1", "--format=%an <%ae> %ad", commit.hex], in: copy)
         #expect(author == Shell.gitOutput(["log", "-1", "--format=%an <%ae> %ad", fix.hex], in: copy))
+    }
+
+    /// The fixture's UI fix picked onto the RC while objects are staged: (fix, tree, new commit).
+    private func stagedPickOfTheUIFix(_ repository: Repository, in copy: URL) throws -> (ObjectID, ObjectID, ObjectID)? {
+        let target = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", "origin/minor-fleet-v4.58.0"], in: copy)))
+        let fix = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", ":/Fix hosts page empty state"], in: copy)))
+        guard case .clean(let tree?) = try repository.cherryPick(fix, onto: target, writeTree: true) else {
+            Issue.record("the UI fix should pick cleanly")
+            return nil
+        }
+        let signature = Signature(name: "T", email: "t@example.com", date: Date(timeIntervalSince1970: 0), offsetMinutes: 0)
+        let commit = try repository.createPickCommit(of: fix, tree: tree, parent: target, committer: signature,
+                                                     message: Array("x\n".utf8))
+        return (fix, tree, commit)
     }
 }
