@@ -60,7 +60,6 @@ public struct PendingWorkflow {
             var picked: [PendingReport.Picked] = []
             for verdict in verdicts {
                 switch verdict {
-                case .empty: continue
                 case .picked(let commit, let how): picked.append(.init(commit: commit, pickedAs: how))
                 case .pending(let commit, let clean): pending.append(.init(commit: commit, appliesCleanly: clean))
                 }
@@ -79,7 +78,6 @@ public struct PendingWorkflow {
     }
 
     enum Verdict {
-        case empty
         case picked(PickCommit, PickedAs)
         case pending(PickCommit, Bool?)
     }
