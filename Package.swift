@@ -23,12 +23,11 @@ let package = Package(
         .target(name: "GitKit", dependencies: ["Clibgit2", "Libgit2Startup"]),
         .target(name: "ReleasePolicy", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy"]),
-        // The executable's module is RelkitCLI so it never collides with the
-        // Relkit library on case-insensitive file systems; the binary is `relkit`.
+        // The executable's module and folder are RelkitCLI so they never collide with the
+        // Relkit library on case-insensitive file systems (macOS); the binary is `relkit`.
         .executableTarget(
             name: "RelkitCLI",
-            dependencies: ["Relkit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/relkit"
+            dependencies: ["Relkit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "FixtureKit", path: "Tests/FixtureKit"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "FixtureKit"]),
