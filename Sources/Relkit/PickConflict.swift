@@ -64,9 +64,11 @@ extension PickConflict {
         }
         return groups.compactMap { group in
             guard group.contains(where: { $0.1 }), group.contains(where: { !$0.1 }) else { return nil }
-            let lower = group.map { $0.0.oldSpan.lowerBound }.min()!
-            let upper = group.map { $0.0.oldSpan.upperBound }.max()!
-            let text = lower <= baseText.count ? Array(baseText[(lower - 1)..<min(upper, baseText.count)]) : []
+            // An insertion at the top of the file follows line 0: it meets line 1.
+            let lower = max(1, group.map { $0.0.oldSpan.lowerBound }.min() ?? 1)
+            let upper = max(lower, group.map { $0.0.oldSpan.upperBound }.max() ?? lower)
+            let end = min(upper, baseText.count)
+            let text = lower <= end ? Array(baseText[(lower - 1)..<end]) : []
             return Hunk(baseLines: lower...upper, base: text, ours: group.filter { $0.1 }.flatMap { $0.0.newLines },
                         theirs: group.filter { !$0.1 }.flatMap { $0.0.newLines })
         }
