@@ -88,6 +88,13 @@ final class CommitGraph {
               let data = chunks[0x4344_4154] else { return nil }            // CDAT
         let count = Int(u32(fanout.offset + 255 * 4))
         guard lookup.size == count * 20, data.size == count * 36 else { return nil }
+        // The fan-out never decreases: the binary search then stays inside the table.
+        var previous: UInt32 = 0
+        for index in 0..<256 {
+            let value = u32(fanout.offset + index * 4)
+            guard value >= previous else { return nil }
+            previous = value
+        }
         let edges = chunks[0x4544_4745]                                     // EDGE
         return Layer(base: base, size: size, count: count, firstPosition: firstPosition, fanout: fanout.offset,
                      lookup: lookup.offset, data: data.offset, edges: edges?.offset, edgesCount: (edges?.size ?? 0) / 4)
@@ -122,34 +129,53 @@ final class CommitGraph {
         }
     }
 
-    /// The commit's tree, parents and commit time, or nil when the graph does not hold it.
+    /// The topological level (generation number v1) at a position of the whole chain; 0 when not computed.
+    private func generation(at position: Int) -> UInt32? {
+        guard let layer = layers.last(where: { $0.firstPosition <= position }), position - layer.firstPosition < layer.count
+        else { return nil }
+        let offset = layer.data + (position - layer.firstPosition) * 36 + 28
+        return UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) >> 2
+    }
+
+    /// The commit's tree, parents and commit time, or nil when the graph does
+    /// not hold it or its row is inconsistent. Every parent must have a lower
+    /// generation than its child: a damaged file can then never describe a
+    /// cycle (a commit its own ancestor), and the caller reads the commit itself.
     func header(of id: ObjectID) -> CommitHeader? {
         for layer in layers.reversed() {
             guard let index = position(of: id, in: layer) else { continue }
             let row = layer.data + index * 36
             func u32(_ offset: Int) -> UInt32 { UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: row + offset, as: UInt32.self)) }
             let tree = ObjectID(rawBytes: UnsafeRawBufferPointer(start: layer.base + row, count: 20))
+            let ownGeneration = u32(28) >> 2
+            guard ownGeneration > 0 else { return nil }
+            func parent(at position: UInt32) -> ObjectID? {
+                guard let generation = generation(at: Int(position)), generation < ownGeneration else { return nil }
+                return self.id(at: Int(position))
+            }
             var parents: [ObjectID] = []
             let first = u32(20), second = u32(24)
             if first != Self.noParent {
-                guard let parent = self.id(at: Int(first)) else { return nil }
+                guard let parent = parent(at: first) else { return nil }
                 parents.append(parent)
             }
             if second != Self.noParent {
                 if second & Self.extraEdges == 0 {
-                    guard let parent = self.id(at: Int(second)) else { return nil }
+                    guard let parent = parent(at: second) else { return nil }
                     parents.append(parent)
                 } else {
                     // An octopus merge: the rest of its parents are listed in EDGE.
                     guard let edges = layer.edges else { return nil }
                     var edge = Int(second & ~Self.extraEdges)
+                    var ended = false
                     while edge < layer.edgesCount {
                         let value = UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: edges + edge * 4, as: UInt32.self))
-                        guard let parent = self.id(at: Int(value & ~Self.lastEdge)) else { return nil }
+                        guard let parent = parent(at: value & ~Self.lastEdge) else { return nil }
                         parents.append(parent)
-                        if value & Self.lastEdge != 0 { break }
+                        if value & Self.lastEdge != 0 { ended = true; break }
                         edge += 1
                     }
+                    guard ended else { return nil }
                 }
             }
             // Generation (30 bits) and commit time (34 bits) share the last 8 bytes.

@@ -38,6 +38,50 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         code == GIT_ENOTFOUND.rawValue && errorClass == GIT_ERROR_ODB.rawValue
     }
 
+    /// An object that exists but cannot be read: a corrupt loose object or pack (zlib, bad header, bad size).
+    public var isCorruptObject: Bool {
+        if errorClass == GIT_ERROR_ZLIB.rawValue { return true }
+        guard errorClass == GIT_ERROR_ODB.rawValue || errorClass == GIT_ERROR_OBJECT.rawValue, !isNotFound else { return false }
+        return ["corrupt", "invalid", "inflat", "failed to parse", "truncated", "malformed", "header"]
+            .contains { message.lowercased().contains($0) }
+    }
+
+    /// A lock file held by another process.
+    public var isLocked: Bool { code == GIT_ELOCKED.rawValue || message.contains(".lock") && message.contains("exists") }
+
+    /// The first full object id named in the message or the operation.
+    public var objectID: String? {
+        for text in [message, operation] {
+            var run = ""
+            for character in text {
+                if character.isHexDigit, character.isASCII {
+                    run.append(character)
+                    if run.count == 40 { return run.lowercased() }
+                } else {
+                    run = ""
+                }
+            }
+        }
+        return nil
+    }
+
+    /// libgit2's message on one line, with its internal spacing tidied ("peeled into a  (git_object_t=-2)").
+    public var plainMessage: String {
+        message.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// What relkit was doing, in words: the operation without libgit2's function name.
+    public var action: String {
+        let name = operation.prefix { $0 != "(" }
+        let words: [String: String] = [
+            "git_revparse_single": "read a revision", "git_commit_lookup": "read a commit", "git_tree_lookup": "read a tree",
+            "git_object_lookup": "read an object", "git_reference_lookup": "read a reference", "git_note_read": "read a note",
+            "git_note_create": "write a note", "git_branch_create": "create a branch", "git_checkout_tree": "update the work tree",
+            "git_repository_set_head": "move HEAD", "git_odb_read": "read an object", "git_blame_file": "blame a file",
+        ]
+        return words[String(name)] ?? "complete the operation"
+    }
+
     public var description: String { "\(operation): \(message)" }
 }
 

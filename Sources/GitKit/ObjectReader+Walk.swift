@@ -60,6 +60,8 @@ extension ObjectReader {
         var position: [ObjectID: Int] = [:]
         for (order, index) in listed.enumerated() { position[walk.nodes[index].id] = order }
         var emitted = Set<ObjectID>()
+        // Commits whose parents are being emitted: met again, they close a cycle (only a damaged repository has one).
+        var expanding = Set<ObjectID>()
         var result: [(id: ObjectID, parents: [ObjectID])] = []
         result.reserveCapacity(listed.count)
         // Depth-first from the oldest, emitting a commit once its listed parents are out.
@@ -73,6 +75,7 @@ extension ObjectReader {
                     result.append((id, parents))
                     continue
                 }
+                guard expanding.insert(id).inserted else { continue }
                 stack.append((id, true))
                 for parent in parents.reversed() where position[parent] != nil && !emitted.contains(parent) {
                     stack.append((parent, false))

@@ -34,20 +34,30 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Translates a libgit2 failure into what the user needs to hear.
     public static func git(_ error: GitError, revision: String? = nil) -> RelkitError {
+        let object = error.objectID.map { "object \($0)" } ?? "an object"
         if error.isMissingObject {
-            return .repository("missing object (\(error.message)); the repository is incomplete: run `git fetch` or `git fsck`")
+            return .repository("\(object) is missing: the repository is incomplete or damaged; "
+                + "run `git fetch`, then `git fsck` (a damaged commit-graph shows in `git commit-graph verify`)")
+        }
+        if error.isCorruptObject {
+            return .repository("\(object) cannot be read: the repository is damaged (\(error.plainMessage)); "
+                + "run `git fsck` to find what is broken")
+        }
+        if error.isLocked {
+            return .repository("\(error.plainMessage): another git process seems to be running in this repository; "
+                + "wait for it, or remove the stale .lock file if it crashed")
         }
         if let revision {
             if error.isAmbiguous {
                 return .repository("ambiguous revision '\(revision)'; use more characters of the id or a full ref name")
             }
             if error.isPeel {
-                return .repository("\(error.message); give a commit, branch or tag that marks one")
+                return .repository("'\(revision)' does not name a commit; give a commit, branch or tag that marks one")
             }
             if error.isNotFound || error.isInvalidSpec {
                 return .repository("unknown revision '\(revision)'; check the name, or `git fetch` if it is on the remote")
             }
         }
-        return .repository("\(error.message) (\(error.operation))")
+        return .repository("git could not \(error.action): \(error.plainMessage)")
     }
 }

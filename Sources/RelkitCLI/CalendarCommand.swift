@@ -26,11 +26,16 @@ extension RelkitCommand {
         @Option(help: ArgumentHelp("Also write the releases as an iCalendar (RFC 5545) file.", valueName: "file"))
         var ics: String?
 
-        @Option(help: ArgumentHelp("How many releases to show.", valueName: "n"))
+        /// Twenty years of weekly releases: more is a typo, and would take minutes and gigabytes.
+        static let maximumCount = 1000
+
+        @Option(help: ArgumentHelp("How many releases to show (1 to \(maximumCount)).", valueName: "n"))
         var count: Int = 4
 
         func validate() throws {
-            if count < 1 { throw ValidationError("--count must be 1 or more") }
+            if count < 1 || count > Self.maximumCount {
+                throw ValidationError("--count must be from 1 to \(Self.maximumCount)")
+            }
         }
 
         func run() throws {

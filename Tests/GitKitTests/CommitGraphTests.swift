@@ -85,4 +85,57 @@ struct CommitGraphTests {
         #expect(touching.count == Shell.gitOutput(["-c", "core.commitGraph=false", "log", "--no-merges", "--format=%H",
                                                    "orbit-v1.33.0..main", "--", "orbit/"], in: work).split(separator: "\n").count)
     }
+
+    /// Rewrites the parent fields of CDAT rows: `edit(row, count)` returns the new first-parent position.
+    static func rewriteParents(_ file: URL, _ edit: (Int, Int) -> UInt32?) throws {
+        var bytes = [UInt8](try Data(contentsOf: file))
+        func u32(_ offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+        var cdat = 0, fanout = 0
+        for index in 0..<Int(bytes[6]) {
+            let entry = 8 + index * 12
+            let offset = u32(entry + 8)   // chunk offsets fit 32 bits in a test graph
+            if bytes[entry..<entry + 4].elementsEqual(Array("CDAT".utf8)) { cdat = offset }
+            if bytes[entry..<entry + 4].elementsEqual(Array("OIDF".utf8)) { fanout = offset }
+        }
+        let count = u32(fanout + 255 * 4)
+        for row in 0..<count {
+            guard let value = edit(row, count) else { continue }
+            for byte in 0..<4 { bytes[cdat + row * 36 + 20 + byte] = UInt8(truncatingIfNeeded: value >> (24 - 8 * byte)) }
+        }
+        try FileManager.default.removeItem(at: file)
+        try Data(bytes).write(to: file)
+    }
+
+    /// A damaged graph that lists a commit as its own parent is never followed:
+    /// the walk ends and agrees with the objects. Parents shuffled into cycles
+    /// end too (git log terminates on them as well); where the damaged rows still
+    /// look consistent the answers follow them, as git's do, which is why the
+    /// error for a missing object names `git commit-graph verify`.
+    @Test func parentCyclesInADamagedGraphAreNotFollowed() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let expected = try Repository.discover(from: work.path).commitsTouching(
+            PathFilter(include: ["orbit/"]), include: [try Repository.discover(from: work.path).resolveCommit("main")],
+            hide: [try Repository.discover(from: work.path).resolveCommit("orbit-v1.33.0")])
+        Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work)
+        let file = work.appendingPathComponent(".git/objects/info/commit-graph")
+        for (name, edit) in [("own parent", { (row: Int, _: Int) -> UInt32? in UInt32(row) }),
+                             ("a cycle through a later row", { (row: Int, count: Int) -> UInt32? in UInt32((row + 7) % count) })] {
+            try Self.rewriteParents(file, edit)
+            if name != "own parent" {
+                let repository = try Repository.discover(from: work.path)
+                let main = try repository.resolveCommit("main"), tag = try repository.resolveCommit("orbit-v1.33.0")
+                _ = try? repository.commitsTouching(PathFilter(include: ["orbit/"]), include: [main], hide: [tag])
+                _ = try? ObjectReader(repository: repository).commitsOldestFirst(include: [main], hide: [tag])
+                Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work)
+                continue
+            }
+            let repository = try Repository.discover(from: work.path)
+            let main = try repository.resolveCommit("main"), tag = try repository.resolveCommit("orbit-v1.33.0")
+            #expect(try repository.commitsTouching(PathFilter(include: ["orbit/"]), include: [main], hide: [tag]) == expected, "\(name)")
+            let reader = try ObjectReader(repository: repository)
+            #expect(try reader.commitsOldestFirst(include: [main], hide: [tag]).count
+                    == Int(Shell.gitOutput(["-c", "core.commitGraph=false", "rev-list", "--count", "orbit-v1.33.0..main"], in: work)))
+            Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work)
+        }
+    }
 }
