@@ -7,6 +7,14 @@ extension Configuration {
     /// Returns the configuration and the dotted keys the file set.
     public static func decode(yaml text: String, file: String,
                               over base: Configuration = .fleet) throws(ConfigurationError) -> (Configuration, Set<String>) {
+        if text.utf8.count > YAMLNesting.maximumBytes {
+            throw ConfigurationError(file: file, line: nil, key: nil,
+                                     problem: "larger than \(YAMLNesting.maximumBytes >> 20) MiB; a .relkit.yml is a few kilobytes")
+        }
+        if let line = YAMLNesting.lineExceedingLimit(text) {
+            throw ConfigurationError(file: file, line: line, key: nil,
+                                     problem: "nested more than \(YAMLNesting.limit) levels deep; .relkit.yml needs 5 at most")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

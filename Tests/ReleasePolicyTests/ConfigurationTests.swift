@@ -119,4 +119,37 @@ struct ConfigurationTests {
         #expect(error.line != nil)
         #expect(error.problem.hasPrefix("invalid YAML"))
     }
+
+    /// Yams composes recursively: deep nesting is refused before it parses (issue 10).
+    @Test(arguments: [
+        (String(repeating: "[", count: 5000), 1),
+        (String(repeating: "{a: ", count: 3000), 1),
+        ((0..<1000).map { String(repeating: " ", count: $0) + "a:" }.joined(separator: "\n"), 65),
+        ("x:\n" + String(repeating: "- ", count: 3000) + "a", 2),
+        ("x: [" + String(repeating: "[", count: 70), 1),
+    ])
+    func refusesDeepNestingBeforeParsing(yaml: String, line: Int) {
+        let error = problem(yaml)
+        #expect(error?.line == line)
+        #expect(error?.problem == "nested more than 64 levels deep; .relkit.yml needs 5 at most")
+    }
+
+    @Test func bracketsInQuotesCommentsAndBlockTextAreNotNesting() throws {
+        let yaml = """
+            # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[
+            trunk: main   # {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{
+            labels:
+              bug: ["[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", 'it''s {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{']
+            release:
+              tag: 'fleet-v{version}'
+            """
+        let (config, _) = try decode(yaml)
+        #expect(config.labels.bug.first == String(repeating: "[", count: 73))
+        #expect(YAMLNesting.lineExceedingLimit(yaml) == nil)
+    }
+
+    @Test func refusesAHugeFile() {
+        let error = problem("trunk: main\n" + String(repeating: "# padding\n", count: 120_000))
+        #expect(error?.problem == "larger than 1 MiB; a .relkit.yml is a few kilobytes")
+    }
 }
