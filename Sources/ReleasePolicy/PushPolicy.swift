@@ -89,6 +89,13 @@ public struct PushPolicy: Sendable {
         return configuration.release.candidateBranch.parse(name) ?? configuration.release.patchBranch.parse(name)
     }
 
+    /// An update refused as a whole, before its commits are looked at (a trunk
+    /// push carrying a broken `.relkit.yml`, a release branch while the policy is unreadable).
+    public func refuse(_ update: RefUpdate, reason: String) -> UpdateDecision {
+        UpdateDecision(update: update, version: protectedVersion(of: update.ref), phase: nil, window: nil, allowed: false,
+                       reason: reason, commits: [])
+    }
+
     /// Judges one update of `ref` whose release is in `phase` (nil for an
     /// unprotected ref), given its new commits.
     public func judge(_ update: RefUpdate, phase: ReleasePhase?, window: ReleaseWindow?,

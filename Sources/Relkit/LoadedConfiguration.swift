@@ -62,6 +62,57 @@ public struct LoadedConfiguration: Sendable {
         return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: [])
     }
 
+    /// The built-in defaults, with nothing read.
+    public static let builtIn = LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: [])
+
+    /// The policy a gate (a hook, `relkit check`) judges by: `--config FILE`
+    /// (given by whoever installed the gate), else `.relkit.yml` on the trunk
+    /// as the remote has it (`refs/remotes/<remote>/main` or what
+    /// `<remote>/HEAD` names) or, for a server, on its own trunk (`main`, or what
+    /// its HEAD names), else the built-in defaults. Never the local trunk, the
+    /// work tree or the pushed commits: whoever pushes must not choose the rules.
+    public static func loadForGate(explicitFile: String?, repository: Repository,
+                                   remote: String?) throws(RelkitError) -> LoadedConfiguration {
+        if let explicitFile {
+            return try decode(try readFile(explicitFile), name: explicitFile, source: .file(explicitFile))
+        }
+        let trunk = Configuration.fleet.trunk
+        var references: [String]
+        if let remote {
+            references = ["refs/remotes/\(remote)/\(trunk)"]
+            if let head = try? repository.symbolicTarget(ofReference: "refs/remotes/\(remote)/HEAD") { references.append(head) }
+        } else {
+            references = ["refs/heads/\(trunk)"]
+            if let head = try? repository.symbolicTarget(ofReference: "HEAD"), head.hasPrefix("refs/heads/") { references.append(head) }
+        }
+        for reference in references {
+            do {
+                guard let commit = try repository.commitID(ofReference: reference) else { continue }
+                guard let data = try repository.fileContents(atPath: fileName, in: commit) else {
+                    return builtIn
+                }
+                return try decode(data, name: "\(reference):\(fileName)", source: .reference(reference))
+            } catch let error as GitError {
+                throw .git(error)
+            } catch let error as RelkitError {
+                throw error
+            } catch {
+                throw .repository("\(error)")
+            }
+        }
+        return builtIn
+    }
+
+    /// Decodes `.relkit.yml` bytes as a commit carries them: nil when valid, else the problem in one line.
+    public static func problem(in data: Data, name: String) -> String? {
+        do {
+            _ = try decode(data, name: name, source: .builtIn)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
     private static func readFile(_ path: String) throws(RelkitError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

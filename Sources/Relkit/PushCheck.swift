@@ -33,12 +33,36 @@ public struct PushCheck {
         public var allowed: Bool { updates.allSatisfy { $0.decision.allowed } }
     }
 
-    let workspace: ReleaseWorkspace
+    public let workspace: ReleaseWorkspace
     var repository: Repository { workspace.repository }
     var configuration: Configuration { workspace.configuration }
+    /// Why the trunk's policy could not be read, when it could not: then the
+    /// workspace holds the built-in defaults, release branches are closed, and
+    /// everything else (the trunk push that repairs it included) goes through.
+    let brokenPolicy: String?
 
-    public init(workspace: ReleaseWorkspace) {
+    public init(workspace: ReleaseWorkspace, brokenPolicy: String? = nil) {
         self.workspace = workspace
+        self.brokenPolicy = brokenPolicy
+    }
+
+    /// Opens the repository for a gate and reads the policy only from where
+    /// the pusher cannot write it (`LoadedConfiguration.loadForGate`). A broken
+    /// policy on the trunk does not lock everyone out: it comes back as `brokenPolicy`.
+    public static func gate(path: String?, configFile: String?, remote: String?) throws(RelkitError) -> PushCheck {
+        let repository = try ReleaseWorkspace.openRepository(path: path)
+        do {
+            let loaded = try LoadedConfiguration.loadForGate(explicitFile: configFile, repository: repository, remote: remote)
+            return PushCheck(workspace: ReleaseWorkspace(repository: repository, loaded: loaded))
+        } catch let error where error.kind == .usage && configFile == nil {
+            return PushCheck(workspace: ReleaseWorkspace(repository: repository, loaded: .builtIn), brokenPolicy: error.message)
+        }
+    }
+
+    /// Where the policy came from, for the output of a gate.
+    public var policySource: String {
+        if let brokenPolicy { return "none readable (\(brokenPolicy))" }
+        return workspace.loaded.source.description
     }
 
     public func run(_ updates: [Update], side: Side, now: Date) throws(RelkitError) -> Result {
@@ -49,7 +73,6 @@ public struct PushCheck {
         let pushedNotes = updates.first { $0.ref == NoteLabels.ref && !$0.new.isZero }?.new
         do {
             let reader = try ObjectReader(repository: repository)
-            let known = try knownTips(side)
             let trunk = try trunkTip(side)
             var results: [(update: Update, decision: UpdateDecision)] = []
             for update in updates {
@@ -62,8 +85,21 @@ public struct PushCheck {
                     kind = try repository.isAncestor(update.old, of: update.new) ? .update : .rewrite
                 }
                 let refUpdate = RefUpdate(ref: update.ref, kind: kind)
+                if update.ref == "refs/heads/\(configuration.trunk)", !update.new.isZero,
+                   let data = try repository.fileContents(atPath: LoadedConfiguration.fileName, in: update.new),
+                   let problem = LoadedConfiguration.problem(in: data, name: LoadedConfiguration.fileName) {
+                    results.append((update, policy.refuse(refUpdate, reason: "the pushed \(configuration.trunk) carries an invalid "
+                        + "policy, and every later push would be judged by it: \(problem)")))
+                    continue
+                }
                 guard let version = policy.protectedVersion(of: update.ref) else {
                     results.append((update, policy.judge(refUpdate, phase: nil, window: nil, commits: [])))
+                    continue
+                }
+                if let brokenPolicy {
+                    results.append((update, policy.refuse(refUpdate, reason: "the trunk's policy cannot be read, so release "
+                        + "branches are closed until someone who may push to \(configuration.trunk) pushes a fixed "
+                        + ".relkit.yml there: \(brokenPolicy)")))
                     continue
                 }
                 let tagName = configuration.release.tag.format(version)
@@ -73,7 +109,9 @@ public struct PushCheck {
                 let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
                 var facts: [CommitFacts] = []
                 if kind == .create || kind == .update {
-                    let hide = (update.old.isZero ? [] : [update.old]) + known
+                    // Every commit the branch did not contain before is new to it, wherever else it
+                    // exists (another branch, the trunk merged in); a new branch starts from the trunk.
+                    let hide = update.old.isZero ? (trunk.map { [$0] } ?? []) : [update.old]
                     let listing = try reader.range(include: [update.new], hide: hide)
                     facts = try describe(listing, trunk: trunk, notes: pushedNotes, reader: reader)
                 }
@@ -89,22 +127,11 @@ public struct PushCheck {
         }
     }
 
-    /// What the receiving side already has: its commits are not new.
-    private func knownTips(_ side: Side) throws(GitError) -> [ObjectID] {
-        switch side {
-        case .pushingTo(let remote):
-            return try repository.remoteBranches(of: remote).map(\.tip)
-        case .receiving:
-            return try repository.localBranches().map(\.tip) + repository.tags().tags.map(\.commit)
-        }
-    }
-
     /// The trunk whose commits may be picked: the remote's as this clone knows it, or the server's own.
     private func trunkTip(_ side: Side) throws(RelkitError) -> ObjectID? {
         switch side {
         case .pushingTo(let remote):
-            if let tip = try? repository.commitID(ofReference: "refs/remotes/\(remote)/\(configuration.trunk)") { return tip }
-            return try? workspace.trunkTip().commit
+            return (try? repository.commitID(ofReference: "refs/remotes/\(remote)/\(configuration.trunk)")) ?? nil
         case .receiving:
             return (try? repository.commitID(ofReference: "refs/heads/\(configuration.trunk)")) ?? nil
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GitKit
 import Relkit
+import ReleasePolicy
 
 extension RelkitCommand {
     struct Check: ParsableCommand {
@@ -9,9 +10,10 @@ extension RelkitCommand {
             commandName: "check",
             abstract: "Judge one ref update by the release rules (for CI jobs and servers).",
             discussion: """
-            The new commits are those reachable from --new and not from --old nor from any branch \
-            the remote already has (refs/remotes/<remote>/*). The policy is the trunk's .relkit.yml \
-            as the remote has it; the phase comes from the release calendar at the clock (--now). \
+            The new commits are those reachable from --new and not from --old (for a new branch, \
+            not from the trunk as origin has it): a commit the branch did not contain is judged \
+            wherever else it exists. The policy is the trunk's .relkit.yml as origin has it \
+            (origin/main), else the built-in defaults; never the local trunk or the work tree. The phase comes from the release calendar at the clock (--now). \
             Exit 1 when the update is rejected.
 
             Examples:
@@ -32,16 +34,19 @@ extension RelkitCommand {
         var new: String
 
         func run() throws {
-            let workspace = try global.openWorkspace()
+            let remote = Configuration.fleet.remote
+            let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
+            let workspace = check.workspace
+            ProcessLifetime.keep(workspace)
             func id(_ text: String) throws(RelkitError) -> ObjectID {
                 if text.count == 40, text.allSatisfy({ $0 == "0" }) { return .zero }
                 return try workspace.resolve(text)
             }
             let full = ref.hasPrefix("refs/") ? ref : "refs/heads/" + ref
             let update = PushCheck.Update(ref: full, old: try id(old), new: try id(new))
-            let result = try PushCheck(workspace: workspace).run([update], side: .pushingTo(workspace.configuration.remote),
-                                                                 now: global.clock)
-            let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock)
+            let result = try check.run([update], side: .pushingTo(remote), now: global.clock)
+            let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock,
+                                        policy: check.policySource)
             if global.json { try Output.json(renderer.json) } else { Output.line(renderer.text) }
             if !result.allowed { throw ExitCode(1) }
         }

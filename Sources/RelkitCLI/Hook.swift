@@ -27,7 +27,7 @@ extension RelkitCommand {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
                 guard let update = parse(Substring(trimmed)) else {
-                    throw RelkitError.usage("cannot read the hook line '\(trimmed)'; git passes `<local ref> <local id> <remote ref> <remote id>` to pre-push and `<old> <new> <ref>` to pre-receive")
+                    throw RelkitError.usage("cannot read the hook line '\(escapedForTerminal(trimmed))'; git passes `<local ref> <local id> <remote ref> <remote id>` to pre-push and `<old> <new> <ref>` to pre-receive")
                 }
                 updates.append(update)
             }
@@ -35,9 +35,16 @@ extension RelkitCommand {
         }
 
         static func judge(_ updates: [PushCheck.Update], side: PushCheck.Side, global: GlobalOptions) throws {
-            let workspace = try global.openWorkspace()
-            let result = try PushCheck(workspace: workspace).run(updates, side: side, now: global.clock)
-            let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock)
+            let remote: String?
+            switch side {
+            case .pushingTo(let name): remote = name
+            case .receiving: remote = nil
+            }
+            let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
+            ProcessLifetime.keep(check.workspace)
+            let result = try check.run(updates, side: side, now: global.clock)
+            let renderer = PushRenderer(result: result, zone: check.workspace.configuration.timezone, now: global.clock,
+                                        policy: check.policySource)
             if global.json {
                 try Output.json(renderer.json)
             } else if !updates.isEmpty {
@@ -80,4 +87,28 @@ extension RelkitCommand {
             }
         }
     }
+}
+
+/// Bytes a pusher controls, safe to show in one line of a terminal: control
+/// characters, escape sequences and bidirectional overrides are written as
+/// `\xNN` / `\u{NNNN}`, and a long line is cut.
+func escapedForTerminal(_ text: String, limit: Int = 200) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if out.count >= limit { return out + "…" }
+        switch scalar.value {
+        case 0x09: out += "\\t"
+        case 0x00..<0x20, 0x7F: out += "\\x" + hex(scalar.value, width: 2)
+        case 0x80..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFFFD:
+            out += "\\u{" + hex(scalar.value, width: 4) + "}"
+        case 0x5C: out += "\\\\"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+private func hex(_ value: UInt32, width: Int) -> String {
+    let digits = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

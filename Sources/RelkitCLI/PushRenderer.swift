@@ -8,6 +8,8 @@ struct PushRenderer {
     let result: PushCheck.Result
     let zone: TimeZone
     let now: Date
+    /// Where the rules came from (`refs/remotes/origin/main:.relkit.yml`, the built-in defaults, ...).
+    let policy: String
 
     private func local(_ date: Date) -> String { LocalTime.format(date, in: zone) }
 
@@ -27,7 +29,7 @@ struct PushRenderer {
     var text: String {
         let rejected = result.updates.filter { !$0.decision.allowed }.count
         var lines = ["relkit: \(result.updates.count) ref update\(result.updates.count == 1 ? "" : "s") judged"
-            + (rejected == 0 ? ", all allowed" : ", \(rejected) rejected")]
+            + (rejected == 0 ? ", all allowed" : ", \(rejected) rejected") + "; policy: \(policy)"]
         for (_, decision) in result.updates {
             let verdict = decision.allowed ? "allowed" : "REJECTED"
             lines.append("\(decision.update.ref)\(window(decision)): \(verdict) — \(decision.reason)")
@@ -43,8 +45,9 @@ struct PushRenderer {
 
     struct JSONResult: Encodable {
         let result: PushCheck.Result
+        let policy: String
         func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, ["allowed": result.allowed, "updates": result.updates.map { JSONUpdate(update: $0.update, decision: $0.decision) }])
+            try encodeNullable(encoder, ["allowed": result.allowed, "policy": policy, "updates": result.updates.map { JSONUpdate(update: $0.update, decision: $0.decision) }])
         }
     }
 
@@ -69,5 +72,5 @@ struct PushRenderer {
         }
     }
 
-    var json: JSONResult { JSONResult(result: result) }
+    var json: JSONResult { JSONResult(result: result, policy: policy) }
 }

@@ -197,6 +197,94 @@ struct PushHookTests {
         #expect(clone.git(["push", "--no-verify", "origin", "main", "loosen:\(Self.rc)"]).status != 0)
     }
 
+    // MARK: - Issue 10: ways past the gates, and lockouts
+
+    /// A commit the server already has on another branch is still new to the release branch.
+    @Test func aFeaturePushedToScratchFirstIsStillJudgedOnTheCandidate() {
+        let clone = clone(server: true)
+        commitOnRC(clone, "feature")
+        #expect(clone.git(["push", "--no-verify", "origin", "feature:refs/heads/scratch"]).status == 0)
+        let result = clone.git(["push", "--no-verify", "origin", "feature:\(Self.rc)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cherry-pick: not a cherry-pick of a commit on main"))
+        #expect(clone.remote(Self.rc) != clone.remote("scratch"))
+        // The client's hook sees it the same way, though origin/scratch is fetched.
+        clone.git(["fetch", "-q", "origin"])
+        #expect(clone.git(["push", "origin", "feature:\(Self.rc)"]).status != 0)
+    }
+
+    /// Merging the trunk into the candidate brings every feature on it: each is judged.
+    @Test func mergingTheTrunkIntoTheCandidateDuringTheDeepFreezeIsRejected() {
+        let clone = clone(server: true)
+        clone.sh("git switch -q -c merged origin/\(Self.rc) && git merge -q --no-edit origin/main && git switch -q main")
+        let count = Int(Shell.gitOutput(["rev-list", "--count", "--no-merges", "origin/\(Self.rc)..merged"], in: clone.work)) ?? 0
+        #expect(count > 50)
+        let before = clone.remote(Self.rc)
+        let result = clone.git(["push", "--no-verify", "origin", "merged:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("not allowed in deep-freeze"))
+        #expect(clone.remote(Self.rc) == before)
+    }
+
+    /// With no .relkit.yml on the remote's trunk, a gate uses the built-in defaults,
+    /// never the local trunk, the work tree or the checked commit.
+    @Test func aCheckedCommitCannotBringItsOwnRules() {
+        let clone = clone()
+        clone.sh("git rm -q --ignore-unmatch .relkit.yml && git commit -qm 'No policy (#40010)' --allow-empty && git push -q --no-verify origin main")
+        commitOnRC(clone, "renamed", """
+            printf 'release:\n  candidate_branch: nothing-v{version}\n' > .relkit.yml
+            echo feature >> server/fleet/app.go
+            git add .relkit.yml && git commit -qam 'A feature that renames the candidates (#40011)'
+            """)
+        // The same loose rules in the local trunk and the work tree count for nothing either.
+        clone.sh("git show renamed:.relkit.yml > .relkit.yml && git add .relkit.yml && git commit -qm 'Local rules (#40015)'")
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "renamed",
+                                 "--now", Self.candidate)
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("policy: built-in defaults (Fleet)"))
+        #expect(check.stdout.contains("REJECTED"))
+        let push = clone.git(["push", "origin", "renamed:\(Self.rc)"])
+        #expect(push.status != 0)
+        #expect(push.stderr.contains("policy: built-in defaults (Fleet)"))
+    }
+
+    /// A push that would leave the trunk with a .relkit.yml nobody can parse is refused.
+    @Test(arguments: ["release: [", String(repeating: "[", count: 5000), "release:\n  deep_freeze: forever\n"])
+    func aBrokenPolicyCannotReachTheTrunk(text: String) throws {
+        let clone = clone(server: true)
+        try text.write(to: clone.work.appendingPathComponent(".relkit.yml"), atomically: true, encoding: .utf8)
+        clone.sh("git add .relkit.yml && git commit -qm 'Break the policy (#40012)'")
+        let before = clone.remote("main")
+        let result = clone.git(["push", "--no-verify", "origin", "main"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("remote: refs/heads/main: REJECTED — the pushed main carries an invalid policy"))
+        #expect(result.stderr.contains(".relkit.yml:"))
+        #expect(!result.stderr.contains("Fatal error"))
+        #expect(clone.remote("main") == before)
+    }
+
+    /// A broken policy already on the server's trunk closes release branches, and
+    /// nothing else: the repair and unprotected branches still go through.
+    @Test func aBrokenPolicyOnTheServerLocksOutOnlyReleaseBranches() throws {
+        let clone = clone(server: true)
+        // Put it there behind the hook's back, as an admin or a forge merge could.
+        try String(repeating: "[", count: 5000).write(to: clone.work.appendingPathComponent(".relkit.yml"), atomically: true, encoding: .utf8)
+        clone.sh("git add .relkit.yml && git commit -qm 'Broken policy (#40013)'")
+        #expect(clone.git(["push", "-q", "--no-verify", "origin", "main:refs/heads/staging"]).status == 0)
+        Shell.gitOutput(["update-ref", "refs/heads/main", Shell.gitOutput(["rev-parse", "main"], in: clone.work)], in: clone.origin)
+        pickedFix(clone, "fix")
+        let release = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"])
+        #expect(release.status != 0)
+        #expect(release.stderr.contains("release branches are closed until someone who may push to main pushes a fixed .relkit.yml"))
+        #expect(release.stderr.split(separator: "\n").filter { $0.contains("REJECTED") }.count == 1)
+        #expect(!release.stderr.contains("Fatal error"))
+        #expect(clone.git(["push", "--no-verify", "origin", "fix:refs/heads/scratch"]).status == 0)
+        clone.sh("git rm -q .relkit.yml && git commit -qm 'Repair the policy (#40014)'")
+        let repair = clone.git(["push", "--no-verify", "origin", "main"])
+        #expect(repair.status == 0, "\(repair.stderr)")
+        #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
+    }
+
     @Test func theInstallerChainsAndRestoresAForeignHook() throws {
         let clone = Clone(root: Fixture.fleetCopy())
         let hooks = clone.work.appendingPathComponent(".git/hooks")
