@@ -14,13 +14,14 @@ extension Repository {
         try commitID(ofReference: "refs/heads/" + name) != nil
     }
 
-    /// Creates `refs/heads/<name>` at `commit`; fails (never overwrites) when it exists.
-    public func createBranch(_ name: String, at commit: ObjectID) throws(GitError) {
+    /// Creates `refs/heads/<name>` at `commit`; fails (never overwrites) when it
+    /// exists, also when another process creates it at the same moment
+    /// (`createReference`: libgit2's own check is not atomic).
+    public func createBranch(_ name: String, at commit: ObjectID, signature: Signature? = nil) throws(GitError) {
         let target = try lookupCommit(commit)
-        defer { git_commit_free(target) }
-        var reference: OpaquePointer?
-        try check(git_branch_create(&reference, pointer, name, target, 0), "git_branch_create(\(name))")
-        git_reference_free(reference)
+        git_commit_free(target)
+        try createReference("refs/heads/" + name, at: commit, reflogMessage: "branch: Created from \(commit.hex)",
+                            signature: signature)
     }
 
     /// A string from the repository's configuration, or nil when unset.

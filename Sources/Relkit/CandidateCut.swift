@@ -88,7 +88,7 @@ public struct CandidateCut {
 
         var created = false, pushed = false
         if !options.dryRun {
-            do { try repository.createBranch(branch, at: at) } catch { throw .git(error) }
+            do { try repository.createBranch(branch, at: at, signature: (try? repository.committer(now: options.now)) ?? nil) } catch { throw .git(error) }
             created = true
             if options.push {
                 try push(branch)

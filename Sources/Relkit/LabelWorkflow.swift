@@ -18,15 +18,17 @@ public struct LabelWorkflow {
         let commit = try workspace.resolve(revision)
         let signer = try identity(now: now)
         do {
-            var lines = (try repository.note(for: commit, notesRef: NoteLabels.ref) ?? "")
-                .split(separator: "\n").map(String.init)
-            let current = LabelLines.labels(in: LabelLines.values("Label", in: lines.joined(separator: "\n")))
-            let wanted = remove ? current.filter { label in !labels.contains { $0.lowercased() == label.lowercased() } }
-                : current + labels.filter { label in !current.contains { $0.lowercased() == label.lowercased() } }
-            lines.removeAll { LabelLines.values("Label", in: $0).count == 1 }
-            lines += wanted.map { "Label: \($0)" }
-            try repository.setNote(lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n", for: commit,
-                                   notesRef: NoteLabels.ref, signature: signer)
+            // Compare-and-swap on the notes ref: a concurrent label or approval is read again, never lost.
+            var wanted: [String] = []
+            try repository.updateNote(for: commit, notesRef: NoteLabels.ref, signature: signer) { note in
+                var lines = (note ?? "").split(separator: "\n").map(String.init)
+                let current = LabelLines.labels(in: LabelLines.values("Label", in: lines.joined(separator: "\n")))
+                wanted = remove ? current.filter { label in !labels.contains { $0.lowercased() == label.lowercased() } }
+                    : current + labels.filter { label in !current.contains { $0.lowercased() == label.lowercased() } }
+                lines.removeAll { LabelLines.values("Label", in: $0).count == 1 }
+                lines += wanted.map { "Label: \($0)" }
+                return lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"
+            }
             return (commit, wanted)
         } catch {
             throw .git(error)
@@ -44,9 +46,11 @@ public struct LabelWorkflow {
         }
         let line = "Approved-by: \(signer.name) <\(signer.email)>"
         do {
-            var lines = (try repository.note(for: commit, notesRef: NoteLabels.ref) ?? "").split(separator: "\n").map(String.init)
-            if !lines.contains(line) { lines.append(line) }
-            try repository.setNote(lines.joined(separator: "\n") + "\n", for: commit, notesRef: NoteLabels.ref, signature: signer)
+            try repository.updateNote(for: commit, notesRef: NoteLabels.ref, signature: signer) { note in
+                var lines = (note ?? "").split(separator: "\n").map(String.init)
+                if !lines.contains(line) { lines.append(line) }
+                return lines.joined(separator: "\n") + "\n"
+            }
         } catch {
             throw .git(error)
         }

@@ -92,7 +92,7 @@ public struct PickWorkflow {
                 }
                 // The user asked for the conflict in the work tree: the clean picks before it become the branch.
                 try staging.persist(reachableFrom: [primary.tipBeforeFirstConflict])
-                try repository.createBranch(branch, at: primary.tipBeforeFirstConflict)
+                try repository.createBranch(branch, at: primary.tipBeforeFirstConflict, signature: committer)
                 try repository.switchToBranch(branch)
                 let picked = try repository.commit(firstConflict.id)
                 let paths = primary.results.first { $0.commit.id == firstConflict.id }?.conflict?.files.map(\.path) ?? []
@@ -107,7 +107,7 @@ public struct PickWorkflow {
                                   remainingAfterConflict: Array(remaining), warnings: warnings)
             }
             try staging.persist(reachableFrom: [primary.tip])
-            try repository.createBranch(branch, at: primary.tip)
+            try repository.createBranch(branch, at: primary.tip, signature: committer)
             PerformanceTrace.mark("write the objects and the branch")
             var checkedOut = false
             if options.checkout {

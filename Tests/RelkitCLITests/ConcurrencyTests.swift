@@ -1,0 +1,67 @@
+import FixtureKit
+import Foundation
+import Testing
+
+/// Real relkit processes racing each other on one repository (issue 10):
+/// nothing either of them wrote may be lost, and "never overwritten" holds.
+struct ConcurrencyTests {
+    static let rounds = 50
+
+    /// Runs each argument list as its own relkit process, all started together.
+    func race(_ runs: [[String]], in work: URL, environment: [[String: String]]) -> [Shell.Result] {
+        nonisolated(unsafe) var results = [Shell.Result?](repeating: nil, count: runs.count)
+        DispatchQueue.concurrentPerform(iterations: runs.count) { index in
+            results[index] = RelkitBinary.run(runs[index], in: work, environment: environment[index])
+        }
+        return results.compactMap { $0 }
+    }
+
+    func identity(_ name: String) -> [String: String] {
+        ["GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": "\(name)@example.com"]
+    }
+
+    /// Two people label the same commit at once: both labels survive, every round.
+    @Test func concurrentLabelsAreNeverLost() {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let commit = Shell.gitOutput(["rev-parse", "origin/main"], in: work)
+        var lost: [String] = []
+        for round in 0..<Self.rounds {
+            let first = "~round-\(round)-a", second = "~round-\(round)-b"
+            let results = race([["label", commit, first], ["label", commit, second]], in: work,
+                               environment: [identity("alice"), identity("bob")])
+            #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+            let note = Shell.git(["notes", "--ref=relkit", "show", commit], in: work).stdout
+            for label in [first, second] where !note.contains("Label: \(label)\n") { lost.append(label) }
+        }
+        #expect(lost == [])
+        let note = Shell.gitOutput(["notes", "--ref=relkit", "show", commit], in: work)
+        #expect(note.split(separator: "\n").count == 2 * Self.rounds)
+        // The notes history is a chain git reads: one commit per label.
+        #expect(Shell.gitOutput(["rev-list", "--count", "refs/notes/relkit"], in: work) == String(2 * Self.rounds))
+    }
+
+    /// Two `pick --branch X` at once: exactly one creates X, the other says it exists.
+    @Test func concurrentPicksNeverOverwriteABranch() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let fix = try String(contentsOf: Fixture.fleet.appendingPathComponent("ui-fix-id"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var doubleWins = 0
+        for round in 0..<Self.rounds {
+            let branch = "race-\(round)"
+            // Different committers make different commits: an overwrite would show.
+            let results = race([["pick", fix, "--branch", branch], ["pick", fix, "--branch", branch]], in: work,
+                               environment: [identity("alice"), identity("bob")])
+            let winners = results.filter { $0.status == 0 }
+            if winners.count != 1 { doubleWins += 1 }
+            let loser = results.first { $0.status != 0 }
+            #expect(loser?.stderr.contains("already exists") == true || loser?.stderr.contains("another git process") == true,
+                    "\(results.map(\.stderr))")
+            // The branch holds the winner's commit, and its reflog has one entry.
+            let committer = Shell.gitOutput(["log", "-1", "--format=%cn", branch], in: work)
+            let winnerName = results.firstIndex { $0.status == 0 } == 0 ? "alice" : "bob"
+            #expect(committer == winnerName)
+        }
+        #expect(doubleWins == 0)
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent(".git/refs/heads/race-0.lock").path))
+    }
+}
