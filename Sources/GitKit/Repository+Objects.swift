@@ -5,8 +5,9 @@ extension Repository {
     /// Resolves a revision as git does (`main`, `origin/main`, `fleet-v4.57.0`,
     /// `HEAD`, `main~3`, `tag^{commit}`, full or abbreviated ids) and peels it to a commit.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
+        let parsed = try gitMeaning(of: revision)
         var object: OpaquePointer?
-        try check(git_revparse_single(&object, pointer, revision), "git_revparse_single(\(revision))")
+        try check(git_revparse_single(&object, pointer, parsed), "git_revparse_single(\(revision))")
         defer { git_object_free(object) }
         var peeled: OpaquePointer?
         let result = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT)
@@ -21,6 +22,35 @@ extension Repository {
         }
         defer { git_object_free(peeled) }
         return ObjectID(git_object_id(peeled))
+    }
+
+    /// The revision as libgit2 must read it to mean what it means to git.
+    /// libgit2 reads an `@` that is not followed by `{` as HEAD (`zzz@` and
+    /// `fleet-v4.57.0@` resolve to HEAD); to git it is part of a ref name
+    /// (`@` alone, or before `~`, `^` or `:`, is HEAD). Such a name is looked up
+    /// as a ref here, and an unknown one is refused as git refuses it.
+    func gitMeaning(of revision: String) throws(GitError) -> String {
+        func unknown() -> GitError {
+            GitError(code: GIT_ENOTFOUND.rawValue, errorClass: Int32(GIT_ERROR_REFERENCE.rawValue),
+                     message: "revspec '\(revision)' not found", operation: "git_revparse_single(\(revision))")
+        }
+        guard !revision.isEmpty, !revision.hasPrefix("-"), !revision.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            throw unknown()
+        }
+        let characters = Array(revision)
+        let bareAt = characters.indices.contains { index in
+            characters[index] == "@" && (index + 1 == characters.count || characters[index + 1] != "{")
+        }
+        guard bareAt else { return revision }
+        // The name before the first suffix operator.
+        let end = characters.firstIndex { $0 == "~" || $0 == "^" || $0 == ":" } ?? characters.count
+        let name = String(characters[..<end])
+        if name == "@" { return "HEAD" + String(characters[end...]) }
+        guard !name.contains("@{") else { return revision }
+        var reference: OpaquePointer?
+        guard git_reference_dwim(&reference, pointer, name) == 0, let reference else { throw unknown() }
+        defer { git_reference_free(reference) }
+        return String(cString: git_reference_name(reference)) + String(characters[end...])
     }
 
     /// The commit a reference points at (following symbolic references and

@@ -9,8 +9,15 @@ extension Repository {
         try forEachReference(glob: "refs/tags/" + glob) { (reference: OpaquePointer, name: String) throws(GitError) in
             let short = String(name.dropFirst("refs/tags/".count))
             var target: OpaquePointer?
-            try check(git_reference_peel(&target, reference, GIT_OBJECT_ANY), "git_reference_peel(\(name))")
+            let peeled = git_reference_peel(&target, reference, GIT_OBJECT_ANY)
             defer { git_object_free(target) }
+            if peeled < 0 {
+                let error = GitError.last(code: peeled, operation: "git_reference_peel(\(name))")
+                // A tag whose object the repository lacks (or cannot read) is skipped like a tag on a tree.
+                guard error.isMissingObject || error.isCorruptObject || error.isNotFound else { throw error }
+                skipped.append(SkippedTag(name: short, targetKind: error.isCorruptObject ? "damaged object" : "missing object"))
+                return
+            }
             let kind = git_object_type(target)
             let direct = git_reference_target(reference)
             let annotated = direct.map { git_oid_equal($0, git_object_id(target)) == 0 } ?? false

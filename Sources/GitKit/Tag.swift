@@ -17,8 +17,16 @@ public struct Tag: Sendable, Equatable {
 /// callers can warn about it instead of failing.
 public struct SkippedTag: Sendable, Equatable {
     public let name: String
-    /// `tree`, `blob` or `tag`, what the tag finally points at.
+    /// `tree`, `blob` or `tag`, what the tag finally points at; `missing object`
+    /// or `damaged object` when the repository cannot read it.
     public let targetKind: String
+
+    /// The warning a command prints for it.
+    public var warning: String {
+        targetKind.hasSuffix(" object")
+            ? "tag \(name) points at a \(targetKind) (run `git fsck`); skipped"
+            : "tag \(name) points at a \(targetKind), not a commit; skipped"
+    }
 }
 
 public struct TagListing: Sendable {

@@ -117,7 +117,7 @@ public struct ChangesWorkflow {
             throw .git(error)
         }
         for skipped in listing.skipped where pattern.parse(skipped.name) != nil {
-            warnings.append("tag \(skipped.name) points at a \(skipped.targetKind), not a commit; skipped")
+            warnings.append(skipped.warning)
         }
         let versioned = listing.tags.compactMap { tag in pattern.parse(tag.name).map { (tag, $0) } }
         let releases = versioned.filter { !$0.1.isPrerelease }

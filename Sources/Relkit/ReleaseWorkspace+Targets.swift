@@ -27,8 +27,9 @@ extension ReleaseWorkspace {
     public func latestRelease() throws(RelkitError) -> PickTarget? {
         let pattern = configuration.release.tag
         do {
-            let tags = try repository.tags(matching: pattern.glob).tags
-            return tags.compactMap { tag -> PickTarget? in
+            let listing = try repository.tags(matching: pattern.glob)
+            for skipped in listing.skipped where pattern.parse(skipped.name) != nil { warn(skipped.warning) }
+            return listing.tags.compactMap { tag -> PickTarget? in
                 guard let version = pattern.parse(tag.name), !version.isPrerelease else { return nil }
                 return PickTarget(kind: .patch, name: tag.name, reference: "refs/tags/" + tag.name, tip: tag.commit,
                                   version: version)

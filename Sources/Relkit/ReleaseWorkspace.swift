@@ -9,6 +9,15 @@ public final class ReleaseWorkspace {
     public let loaded: LoadedConfiguration
     public var configuration: Configuration { loaded.configuration }
 
+    /// Where warnings found on the way go (the CLI prints them on stderr), each once.
+    public var onWarning: ((String) -> Void)?
+    private var warned: Set<String> = []
+
+    func warn(_ message: String) {
+        guard warned.insert(message).inserted else { return }
+        onWarning?(message)
+    }
+
     public init(repository: Repository, loaded: LoadedConfiguration) {
         self.repository = repository
         self.loaded = loaded

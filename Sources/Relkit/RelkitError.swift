@@ -52,7 +52,7 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
                 return .repository("ambiguous revision '\(revision)'; use more characters of the id or a full ref name")
             }
             if error.isPeel {
-                return .repository("'\(revision)' does not name a commit; give a commit, branch or tag that marks one")
+                return .repository("\(error.plainMessage); give a commit, branch or tag that marks one")
             }
             if error.isNotFound || error.isInvalidSpec {
                 return .repository("unknown revision '\(revision)'; check the name, or `git fetch` if it is on the remote")

@@ -45,6 +45,7 @@ struct GlobalOptions: ParsableArguments {
 
     func openWorkspace() throws(RelkitError) -> ReleaseWorkspace {
         let workspace = try ReleaseWorkspace.open(path: path, configFile: configFile)
+        workspace.onWarning = { Output.warning($0) }
         ProcessLifetime.keep(workspace)
         return workspace
     }

@@ -56,4 +56,65 @@ struct HostileInputTests {
         #expect(checkout.status == 3)
         #expect(Shell.gitOutput(["diff", "--name-only", "--diff-filter=U"], in: work) == "server/fleet/app.go")
     }
+
+    @Test func anAbsurdCalendarCountIsAUsageError() {
+        let result = relkit(["calendar", "--count", "100000000"], in: Fixture.fleetWork)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: --count must be from 1 to 1000\n"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    // MARK: - Wrong answers
+
+    /// git reads `zzz@` as a ref name, which does not exist; libgit2 read it as HEAD.
+    @Test(arguments: [["label", "zzz@", "~release-blocker"], ["changes", "--since", "fleet-v4.57.0@"],
+                      ["pick", "--dry-run", "main@"]])
+    func aRevisionEndingInAtIsNotHead(arguments: [String]) {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let before = Self.snapshot(work)
+        let result = relkit(arguments, in: work)
+        #expect(result.status == 4)
+        #expect(result.stderr == "error: unknown revision '\(arguments[arguments[0] == "label" ? 1 : 2])'; check the name, "
+            + "or `git fetch` if it is on the remote\n")
+        #expect(Self.snapshot(work) == before)
+    }
+
+    @Test func aTagOnAMissingObjectIsSkippedWithAWarning() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let tags = work.appendingPathComponent(".git/refs/tags")
+        try "0123456789abcdef0123456789abcdef01234567\n".write(to: tags.appendingPathComponent("fleet-v4.99.0"),
+                                                              atomically: true, encoding: .utf8)
+        let fix = try String(contentsOf: Fixture.fleet.appendingPathComponent("ui-fix-id"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for arguments in [["pending"], ["milestone"], ["pick", "--patch", "--dry-run", fix], ["status"]] {
+            let result = relkit(arguments, in: work)
+            #expect([0, 1, 3].contains(result.status), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("warning: tag fleet-v4.99.0 points at a missing object (run `git fsck`); skipped\n"),
+                    "\(arguments)")
+            #expect(!result.stderr.contains("git_"), "\(arguments)")
+        }
+    }
+
+    @Test func aCorruptObjectIsNamedInTheUsersTerms() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let victim = Shell.gitOutput(["rev-parse", "origin/main~3"], in: work)
+        let file = work.appendingPathComponent(".git/objects/\(victim.prefix(2))/\(victim.dropFirst(2))")
+        try FileManager.default.removeItem(at: file)
+        try Data([0x78, 0x01, 0xFF, 0x00, 0x13, 0x37, 0xDE, 0xAD]).write(to: file)
+        let result = relkit(["changes", "orbit"], in: work)
+        #expect(result.status == 4)
+        #expect(result.stderr.hasPrefix("error: object \(victim) cannot be read: the repository is damaged ("), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("run `git fsck` to find what is broken\n"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!result.stderr.contains("git_"))
+    }
+
+    /// A hook line is bytes from the push: shown escaped, never as terminal control sequences.
+    @Test func aMalformedHookLineIsEscaped() {
+        let result = relkit(["hook", "pre-receive"], in: Fixture.fleetOrigin, input: "\u{1B}[2J\u{1B}]0;owned\u{07} \u{202E}gnp.exe\n")
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: cannot read the hook line '\\x1B[2J\\x1B]0;owned\\x07 \\u{202E}gnp.exe'"))
+        #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
 }
