@@ -85,6 +85,21 @@ extension Repository {
         git_reference_free(reference)
     }
 
+    /// Deletes `name` if it still holds `expected` (undoing a creation that a later step could not finish).
+    public func deleteReference(_ name: String, expecting expected: ObjectID) throws(GitError) {
+        var reference: OpaquePointer?
+        let found = git_reference_lookup(&reference, pointer, name)
+        if found == GIT_ENOTFOUND.rawValue { return }
+        try check(found, "git_reference_lookup(\(name))")
+        defer { git_reference_free(reference) }
+        guard let target = git_reference_target(reference), ObjectID(target.pointee) == expected else {
+            throw GitError(code: GIT_EMODIFIED.rawValue, errorClass: Int32(GIT_ERROR_REFERENCE.rawValue),
+                           message: "\(name) was moved meanwhile; left as it is", operation: "delete \(name)")
+        }
+        // libgit2 compares the value it read under the reference's lock before deleting.
+        try check(git_reference_delete(reference), "git_reference_delete(\(name))")
+    }
+
     private func referenceExists(_ name: String) throws(GitError) -> Bool {
         var reference: OpaquePointer?
         let result = git_reference_lookup(&reference, pointer, name)

@@ -1,5 +1,8 @@
 import Clibgit2
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Repository {
     /// The tracked files that differ from HEAD in the index or the work tree
@@ -35,8 +38,58 @@ extension Repository {
         var options = git_checkout_options()
         try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "git_checkout_options_init")
         options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
-        try check(git_checkout_tree(pointer, commit, &options), "git_checkout_tree(\(branch))")
+        try withIndexLock { () throws(GitError) in
+            try check(git_checkout_tree(pointer, commit, &options), "git_checkout_tree(\(branch))")
+        }
         try check(git_repository_set_head(pointer, reference), "git_repository_set_head(\(reference))")
+    }
+
+    /// Whether another process holds the index lock (`index.lock` exists).
+    public var isIndexLocked: Bool { access(gitDirectory + "index.lock", F_OK) == 0 }
+
+    /// Runs `body`, which changes the work tree and the index, holding git's
+    /// index lock from before the first file is touched, as git does: while
+    /// another process holds `index.lock`, nothing is changed and the error
+    /// says so. libgit2 would write the files first and fail only when it came
+    /// to write the index. The index is read from a copy inside our lock file,
+    /// written back there by libgit2, and renamed into place as git renames it.
+    func withIndexLock(_ body: () throws(GitError) -> Void) throws(GitError) {
+        let indexPath = gitDirectory + "index", lockPath = indexPath + ".lock"
+        let descriptor = Glibc.open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "File exists: another git process seems to be running in this repository"
+                : String(cString: strerror(errno))
+            throw GitError(code: GIT_ELOCKED.rawValue, errorClass: Int32(GIT_ERROR_INDEX.rawValue),
+                           message: "Unable to create '\(lockPath)': \(reason)", operation: "lock the index")
+        }
+        var committed = false
+        defer { if !committed { unlink(lockPath) } }
+        let copied: Bool = {
+            defer { close(descriptor) }
+            guard let current = FileManager.default.contents(atPath: indexPath) else { return true }
+            return current.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == current.count
+        }()
+        guard copied else {
+            throw GitError(code: GIT_ERROR.rawValue, errorClass: Int32(GIT_ERROR_OS.rawValue),
+                           message: "cannot write \(lockPath): \(String(cString: strerror(errno)))", operation: "lock the index")
+        }
+        var index: OpaquePointer?
+        try check(git_index_open(&index, lockPath), "git_index_open(index.lock)")
+        defer { git_index_free(index) }
+        try check(git_repository_set_index(pointer, index), "git_repository_set_index")
+        try body()
+        guard rename(lockPath, indexPath) == 0 else {
+            throw GitError(code: GIT_ERROR.rawValue, errorClass: Int32(GIT_ERROR_OS.rawValue),
+                           message: "cannot rename \(lockPath) to index: \(String(cString: strerror(errno)))",
+                           operation: "write the index")
+        }
+        committed = true
+        // Later reads open the index where git keeps it.
+        var reopened: OpaquePointer?
+        if git_index_open(&reopened, indexPath) == 0 {
+            _ = git_repository_set_index(pointer, reopened)
+            git_index_free(reopened)
+        }
     }
 
     /// Applies `commit` to the work tree and index as `git cherry-pick` does when
@@ -50,7 +103,9 @@ extension Repository {
         try check(git_cherrypick_options_init(&options, UInt32(GIT_CHERRYPICK_OPTIONS_VERSION)), "git_cherrypick_options_init")
         options.mainline = git_commit_parentcount(picked) > 1 ? 1 : 0
         options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_ALLOW_CONFLICTS.rawValue
-        try check(git_cherrypick(pointer, picked, &options), "git_cherrypick(\(commit.hex))")
+        try withIndexLock { () throws(GitError) in
+            try check(git_cherrypick(pointer, picked, &options), "git_cherrypick(\(commit.hex))")
+        }
         // git's MERGE_MSG carries the pick line; libgit2 writes the bare message.
         do {
             try Data(message.utf8).write(to: URL(fileURLWithPath: gitDirectory + "MERGE_MSG"))

@@ -83,6 +83,11 @@ public struct PickWorkflow {
                 throw RelkitError.usage("branch \(branch) already exists; pick onto it with --onto \(branch), "
                     + "or name a new one with --branch NAME")
             }
+            if options.checkout, repository.isIndexLocked {
+                // Refused before anything is made: git would refuse the switch the same way.
+                throw RelkitError.repository("\(repository.gitDirectory)index.lock exists: another git process seems to be "
+                    + "running in this repository; nothing was created; wait for it, or remove the lock file if it crashed")
+            }
             if primary.hasConflict {
                 guard options.checkout, let firstConflict = primary.firstConflict else {
                     return PickReport(dryRun: false, trunkReference: trunk.reference, results: keeping(results, []),
@@ -93,7 +98,13 @@ public struct PickWorkflow {
                 // The user asked for the conflict in the work tree: the clean picks before it become the branch.
                 try staging.persist(reachableFrom: [primary.tipBeforeFirstConflict])
                 try repository.createBranch(branch, at: primary.tipBeforeFirstConflict, signature: committer)
-                try repository.switchToBranch(branch)
+                do {
+                    try repository.switchToBranch(branch)
+                } catch {
+                    // Nothing half-made: the branch goes when the work tree could not follow it.
+                    try? repository.deleteReference("refs/heads/" + branch, expecting: primary.tipBeforeFirstConflict)
+                    throw error
+                }
                 let picked = try repository.commit(firstConflict.id)
                 let paths = primary.results.first { $0.commit.id == firstConflict.id }?.conflict?.files.map(\.path) ?? []
                 let message = String(decoding: pickMessage(picked), as: UTF8.self)

@@ -117,4 +117,32 @@ struct HostileInputTests {
         #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
+
+    // MARK: - Races and lost data
+
+    /// Another git process holds the index lock: pick --checkout changes nothing, and leaves the lock alone.
+    @Test func pickCheckoutWhileTheIndexIsLockedChangesNothing() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let fix = try String(contentsOf: Fixture.fleet.appendingPathComponent("ui-fix-id"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let conflicting = Shell.gitOutput(["rev-parse", "origin/main^{/Orbit: change 196}"], in: work)
+        let lock = work.appendingPathComponent(".git/index.lock")
+        try Data("held by another git\n".utf8).write(to: lock)
+        let before = Self.snapshot(work)
+        for commit in [fix, conflicting] {
+            let result = relkit(["pick", commit, "--checkout"], in: work)
+            #expect(result.status == 4)
+            #expect(result.stderr.hasSuffix("index.lock exists: another git process seems to be running in this repository; "
+                + "nothing was created; wait for it, or remove the lock file if it crashed\n"))
+            #expect(Self.snapshot(work) == before)
+            #expect((try? String(contentsOf: lock, encoding: .utf8)) == "held by another git\n")
+        }
+        // Released, the same pick checks out: the work tree and index follow the new branch, HEAD names it.
+        try FileManager.default.removeItem(at: lock)
+        let result = relkit(["pick", fix, "--checkout"], in: work)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Shell.gitOutput(["status", "--porcelain", "--untracked-files=no"], in: work) == "")
+        #expect(Shell.gitOutput(["symbolic-ref", "--short", "HEAD"], in: work).hasPrefix("cherry-pick-"))
+        #expect(!FileManager.default.fileExists(atPath: lock.path))
+    }
 }
