@@ -29,9 +29,29 @@ final class CommitGraph {
     private static let extraEdges: UInt32 = 0x8000_0000
     private static let lastEdge: UInt32 = 0x8000_0000
 
+    /// Copies of graphs given as bytes (the fuzzer's), freed with the graph.
+    private var copies: [UnsafeMutableRawPointer] = []
+
     deinit {
         for (pointer, size) in mappings { munmap(pointer, size) }
+        for copy in copies { copy.deallocate() }
     }
+
+    /// A single-file graph read from bytes; nil when they are not a usable graph.
+    static func parse(bytes: [UInt8]) -> CommitGraph? {
+        guard bytes.count > 8 + 12 * 4 + 1024 + 20 else { return nil }
+        let graph = CommitGraph()
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 8)
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        graph.copies.append(copy)
+        guard let layer = graph.parse(UnsafeRawPointer(copy), size: bytes.count, firstPosition: 0) else { return nil }
+        graph.layers.append(layer)
+        return graph
+    }
+
+    /// How many commits the graph lists, and the id at each position (for the fuzzer's walks).
+    var commitCount: Int { layers.last.map { $0.firstPosition + $0.count } ?? 0 }
+    func listedID(at position: Int) -> ObjectID? { id(at: position) }
 
     /// The repository's commit graph, or nil when it has none, when
     /// `core.commitGraph` is false, or when replace refs could change history.

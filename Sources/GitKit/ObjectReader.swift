@@ -58,47 +58,14 @@ public final class ObjectReader {
     func commitHeader(_ id: ObjectID) throws(GitError) -> CommitHeader {
         if let header = graph?.header(of: id) { return header }
         return try read(id, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> CommitHeader in
-            var cursor = 0
-            func line(startingWith prefix: StaticString) -> Bool {
-                guard bytesAt(cursor, in: bytes, havePrefix: prefix) else { return false }
-                cursor += prefix.utf8CodeUnitCount
-                return true
+            let parsed: ParsedCommitHeader
+            do throws(ParsedCommitHeader.Problem) {
+                parsed = try ParsedCommitHeader(bytes, wantEncoding: keepsMessages)
+            } catch {
+                throw malformed(id, error.rawValue)
             }
-            func hexID() -> ObjectID? {
-                guard cursor + 41 <= bytes.count, bytes[cursor + 40] == UInt8(ascii: "\n"),
-                      let id = ObjectID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 40])) else { return nil }
-                cursor += 41
-                return id
-            }
-            guard line(startingWith: "tree "), let tree = hexID() else { throw malformed(id, "has no tree line") }
-            var parents: [ObjectID] = []
-            while line(startingWith: "parent ") {
-                guard let parent = hexID() else { throw malformed(id, "has a bad parent line") }
-                parents.append(parent)
-            }
-            // The committer line: `committer Name <email> 1717243200 -0700`.
-            var time: Int64 = 0
-            var encoding: String?
-            while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") {
-                let start = cursor
-                while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") { cursor += 1 }
-                if keepsMessages, bytesAt(start, in: bytes, havePrefix: "encoding ") {
-                    encoding = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start + 9..<cursor]), as: UTF8.self)
-                }
-                if bytesAt(start, in: bytes, havePrefix: "committer ") {
-                    var close = cursor - 1
-                    while close > start, bytes[close] != UInt8(ascii: ">") { close -= 1 }
-                    var index = close + 1
-                    while index < cursor, bytes[index] == UInt8(ascii: " ") { index += 1 }
-                    while index < cursor, bytes[index] &- 48 < 10 {
-                        time = time &* 10 &+ Int64(bytes[index] - 48)
-                        index += 1
-                    }
-                }
-                cursor += 1
-            }
-            if keepsMessages { keptMessages[id] = (Array(bytes[min(cursor + 1, bytes.count)...]), encoding) }
-            return CommitHeader(tree: tree, parents: parents, time: time)
+            if keepsMessages { keptMessages[id] = (Array(bytes[min(parsed.messageStart, bytes.count)...]), parsed.encoding) }
+            return parsed.header
         }
     }
 
@@ -122,29 +89,97 @@ public final class ObjectReader {
     @inline(__always)
     func forEachEntry(of tree: ObjectID, in raw: UnsafeRawBufferPointer,
                       _ body: (Range<Int>, TreeEntry) -> Bool) throws(GitError) {
+        if let problem = Self.forEachEntry(in: raw, body) { throw malformed(tree, problem) }
+    }
+
+    /// The same over any bytes: the problem in words when they are not a tree, else nil.
+    @inline(__always)
+    static func forEachEntry(in raw: UnsafeRawBufferPointer, _ body: (Range<Int>, TreeEntry) -> Bool) -> String? {
+        guard let base = raw.baseAddress else { return nil }
         var cursor = 0
         let count = raw.count
         while cursor < count {
             var mode: UInt32 = 0
+            var digits = 0
             while cursor < count, raw[cursor] != UInt8(ascii: " ") {
                 let digit = raw[cursor] &- 48
-                guard digit < 8 else { throw malformed(tree, "has a bad mode") }
+                digits += 1
+                guard digit < 8, digits <= 7 else { return "has a bad mode" }
                 mode = mode << 3 | UInt32(digit)
                 cursor += 1
             }
             cursor += 1
             let nameStart = cursor
-            guard nameStart < count, let nul = memchr(raw.baseAddress! + nameStart, 0, count - nameStart) else {
-                throw malformed(tree, "has a truncated entry")
+            guard nameStart < count, let nul = memchr(base + nameStart, 0, count - nameStart) else {
+                return "has a truncated entry"
             }
-            cursor = nul - UnsafeMutableRawPointer(mutating: raw.baseAddress!)
-            guard cursor + 21 <= count else { throw malformed(tree, "has a truncated entry") }
+            cursor = UnsafeRawPointer(nul) - base
+            guard cursor + 21 <= count else { return "has a truncated entry" }
             let names = nameStart..<cursor
             cursor += 1
             let entry = TreeEntry(id: ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: raw[cursor..<cursor + 20])), mode: mode)
             cursor += 20
-            if body(names, entry) { return }
+            if body(names, entry) { return nil }
         }
+        return nil
+    }
+}
+
+/// The header of a raw commit object: tree, parents, committer time, and
+/// where the message starts. Any bytes give a header or a problem, never a trap.
+struct ParsedCommitHeader {
+    enum Problem: String, Error {
+        case noTree = "has no tree line"
+        case badParent = "has a bad parent line"
+    }
+
+    let header: CommitHeader
+    let encoding: String?
+    let messageStart: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, wantEncoding: Bool) throws(Problem) {
+        var cursor = 0
+        func line(startingWith prefix: StaticString) -> Bool {
+            guard bytesAt(cursor, in: bytes, havePrefix: prefix) else { return false }
+            cursor += prefix.utf8CodeUnitCount
+            return true
+        }
+        func hexID() -> ObjectID? {
+            guard cursor + 41 <= bytes.count, bytes[cursor + 40] == UInt8(ascii: "\n"),
+                  let id = ObjectID(hexBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<cursor + 40])) else { return nil }
+            cursor += 41
+            return id
+        }
+        guard line(startingWith: "tree "), let tree = hexID() else { throw .noTree }
+        var parents: [ObjectID] = []
+        while line(startingWith: "parent ") {
+            guard let parent = hexID() else { throw .badParent }
+            parents.append(parent)
+        }
+        // The committer line: `committer Name <email> 1717243200 -0700`.
+        var time: Int64 = 0
+        var encoding: String?
+        while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") {
+            let start = cursor
+            while cursor < bytes.count, bytes[cursor] != UInt8(ascii: "\n") { cursor += 1 }
+            if wantEncoding, bytesAt(start, in: bytes, havePrefix: "encoding ") {
+                encoding = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start + 9..<cursor]), as: UTF8.self)
+            }
+            if bytesAt(start, in: bytes, havePrefix: "committer ") {
+                var close = cursor - 1
+                while close > start, bytes[close] != UInt8(ascii: ">") { close -= 1 }
+                var index = close + 1
+                while index < cursor, bytes[index] == UInt8(ascii: " ") { index += 1 }
+                while index < cursor, bytes[index] &- 48 < 10 {
+                    time = time &* 10 &+ Int64(bytes[index] - 48)
+                    index += 1
+                }
+            }
+            cursor += 1
+        }
+        header = CommitHeader(tree: tree, parents: parents, time: time)
+        self.encoding = encoding
+        messageStart = cursor + 1
     }
 }
 

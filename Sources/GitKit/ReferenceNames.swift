@@ -62,17 +62,33 @@ enum ReferenceNames {
     private static func readPacked(_ path: String, _ directory: String, _ glob: String, into names: inout Set<String>) -> Bool {
         guard let file = fopen(path, "r") else { return errno == ENOENT }
         defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0, let line {
-            guard line[0] != CChar(UInt8(ascii: "#")), line[0] != CChar(UInt8(ascii: "^")) else { continue }
-            var text = String(cString: line)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-            guard let space = text.firstIndex(of: " ") else { continue }
-            let name = String(text[text.index(after: space)...])
-            if name.hasPrefix(directory), matches(glob, name) { names.insert(name) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
         }
-        return ferror(file) == 0
+        guard ferror(file) == 0 else { return false }
+        for name in packedNames(bytes, under: directory) where matches(glob, name) { names.insert(name) }
+        return true
+    }
+
+    /// The reference names of a `packed-refs` file's bytes under `directory`: any
+    /// bytes give an answer (lines that are not `<id> <name>` are passed over).
+    static func packedNames(_ bytes: [UInt8], under directory: String) -> [String] {
+        var names: [String] = []
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            guard let first = line.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "^"),
+                  let space = line.firstIndex(of: UInt8(ascii: " ")) else { continue }
+            var end = line.endIndex
+            while end > space + 1, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let raw = line[(space + 1)..<end]
+            // A name with a NUL in it cannot be a reference (and would cut fnmatch's C string short).
+            guard !raw.contains(0) else { continue }
+            let name = String(decoding: raw, as: UTF8.self)
+            if name.hasPrefix(directory) { names.append(name) }
+        }
+        return names
     }
 }

@@ -5,8 +5,17 @@ extension Repository {
     /// Whether `name` is a valid branch name (`git check-ref-format --branch`).
     public static func isValidBranchName(_ name: String) -> Bool {
         Libgit2.ensureInitialised()
+        guard !name.utf8.contains(0) else { return false }
         var valid: Int32 = 0
         return git_branch_name_is_valid(&valid, name) == 0 && valid == 1
+    }
+
+    /// Whether `name` is a valid full reference name (`git check-ref-format`).
+    public static func isValidReferenceName(_ name: String) -> Bool {
+        Libgit2.ensureInitialised()
+        guard !name.utf8.contains(0) else { return false }
+        var valid: Int32 = 0
+        return git_reference_name_is_valid(&valid, name) == 0 && valid == 1
     }
 
     /// Whether `refs/heads/<name>` exists.

@@ -27,7 +27,7 @@ extension RelkitCommand {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
                 guard let update = parse(Substring(trimmed)) else {
-                    throw RelkitError.usage("cannot read the hook line '\(escapedForTerminal(trimmed))'; git passes `<local ref> <local id> <remote ref> <remote id>` to pre-push and `<old> <new> <ref>` to pre-receive")
+                    throw RelkitError.usage("cannot read the hook line '\(TerminalText.escaped(trimmed))'; git passes `<local ref> <local id> <remote ref> <remote id>` to pre-push and `<old> <new> <ref>` to pre-receive")
                 }
                 updates.append(update)
             }
@@ -62,12 +62,7 @@ extension RelkitCommand {
             @Argument(help: "The remote's URL.") var url: String = ""
 
             func run() throws {
-                let updates = try Hook.read { line in
-                    let parts = line.split(separator: " ")
-                    guard parts.count == 4, let local = ObjectID(hex: String(parts[1])),
-                          let remote = ObjectID(hex: String(parts[3])) else { return nil }
-                    return PushCheck.Update(ref: String(parts[2]), old: remote, new: local)
-                }
+                let updates = try Hook.read(PushCheck.Update.init(prePushLine:))
                 try Hook.judge(updates, side: .pushingTo(remote), global: global)
             }
         }
@@ -77,38 +72,9 @@ extension RelkitCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let updates = try Hook.read { line in
-                    let parts = line.split(separator: " ")
-                    guard parts.count == 3, let old = ObjectID(hex: String(parts[0])),
-                          let new = ObjectID(hex: String(parts[1])) else { return nil }
-                    return PushCheck.Update(ref: String(parts[2]), old: old, new: new)
-                }
+                let updates = try Hook.read(PushCheck.Update.init(preReceiveLine:))
                 try Hook.judge(updates, side: .receiving, global: global)
             }
         }
     }
-}
-
-/// Bytes a pusher controls, safe to show in one line of a terminal: control
-/// characters, escape sequences and bidirectional overrides are written as
-/// `\xNN` / `\u{NNNN}`, and a long line is cut.
-func escapedForTerminal(_ text: String, limit: Int = 200) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        if out.count >= limit { return out + "…" }
-        switch scalar.value {
-        case 0x09: out += "\\t"
-        case 0x00..<0x20, 0x7F: out += "\\x" + hex(scalar.value, width: 2)
-        case 0x80..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFFFD:
-            out += "\\u{" + hex(scalar.value, width: 4) + "}"
-        case 0x5C: out += "\\\\"
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
-
-private func hex(_ value: UInt32, width: Int) -> String {
-    let digits = String(value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Regenerates Fuzz/seeds/ from the Fleet-like fixture: real objects, a real
+# commit-graph and packed-refs, real hook lines, configurations and revisions.
+# The seeds are committed; run this only to refresh them.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$here/../Fixtures/fleet-repo.sh" "$tmp/fleet" >/dev/null
+cd "$tmp/fleet/work"
+seeds="$here/seeds"
+rm -rf "$seeds" && mkdir -p "$seeds"
+for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision; do
+  mkdir -p "$seeds/$t"
+done
+n=0
+for rev in HEAD HEAD~1 origin/minor-fleet-v4.58.0 fleet-v4.57.0 "$(git rev-list --merges -1 --all)"; do
+  [ -n "$rev" ] || continue
+  n=$((n + 1))
+  git cat-file commit "$rev" > "$seeds/commit-object/$n"
+  git log -1 --format=%B "$rev" > "$seeds/commit-message/$n"
+  git cat-file -p "$rev^{tree}" >/dev/null
+  git cat-file tree "$rev^{tree}" > "$seeds/tree-object/$n"
+done
+git cat-file tree HEAD:orbit > "$seeds/tree-object/orbit"
+git commit-graph write --reachable
+cp .git/objects/info/commit-graph "$seeds/commit-graph/single"
+git pack-refs --all
+cp .git/packed-refs "$seeds/packed-refs/fixture"
+printf '# pack-refs with: peeled fully-peeled sorted \n%s refs/tags/fleet-v4.57.0\n^%s\n' \
+  "$(git rev-parse fleet-v4.57.0)" "$(git rev-parse fleet-v4.57.0^{})" > "$seeds/packed-refs/peeled"
+printf 'Label: ~release-blocker\nLabel: ~unreleased bug\nApproved-by: EM <em@example.com>\n' > "$seeds/message-lines/note"
+git log -1 --format=%B "$(git rev-list -1 --grep='cherry picked' --all)" > "$seeds/message-lines/pick" || true
+printf 'Fix a bug (#1)\n\nSigned-off-by: A <a@x>\n' > "$seeds/message-lines/trailer"
+main=$(git rev-parse origin/main); rc=$(git rev-parse origin/minor-fleet-v4.58.0)
+printf 'refs/heads/main %s refs/heads/minor-fleet-v4.58.0 %s\n' "$main" "$rc" > "$seeds/hook-input/pre-push"
+printf '%s %s refs/heads/minor-fleet-v4.58.0\n%s %s refs/notes/relkit\n' "$rc" "$main" 0000000000000000000000000000000000000000 "$main" > "$seeds/hook-input/pre-receive"
+cp .relkit.yml "$seeds/relkit-yml/fixture"
+sed -n '/^```yaml/,/^```/p' "$here/../../shared/DESIGN.md" 2>/dev/null | sed '1d;$d' > "$seeds/relkit-yml/design" || true
+[ -s "$seeds/relkit-yml/design" ] || rm -f "$seeds/relkit-yml/design"
+i=0
+for r in main origin/main HEAD @ @~1 'main^{/Orbit}' ':/Fix' fleet-v4.57.0 'fleet-v4.57.0^{}' 'zzz@' 'main@{0}' 'a@b' 'main..x' "$(git rev-parse --short HEAD)"; do
+  i=$((i + 1)); printf '%s' "$r" > "$seeds/revision/$i"
+done
+echo "seeds written to $seeds"
