@@ -3,7 +3,7 @@
 SWIFT   ?= swift
 PREFIX  ?= /usr/local
 
-.PHONY: all deps build release test demo bench install uninstall clean
+.PHONY: all deps build release test demo bench fuzz fuzz-smoke faults sanitize-address sanitize-thread install uninstall clean
 
 all: build
 
@@ -29,6 +29,31 @@ demo: build
 bench: release
 	python3 Benchmarks/bench.py
 
+# libFuzzer over every parser of bytes a pusher or a damaged repository controls:
+# 10 million executions in all (Fuzz/run.sh); fuzz-smoke runs each target 30 s.
+fuzz: deps
+	sh Fuzz/run.sh
+
+fuzz-smoke: deps
+	sh Fuzz/run.sh --smoke 30
+
+# Every write of every writing command fails in turn (ENOSPC, EACCES): each run
+# completes, or fails with one line and changes nothing (also part of make test).
+faults: build
+	bash Tests/FaultInjection/run.sh "$$($(SWIFT) build --show-bin-path)/relkit"
+
+# The whole test suite under AddressSanitizer (and LeakSanitizer), the relkit
+# binary the CLI tests run included; third-party leaks are listed in the suppressions.
+sanitize-address: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt:print_suppressions=0 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-xctest
+
+# The concurrency tests (real processes racing on one repository) under ThreadSanitizer.
+sanitize-thread: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-xctest --filter ConcurrencyTests
+
 install: release
 	install -d "$(DESTDIR)$(PREFIX)/bin"
 	install -m 755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/relkit" "$(DESTDIR)$(PREFIX)/bin/relkit"
@@ -37,4 +62,4 @@ uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/relkit"
 
 clean:
-	rm -rf .build .build-demo bench-out
+	rm -rf .build .build-demo .build-asan .build-tsan Fuzz/.build bench-out

@@ -42,7 +42,9 @@ final class CommitGraph {
         guard bytes.count > 8 + 12 * 4 + 1024 + 20 else { return nil }
         let graph = CommitGraph()
         let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 8)
-        bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        bytes.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { copy.copyMemory(from: base, byteCount: raw.count) }
+        }
         graph.copies.append(copy)
         guard let layer = graph.parse(UnsafeRawPointer(copy), size: bytes.count, firstPosition: 0) else { return nil }
         graph.layers.append(layer)
@@ -132,6 +134,7 @@ final class CommitGraph {
     private func position(of id: ObjectID, in layer: Layer) -> Int? {
         var oid = id.raw
         return withUnsafeBytes(of: &oid.id) { (target: UnsafeRawBufferPointer) -> Int? in
+            guard let targetBytes = target.baseAddress, target.count == 20 else { return nil }
             let first = Int(target[0])
             func fan(_ index: Int) -> Int {
                 Int(UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: layer.fanout + index * 4, as: UInt32.self)))
@@ -141,7 +144,7 @@ final class CommitGraph {
             guard low <= high, high <= layer.count else { return nil }
             while low < high {
                 let middle = (low + high) / 2
-                let order = memcmp(layer.base + layer.lookup + middle * 20, target.baseAddress!, 20)
+                let order = memcmp(layer.base + layer.lookup + middle * 20, targetBytes, 20)
                 if order == 0 { return middle }
                 if order < 0 { low = middle + 1 } else { high = middle }
             }

@@ -49,6 +49,14 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A lock file held by another process.
     public var isLocked: Bool { code == GIT_ELOCKED.rawValue || message.contains(".lock") && message.contains("exists") }
 
+    /// The lock file a locking failure names (`failed to lock file '…/MERGE_MSG.lock'`).
+    public var lockFile: String? {
+        guard let open = message.firstIndex(of: "'"), let close = message[message.index(after: open)...].firstIndex(of: "'")
+        else { return nil }
+        let path = String(message[message.index(after: open)..<close])
+        return path.hasSuffix(".lock") ? path : nil
+    }
+
     /// The first full object id named in the message or the operation.
     public var objectID: String? {
         for text in [message, operation] {

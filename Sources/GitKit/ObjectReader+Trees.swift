@@ -14,11 +14,7 @@ struct ParsedTree {
     /// Whether entry `i` here and entry `j` of `other` are the same entry, name and all.
     func sameEntry(_ i: Int, as other: ParsedTree, _ j: Int) -> Bool {
         guard entries[i] == other.entries[j], names[i].count == other.names[j].count else { return false }
-        return bytes.withUnsafeBufferPointer { mine in
-            other.bytes.withUnsafeBufferPointer { theirs in
-                memcmp(mine.baseAddress! + names[i].lowerBound, theirs.baseAddress! + other.names[j].lowerBound, names[i].count) == 0
-            }
-        }
+        return bytes[names[i]].elementsEqual(other.bytes[other.names[j]])
     }
 
     func find(_ name: some Collection<UInt8>) -> TreeEntry? {
@@ -55,7 +51,7 @@ extension ObjectReader {
 
     /// The files that differ between two trees (`git diff-tree -r --no-renames`),
     /// reading only the subtrees whose ids differ. Either side may be nil (the empty tree).
-    func changes(from old: ObjectID?, to new: ObjectID?) throws(GitError) -> [PathChange] {
+    public func changes(from old: ObjectID?, to new: ObjectID?) throws(GitError) -> [PathChange] {
         var result: [PathChange] = []
         try diff(old, new, prefix: [], into: &result)
         return result

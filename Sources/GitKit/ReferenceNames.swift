@@ -39,7 +39,8 @@ enum ReferenceNames {
         defer { closedir(stream) }
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                // d_name is NUL-terminated within its buffer.
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if name == "." || name == ".." || name.hasSuffix(".lock") { continue }
             let path = directory + name

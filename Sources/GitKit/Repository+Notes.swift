@@ -79,22 +79,4 @@ extension Repository {
         throw lastError ?? GitError(code: GIT_ELOCKED.rawValue, errorClass: Int32(GIT_ERROR_REFERENCE.rawValue),
                                     message: "\(notesRef) kept changing", operation: "update \(notesRef)")
     }
-
-    /// Sets (or with nil removes) the note on `object`, committing to `notesRef` as `signature`.
-    public func setNote(_ text: String?, for object: ObjectID, notesRef: String, signature: Signature) throws(GitError) {
-        var oid = object.raw
-        var sig: UnsafeMutablePointer<git_signature>?
-        try check(git_signature_new(&sig, signature.name, signature.email,
-                                    git_time_t(signature.date.timeIntervalSince1970.rounded(.down)),
-                                    Int32(signature.offsetMinutes)), "git_signature_new")
-        defer { git_signature_free(sig) }
-        if let text {
-            var out = git_oid()
-            try check(git_note_create(&out, pointer, notesRef, sig, sig, &oid, text, 1), "git_note_create(\(notesRef))")
-        } else {
-            let result = git_note_remove(pointer, notesRef, sig, sig, &oid)
-            if result == GIT_ENOTFOUND.rawValue { return }
-            try check(result, "git_note_remove(\(notesRef))")
-        }
-    }
 }

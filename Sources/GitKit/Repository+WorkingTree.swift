@@ -106,9 +106,15 @@ extension Repository {
         try withIndexLock { () throws(GitError) in
             try check(git_cherrypick(pointer, picked, &options), "git_cherrypick(\(commit.hex))")
         }
+        // libgit2 does not report a CHERRY_PICK_HEAD it failed to write; without it
+        // `git cherry-pick --continue` cannot finish, so it counts as a failure.
+        guard access(gitDirectory + "CHERRY_PICK_HEAD", F_OK) == 0, access(gitDirectory + "CHERRY_PICK_HEAD.lock", F_OK) != 0 else {
+            throw GitError(code: GIT_ERROR.rawValue, errorClass: Int32(GIT_ERROR_OS.rawValue),
+                           message: "could not write \(gitDirectory)CHERRY_PICK_HEAD", operation: "write CHERRY_PICK_HEAD")
+        }
         // git's MERGE_MSG carries the pick line; libgit2 writes the bare message.
         do {
-            try Data(message.utf8).write(to: URL(fileURLWithPath: gitDirectory + "MERGE_MSG"))
+            try Data(message.utf8).write(to: URL(fileURLWithPath: gitDirectory + "MERGE_MSG"), options: .atomic)
         } catch {
             throw GitError(code: -1, errorClass: 0, message: "cannot write MERGE_MSG: \(error.localizedDescription)",
                            operation: "write MERGE_MSG")

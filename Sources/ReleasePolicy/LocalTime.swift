@@ -25,7 +25,7 @@ public enum LocalTime {
             return value
         }
         func at(_ index: Int, _ character: Character) -> Bool {
-            index < bytes.count && bytes[index] == character.asciiValue!
+            index < bytes.count && bytes[index] == character.asciiValue ?? 0
         }
         guard let year = number(0, 4), at(4, "-"), let month = number(5, 2), at(7, "-"), let day = number(8, 2),
               at(10, "T") || at(10, "t"), let hour = number(11, 2), at(13, ":"), let minute = number(14, 2),

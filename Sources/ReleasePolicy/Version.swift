@@ -8,6 +8,9 @@ public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let prerelease: [String]
     public let build: [String]
 
+    /// 0.0.0, below every real release.
+    public static let zero = Version(0, 0, 0)
+
     public init(_ major: Int, _ minor: Int, _ patch: Int, prerelease: [String] = [], build: [String] = []) {
         self.major = major
         self.minor = minor

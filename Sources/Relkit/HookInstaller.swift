@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GitKit
 
 /// Installs relkit's hook shims where git runs them, chaining (never
@@ -50,34 +53,69 @@ public struct HookInstaller {
         return repository.commonDirectory + "hooks"
     }
 
+    /// Installs the shim. The new file is written beside the hook and renamed
+    /// into place, so that a failed write (a full disk) leaves the hooks as
+    /// they were: no half-written shim, no foreign hook moved aside for nothing.
     public func install(_ name: String) throws(RelkitError) -> Outcome {
         let directory = try hooksDirectory()
         let path = (directory as NSString).appendingPathComponent(name)
         let chained = path + ".relkit-chained"
         let manager = FileManager.default
-        do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            var action = "installed"
-            if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
-                if existing.contains(HookInstaller.marker) {
-                    if existing == HookInstaller.shim(name) { return Outcome(path: path, action: "already installed") }
-                    action = "updated"
-                } else {
-                    guard !manager.fileExists(atPath: chained) else {
-                        throw RelkitError.repository("\(path) is not relkit's and \(chained) exists already; move one of them away")
-                    }
-                    try manager.moveItem(atPath: path, toPath: chained)
-                    action = "installed, running the existing hook first (kept as \(name).relkit-chained)"
-                }
-            }
-            try Data(HookInstaller.shim(name).utf8).write(to: URL(fileURLWithPath: path))
-            try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
-            return Outcome(path: path, action: action)
-        } catch let error as RelkitError {
-            throw error
-        } catch {
-            throw .repository("cannot install \(path): \(error.localizedDescription)")
+        func failure(_ what: String) -> RelkitError {
+            .repository("cannot install \(path): \(what): \(String(cString: strerror(errno)))")
         }
+        if !manager.fileExists(atPath: directory) {
+            do {
+                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .repository("cannot install \(path): cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+        var action = "installed"
+        var moveAside = false
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+            if existing.contains(HookInstaller.marker) {
+                if existing == HookInstaller.shim(name) { return Outcome(path: path, action: "already installed") }
+                action = "updated"
+            } else {
+                guard !manager.fileExists(atPath: chained) else {
+                    throw RelkitError.repository("\(path) is not relkit's and \(chained) exists already; move one of them away")
+                }
+                moveAside = true
+                action = "installed, running the existing hook first (kept as \(name).relkit-chained)"
+            }
+        }
+        let temporary = path + ".relkit-new"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw failure("cannot create \(temporary)") }
+        let bytes = Array(HookInstaller.shim(name).utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let writeError = errno
+        close(descriptor)
+        guard written == bytes.count, chmod(temporary, 0o755) == 0 else {
+            let kept = errno
+            unlink(temporary)
+            errno = written == bytes.count ? kept : writeError
+            throw failure("cannot write the shim")
+        }
+        if moveAside {
+            guard link(path, chained) == 0 else {
+                let kept = errno
+                unlink(temporary)
+                errno = kept
+                throw failure("cannot keep the existing hook as \(chained)")
+            }
+        }
+        // One rename replaces the hook: git sees the old file or the new one, never half of one.
+        guard rename(temporary, path) == 0 else {
+            let kept = errno
+            unlink(temporary)
+            if moveAside { unlink(chained) }
+            errno = kept
+            throw failure("cannot move the shim into place")
+        }
+        return Outcome(path: path, action: action)
     }
 
     public func uninstall(_ name: String) throws(RelkitError) -> Outcome {

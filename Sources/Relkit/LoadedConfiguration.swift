@@ -41,17 +41,7 @@ public struct LoadedConfiguration: Sendable {
         guard let repository else { return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: []) }
         let base = Configuration.fleet
         for reference in trunkCandidates(repository, remote: base.remote, trunk: base.trunk) {
-            do {
-                guard let commit = try repository.commitID(ofReference: reference),
-                      let data = try repository.fileContents(atPath: fileName, in: commit) else { continue }
-                return try decode(data, name: "\(reference):\(fileName)", source: .reference(reference))
-            } catch let error as GitError {
-                throw .git(error)
-            } catch let error as RelkitError {
-                throw error
-            } catch {
-                throw .repository("\(error)")
-            }
+            if case .loaded(let loaded) = try trunkFile(reference, in: repository) { return loaded }
         }
         if let workdir = repository.workingDirectory {
             let path = workdir + fileName
@@ -86,21 +76,33 @@ public struct LoadedConfiguration: Sendable {
             if let head = try? repository.symbolicTarget(ofReference: "HEAD"), head.hasPrefix("refs/heads/") { references.append(head) }
         }
         for reference in references {
-            do {
-                guard let commit = try repository.commitID(ofReference: reference) else { continue }
-                guard let data = try repository.fileContents(atPath: fileName, in: commit) else {
-                    return builtIn
-                }
-                return try decode(data, name: "\(reference):\(fileName)", source: .reference(reference))
-            } catch let error as GitError {
-                throw .git(error)
-            } catch let error as RelkitError {
-                throw error
-            } catch {
-                throw .repository("\(error)")
+            switch try trunkFile(reference, in: repository) {
+            case .noReference: continue
+            case .noFile: return builtIn
+            case .loaded(let loaded): return loaded
             }
         }
         return builtIn
+    }
+
+    private enum TrunkFile {
+        case noReference, noFile
+        case loaded(LoadedConfiguration)
+    }
+
+    /// `.relkit.yml` in the commit `reference` names.
+    private static func trunkFile(_ reference: String, in repository: Repository) throws(RelkitError) -> TrunkFile {
+        do {
+            guard let commit = try repository.commitID(ofReference: reference) else { return .noReference }
+            guard let data = try repository.fileContents(atPath: fileName, in: commit) else { return .noFile }
+            return .loaded(try decode(data, name: "\(reference):\(fileName)", source: .reference(reference)))
+        } catch let error as GitError {
+            throw .git(error)
+        } catch let error as RelkitError {
+            throw error
+        } catch {
+            throw .repository("\(error)")
+        }
     }
 
     /// Decodes `.relkit.yml` bytes as a commit carries them: nil when valid, else the problem in one line.

@@ -150,7 +150,7 @@ public struct PendingWorkflow {
         let latest = try workspace.latestRelease()
         if let latest { sources.append(latest) }
         for branch in try workspace.highestBranch(matching: workspace.configuration.release.patchBranch, kind: .branch)
-        where latest.map({ branch.version! >= $0.version! }) ?? true {
+        where latest.map({ (branch.version ?? .zero) >= ($0.version ?? .zero) }) ?? true {
             sources.append(branch)
         }
         return sources.filter { $0.tip != target.tip }

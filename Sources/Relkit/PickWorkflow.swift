@@ -97,19 +97,15 @@ public struct PickWorkflow {
                 }
                 // The user asked for the conflict in the work tree: the clean picks before it become the branch.
                 try staging.persist(reachableFrom: [primary.tipBeforeFirstConflict])
-                try repository.createBranch(branch, at: primary.tipBeforeFirstConflict, signature: committer)
-                do {
-                    try repository.switchToBranch(branch)
-                } catch {
-                    // Nothing half-made: the branch goes when the work tree could not follow it.
-                    try? repository.deleteReference("refs/heads/" + branch, expecting: primary.tipBeforeFirstConflict)
-                    throw error
-                }
                 let picked = try repository.commit(firstConflict.id)
                 let paths = primary.results.first { $0.commit.id == firstConflict.id }?.conflict?.files.map(\.path) ?? []
                 let message = String(decoding: pickMessage(picked), as: UTF8.self)
                     + "\n# Conflicts:\n" + paths.map { "#\t\($0)\n" }.joined()
-                try repository.cherryPickIntoWorkingTree(firstConflict.id, message: message)
+                let touched = try reader.changes(ofCommit: firstConflict.id).map(\.path) + paths
+                try checkingOut(branch, at: primary.tipBeforeFirstConflict, alsoTouching: touched, reader: reader,
+                                committer: committer) { () throws(GitError) in
+                    try repository.cherryPickIntoWorkingTree(firstConflict.id, message: message)
+                }
                 let remaining = primary.results.drop { $0.commit.id != firstConflict.id }.dropFirst()
                     .filter { $0.status == .picked || $0.status == .conflict }.map(\.commit)
                 return PickReport(dryRun: false, trunkReference: trunk.reference,
@@ -118,21 +114,50 @@ public struct PickWorkflow {
                                   remainingAfterConflict: Array(remaining), warnings: warnings)
             }
             try staging.persist(reachableFrom: [primary.tip])
-            try repository.createBranch(branch, at: primary.tip, signature: committer)
-            PerformanceTrace.mark("write the objects and the branch")
-            var checkedOut = false
             if options.checkout {
-                do {
-                    try repository.switchToBranch(branch)
-                    checkedOut = true
-                } catch {
-                    throw RelkitError.repository("created \(branch) but could not switch to it: \(error.message); "
-                        + "run `git switch \(branch)`")
-                }
+                try checkingOut(branch, at: primary.tip, alsoTouching: [], reader: reader, committer: committer) { () throws(GitError) in }
+            } else {
+                try repository.createBranch(branch, at: primary.tip, signature: committer)
             }
+            PerformanceTrace.mark("write the objects and the branch")
+            let checkedOut = options.checkout
             return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: branch,
                               plannedBranch: branch, checkedOut: checkedOut, conflictInWorkingTree: nil,
                               remainingAfterConflict: [], warnings: warnings)
+        } catch let error as RelkitError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .repository("\(error)")
+        }
+    }
+
+    /// Creates `branch` at `tip`, switches to it and runs `then` (which may
+    /// write more of the work tree), as one step: when any part fails, the
+    /// branch is removed and HEAD, the index and every file the checkout may
+    /// have written are put back byte for byte, so nothing is half made.
+    private func checkingOut(_ branch: String, at tip: ObjectID, alsoTouching extra: [String], reader: ObjectReader,
+                             committer: Signature, then: () throws(GitError) -> Void) throws(RelkitError) {
+        do {
+            let head = try repository.commitID(ofReference: "HEAD")
+            let headTree = try head.map { (id: ObjectID) throws(GitError) in try reader.treeAndParents(ofCommit: id).tree }
+            let paths = try reader.changes(from: headTree, to: try reader.treeAndParents(ofCommit: tip).tree).map(\.path) + extra
+            let backup = try WorkingTreeBackup.save(repository, paths: paths)
+            try repository.createBranch(branch, at: tip, signature: committer)
+            do {
+                try repository.switchToBranch(branch)
+                try then()
+            } catch {
+                let problems = backup.restore()
+                let removed = (try? repository.deleteReference("refs/heads/" + branch, expecting: tip)) != nil
+                guard problems.isEmpty, removed else {
+                    throw RelkitError.repository("\(RelkitError.git(error).message); and the undo was incomplete: "
+                        + (removed ? "" : "branch \(branch) is left; ")
+                        + (problems.isEmpty ? "" : "could not restore \(problems.joined(separator: ", "))"))
+                }
+                throw error
+            }
         } catch let error as RelkitError {
             throw error
         } catch let error as GitError {

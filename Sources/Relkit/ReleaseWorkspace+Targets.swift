@@ -17,7 +17,7 @@ extension ReleaseWorkspace {
                 pattern.parse(branch.name).map {
                     PickTarget(kind: kind, name: branch.name, reference: branch.reference, tip: branch.tip, version: $0)
                 }
-            }.sorted { ($0.version!, $0.name) > ($1.version!, $1.name) }
+            }.sorted { ($0.version ?? .zero, $0.name) > ($1.version ?? .zero, $1.name) }
         } catch {
             throw .git(error)
         }
@@ -33,7 +33,7 @@ extension ReleaseWorkspace {
                 guard let version = pattern.parse(tag.name), !version.isPrerelease else { return nil }
                 return PickTarget(kind: .patch, name: tag.name, reference: "refs/tags/" + tag.name, tip: tag.commit,
                                   version: version)
-            }.max { $0.version! < $1.version! }
+            }.max { ($0.version ?? .zero) < ($1.version ?? .zero) }
         } catch {
             throw .git(error)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 import ReleasePolicy
 
@@ -42,6 +43,10 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
         if error.isCorruptObject {
             return .repository("\(object) cannot be read: the repository is damaged (\(error.plainMessage)); "
                 + "run `git fsck` to find what is broken")
+        }
+        if error.isLocked, let lock = error.lockFile, !FileManager.default.fileExists(atPath: lock) {
+            // libgit2 says "locked" for any failure to create a lock file (a full disk, a permission).
+            return .repository("cannot write \(lock): the disk is full or the repository is not writable (\(error.plainMessage))")
         }
         if error.isLocked {
             return .repository("\(error.plainMessage): another git process seems to be running in this repository; "
