@@ -1,4 +1,7 @@
 import Clibgit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A failed libgit2 call: the operation relkit attempted, plus libgit2's own
 /// error class, code and message read right after the call failed.
@@ -24,7 +27,9 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
             let message = error.pointee.message.map { String(cString: $0) } ?? "unknown libgit2 error"
             return GitError(code: code, errorClass: error.pointee.klass, message: message, operation: operation)
         }
-        return GitError(code: code, errorClass: 0, message: "libgit2 returned \(code)", operation: operation)
+        // libgit2 set no message (some file-system failures): the system's reason is the best there is.
+        let reason = errno != 0 ? String(cString: strerror(errno)) : "no reason given"
+        return GitError(code: code, errorClass: 0, message: "libgit2 failed (\(reason))", operation: operation)
     }
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }

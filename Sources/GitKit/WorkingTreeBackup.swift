@@ -16,6 +16,8 @@ public struct WorkingTreeBackup {
         /// nil: there was no file (or a folder stood there: left alone).
         let content: [UInt8]?
         let mode: mode_t
+        /// Whether `<path>.lock` existed (libgit2 writes work-tree files through one).
+        let hadLock: Bool
     }
 
     let repository: Repository
@@ -44,13 +46,14 @@ public struct WorkingTreeBackup {
                     var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
                     let count = readlink(full, &target, target.count - 1)
                     guard count >= 0 else { throw unreadable(full) }
-                    files.append(SavedFile(path: full, content: target[0..<count].map { UInt8(bitPattern: $0) }, mode: info.st_mode))
+                    files.append(SavedFile(path: full, content: target[0..<count].map { UInt8(bitPattern: $0) }, mode: info.st_mode,
+                                           hadLock: access(full + ".lock", F_OK) == 0))
                 } else {
                     guard let content = read(full) else { throw unreadable(full) }
-                    files.append(SavedFile(path: full, content: content, mode: info.st_mode))
+                    files.append(SavedFile(path: full, content: content, mode: info.st_mode, hadLock: access(full + ".lock", F_OK) == 0))
                 }
             } else {
-                files.append(SavedFile(path: full, content: nil, mode: 0))
+                files.append(SavedFile(path: full, content: nil, mode: 0, hadLock: access(full + ".lock", F_OK) == 0))
                 var folder = (path as NSString).deletingLastPathComponent
                 while !folder.isEmpty, access(top + folder, F_OK) != 0 {
                     missing.insert(top + folder)
@@ -71,10 +74,17 @@ public struct WorkingTreeBackup {
                  operation: "save the work tree")
     }
 
+    /// Removes `<path>.lock` files that libgit2 left on the saved paths after a
+    /// checkout that succeeded (it does not report a failed clean-up).
+    public func removeLeftoverLocks() {
+        for file in files where !file.hadLock && access(file.path + ".lock", F_OK) == 0 { unlink(file.path + ".lock") }
+    }
+
     /// Puts everything saved back; returns what could not be restored (nothing, normally).
     public func restore() -> [String] {
         var problems: [String] = []
         for file in files {
+            if !file.hadLock && access(file.path + ".lock", F_OK) == 0 { unlink(file.path + ".lock") }
             if let content = file.content {
                 if !write(content, to: file.path, mode: file.mode) { problems.append(file.path) }
             } else if unlink(file.path) != 0 && errno != ENOENT {
@@ -83,7 +93,7 @@ public struct WorkingTreeBackup {
         }
         for folder in missingFolders { rmdir(folder) }
         let git = repository.gitDirectory
-        for (name, existed) in stateFiles where !existed { unlink(git + name) }
+        for (name, existed) in stateFiles where !existed && access(git + name, F_OK) == 0 { unlink(git + name) }
         if let index, !write(index, to: git + "index", mode: S_IFREG | 0o644) { problems.append(git + "index") }
         if let head, !write(head, to: git + "HEAD", mode: S_IFREG | 0o644) { problems.append(git + "HEAD") }
         return problems
@@ -91,6 +101,11 @@ public struct WorkingTreeBackup {
 
     /// Writes beside the file and renames over it: the path holds the old bytes or the new, never part of them.
     private func write(_ content: [UInt8], to path: String, mode: mode_t) -> Bool {
+        // The checkout may have removed the folder with the file it replaced.
+        let folder = (path as NSString).deletingLastPathComponent
+        if access(folder, F_OK) != 0 {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let temporary = path + ".relkit-restore"
         unlink(temporary)
         if mode & S_IFMT == S_IFLNK {

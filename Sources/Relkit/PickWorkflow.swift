@@ -148,6 +148,7 @@ public struct PickWorkflow {
             do {
                 try repository.switchToBranch(branch)
                 try then()
+                backup.removeLeftoverLocks()
             } catch {
                 let problems = backup.restore()
                 let removed = (try? repository.deleteReference("refs/heads/" + branch, expecting: tip)) != nil

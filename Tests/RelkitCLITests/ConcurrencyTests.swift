@@ -9,9 +9,14 @@ struct ConcurrencyTests {
 
     /// Runs each argument list as its own relkit process, all started together.
     func race(_ runs: [[String]], in work: URL, environment: [[String: String]]) -> [Shell.Result] {
-        nonisolated(unsafe) var results = [Shell.Result?](repeating: nil, count: runs.count)
+        // Each thread writes its own slot of memory allocated up front (an Array
+        // written from two threads races on its storage: ThreadSanitizer said so).
+        let results = UnsafeMutableBufferPointer<Shell.Result?>.allocate(capacity: runs.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        nonisolated(unsafe) let slots = results
         DispatchQueue.concurrentPerform(iterations: runs.count) { index in
-            results[index] = RelkitBinary.run(runs[index], in: work, environment: environment[index])
+            slots[index] = RelkitBinary.run(runs[index], in: work, environment: environment[index])
         }
         return results.compactMap { $0 }
     }
