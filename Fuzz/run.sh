@@ -34,7 +34,8 @@ for entry in $targets; do
   if [ -n "$smoke" ]; then limit="-max_total_time=$smoke"; else limit="-runs=$runs"; fi
   start=$(date +%s)
   status=0
-  RELKIT_FUZZ_TARGET=$name "$bin" "$work/$name" "seeds/$name" $limit -timeout=1 -rss_limit_mb=2048 \
+  # TMPDIR: the revision target's repository goes where this script cleans up (libFuzzer exits without atexit).
+  TMPDIR="$work" RELKIT_FUZZ_TARGET=$name "$bin" "$work/$name" "seeds/$name" $limit -timeout=1 -rss_limit_mb=2048 \
     -max_len=$max_len -print_final_stats=1 -artifact_prefix="findings/$name-" >"$work/$name.log" 2>&1 || status=$?
   seconds=$(( $(date +%s) - start ))
   executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log" | tail -1)
