@@ -13,7 +13,10 @@ struct ConcurrencyTests {
         // written from two threads races on its storage: ThreadSanitizer said so).
         let results = UnsafeMutableBufferPointer<Shell.Result?>.allocate(capacity: runs.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let slots = results
         DispatchQueue.concurrentPerform(iterations: runs.count) { index in
             slots[index] = RelkitBinary.run(runs[index], in: work, environment: environment[index])
