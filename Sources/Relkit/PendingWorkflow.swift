@@ -68,12 +68,8 @@ public struct PendingWorkflow {
             PerformanceTrace.mark("check \(sources.count) patch lines")
             return PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
                                  picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
-        } catch let error as RelkitError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .repository("\(error)")
+            throw RelkitError(error)
         }
     }
 
@@ -251,12 +247,8 @@ extension PendingWorkflow {
                 if try history.recognise(id, changes: changes) == nil { count += 1 }
             }
             return count
-        } catch let error as RelkitError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .repository("\(error)")
+            throw RelkitError(error)
         }
     }
 }

@@ -124,12 +124,8 @@ public struct PickWorkflow {
             return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: branch,
                               plannedBranch: branch, checkedOut: checkedOut, conflictInWorkingTree: nil,
                               remainingAfterConflict: [], warnings: warnings)
-        } catch let error as RelkitError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .repository("\(error)")
+            throw RelkitError(error)
         }
     }
 
@@ -159,12 +155,8 @@ public struct PickWorkflow {
                 }
                 throw error
             }
-        } catch let error as RelkitError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .repository("\(error)")
+            throw RelkitError(error)
         }
     }
 

@@ -118,12 +118,8 @@ public struct PushCheck {
                 results.append((update, policy.judge(refUpdate, phase: phase, window: window, commits: facts)))
             }
             return Result(updates: results)
-        } catch let error as RelkitError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .repository("\(error)")
+            throw RelkitError(error)
         }
     }
 

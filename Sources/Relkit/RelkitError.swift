@@ -31,6 +31,18 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
         RelkitError(.usage, givenFile ? "\(error)" : "\(error) (fix .relkit.yml, or pass --config FILE)")
     }
 
+    /// Any failure from a workflow's body in the user's terms: relkit's own
+    /// errors as they are, libgit2's translated (`git(_:)`), anything else as a repository problem.
+    public init(_ error: any Error) {
+        if let error = error as? RelkitError {
+            self = error
+        } else if let error = error as? GitError {
+            self = .git(error)
+        } else {
+            self = .repository("\(error)")
+        }
+    }
+
     public static let shallow = RelkitError(.repository, "history is shallow; run `git fetch --unshallow`")
 
     /// Translates a libgit2 failure into what the user needs to hear.
