@@ -17,13 +17,19 @@ public struct ReleaseWindow: Sendable, Equatable {
         self.release = release
     }
 
-    /// The phase a branch of this release is in at `instant`; `released` too
-    /// once its release tag exists.
+    /// The phase a branch of this release is in at `instant`: `released` once,
+    /// and only once, its release tag exists. A release that slips past its
+    /// planned instant stays in the deep freeze (overdue) until it is tagged.
     public func phase(at instant: Date, tagExists: Bool = false) -> ReleasePhase {
-        if tagExists || instant >= release { return .released }
+        if tagExists { return .released }
         if instant >= deepFreeze { return .deepFreeze }
         if instant >= candidateCut { return .candidate }
         return .development
+    }
+
+    /// How long past its planned release instant an untagged release is at `instant`; nil when it is not late.
+    public func overdue(at instant: Date, tagExists: Bool) -> TimeInterval? {
+        !tagExists && instant >= release ? instant.timeIntervalSince(release) : nil
     }
 
     /// When the phase at `instant` started and ends (nil: open-ended).

@@ -66,7 +66,8 @@ extension ReleaseWorkspace {
             let window = calendar.window(forVersion: version)
             let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
             var next: (phase: ReleasePhase, at: Date)?
-            if let window, let end = window.bounds(of: phase).end {
+            // An overdue release's freeze ends with its tag, not at a time.
+            if let window, window.overdue(at: now, tagExists: tagged) == nil, let end = window.bounds(of: phase).end {
                 let order = ReleasePhase.allCases
                 next = (order[order.firstIndex(of: phase)! + 1], end)
             }

@@ -19,7 +19,11 @@ struct PushRenderer {
         if let window = decision.window {
             let bounds = window.bounds(of: phase)
             if let start = bounds.start { text += " since \(local(start))" }
-            if let end = bounds.end { text += " until \(local(end))" }
+            if phase == .deepFreeze, now >= window.release {
+                text += ", release overdue since \(local(window.release)): frozen until tagged"
+            } else if let end = bounds.end {
+                text += " until \(local(end))"
+            }
         } else {
             text += phase == .released ? " (tagged)" : " (no scheduled release: fixes only until tagged)"
         }

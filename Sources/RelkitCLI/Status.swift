@@ -63,6 +63,9 @@ struct StatusRenderer {
             lines.append("Candidate:       \(rc.target.displayName) (\(rc.target.tip.abbreviated())), \(rc.target.version.map(\.description) ?? "?"), \(rc.phase.rawValue)")
             if let next = rc.next {
                 lines.append("                 \(next.phase.rawValue) in \(Self.countdown(next.at.timeIntervalSince(status.now))), at \(local(next.at))")
+            } else if let window = rc.window, rc.phase == .deepFreeze, status.now >= window.release {
+                lines.append("                 release overdue by \(Self.countdown(status.now.timeIntervalSince(window.release))): "
+                    + "deep freeze until its release tag exists")
             } else if rc.window == nil {
                 lines.append("                 its release is not in release.schedule: fixes only until it is tagged")
             }

@@ -55,7 +55,9 @@ struct ReleaseCalendarTests {
         ("2024-10-13T17:59:59Z", .candidate),
         ("2024-10-13T18:00:00Z", .deepFreeze),
         ("2024-10-14T17:59:59Z", .deepFreeze),
-        ("2024-10-14T18:00:00Z", .released),
+        // Past the planned instant with no tag: overdue, still frozen.
+        ("2024-10-14T18:00:00Z", .deepFreeze),
+        ("2024-10-20T18:00:00Z", .deepFreeze),
     ])
     func phasesChangeAtTheirInstants(instant: String, phase: ReleasePhase) throws {
         let window = try #require(try calendar("release: { schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
@@ -67,6 +69,18 @@ struct ReleaseCalendarTests {
         let window = try #require(try calendar("release: { schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
             .window(forVersion: Version(4, 58, 0)))
         #expect(window.phase(at: utc("2024-10-10T00:00:00Z"), tagExists: true) == .released)
+    }
+
+    /// A release that slips an hour is not "released": it stays frozen until tagged (issue 11).
+    @Test func aLateReleaseStaysFrozenUntilTagged() throws {
+        let window = try #require(try calendar("release: { schedule: [ { version: 4.58.0, date: 2024-10-14 } ] }")
+            .window(forVersion: Version(4, 58, 0)))
+        let late = utc("2024-10-14T21:00:00Z")
+        #expect(window.phase(at: late) == .deepFreeze)
+        #expect(window.overdue(at: late, tagExists: false) == TimeInterval(3 * 3600))
+        #expect(window.overdue(at: late, tagExists: true) == nil)
+        #expect(window.overdue(at: utc("2024-10-14T17:00:00Z"), tagExists: false) == nil)
+        #expect(window.phase(at: late, tagExists: true) == .released)
     }
 
     @Test func aCadenceContinuesTheSchedule() throws {

@@ -285,6 +285,22 @@ struct PushHookTests {
         #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
     }
 
+    /// 4.58.0 was planned for Mon 11:00 PDT; at 14:00 it is not tagged yet: still the deep freeze,
+    /// so a labelled blocker fix goes in and status says the release is overdue (issue 11).
+    @Test func aLateReleaseStaysInTheDeepFreeze() {
+        let clone = clone(server: true)
+        let late = "2024-10-14T14:00:00-07:00"
+        pickedFix(clone, "fix")
+        #expect(clone.relkit("label", "fix", "~release-blocker").status == 0)
+        let push = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: late)
+        #expect(push.status == 0, "\(push.stderr)")
+        #expect(push.stderr.contains("(4.58.0, deep-freeze since Sun 2024-10-13 11:00 PDT, release overdue since Mon 2024-10-14 11:00 PDT: frozen until tagged)"))
+        let status = RelkitBinary.run(["status", "--now", late], in: clone.work)
+        #expect(status.stdout.contains(", 4.58.0, deep-freeze\n"), "\(status.stdout)")
+        #expect(status.stdout.contains("release overdue by 3h"), "\(status.stdout)")
+        #expect(!status.stdout.contains("released"))
+    }
+
     @Test func theInstallerChainsAndRestoresAForeignHook() throws {
         let clone = Clone(root: Fixture.fleetCopy())
         let hooks = clone.work.appendingPathComponent(".git/hooks")
