@@ -15,6 +15,11 @@ public struct LabelWorkflow {
 
     /// Adds (or removes) labels; returns the commit and its labels from notes afterwards.
     public func label(_ revision: String, labels: [String], remove: Bool, now: Date) throws(RelkitError) -> (ObjectID, [String]) {
+        // A typo (`~release-blockr`) would be a label nothing reads: refused, unless it is being taken off.
+        if !remove, let unknown = labels.first(where: { workspace.configuration.labels.known($0) == nil }) {
+            throw .usage("unknown label '\(TerminalText.escaped(unknown))'; the labels the rules read are "
+                + workspace.configuration.labels.known.map { "'\($0)'" }.joined(separator: ", ") + " (labels: in .relkit.yml)")
+        }
         let commit = try workspace.resolve(revision)
         let signer = try identity(now: now)
         do {

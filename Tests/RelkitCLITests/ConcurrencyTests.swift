@@ -29,13 +29,18 @@ struct ConcurrencyTests {
     }
 
     /// Two people label the same commit at once: both labels survive, every round.
-    @Test func concurrentLabelsAreNeverLost() {
+    @Test func concurrentLabelsAreNeverLost() throws {
         let work = Fixture.fleetCopy().appendingPathComponent("work")
         let commit = Shell.gitOutput(["rev-parse", "origin/main"], in: work)
+        // A distinct label for each side of each round, all of them labels the rules know.
+        let config = Fixture.temporaryDirectory().appendingPathComponent("labels.yml")
+        let names = (0..<Self.rounds).flatMap { ["\"~round-\($0)-a\"", "\"~round-\($0)-b\""] }
+        try "labels:\n  bug: [\(names.joined(separator: ", "))]\n".write(to: config, atomically: true, encoding: .utf8)
         var lost: [String] = []
         for round in 0..<Self.rounds {
             let first = "~round-\(round)-a", second = "~round-\(round)-b"
-            let results = race([["label", commit, first], ["label", commit, second]], in: work,
+            let results = race([["--config", config.path, "label", commit, first], ["--config", config.path, "label", commit, second]],
+                               in: work,
                                environment: [identity("alice"), identity("bob")])
             #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
             let note = Shell.git(["notes", "--ref=relkit", "show", commit], in: work).stdout

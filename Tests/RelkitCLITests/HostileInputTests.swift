@@ -145,4 +145,16 @@ struct HostileInputTests {
         #expect(Shell.gitOutput(["symbolic-ref", "--short", "HEAD"], in: work).hasPrefix("cherry-pick-"))
         #expect(!FileManager.default.fileExists(atPath: lock.path))
     }
+
+    /// A typo would be a label nothing reads (issue 11): refused, with the known ones listed; removing one is allowed.
+    @Test(arguments: ["~release-blockr", "", "  "])
+    func anUnknownLabelIsRefused(label: String) {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let before = Self.snapshot(work)
+        let result = relkit(["label", "origin/main", label], in: work)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: unknown label '\(label)'; the labels the rules read are '~release-blocker', "))
+        #expect(Self.snapshot(work) == before)
+        #expect(relkit(["label", "origin/main", "~release-blockr", "--remove"], in: work).status == 0)
+    }
 }
