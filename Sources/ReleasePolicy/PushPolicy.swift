@@ -137,8 +137,9 @@ public struct PushPolicy: Sendable {
         }
         let allApproved = Set(ApprovalRole.allCases).isSubset(of: commit.approvals)
         let missing = ApprovalRole.allCases.filter { !commit.approvals.contains($0) }
+        // Who can unblock, from the trunk's configuration; never a command the pusher could run on their own push.
         let approveFix = "approvals missing: " + missing.map(\.rawValue).joined(separator: ", ")
-            + " (" + missing.map { "relkit approve \(commit.shortID) --role \($0.rawValue)" }.joined(separator: "; ") + ")"
+            + " (from " + missing.map(who).joined(separator: "; ") + ")"
         if phase == .development { return allow("open", "the release branch is open until the candidate is cut") }
         if commit.isMerge {
             let failing = commit.bringsIn.compactMap { verdicts[$0] }.filter { !$0.allowed }
@@ -165,7 +166,8 @@ public struct PushPolicy: Sendable {
             }
             if configuration.policy.requireBugLabel, !hasAny(commit, of: bugLabels) {
                 return reject("label", "a cherry-pick without a bug label",
-                              "relkit label \(commit.shortID) \(configuration.labels.bug.first ?? "bug")")
+                              "a \(configuration.labels.bug.first ?? "bug") label on the trunk commit it picks, "
+                              + "from whoever triages the bug (\(who(.qaLead)))")
             }
             return allow("cherry-pick", "a fix cherry-picked from \(configuration.trunk)")
         case .deepFreeze:
@@ -174,11 +176,23 @@ public struct PushPolicy: Sendable {
                 return allow("label", "labelled \(commit.labels.first { matches($0, freezeLabels) } ?? "")")
             }
             return reject("label", "deep freeze: only \(configuration.labels.releaseBlocker.first ?? "~release-blocker") or \(configuration.labels.unreleasedBug.first ?? "~unreleased-bug") fixes",
-                          "relkit label \(commit.shortID) \(configuration.labels.releaseBlocker.first ?? "~release-blocker")")
+                          "a \(configuration.labels.releaseBlocker.first ?? "~release-blocker") label, which "
+                          + "\(who(.releaseDri)) or \(who(.qaLead)) decide on")
         case .released:
             if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
             return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
         }
+    }
+
+    /// A role and the people the configuration lists for it, for "who can unblock".
+    private func who(_ role: ApprovalRole) -> String {
+        let (title, people): (String, [String]) = switch role {
+        case .em: ("the EM", configuration.exceptions.em)
+        case .qaLead: ("the QA lead", configuration.exceptions.qaLead)
+        case .releaseDri: ("the release DRI", configuration.exceptions.releaseDri)
+        }
+        return people.isEmpty ? "\(title) (nobody is listed under exceptions.\(role.rawValue))"
+            : "\(title) (\(people.joined(separator: ", ")))"
     }
 
     private var bugLabels: [String] {
