@@ -12,8 +12,13 @@ public struct LabelSettings: Sendable, Equatable {
 
     /// The configured spelling of `label` (case and surrounding space aside), or nil for a label the rules do not know.
     public func known(_ label: String) -> String? {
-        let key = label.trimmingCharacters(in: .whitespaces).lowercased()
+        let key = Self.key(label)
         guard !key.isEmpty else { return nil }
-        return known.first { $0.trimmingCharacters(in: .whitespaces).lowercased() == key }
+        return known.first { Self.key($0) == key }
+    }
+
+    /// Labels compare without case and surrounding space.
+    public static func key(_ label: String) -> String {
+        label.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }

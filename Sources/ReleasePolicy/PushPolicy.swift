@@ -204,10 +204,9 @@ public struct PushPolicy: Sendable {
         commit.labels.contains { matches($0, labels) }
     }
 
-    /// Labels compare without case and surrounding space.
     private func matches(_ label: String, _ labels: [String]) -> Bool {
-        let key = label.trimmingCharacters(in: .whitespaces).lowercased()
-        return labels.contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == key }
+        let key = LabelSettings.key(label)
+        return labels.contains { LabelSettings.key($0) == key }
     }
 
     private func isAlwaysAllowed(_ path: String) -> Bool {

@@ -38,7 +38,7 @@ public struct LoadedConfiguration: Sendable {
         if let explicitFile {
             return try decode(try readFile(explicitFile), name: explicitFile, source: .file(explicitFile))
         }
-        guard let repository else { return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: []) }
+        guard let repository else { return builtIn }
         let base = Configuration.fleet
         for reference in trunkCandidates(repository, remote: base.remote, trunk: base.trunk) {
             if case .loaded(let loaded) = try trunkFile(reference, in: repository) { return loaded }
@@ -49,7 +49,7 @@ public struct LoadedConfiguration: Sendable {
                 return try decode(data, name: path, source: .workingTree(path))
             }
         }
-        return LoadedConfiguration(configuration: .fleet, source: .builtIn, explicitKeys: [])
+        return builtIn
     }
 
     /// The built-in defaults, with nothing read.
@@ -96,12 +96,8 @@ public struct LoadedConfiguration: Sendable {
             guard let commit = try repository.commitID(ofReference: reference) else { return .noReference }
             guard let data = try repository.fileContents(atPath: fileName, in: commit) else { return .noFile }
             return .loaded(try decode(data, name: "\(reference):\(fileName)", source: .reference(reference)))
-        } catch let error as GitError {
-            throw .git(error)
-        } catch let error as RelkitError {
-            throw error
         } catch {
-            throw .repository("\(error)")
+            throw RelkitError(error)
         }
     }
 
