@@ -210,9 +210,11 @@ struct PushHookTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("cherry-pick: not a cherry-pick of a commit on main"))
         #expect(clone.remote(Self.rc) != clone.remote("scratch"))
-        // The client's hook sees it the same way, though origin/scratch is fetched.
+        // The client's hook and relkit check see it the same way, though origin/scratch is fetched.
         clone.git(["fetch", "-q", "origin"])
         #expect(clone.git(["push", "origin", "feature:\(Self.rc)"]).status != 0)
+        #expect(clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "feature",
+                             "--now", Self.candidate).status == 1)
     }
 
     /// Merging the trunk into the candidate brings every feature on it: each is judged.
@@ -226,13 +228,20 @@ struct PushHookTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("not allowed in deep-freeze"))
         #expect(clone.remote(Self.rc) == before)
+        let prePush = clone.git(["push", "origin", "merged:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(prePush.status != 0)
+        #expect(prePush.stderr.contains("not allowed in deep-freeze"))
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "merged", "--now", Self.deepFreeze)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("not allowed in deep-freeze"))
     }
 
     /// With no .relkit.yml on the remote's trunk, a gate uses the built-in defaults,
     /// never the local trunk, the work tree or the checked commit.
     @Test func aCheckedCommitCannotBringItsOwnRules() {
-        let clone = clone()
-        clone.sh("git rm -q --ignore-unmatch .relkit.yml && git commit -qm 'No policy (#40010)' --allow-empty && git push -q --no-verify origin main")
+        let clone = clone(server: true)
+        clone.sh("git rm -q --ignore-unmatch .relkit.yml && git commit -qm 'No policy (#40010)' --allow-empty")
+        #expect(clone.git(["push", "-q", "--no-verify", "origin", "main"]).status == 0)
         commitOnRC(clone, "renamed", """
             printf 'release:\n  candidate_branch: nothing-v{version}\n' > .relkit.yml
             echo feature >> server/fleet/app.go
@@ -248,6 +257,9 @@ struct PushHookTests {
         let push = clone.git(["push", "origin", "renamed:\(Self.rc)"])
         #expect(push.status != 0)
         #expect(push.stderr.contains("policy: built-in defaults (Fleet)"))
+        let server = clone.git(["push", "--no-verify", "origin", "renamed:\(Self.rc)"])
+        #expect(server.status != 0)
+        #expect(server.stderr.contains("remote: relkit: 1 ref update judged, 1 rejected; policy: built-in defaults (Fleet)"))
     }
 
     /// A push that would leave the trunk with a .relkit.yml nobody can parse is refused.
@@ -257,6 +269,12 @@ struct PushHookTests {
         try text.write(to: clone.work.appendingPathComponent(".relkit.yml"), atomically: true, encoding: .utf8)
         clone.sh("git add .relkit.yml && git commit -qm 'Break the policy (#40012)'")
         let before = clone.remote("main")
+        let check = clone.relkit("check", "--ref", "main", "--old", "origin/main", "--new", "main")
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("the pushed main carries an invalid policy"))
+        let prePush = clone.git(["push", "origin", "main"])
+        #expect(prePush.status != 0)
+        #expect(prePush.stderr.contains("refs/heads/main: REJECTED — the pushed main carries an invalid policy"))
         let result = clone.git(["push", "--no-verify", "origin", "main"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("remote: refs/heads/main: REJECTED — the pushed main carries an invalid policy"))
@@ -281,6 +299,14 @@ struct PushHookTests {
         #expect(release.stderr.split(separator: "\n").filter { $0.contains("REJECTED") }.count == 1)
         #expect(!release.stderr.contains("Fatal error"))
         #expect(clone.git(["push", "--no-verify", "origin", "fix:refs/heads/scratch"]).status == 0)
+        // The client, once it has fetched the broken trunk, says the same in pre-push and in relkit check.
+        clone.git(["fetch", "-q", "origin"])
+        let prePush = clone.git(["push", "origin", "fix:\(Self.rc)"])
+        #expect(prePush.status != 0)
+        #expect(prePush.stderr.contains("release branches are closed until someone who may push to main pushes a fixed .relkit.yml"))
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.candidate)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("policy: none readable ("))
         clone.sh("git rm -q .relkit.yml && git commit -qm 'Repair the policy (#40014)'")
         let repair = clone.git(["push", "--no-verify", "origin", "main"])
         #expect(repair.status == 0, "\(repair.stderr)")
@@ -294,7 +320,10 @@ struct PushHookTests {
         let late = "2024-10-14T14:00:00-07:00"
         pickedFix(clone, "fix")
         #expect(clone.relkit("label", "fix", "~release-blocker").status == 0)
-        let push = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: late)
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", late)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("release overdue since Mon 2024-10-14 11:00 PDT: frozen until tagged"))
+        let push = clone.git(["push", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: late)
         #expect(push.status == 0, "\(push.stderr)")
         #expect(push.stderr.contains("(4.58.0, deep-freeze since Sun 2024-10-13 11:00 PDT, release overdue since Mon 2024-10-14 11:00 PDT: frozen until tagged)"))
         let status = RelkitBinary.run(["status", "--now", late], in: clone.work)
