@@ -63,11 +63,12 @@ work() {   # work N: N ordinary squash-merged commits, each with a changes/ frag
     commit_all "$(area_name "$file"): change $step (#$pr)"
   done
 }
-fix() {   # fix FILE WORDS: a bug fix on the current branch; its id goes to $fixed
+fix() {   # fix FILE WORDS LABEL: a bug fix on the current branch, labelled by a `Label:` trailer
+  # (the trunk's review passed it); its id goes to $fixed
   # (not printed: a $(fix …) subshell would lose the PR counter, and PR numbers must be unique)
   pr=$((pr + 1)); step=$((step + 1))
   echo "// fix: $2" >> "$1"
-  commit_all "Fix $2 (#$pr)" >/dev/null
+  commit_all "Fix $2 (#$pr)" "Label: $3" >/dev/null
   fixed=$(git_ rev-parse HEAD)
 }
 
@@ -120,7 +121,7 @@ pr=$((pr + 1))
 work 60
 
 # a patch release of 4.56 on its patch branch, picked with -x
-fix server/service/pagination.go "host list pagination"; hosts_fix=$fixed
+fix server/service/pagination.go "host list pagination" "~released-bug"; hosts_fix=$fixed
 git_ switch -q -c patch-fleet-v4.56.1 fleet-v4.56.0
 tick; git_ cherry-pick -x "$hosts_fix" >/dev/null
 git_ tag fleet-v4.56.1
@@ -140,8 +141,8 @@ work 20
 tick; git_ tag -a orbit-v1.33.0 -m "Orbit 1.33.0"
 
 # patch releases 4.57.1 (lightweight) and 4.57.2 (annotated) on one patch branch
-fix server/service/sso.go "SSO cookie"; sso_fix=$fixed
-fix server/datastore/hosts_insert.go "deadlock on host insert"; mysql_fix=$fixed
+fix server/service/sso.go "SSO cookie" "~released-bug"; sso_fix=$fixed
+fix server/datastore/hosts_insert.go "deadlock on host insert" "~released-bug"; mysql_fix=$fixed
 git_ switch -q -c patch-fleet-v4.57.1 fleet-v4.57.0
 tick; git_ cherry-pick -x "$sso_fix" >/dev/null
 git_ tag fleet-v4.57.1
@@ -172,11 +173,11 @@ git_ tag orbit-v1.31.9 "main^{tree}"
 # --- the 4.58.0 release candidate ------------------------------------------------
 git_ branch minor-fleet-v4.58.0 main
 work 25
-fix orbit/pkg/token/refresh.go "token refresh race"; token_fix=$fixed
+fix orbit/pkg/token/refresh.go "token refresh race" "~unreleased-bug"; token_fix=$fixed
 work 5
-fix ee/fleetd-chrome/src/startup.ts "extension crash on startup"; chrome_fix=$fixed
+fix ee/fleetd-chrome/src/startup.ts "extension crash on startup" "~unreleased-bug"; chrome_fix=$fixed
 work 5
-fix frontend/pages/empty_state.tsx "hosts page empty state"; ui_fix=$fixed
+fix frontend/pages/empty_state.tsx "hosts page empty state" "bug"; ui_fix=$fixed
 work 10
 # a second feature branch with Orbit work, merged without fast-forward
 git_ switch -q -c feature-orbit-logs
@@ -196,7 +197,7 @@ work 5
 
 # a patch release in flight on patch-fleet-v4.57.3: a fix from main picked with -x and a
 # hotfix made on the branch itself; the RC has neither yet
-fix server/service/pagination.go "page size limit"; config_fix=$fixed
+fix server/service/pagination.go "page size limit" "~released-bug"; config_fix=$fixed
 git_ switch -q -c patch-fleet-v4.57.3 fleet-v4.57.2
 tick; git_ cherry-pick -x "$config_fix" >/dev/null
 pr=$((pr + 1)); step=$((step + 1))

@@ -146,6 +146,9 @@ extension Commit {
         }
     }
 
+    /// The trailers of a message, as `git interpret-trailers --parse` reads them.
+    public static func trailers(inMessage message: String) -> [Trailer] { parseTrailers(message) }
+
     static func parseTrailers(_ message: String) -> [Trailer] {
         var array = git_message_trailer_array()
         guard git_message_trailers(&array, message) == 0 else { return [] }

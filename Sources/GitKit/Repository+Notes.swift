@@ -34,9 +34,11 @@ extension Repository {
     /// compare-and-swap of `notesRef`: the notes commit is made on the value the
     /// ref had when the note was read, and the ref moves only if it still has
     /// that value; otherwise the note is read again and `change` runs again, so
-    /// that concurrent writers never lose each other's lines. Returns the note written.
+    /// that concurrent writers never lose each other's lines. With `sign`, the
+    /// notes commit carries a signature over it (see `signedCopy`). Returns the note written.
     @discardableResult
     public func updateNote(for object: ObjectID, notesRef: String, signature: Signature, attempts: Int = 50,
+                           sign: ((Data) throws(GitError) -> Data)? = nil,
                            _ change: (String?) -> String?) throws(GitError) -> String? {
         var oid = object.raw
         var sig: UnsafeMutablePointer<git_signature>?
@@ -61,11 +63,13 @@ extension Repository {
             } else {
                 try check(git_note_commit_remove(&commit, pointer, parent, sig, sig, &oid), "git_note_commit_remove(\(notesRef))")
             }
+            var written = ObjectID(commit)
+            if let sign { written = try signedCopy(of: written, sign: sign) }
             do {
                 if let old {
-                    try updateReference(notesRef, to: ObjectID(commit), expecting: old, reflogMessage: "notes: Notes added by 'relkit'")
+                    try updateReference(notesRef, to: written, expecting: old, reflogMessage: "notes: Notes added by 'relkit'")
                 } else {
-                    try createReference(notesRef, at: ObjectID(commit), reflogMessage: "notes: Notes added by 'relkit'",
+                    try createReference(notesRef, at: written, reflogMessage: "notes: Notes added by 'relkit'",
                                         signature: signature)
                 }
                 return wanted

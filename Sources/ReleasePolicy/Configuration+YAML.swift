@@ -28,7 +28,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust",
         ])
         for (key, node) in top {
             switch key {
@@ -46,6 +46,20 @@ extension Configuration {
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
             case "policy": try reader.policy(node, into: &config.policy)
+            case "trust":
+                for (_, value) in try reader.mapping(node, key: "trust", allowed: ["allowed_signers"]) {
+                    // `allowed_signers: null` (as `relkit config` prints the default) trusts no signature.
+                    if case .scalar(let scalar) = value, YAMLReader.isNull(scalar) {
+                        config.trust.allowedSigners = nil
+                        continue
+                    }
+                    let path = try reader.string(value, key: "trust.allowed_signers")
+                    guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                        throw reader.error(value, "trust.allowed_signers", "expected a path inside the repository such as "
+                            + ".github/allowed_signers, got '\(path)'")
+                    }
+                    config.trust.allowedSigners = path
+                }
             case "rc":
                 for (_, value) in try reader.mapping(node, key: "rc", allowed: ["qa_issue"]) {
                     config.qaIssueTemplate = try reader.string(value, key: "rc.qa_issue")
@@ -164,7 +178,7 @@ private struct YAMLReader {
     mutating func release(_ node: Node, into release: inout ReleaseSettings) throws(ConfigurationError) {
         for (key, value) in try mapping(node, key: "release", allowed: [
             "tag", "candidate_branch", "patch_branch", "release_time", "candidate_cut", "deep_freeze", "schedule",
-            "cadence",
+            "cadence", "release_weekday",
         ]) {
             let path = "release." + key
             switch key {
@@ -177,13 +191,10 @@ private struct YAMLReader {
                     if cutKey == "time" {
                         release.candidateCut.time = try time(cutValue, key: path + ".time")
                     } else {
-                        let text = try string(cutValue, key: path + ".weekday").lowercased()
-                        guard let day = Weekday(rawValue: text) else {
-                            throw error(cutValue, path + ".weekday", "expected a weekday such as tuesday, got '\(text)'")
-                        }
-                        release.candidateCut.weekday = day
+                        release.candidateCut.weekday = try weekday(cutValue, key: path + ".weekday")
                     }
                 }
+            case "release_weekday": release.releaseWeekday = try weekday(value, key: path)
             case "deep_freeze":
                 let text = try string(value, key: path)
                 guard let seconds = parseDuration(text) else {
@@ -201,6 +212,14 @@ private struct YAMLReader {
             default: break
             }
         }
+    }
+
+    mutating func weekday(_ node: Node, key: String) throws(ConfigurationError) -> Weekday {
+        let text = try string(node, key: key).lowercased()
+        guard let day = Weekday(rawValue: text) else {
+            throw error(node, key, "expected a weekday such as tuesday, got '\(text)'")
+        }
+        return day
     }
 
     mutating func schedule(_ node: Node, key: String) throws(ConfigurationError) -> [ScheduledRelease] {
@@ -227,9 +246,11 @@ private struct YAMLReader {
     }
 
     mutating func labels(_ node: Node, into labels: inout LabelSettings) throws(ConfigurationError) {
-        for (key, value) in try mapping(node, key: "labels", allowed: ["release_blocker", "unreleased_bug", "released_bug", "bug"]) {
+        for (key, value) in try mapping(node, key: "labels", allowed: ["release_blocker", "unreleased_bug", "released_bug", "bug",
+                                                                       "givers"]) {
             let values = try strings(value, key: "labels." + key)
             switch key {
+            case "givers": labels.givers = values
             case "release_blocker": labels.releaseBlocker = values
             case "unreleased_bug": labels.unreleasedBug = values
             case "released_bug": labels.releasedBug = values
@@ -255,16 +276,21 @@ private struct YAMLReader {
     }
 
     mutating func policy(_ node: Node, into settings: inout PolicySettings) throws(ConfigurationError) {
-        for (key, value) in try mapping(node, key: "policy", allowed: ["require_bug_label", "always_allowed"]) {
+        for (key, value) in try mapping(node, key: "policy", allowed: ["candidate", "always_allowed", "require_bug_label"]) {
             let path = "policy." + key
-            if key == "always_allowed" {
+            switch key {
+            case "always_allowed":
                 settings.alwaysAllowed = try strings(value, key: path)
-            } else {
-                switch try string(value, key: path).lowercased() {
-                case "true", "yes", "on": settings.requireBugLabel = true
-                case "false", "no", "off": settings.requireBugLabel = false
-                case let other: throw error(value, path, "expected true or false, got '\(other)'")
+            case "require_bug_label":
+                // Gone: a pick of a fix is what the candidate takes; saying so silently would loosen nothing but surprise.
+                throw error(value, path, "no longer exists: the candidate takes picks of fixes (a verified bug label) "
+                    + "by default; a repository without labels says `policy: { candidate: any-pick }`")
+            default:
+                let text = try string(value, key: path).lowercased()
+                guard let rule = CandidateRule(rawValue: text) else {
+                    throw error(value, path, "expected fixes or any-pick, got '\(text)'")
                 }
+                settings.candidate = rule
             }
         }
     }

@@ -16,6 +16,7 @@ public struct Configuration: Sendable, Equatable {
     public var components: [Component]
     public var pick: PickSettings
     public var policy: PolicySettings
+    public var trust = TrustSettings()
     public var deps: DependencySettings
     /// The release QA issue template (`rc.qa_issue`).
     public var qaIssueTemplate: String
@@ -60,5 +61,15 @@ public struct Configuration: Sendable, Equatable {
 
     public func component(named name: String) -> Component? {
         components.first { $0.name == name }
+    }
+}
+
+/// Where signatures are checked against (`trust:` in `.relkit.yml`).
+public struct TrustSettings: Sendable, Equatable {
+    /// A path in the trunk, in git's `gpg.ssh.allowedSignersFile` format; nil: no signature counts.
+    public var allowedSigners: String?
+
+    public init(allowedSigners: String? = nil) {
+        self.allowedSigners = allowedSigners
     }
 }

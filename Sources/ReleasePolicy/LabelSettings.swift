@@ -6,9 +6,20 @@ public struct LabelSettings: Sendable, Equatable {
     public var unreleasedBug: [String]
     public var releasedBug: [String]
     public var bug: [String]
+    /// Who may give release labels (email addresses, as in the allowed signers file).
+    public var givers: [String] = []
 
     /// Every label the rules know, each spelling.
     public var known: [String] { releaseBlocker + unreleasedBug + releasedBug + bug }
+
+    /// The labels that make a trunk commit a fix.
+    public var fixes: [String] { releaseBlocker + unreleasedBug + releasedBug + bug }
+
+    /// Whether `label` is one of `labels`, in any spelling the rules accept.
+    public static func matches(_ label: String, _ labels: [String]) -> Bool {
+        let key = key(label)
+        return labels.contains { Self.key($0) == key }
+    }
 
     /// The configured spelling of `label` (case and surrounding space aside), or nil for a label the rules do not know.
     public func known(_ label: String) -> String? {

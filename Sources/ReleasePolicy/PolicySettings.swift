@@ -1,18 +1,27 @@
 /// What the push policy allows beyond its fixed rules (`policy:` in `.relkit.yml`).
 public struct PolicySettings: Sendable, Equatable {
-    /// In the candidate phase, a cherry-pick must also carry a bug label
-    /// (`bug`, `released_bug`, `unreleased_bug` or `release_blocker`).
-    public var requireBugLabel: Bool
+    /// What a pick needs to enter the candidate (`policy.candidate`).
+    public var candidate: CandidateRule
     /// Commits that change only these paths (the release's own changelog)
     /// are allowed in the candidate and deep-freeze phases.
     public var alwaysAllowed: [String]
 
-    public init(requireBugLabel: Bool, alwaysAllowed: [String]) {
-        self.requireBugLabel = requireBugLabel
+    public init(candidate: CandidateRule, alwaysAllowed: [String]) {
+        self.candidate = candidate
         self.alwaysAllowed = alwaysAllowed
     }
 
-    public static let fleet = PolicySettings(requireBugLabel: false, alwaysAllowed: ["CHANGELOG.md", "changes/"])
+    public static let fleet = PolicySettings(candidate: .fixes, alwaysAllowed: ["CHANGELOG.md", "changes/"])
+}
+
+/// What a verified pick needs to enter the candidate in its candidate phase.
+public enum CandidateRule: String, Sendable, Equatable {
+    /// The handbook's rule: a pick of a fix (a verified bug, released-bug,
+    /// unreleased-bug or release-blocker label on its trunk commit); anything
+    /// else needs the feature exception.
+    case fixes
+    /// Any verified pick of a trunk commit, for a repository with no labels at all.
+    case anyPick = "any-pick"
 }
 
 /// A role whose approval a feature exception needs.

@@ -18,30 +18,55 @@ public struct RefUpdate: Sendable, Equatable {
     }
 }
 
+/// Whether a commit is a pick of a trunk commit, as far as the evidence proves it.
+public enum Provenance: Sendable, Equatable {
+    /// Not shown to be a pick of anything on the trunk.
+    case none
+    /// Its patch id equals that of `source`, a trunk commit (with or without a pick line).
+    case exact(source: String)
+    /// Its pick line names `source`, a trunk commit, and it changes only files
+    /// `source` changes: a pick whose conflict was resolved by hand.
+    case resolved(source: String)
+    /// Its pick line names `source`, but it changes files `source` does not:
+    /// the line proves nothing, and it is judged as an ordinary commit.
+    case mismatched(source: String)
+
+    /// The trunk commit it is a pick of, when it is one.
+    public var pickedFrom: String? {
+        switch self {
+        case .exact(let source), .resolved(let source): source
+        case .none, .mismatched: nil
+        }
+    }
+}
+
 /// What the rules need to know of one new commit.
 public struct CommitFacts: Sendable, Equatable {
     public let id: String
     public let summary: String
     public let isMerge: Bool
-    /// It carries a `(cherry picked from commit …)` line naming a commit on the trunk.
-    public let pickedFromTrunk: Bool
-    /// Its labels, its own and those of the commit it was picked from.
-    public let labels: [String]
-    /// The exception roles whose approval it carries (approvers already checked).
-    public let approvals: Set<ApprovalRole>
+    public var provenance: Provenance
+    /// Its verified labels: trailers of trunk commits (its own when it is on the
+    /// trunk, and those of the commit it is a pick of) and signed notes from label givers.
+    public var labels: [String]
+    /// The exception roles whose approval it carries, each verified.
+    public var approvals: Set<ApprovalRole>
+    /// Evidence that was found but does not count, each with why (shown to reviewers).
+    public var unverified: [String]
     /// The files it changes.
     public let paths: [String]
     /// For a merge: the new commits it brings in.
     public let bringsIn: [String]
 
-    public init(id: String, summary: String, isMerge: Bool = false, pickedFromTrunk: Bool = false, labels: [String] = [],
-                approvals: Set<ApprovalRole> = [], paths: [String] = [], bringsIn: [String] = []) {
+    public init(id: String, summary: String, isMerge: Bool = false, provenance: Provenance = .none, labels: [String] = [],
+                approvals: Set<ApprovalRole> = [], unverified: [String] = [], paths: [String] = [], bringsIn: [String] = []) {
         self.id = id
         self.summary = summary
         self.isMerge = isMerge
-        self.pickedFromTrunk = pickedFromTrunk
+        self.provenance = provenance
         self.labels = labels
         self.approvals = approvals
+        self.unverified = unverified
         self.paths = paths
         self.bringsIn = bringsIn
     }
@@ -155,33 +180,63 @@ public struct PushPolicy: Sendable {
         if phase != .released, !commit.paths.isEmpty, commit.paths.allSatisfy(isAlwaysAllowed) {
             return allow("changelog", "changes only \(configuration.policy.alwaysAllowed.joined(separator: ", "))")
         }
+        let labels = configuration.labels
+        let freezeLabels = labels.releaseBlocker + labels.unreleasedBug
+        let how: String
+        switch commit.provenance {
+        case .exact(let source): how = "an exact pick of \(short(source))"
+        case .resolved(let source): how = "a resolved pick of \(short(source)) (its conflict resolved by hand: review it)"
+        case .mismatched, .none: how = ""
+        }
+        // A pick line that does not match its source is said so, before the rules judge it as an ordinary commit.
+        func notAPick(_ base: String, _ fix: String) -> CommitDecision {
+            guard case .mismatched(let source) = commit.provenance else { return reject("cherry-pick", base, fix) }
+            return reject("cherry-pick", "pick line does not match its source: it names \(short(source)) but changes files "
+                          + "\(short(source)) does not, so it is judged as an ordinary commit; " + base, fix)
+        }
         switch phase {
         case .development:
             return allow("open", "the release branch is open until the candidate is cut")
         case .candidate:
             if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
-            guard commit.pickedFromTrunk else {
-                return reject("cherry-pick", "not a cherry-pick of a commit on \(configuration.trunk): only bug fixes picked from \(configuration.trunk) enter the candidate",
-                              "merge it into \(configuration.trunk) first and pick it with `relkit pick`, or get the exception: \(approveFix)")
+            guard let source = commit.provenance.pickedFrom else {
+                return notAPick("not a pick of a commit on \(configuration.trunk): only fixes picked from "
+                              + "\(configuration.trunk) enter the candidate",
+                              "merge it into \(configuration.trunk) first and pick it from there, or get the exception: \(approveFix)")
             }
-            if configuration.policy.requireBugLabel, !hasAny(commit, of: bugLabels) {
-                return reject("label", "a cherry-pick without a bug label",
-                              "a \(configuration.labels.bug.first ?? "bug") label on the trunk commit it picks, "
-                              + "from whoever triages the bug (\(who(.qaLead)))")
+            if configuration.policy.candidate == .anyPick { return allow("cherry-pick", "\(how) (policy.candidate: any-pick)") }
+            if let label = commit.labels.first(where: { LabelSettings.matches($0, labels.fixes) }) {
+                return allow("cherry-pick", "\(how), a fix (\(label))")
             }
-            return allow("cherry-pick", "a fix cherry-picked from \(configuration.trunk)")
+            return reject("fix", "\(how), which no verified label marks as a fix: only fixes enter the candidate, "
+                          + "features need the exception",
+                          "a \(labels.bug.first ?? "bug") label on \(short(source)) from \(givers), or the exception: \(approveFix)")
         case .deepFreeze:
-            let freezeLabels = configuration.labels.releaseBlocker + configuration.labels.unreleasedBug
-            if hasAny(commit, of: freezeLabels) {
-                return allow("label", "labelled \(commit.labels.first { matches($0, freezeLabels) } ?? "")")
+            let wanted = "\(labels.releaseBlocker.first ?? "~release-blocker") or \(labels.unreleasedBug.first ?? "~unreleased-bug")"
+            guard let source = commit.provenance.pickedFrom else {
+                return notAPick("deep freeze: only \(wanted) fixes picked from \(configuration.trunk), and this is "
+                              + "not a pick of a commit on \(configuration.trunk)",
+                              "merge it into \(configuration.trunk) first; a \(wanted) label on it there from \(givers)")
             }
-            return reject("label", "deep freeze: only \(configuration.labels.releaseBlocker.first ?? "~release-blocker") or \(configuration.labels.unreleasedBug.first ?? "~unreleased-bug") fixes",
-                          "a \(configuration.labels.releaseBlocker.first ?? "~release-blocker") label, which "
-                          + "\(who(.releaseDri)) or \(who(.qaLead)) decide on")
+            if let label = commit.labels.first(where: { LabelSettings.matches($0, freezeLabels) }) {
+                return allow("label", "\(how), labelled \(label)")
+            }
+            return reject("label", "deep freeze: only \(wanted) fixes, and \(how) has neither label verified",
+                          "a \(labels.releaseBlocker.first ?? "~release-blocker") label on \(short(source)) from \(givers), "
+                          + "which \(who(.releaseDri)) or \(who(.qaLead)) decide on")
         case .released:
             if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
             return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
         }
+    }
+
+    private func short(_ id: String) -> String { String(id.prefix(7)) }
+
+    /// Who may give labels, for "who can unblock".
+    private var givers: String {
+        let people = configuration.labels.givers
+        return people.isEmpty ? "a trunk commit's `Label:` trailer (nobody is listed under labels.givers to sign one)"
+            : "a label giver (\(people.joined(separator: ", ")), signed) or a `Label:` trailer on the trunk"
     }
 
     /// A role and the people the configuration lists for it, for "who can unblock".
@@ -193,20 +248,6 @@ public struct PushPolicy: Sendable {
         }
         return people.isEmpty ? "\(title) (nobody is listed under exceptions.\(role.rawValue))"
             : "\(title) (\(people.joined(separator: ", ")))"
-    }
-
-    private var bugLabels: [String] {
-        let labels = configuration.labels
-        return labels.bug + labels.releasedBug + labels.unreleasedBug + labels.releaseBlocker
-    }
-
-    private func hasAny(_ commit: CommitFacts, of labels: [String]) -> Bool {
-        commit.labels.contains { matches($0, labels) }
-    }
-
-    private func matches(_ label: String, _ labels: [String]) -> Bool {
-        let key = LabelSettings.key(label)
-        return labels.contains { LabelSettings.key($0) == key }
     }
 
     private func isAlwaysAllowed(_ path: String) -> Bool {

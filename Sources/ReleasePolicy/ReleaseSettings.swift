@@ -13,6 +13,8 @@ public struct ReleaseSettings: Sendable, Equatable {
     /// Releases continue every this many days after the last scheduled one
     /// (each the next minor version); nil: only the schedule.
     public var cadenceDays: Int? = nil
+    /// With no schedule, the release day after an inferred candidate cut.
+    public var releaseWeekday: Weekday = .monday
 }
 /// The release candidate is cut on the last `weekday` before the release, at `time`.
 public struct CandidateCut: Sendable, Equatable {

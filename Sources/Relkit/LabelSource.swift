@@ -1,95 +1,311 @@
+import Foundation
 import GitKit
-
-/// Where a commit's labels and exception approvals come from. Trailers and
-/// git notes are the two built in; a forge (pull request and issue labels)
-/// is a third that the rules would not notice.
-public protocol LabelSource {
-    /// The commit's labels and approvers as one source records them.
-    func annotations(of commit: ObjectID) throws(GitError) -> Annotations
-}
-
-/// What a source says of one commit.
-public struct Annotations: Sendable, Equatable {
-    /// Labels as written (`~release-blocker`).
-    public var labels: [String]
-    /// Approvers as written (`Name <email>`).
-    public var approvers: [String]
-
-    public init(labels: [String] = [], approvers: [String] = []) {
-        self.labels = labels
-        self.approvers = approvers
-    }
-}
+import ReleasePolicy
 
 /// `Label:` and `Approved-by:` lines, as trailers of a message or lines of a note.
 enum LabelLines {
     static func values(_ key: String, in text: String) -> [String] {
         var values: [String] = []
         for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":"),
-                  line[..<colon].trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(key) == .orderedSame else { continue }
-            values.append(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            if let value = value(key, of: line) { values.append(value) }
         }
         return values
     }
 
-    /// `Label: a, b` holds two labels.
+    /// The value of one `Key: value` line, when its key is `key` (any case).
+    static func value(_ key: String, of line: Substring) -> String? {
+        guard let colon = line.firstIndex(of: ":"),
+              line[..<colon].trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(key) == .orderedSame else { return nil }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `Label: a, b` holds two labels; a note line's ` (by email)` names who gave it.
     static func labels(in values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-}
-
-/// Commits parsed once, for every source and every question about them.
-final class CommitCache {
-    let repository: Repository
-    private var known: [ObjectID: Commit?] = [:]
-
-    init(repository: Repository, known commits: [Commit] = []) {
-        self.repository = repository
-        for commit in commits { known[commit.id] = commit }
+        values.map(withoutGiver).flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 
-    /// The commit, or nil when the repository does not have it (a pick line may name one from elsewhere).
-    func commit(_ id: ObjectID) throws(GitError) -> Commit? {
-        if let cached = known[id] { return cached }
-        var commit: Commit?
-        do {
-            commit = try repository.commit(id)
-        } catch where error.isNotFound {
-            commit = nil
+    /// The note line `relkit label` writes for one label given by `email`.
+    static func line(label: String, by email: String) -> String { "Label: \(label) (by \(email))" }
+
+    private static func withoutGiver(_ value: String) -> String {
+        guard value.hasSuffix(")"), let open = value.range(of: " (by ", options: .backwards) else { return value }
+        return String(value[..<open.lowerBound])
+    }
+
+    /// The email of `Name <email>`, or the text itself when it has no brackets.
+    static func email(in person: String) -> String {
+        var email = person
+        if let open = person.lastIndex(of: "<"), let close = person.lastIndex(of: ">"), open < close {
+            email = String(person[person.index(after: open)..<close])
         }
-        known[id] = commit
-        return commit
+        return email.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }
 
-/// Trailers of the commit message: `Label: ~release-blocker`, `Approved-by: Name <email>`.
-struct TrailerLabels: LabelSource {
-    let commits: CommitCache
-
-    func annotations(of commit: ObjectID) throws(GitError) -> Annotations {
-        guard let parsed = try commits.commit(commit) else { return Annotations() }
-        return Annotations(labels: LabelLines.labels(in: parsed.trailerValues("Label")),
-                           approvers: parsed.trailerValues("Approved-by"))
-    }
+/// The notes `relkit label` and `relkit approve` write.
+enum NotesRef {
+    static let name = "refs/notes/relkit"
 }
 
-/// Git notes on `refs/notes/relkit`, as `relkit label` and `relkit approve` write them;
-/// or, for a push being received, the notes commit the push brings.
-struct NoteLabels: LabelSource {
-    static let ref = "refs/notes/relkit"
+/// What the evidence says of one commit: what counts, and what was found but does not.
+struct Evidence: Sendable, Equatable {
+    var labels: [String] = []
+    var approvals: Set<ApprovalRole> = []
+    var unverified: [String] = []
+}
+
+/// Checks notes commits' signatures as `git verify-commit` does for ssh:
+/// `ssh-keygen -Y verify -n git` against the allowed signers file that the
+/// trunk carries (`trust.allowed_signers`), for the identity the notes commit
+/// names as its committer. Several run at once; each commit is checked once.
+final class SignatureVerifier {
+    enum Verdict: Sendable, Equatable {
+        /// A valid signature by this identity (an email, lowercased).
+        case signed(String)
+        case unverified(String)
+    }
+
     let repository: Repository
-    /// Read from this notes commit instead of the ref.
-    let notesCommit: ObjectID?
+    /// The allowed signers file's bytes and where they came from; nil when the trunk names none.
+    let allowedSigners: (data: Data, source: String)?
+    /// Why there is no allowed signers file, when there is none.
+    let missing: String
+    private var verdicts: [ObjectID: Verdict] = [:]
 
-    private func text(_ commit: ObjectID) throws(GitError) -> String {
-        if let notesCommit { return try repository.note(for: commit, notesCommit: notesCommit) ?? "" }
-        return try repository.note(for: commit, notesRef: NoteLabels.ref) ?? ""
+    init(repository: Repository, allowedSigners: (data: Data, source: String)?, missing: String) {
+        self.repository = repository
+        self.allowedSigners = allowedSigners
+        self.missing = missing
     }
 
-    func annotations(of commit: ObjectID) throws(GitError) -> Annotations {
-        let text = try text(commit)
-        return Annotations(labels: LabelLines.labels(in: LabelLines.values("Label", in: text)),
-                           approvers: LabelLines.values("Approved-by", in: text))
+    /// The allowed signers file named by `trust.allowed_signers`, read from the trunk commit `trunk`.
+    static func forTrunk(_ trunk: ObjectID?, name: String, configuration: Configuration,
+                         repository: Repository) -> SignatureVerifier {
+        guard let path = configuration.trust.allowedSigners else {
+            return SignatureVerifier(repository: repository, allowedSigners: nil,
+                                     missing: "the trunk's .relkit.yml names no trust.allowed_signers")
+        }
+        guard let trunk, let data = try? repository.fileContents(atPath: path, in: trunk) else {
+            return SignatureVerifier(repository: repository, allowedSigners: nil,
+                                     missing: "trust.allowed_signers names \(path), which \(name) does not have")
+        }
+        return SignatureVerifier(repository: repository, allowedSigners: (data, "\(name):\(path)"), missing: "")
     }
+
+    func verdict(_ commit: ObjectID) -> Verdict {
+        verdicts[commit] ?? .unverified("not checked")
+    }
+
+    /// Checks every commit not checked yet, in parallel (each is one ssh-keygen run).
+    func verify(_ commits: Set<ObjectID>) throws(RelkitError) {
+        let todo = commits.filter { verdicts[$0] == nil }.sorted { $0.hex < $1.hex }
+        guard !todo.isEmpty else { return }
+        guard let allowedSigners else {
+            for commit in todo { verdicts[commit] = .unverified(missing) }
+            return
+        }
+        let allowedFile = try TemporaryFile.write(allowedSigners.data)
+        defer { try? FileManager.default.removeItem(at: allowedFile) }
+        let tool = ExternalTool(name: "ssh-keygen")
+        let width = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+        var index = 0
+        while index < todo.count {
+            var running: [(ObjectID, String, ExternalTool.Running)] = []
+            for commit in todo[index..<min(todo.count, index + width)] {
+                switch try prepare(commit) {
+                case .failure(let reason): verdicts[commit] = .unverified(reason)
+                case .success(let (signature, principal)):
+                    let sigFile = try TemporaryFile.write(signature.signature, suffix: ".sig")
+                    let run = try tool.start(["-Y", "verify", "-f", allowedFile.path, "-I", principal, "-n", "git",
+                                              "-s", sigFile.path], input: signature.signedData, cleanup: [sigFile])
+                    running.append((commit, principal, run))
+                }
+            }
+            for (commit, principal, run) in running {
+                let output = run.wait()
+                verdicts[commit] = output.status == 0 ? .signed(principal)
+                    : .unverified("its signature is not a valid one by \(principal) in \(allowedSigners.source)")
+            }
+            index += width
+        }
+    }
+
+    private enum Prepared {
+        case success((CommitSignature, String))
+        case failure(String)
+    }
+
+    /// The signature and the identity to check it for, or why there is nothing to check.
+    private func prepare(_ commit: ObjectID) throws(RelkitError) -> Prepared {
+        do {
+            guard let signature = try repository.signature(ofCommit: commit) else { return .failure("not signed") }
+            guard signature.format == .ssh else {
+                return .failure("signed with \(signature.format.rawValue); \(allowedSigners?.source ?? "the trust file") lists ssh keys")
+            }
+            let email = try repository.commit(commit).committer.email.lowercased()
+            // Passed as one argument, never through a shell; still, nothing odd is worth a run.
+            guard !email.isEmpty, !email.hasPrefix("-"), email.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
+                return .failure("its committer '\(TerminalText.escaped(email))' is not an identity an allowed signers file can list")
+            }
+            return .success((signature, email))
+        } catch {
+            throw RelkitError(error)
+        }
+    }
+}
+
+/// Who vouches for each line of a note: the notes commit that added it. A
+/// line counts only as what its own commit's signer may give, so a signed
+/// notes commit never lends its signature to lines someone else added before.
+final class NoteAttribution {
+    struct Line: Sendable, Equatable {
+        let text: String
+        /// The notes commit that added it.
+        let addedBy: ObjectID
+    }
+
+    let repository: Repository
+    let reader: ObjectReader
+    let tip: ObjectID?
+    private var known: [ObjectID: [Line]] = [:]
+
+    init(repository: Repository, reader: ObjectReader, tip: ObjectID?) {
+        self.repository = repository
+        self.reader = reader
+        self.tip = tip
+    }
+
+    /// The note's text on `object`, or nil.
+    func text(of object: ObjectID) throws(GitError) -> String? {
+        guard let tip else { return nil }
+        return try repository.note(for: object, notesCommit: tip)
+    }
+
+    /// The lines of each object's note, each with the notes commit that added it:
+    /// one walk down the notes history (first parents), diffing each notes commit
+    /// against its parent, until every line is accounted for.
+    func lines(of objects: Set<ObjectID>) throws(GitError) -> [ObjectID: [Line]] {
+        var open: [ObjectID: Set<String>] = [:]
+        for object in objects where known[object] == nil {
+            let lines = Set(try text(of: object).map(NoteAttribution.lines) ?? [])
+            if lines.isEmpty { known[object] = [] } else { open[object] = lines }
+        }
+        var commit = open.isEmpty ? nil : tip
+        var seen = Set<ObjectID>()
+        while let current = commit, !open.isEmpty, seen.insert(current).inserted {
+            let parents = try reader.treeAndParents(ofCommit: current).parents
+            // Grouped by object: a note that moves between fan-out paths is one change, not an addition.
+            var changed: [ObjectID: (before: Set<String>, now: Set<String>, created: Bool)] = [:]
+            for change in try reader.changes(ofCommit: current) {
+                let hex = change.path.filter { $0 != "/" }
+                guard let object = ObjectID(hex: hex), open[object] != nil else { continue }
+                var entry = changed[object] ?? ([], [], true)
+                if let old = change.old { entry.before.formUnion(try blobLines(old.id)); entry.created = false }
+                if let new = change.new { entry.now.formUnion(try blobLines(new.id)) }
+                changed[object] = entry
+            }
+            for (object, change) in changed {
+                guard var remaining = open[object] else { continue }
+                for line in remaining where change.now.contains(line) && (change.created || !change.before.contains(line)) {
+                    known[object, default: []].append(Line(text: line, addedBy: current))
+                    remaining.remove(line)
+                }
+                open[object] = remaining.isEmpty ? nil : remaining
+            }
+            commit = parents.first
+        }
+        // Lines no walk accounted for (a history cut short) count for no one.
+        for object in objects { if known[object] == nil { known[object] = [] } }
+        return known.filter { objects.contains($0.key) }
+    }
+
+    private func blobLines(_ id: ObjectID) throws(GitError) -> Set<String> {
+        Set(NoteAttribution.lines(String(decoding: try reader.blob(id), as: UTF8.self)))
+    }
+
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Labels and approvals, counted only from where the person gated cannot
+/// write them: `Label:` trailers of commits on the trunk (they passed its
+/// review), and note lines whose notes commit is signed by an identity the
+/// trunk's configuration allows (`labels.givers`, `exceptions.*`). Everything
+/// else found is reported as unverified. `Approved-by:` trailers never count.
+final class EvidenceReader {
+    let repository: Repository
+    let configuration: Configuration
+    let notes: NoteAttribution
+    let verifier: SignatureVerifier
+
+    init(repository: Repository, reader: ObjectReader, configuration: Configuration, notesTip: ObjectID?,
+         verifier: SignatureVerifier) {
+        self.repository = repository
+        self.configuration = configuration
+        self.notes = NoteAttribution(repository: repository, reader: reader, tip: notesTip)
+        self.verifier = verifier
+    }
+
+    /// The notes tip a command reads: `refs/notes/relkit`, or the one a push brings.
+    static func notesTip(in repository: Repository, pushed: ObjectID? = nil) -> ObjectID? {
+        pushed ?? ((try? repository.referenceTarget(NotesRef.name)) ?? nil)
+    }
+
+    /// `Label:` trailers of a commit on the trunk (the caller knows it is there).
+    static func trailerLabels(_ commit: Commit) -> [String] {
+        LabelLines.labels(in: commit.trailerValues("Label"))
+    }
+
+    /// The signed-notes evidence on each object: its note lines, attributed,
+    /// with the signatures that matter checked (all at once).
+    func notesEvidence(of objects: Set<ObjectID>) throws(RelkitError) -> [ObjectID: Evidence] {
+        let lines: [ObjectID: [NoteAttribution.Line]]
+        do {
+            lines = try notes.lines(of: objects)
+        } catch {
+            throw RelkitError(error)
+        }
+        let relevant = lines.values.flatMap { $0 }.filter { isLabel($0.text) || isApproval($0.text) }
+        try verifier.verify(Set(relevant.map(\.addedBy)))
+        let givers = Set(configuration.labels.givers.map { $0.lowercased() })
+        var result: [ObjectID: Evidence] = [:]
+        for (object, objectLines) in lines {
+            var evidence = Evidence()
+            for line in objectLines {
+                let short = String(object.hex.prefix(7))
+                if let value = LabelLines.value("Label", of: Substring(line.text)) {
+                    for label in LabelLines.labels(in: [value]) {
+                        switch verifier.verdict(line.addedBy) {
+                        case .signed(let signer) where givers.contains(signer): evidence.labels.append(label)
+                        case .signed(let signer):
+                            evidence.unverified.append("label \(label) on \(short): signed by \(signer), who is not in labels.givers")
+                        case .unverified(let why):
+                            evidence.unverified.append("label \(label) on \(short): \(why)")
+                        }
+                    }
+                } else if let value = LabelLines.value("Approved-by", of: Substring(line.text)) {
+                    let email = LabelLines.email(in: value)
+                    switch verifier.verdict(line.addedBy) {
+                    case .signed(let signer) where signer == email:
+                        let roles = configuration.exceptions.roles(of: email)
+                        if roles.isEmpty {
+                            evidence.unverified.append("approval by \(email) on \(short): no exceptions role lists \(email)")
+                        }
+                        evidence.approvals.formUnion(roles)
+                    case .signed(let signer):
+                        evidence.unverified.append("approval by \(email) on \(short): signed by \(signer), not by \(email)")
+                    case .unverified(let why):
+                        evidence.unverified.append("approval by \(email) on \(short): \(why)")
+                    }
+                }
+            }
+            result[object] = evidence
+        }
+        return result
+    }
+
+    private func isLabel(_ line: String) -> Bool { LabelLines.value("Label", of: Substring(line)) != nil }
+    private func isApproval(_ line: String) -> Bool { LabelLines.value("Approved-by", of: Substring(line)) != nil }
 }

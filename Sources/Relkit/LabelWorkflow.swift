@@ -22,21 +22,38 @@ public struct LabelWorkflow {
         }
         let commit = try workspace.resolve(revision)
         let signer = try identity(now: now)
+        let signing = try NoteSigner.configured(in: repository)
+        let signingError = ErrorBox()
         do {
             // Compare-and-swap on the notes ref: a concurrent label or approval is read again, never lost.
             var wanted: [String] = []
-            try repository.updateNote(for: commit, notesRef: NoteLabels.ref, signature: signer) { note in
+            try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
+                                      sign: sign(with: signing, failure: signingError)) { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
-                let current = LabelLines.labels(in: LabelLines.values("Label", in: lines.joined(separator: "\n")))
-                wanted = remove ? current.filter { label in !labels.contains { $0.lowercased() == label.lowercased() } }
-                    : current + labels.filter { label in !current.contains { $0.lowercased() == label.lowercased() } }
-                lines.removeAll { LabelLines.values("Label", in: $0).count == 1 }
-                lines += wanted.map { "Label: \($0)" }
+                let key = { (label: String) in LabelSettings.key(label) }
+                let removing = Set(labels.map(key))
+                if remove {
+                    lines.removeAll { line in
+                        LabelLines.value("Label", of: Substring(line)).map { LabelLines.labels(in: [$0]) }
+                            .map { $0.contains { removing.contains(key($0)) } } ?? false
+                    }
+                } else {
+                    // One line per label and giver: the giver's own signed commit adds it, even when someone
+                    // else's (perhaps unverified) line already names the label.
+                    let email = signer.email.lowercased()
+                    for label in labels {
+                        let line = LabelLines.line(label: label, by: email)
+                        if !lines.contains(line) { lines.append(line) }
+                    }
+                }
+                var seen = Set<String>()
+                wanted = LabelLines.labels(in: LabelLines.values("Label", in: lines.joined(separator: "\n")))
+                    .filter { seen.insert(key($0)).inserted }
                 return lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"
             }
             return (commit, wanted)
         } catch {
-            throw .git(error)
+            throw signingError.error ?? .git(error)
         }
     }
 
@@ -50,16 +67,31 @@ public struct LabelWorkflow {
                 + (approvers.isEmpty ? "names nobody" : "names \(approvers.joined(separator: ", "))"))
         }
         let line = "Approved-by: \(signer.name) <\(signer.email)>"
+        let signing = try NoteSigner.configured(in: repository)
+        let signingError = ErrorBox()
         do {
-            try repository.updateNote(for: commit, notesRef: NoteLabels.ref, signature: signer) { note in
+            try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
+                                      sign: sign(with: signing, failure: signingError)) { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
                 if !lines.contains(line) { lines.append(line) }
                 return lines.joined(separator: "\n") + "\n"
             }
         } catch {
-            throw .git(error)
+            throw signingError.error ?? .git(error)
         }
         return (commit, line)
+    }
+
+    /// The signing step of a notes commit; a failure is kept in `failure` (the user's terms) and stops the write.
+    private func sign(with signer: NoteSigner, failure: ErrorBox) -> (Data) throws(GitError) -> Data {
+        { (data: Data) throws(GitError) -> Data in
+            do throws(RelkitError) {
+                return try signer.sign(data)
+            } catch {
+                failure.error = error
+                throw GitError(code: -1, errorClass: 0, message: error.message, operation: "sign the notes commit")
+            }
+        }
     }
 
     private func identity(now: Date) throws(RelkitError) -> Signature {
@@ -70,6 +102,11 @@ public struct LabelWorkflow {
         }
         throw .usage("git does not know who you are: set `git config user.name` and `git config user.email`")
     }
+}
+
+/// Where a signing failure waits while libgit2's error passes through.
+final class ErrorBox {
+    var error: RelkitError?
 }
 
 extension ExceptionApprovers {

@@ -6,6 +6,8 @@ public struct PendingReport: Sendable {
         public let commit: PickCommit
         /// Whether it would cherry-pick cleanly onto the target's tip now; nil when not predicted (`--no-predict`).
         public let appliesCleanly: Bool?
+        /// The verified labels that make it a fix (none under `policy.candidate: any-pick`).
+        public let labels: [String]
     }
 
     public struct Picked: Sendable, Equatable {
@@ -23,8 +25,12 @@ public struct PendingReport: Sendable {
     public let target: PickTarget
     public let trunkReference: String
     public let mergeBase: ObjectID
-    /// Trunk commits since the merge base the target lacks, oldest first.
+    /// Fixes (verified fix labels) on the trunk since the merge base that the target lacks, oldest first.
     public let pending: [Pending]
+    /// The other trunk commits since the merge base that the target lacks (features, chores), oldest first.
+    public let unlabelled: [PickCommit]
+    /// Labels found that do not count (unsigned or wrongly signed notes), for the fixes' reviewers.
+    public let unverified: [String]
     /// Trunk commits since the merge base the target already has.
     public let picked: [Picked]
     public let missingFromCandidate: [Missing]

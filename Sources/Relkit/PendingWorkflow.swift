@@ -56,18 +56,35 @@ public struct PendingWorkflow {
             let verdicts = try judge(candidates, target: target, history: history, reader: reader, trees: listing,
                                      predict: options.predict)
             PerformanceTrace.mark("judge \(candidates.count) trunk commits")
-            var pending: [PendingReport.Pending] = []
             var picked: [PendingReport.Picked] = []
+            var lacking: [(commit: PickCommit, changes: [PathChange], labels: [String])] = []
             for verdict in verdicts {
                 switch verdict {
                 case .picked(let commit, let how): picked.append(.init(commit: commit, pickedAs: how))
-                case .pending(let commit, let clean): pending.append(.init(commit: commit, appliesCleanly: clean))
+                case .pending(let commit, let changes, let labels): lacking.append((commit, changes, labels))
                 }
             }
+            let evidence = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk)
+            let fixes = try evidence.fixes(lacking.map { ($0.commit.id, $0.labels) })
+            PerformanceTrace.mark("tell \(lacking.count) lacking commits' fixes from the rest")
+            let predictor = options.predict
+                ? try CherryPickPredictor(repository: repository, reader: reader, target: target.tip) : nil
+            var pending: [PendingReport.Pending] = []
+            var unlabelled: [PickCommit] = []
+            for item in lacking {
+                guard let labels = fixes.labels[item.commit.id] else {
+                    unlabelled.append(item.commit)
+                    continue
+                }
+                pending.append(.init(commit: item.commit,
+                                     appliesCleanly: try predictor?.appliesCleanly(item.commit.id, changes: item.changes),
+                                     labels: labels))
+            }
+            PerformanceTrace.mark("predict \(pending.count) fixes")
             let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history)
             PerformanceTrace.mark("check \(sources.count) patch lines")
             return PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
-                                 picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
+                                 unlabelled: unlabelled, unverified: fixes.unverified, picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
         } catch {
             throw RelkitError(error)
         }
@@ -75,22 +92,22 @@ public struct PendingWorkflow {
 
     enum Verdict {
         case picked(PickCommit, PickedAs)
-        case pending(PickCommit, Bool?)
+        /// Lacking, with its changes and the `Label:` trailers of its message.
+        case pending(PickCommit, [PathChange], [String])
     }
 
-    /// Each trunk commit: already on the target (and how), or pending and
-    /// whether it applies cleanly now. (Tried: sharing this out over threads,
+    /// Each trunk commit: already on the target (and how), or lacking (with
+    /// what predicting and labelling it need). (Tried: sharing this out over threads,
     /// each with its own repository handle, was no faster; libgit2's pack
     /// access serialises them.)
     private func judge(_ commits: [(id: ObjectID, parents: [ObjectID])], target: PickTarget, history: TargetHistory,
                        reader: ObjectReader, trees: RangeListing, predict: Bool) throws(GitError) -> [Verdict] {
-        let predictor = predict ? try CherryPickPredictor(repository: repository, reader: reader, target: target.tip) : nil
         let targetPaths = PathSet(history.changedPaths)
         var verdicts: [Verdict] = []
         verdicts.reserveCapacity(commits.count)
         for (id, parents) in commits {
             let changes: [PathChange]
-            if predictor != nil {
+            if predict {
                 changes = try trees.changes(of: (id, parents), reader: reader)
                 if changes.isEmpty { continue }  // an empty commit has nothing to pick
             } else {
@@ -103,7 +120,7 @@ public struct PendingWorkflow {
             if let found = try history.recognise(id, changes: changes) {
                 verdicts.append(.picked(commit, found))
             } else {
-                verdicts.append(.pending(commit, try predictor?.appliesCleanly(id, changes: changes)))
+                verdicts.append(.pending(commit, changes, FixEvidence.trailerLabels(bytes, encoding)))
             }
         }
         return verdicts
@@ -223,11 +240,11 @@ public struct PendingWorkflow {
 // MARK: - The count alone
 
 extension PendingWorkflow {
-    /// How many trunk commits since `target` left the trunk it lacks, by the
-    /// same tests as `run`, without reading subjects or predicting picks. Only
+    /// How many fixes (and other commits) on the trunk since `target` left it
+    /// it lacks, by the same tests as `run`, without reading subjects or predicting picks. Only
     /// trunk commits that touch the files the target's own commits touch can
     /// share a patch with one of them, so only those are diffed.
-    public func count(onto target: PickTarget) throws(RelkitError) -> Int {
+    public func count(onto target: PickTarget) throws(RelkitError) -> (fixes: Int, unlabelled: Int) {
         try workspace.requireCompleteHistory()
         let trunk = try workspace.trunkTip()
         do {
@@ -241,14 +258,68 @@ extension PendingWorkflow {
             }
             let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
             let paths = PathSet(history.changedPaths)
-            var count = 0
+            var lacking: [(ObjectID, [String])] = []
             for (id, parents) in trunkSide {
                 guard let changes = try changesThatCanMatch(id, parents, paths, listing, reader) else { continue }
-                if try history.recognise(id, changes: changes) == nil { count += 1 }
+                if try history.recognise(id, changes: changes) == nil {
+                    let (bytes, encoding) = try reader.message(ofCommit: id)
+                    lacking.append((id, FixEvidence.trailerLabels(bytes, encoding)))
+                }
             }
-            return count
+            let fixes = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk).fixes(lacking).labels.count
+            return (fixes, lacking.count - fixes)
         } catch {
             throw RelkitError(error)
         }
+    }
+}
+
+/// Which lacking trunk commits are fixes: a verified bug, released-bug,
+/// unreleased-bug or release-blocker label (a `Label:` trailer, since they
+/// are on the trunk, or a signed note from a label giver); every one under
+/// `policy.candidate: any-pick`. Notes are read, and signatures checked, only
+/// for commits whose trailers do not already say.
+struct FixEvidence {
+    let configuration: Configuration
+    let evidence: EvidenceReader
+
+    init(workspace: ReleaseWorkspace, reader: ObjectReader,
+         trunk: (reference: String, commit: ObjectID)) throws(RelkitError) {
+        configuration = workspace.configuration
+        let verifier = SignatureVerifier.forTrunk(trunk.commit, name: shortReferenceName(trunk.reference),
+                                                  configuration: configuration, repository: workspace.repository)
+        evidence = EvidenceReader(repository: workspace.repository, reader: reader, configuration: configuration,
+                                  notesTip: EvidenceReader.notesTip(in: workspace.repository), verifier: verifier)
+    }
+
+    static func trailerLabels(_ bytes: [UInt8], _ encoding: String?) -> [String] {
+        let text = Commit.text(ofRawMessage: bytes, encoding: encoding)
+        return LabelLines.labels(in: Commit.trailers(inMessage: text).filter {
+            $0.key.caseInsensitiveCompare("Label") == .orderedSame
+        }.map(\.value))
+    }
+
+    /// The fixes among `commits` (each with its trailer labels) with their fix labels, and what did not count.
+    func fixes(_ commits: [(id: ObjectID, trailers: [String])]) throws(RelkitError) -> (labels: [ObjectID: [String]],
+                                                                                     unverified: [String]) {
+        let fixLabels = configuration.labels.fixes
+        var labels: [ObjectID: [String]] = [:]
+        if configuration.policy.candidate == .anyPick {
+            for commit in commits { labels[commit.id] = commit.trailers.filter { LabelSettings.matches($0, fixLabels) } }
+            return (labels, [])
+        }
+        var rest = Set<ObjectID>()
+        for commit in commits {
+            let found = commit.trailers.filter { LabelSettings.matches($0, fixLabels) }
+            if found.isEmpty { rest.insert(commit.id) } else { labels[commit.id] = found }
+        }
+        guard !rest.isEmpty, evidence.notes.tip != nil else { return (labels, []) }
+        var unverified: [String] = []
+        for (id, found) in try evidence.notesEvidence(of: rest) {
+            let fix = found.labels.filter { LabelSettings.matches($0, fixLabels) }
+            if !fix.isEmpty { labels[id] = fix }
+            unverified += found.unverified
+        }
+        return (labels, unverified.sorted())
     }
 }

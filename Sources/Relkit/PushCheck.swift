@@ -69,11 +69,15 @@ public struct PushCheck {
         try workspace.requireCompleteHistory()
         let policy = PushPolicy(configuration: configuration)
         let calendar = ReleaseCalendar(settings: configuration.release, timeZone: configuration.timezone)
-        // Labels noted in this very push count: the notes are data, the policy is not.
-        let pushedNotes = updates.first { $0.ref == NoteLabels.ref && !$0.new.isZero }?.new
+        // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
+        let pushedNotes = updates.first { $0.ref == NotesRef.name && !$0.new.isZero }?.new
         do {
             let reader = try ObjectReader(repository: repository)
             let trunk = try trunkTip(side)
+            let verifier = SignatureVerifier.forTrunk(trunk, name: trunkName(side), configuration: configuration,
+                                                      repository: repository)
+            let evidence = EvidenceReader(repository: repository, reader: reader, configuration: configuration,
+                                          notesTip: EvidenceReader.notesTip(in: repository, pushed: pushedNotes), verifier: verifier)
             var results: [(update: Update, decision: UpdateDecision)] = []
             for update in updates {
                 let kind: RefUpdate.Kind
@@ -113,13 +117,27 @@ public struct PushCheck {
                     // exists (another branch, the trunk merged in); a new branch starts from the trunk.
                     let hide = update.old.isZero ? (trunk.map { [$0] } ?? []) : [update.old]
                     let listing = try reader.range(include: [update.new], hide: hide)
-                    facts = try describe(listing, trunk: trunk, notes: pushedNotes, reader: reader)
+                    facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader)
                 }
-                results.append((update, policy.judge(refUpdate, phase: phase, window: window, commits: facts)))
+                var decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
+                let rejected = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
+                if !rejected.isEmpty {
+                    // Only now are signatures checked, and only on the notes these commits need.
+                    try addNotesEvidence(to: &facts, rejected: rejected, evidence: evidence, trunk: trunk)
+                    decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
+                }
+                results.append((update, decision))
             }
             return Result(updates: results)
         } catch {
             throw RelkitError(error)
+        }
+    }
+
+    private func trunkName(_ side: Side) -> String {
+        switch side {
+        case .pushingTo(let remote): "\(remote)/\(configuration.trunk)"
+        case .receiving: configuration.trunk
         }
     }
 
@@ -133,56 +151,162 @@ public struct PushCheck {
         }
     }
 
-    private func describe(_ listing: RangeListing, trunk: ObjectID?, notes: ObjectID?,
+    private func describe(_ listing: RangeListing, trunk: ObjectID?, branchTip: ObjectID,
                           reader: ObjectReader) throws(GitError) -> [CommitFacts] {
         let commits = listing.commits
         let details = try commits.map { (commit: (id: ObjectID, parents: [ObjectID])) throws(GitError) in
             try repository.commit(commit.id)
         }
-        let cache = CommitCache(repository: repository, known: details)
-        let sources: [LabelSource] = [TrailerLabels(commits: cache), NoteLabels(repository: repository, notesCommit: notes)]
-        // Which commits the picks name are on the trunk: one walk down the trunk, as far as the oldest.
-        let named = Set(details.flatMap { PickLine.sources(in: $0.message).compactMap(ObjectID.init(hex:)) })
-        var onTrunk = Set<ObjectID>()
-        if let trunk, !named.isEmpty {
-            let times = try named.map { (id: ObjectID) throws(GitError) -> Int64 in
-                (try? reader.commitTime(id)) ?? 0
-            }
-            // To the oldest named commit's date: one behind a skewed clock is found through the commit graph.
-            let listing = try reader.range(include: [trunk], hide: [], stopBelow: times.min() ?? 0)
-            let walked = Set(listing.commits.map(\.id))
-            for id in named where walked.contains(id) { onTrunk.insert(id) }
-            for id in named where !walked.contains(id) {
-                // Older than the walk or beyond it: ask the commit graph.
-                if (try? repository.isAncestor(id, of: trunk)) == true { onTrunk.insert(id) }
-            }
-        }
+        let onTrunk = try trunkCommits(named: details, trunk: trunk, reader: reader)
         let newSet = Set(commits.map(\.id))
         var facts: [CommitFacts] = []
+        var unproven: [(index: Int, changes: [PathChange])] = []
         for (commit, detail) in zip(commits, details) {
-            let picked = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:))
-            var labels: [String] = []
-            var approvers: [String] = []
-            // A cherry-pick inherits the labels of the commit it was picked from (when this repository has it).
-            var originals: [ObjectID] = []
-            for id in picked where try cache.commit(id) != nil { originals.append(id) }
-            for source in sources {
-                let own = try source.annotations(of: commit.id)
-                labels += own.labels
-                approvers += own.approvers
-                for original in originals { labels += try source.annotations(of: original).labels }
-            }
             var bringsIn: [ObjectID] = []
+            var changes: [PathChange] = []
+            var provenance = Provenance.none
             if commit.parents.count > 1 {
                 bringsIn = try reader.commitsOldestFirst(include: Array(commit.parents.dropFirst()), hide: [commit.parents[0]])
                     .map(\.id).filter { newSet.contains($0) }
+            } else {
+                changes = try listing.changes(of: commit, reader: reader)
+                let named = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:)).filter { onTrunk.contains($0) }
+                provenance = try pickProvenance(commit.id, changes: changes, named: named, reader: reader)
+                if provenance.pickedFrom == nil, !changes.isEmpty { unproven.append((facts.count, changes)) }
             }
-            let paths = commit.parents.count > 1 ? [] : try listing.changes(of: commit, reader: reader).map(\.path)
-            let roles = approvers.reduce(into: Set<ApprovalRole>()) { $0.formUnion(configuration.exceptions.roles(of: $1)) }
             facts.append(CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
-                                     pickedFromTrunk: picked.contains { onTrunk.contains($0) }, labels: labels,
-                                     approvals: roles, paths: paths, bringsIn: bringsIn.map(\.hex)))
+                                     provenance: provenance, paths: changes.map(\.path), bringsIn: bringsIn.map(\.hex)))
+        }
+        // A plain `git cherry-pick` (no pick line): the trunk commit since the branch left it with the same patch id.
+        if !unproven.isEmpty, let trunk, let base = try repository.mergeBase(branchTip, trunk) {
+            let found = try samePatchOnTrunk(unproven.map { ObjectID(hex: facts[$0.index].id)! }, changes: unproven.map(\.changes),
+                                             trunk: trunk, base: base, reader: reader)
+            for (position, item) in unproven.enumerated() {
+                if let source = found[position] { facts[item.index].provenance = .exact(source: source.hex) }
+            }
+        }
+        // Labels that cost nothing to check: trailers of trunk commits (what the trunk's review passed).
+        let cache = Dictionary(details.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in facts.indices {
+            if let source = facts[index].provenance.pickedFrom.flatMap(ObjectID.init(hex:)) {
+                var commit = cache[source]
+                if commit == nil { commit = try repository.commit(source) }
+                guard let commit else { continue }
+                facts[index].labels += EvidenceReader.trailerLabels(commit)
+            }
+            if let id = ObjectID(hex: facts[index].id), let own = cache[id], !EvidenceReader.trailerLabels(own).isEmpty,
+               let trunk, try repository.isAncestor(id, of: trunk) {
+                facts[index].labels += EvidenceReader.trailerLabels(own)
+            }
         }
         return facts
+    }
+
+    /// The commits named by pick lines that are on the trunk: one walk down the trunk, as far as the oldest.
+    private func trunkCommits(named details: [Commit], trunk: ObjectID?, reader: ObjectReader) throws(GitError) -> Set<ObjectID> {
+        let named = Set(details.flatMap { PickLine.sources(in: $0.message).compactMap(ObjectID.init(hex:)) })
+        var onTrunk = Set<ObjectID>()
+        guard let trunk, !named.isEmpty else { return onTrunk }
+        let times = named.map { (try? reader.commitTime($0)) ?? 0 }
+        // To the oldest named commit's date: one behind a skewed clock is found through the commit graph.
+        let listing = try reader.range(include: [trunk], hide: [], stopBelow: times.min() ?? 0)
+        let walked = Set(listing.commits.map(\.id))
+        for id in named where walked.contains(id) { onTrunk.insert(id) }
+        for id in named where !walked.contains(id) {
+            if (try? repository.isAncestor(id, of: trunk)) == true { onTrunk.insert(id) }
+        }
+        return onTrunk
+    }
+
+    /// What a commit whose pick lines name `named` (trunk commits) is: an exact
+    /// pick (the same change: equal blobs, else equal patch ids), a resolved one
+    /// (only files the source changes), or a pick line that does not match.
+    private func pickProvenance(_ commit: ObjectID, changes: [PathChange], named: [ObjectID],
+                                reader: ObjectReader) throws(GitError) -> Provenance {
+        var result = Provenance.none
+        for source in named {
+            let (_, parents) = try reader.treeAndParents(ofCommit: source)
+            guard parents.count <= 1 else { continue }
+            let theirs = try reader.changes(ofCommit: source)
+            if Set(theirs) == Set(changes) { return .exact(source: source.hex) }
+            let mine = Set(changes.map(\.pathBytes)), sourcePaths = Set(theirs.map(\.pathBytes))
+            if mine == sourcePaths {
+                let paths = PushCheck.textPaths(changes)
+                if let id = try repository.patchID(of: commit, paths: paths), try repository.patchID(of: source, paths: paths) == id {
+                    return .exact(source: source.hex)
+                }
+            }
+            if !mine.isEmpty, mine.isSubset(of: sourcePaths) {
+                result = .resolved(source: source.hex)
+            } else if case .none = result {
+                result = .mismatched(source: source.hex)
+            }
+        }
+        return result
+    }
+
+    /// For each commit, a trunk commit since `base` with the same patch id (as
+    /// `git cherry` finds them): one walk of the trunk for the files they
+    /// change, patch ids only where the changed files are the same.
+    private func samePatchOnTrunk(_ commits: [ObjectID], changes: [[PathChange]], trunk: ObjectID, base: ObjectID,
+                                  reader: ObjectReader) throws(GitError) -> [ObjectID?] {
+        let paths = Set(changes.flatMap(PushCheck.textPaths))
+        guard !paths.isEmpty else { return commits.map { _ in nil } }
+        let touching = try repository.commitsTouching(PathFilter(include: paths.sorted()), include: [trunk], hide: [base])
+        var byKey: [[[UInt8]]: [ObjectID]] = [:]
+        for id in touching { byKey[TargetHistory.pathKey(try reader.changes(ofCommit: id)), default: []].append(id) }
+        var found: [ObjectID?] = []
+        for (commit, own) in zip(commits, changes) {
+            var match: ObjectID?
+            if let sameFiles = byKey[TargetHistory.pathKey(own)] {
+                let paths = PushCheck.textPaths(own)
+                if let mine = try repository.patchID(of: commit, paths: paths) {
+                    for other in sameFiles where try repository.patchID(of: other, paths: paths) == mine {
+                        match = other
+                        break
+                    }
+                }
+            }
+            found.append(match)
+        }
+        return found
+    }
+
+    /// The changed paths as text, or none (meaning: diff everything) when one is not UTF-8.
+    static func textPaths(_ changes: [PathChange]) -> [String] {
+        let texts = changes.map { String(validating: $0.pathBytes, as: UTF8.self) }
+        return texts.contains(nil) ? [] : texts.compactMap { $0 }
+    }
+
+    /// Adds the evidence that costs a signature check (signed notes on the
+    /// commits and on the trunk commits they pick), and what was found but
+    /// does not count, to the commits the cheap evidence left rejected.
+    private func addNotesEvidence(to facts: inout [CommitFacts], rejected: Set<String>, evidence: EvidenceReader,
+                                  trunk: ObjectID?) throws(RelkitError) {
+        var objects = Set<ObjectID>()
+        for fact in facts where rejected.contains(fact.id) {
+            if let id = ObjectID(hex: fact.id) { objects.insert(id) }
+            if let source = fact.provenance.pickedFrom.flatMap(ObjectID.init(hex:)) { objects.insert(source) }
+        }
+        let notes = try evidence.notesEvidence(of: objects)
+        for index in facts.indices where rejected.contains(facts[index].id) {
+            var found = [facts[index].id] + (facts[index].provenance.pickedFrom.map { [$0] } ?? [])
+            found = found.filter { !$0.isEmpty }
+            for hex in found {
+                guard let id = ObjectID(hex: hex), let note = notes[id] else { continue }
+                facts[index].labels += note.labels
+                facts[index].approvals.formUnion(note.approvals)
+                facts[index].unverified += note.unverified
+            }
+            // What the pushed commit says of itself, and why it does not count.
+            guard let id = ObjectID(hex: facts[index].id), let commit = try? repository.commit(id) else { continue }
+            let short = String(facts[index].id.prefix(7))
+            if !EvidenceReader.trailerLabels(commit).isEmpty, !((try? trunk.map { try repository.isAncestor(id, of: $0) }) == true) {
+                facts[index].unverified.append("Label: trailer on \(short): trailers count only on commits already on \(configuration.trunk)")
+            }
+            if !commit.trailerValues("Approved-by").isEmpty {
+                facts[index].unverified.append("Approved-by: trailer on \(short): approvals count only when signed in notes")
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ public struct ReleaseStatus: Sendable {
     public let latestRelease: Part<PickTarget>
     public let candidate: Part<Candidate>
     public let nextRelease: Part<ReleaseWindow>
-    public let pendingFixes: Part<(target: String, count: Int)>
+    public let pendingFixes: Part<(target: String, count: Int, unlabelled: Int)>
     public let components: Part<[ComponentState]>
 }
 
@@ -80,9 +80,10 @@ extension ReleaseWorkspace {
             }
             return .value(window)
         }()
-        let pending: ReleaseStatus.Part<(target: String, count: Int)> = part { () throws(RelkitError) in
+        let pending: ReleaseStatus.Part<(target: String, count: Int, unlabelled: Int)> = part { () throws(RelkitError) in
             guard let rc = activeRC.value else { return .missing("no release candidate to compare") }
-            return .value((rc.name, try PendingWorkflow(workspace: self).count(onto: rc)))
+            let counted = try PendingWorkflow(workspace: self).count(onto: rc)
+            return .value((rc.name, counted.fixes, counted.unlabelled))
         }
         let components: ReleaseStatus.Part<[ReleaseStatus.ComponentState]> = part { () throws(RelkitError) in
             try requireCompleteHistory()

@@ -36,6 +36,7 @@ struct ConfigurationRenderer {
             ("patch_branch", quote(release.patchBranch.text)),
             ("release_time", "\"\(release.releaseTime)\""),
             ("candidate_cut", "{ weekday: \(release.candidateCut.weekday.rawValue), time: \"\(release.candidateCut.time)\" }"),
+            ("release_weekday", release.releaseWeekday.rawValue),
             ("deep_freeze", formatDuration(release.deepFreeze)),
         ] {
             lines.append("  \(key): \(value)  # \(origin("release." + key))")
@@ -56,6 +57,9 @@ struct ConfigurationRenderer {
                               ("released_bug", config.labels.releasedBug), ("bug", config.labels.bug)] {
             lines.append("  \(key): \(list(values))  # \(origin("labels." + key))")
         }
+        lines.append("  givers: \(list(config.labels.givers))  # \(origin("labels.givers"))")
+        lines.append("trust:")
+        lines.append("  allowed_signers: \(config.trust.allowedSigners.map(quote) ?? "null")  # \(origin("trust.allowed_signers"))")
         lines.append("exceptions:")
         for (key, values) in [("em", config.exceptions.em), ("qa_lead", config.exceptions.qaLead),
                               ("release_dri", config.exceptions.releaseDri)] {
@@ -76,7 +80,7 @@ struct ConfigurationRenderer {
         lines.append("  go_mod: \(quote(config.deps.goMod))  # \(origin("deps.go_mod"))")
         lines.append("  osquery_workflow: \(quote(config.deps.osqueryWorkflow))  # \(origin("deps.osquery_workflow"))")
         lines.append("policy:")
-        lines.append("  require_bug_label: \(config.policy.requireBugLabel)  # \(origin("policy.require_bug_label"))")
+        lines.append("  candidate: \(config.policy.candidate.rawValue)  # \(origin("policy.candidate"))")
         lines.append("  always_allowed: \(list(config.policy.alwaysAllowed))  # \(origin("policy.always_allowed"))")
         let small = config.pick.smallConflict
         lines.append("pick:")

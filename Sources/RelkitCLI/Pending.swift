@@ -8,16 +8,20 @@ extension RelkitCommand {
             commandName: "pending",
             abstract: "List the fixes on the trunk that the release candidate does not have yet.",
             discussion: """
-            The non-merge commits on the trunk since the candidate branched that it lacks \
-            (oldest first, so picking in that order works), each with whether it would apply \
-            cleanly now; the ones it already has, with how each was recognised (same commit, \
-            pick line, patch id); and commits of the latest release or of patch branches that \
-            the candidate lacks. Reads only.
+            The fixes on the trunk since the candidate branched that it lacks (oldest first, so \
+            picking in that order works), each with whether it would apply cleanly now. A fix is \
+            a trunk commit with a verified bug, ~released-bug, ~unreleased-bug or \
+            ~release-blocker label: a `Label:` trailer (it passed the trunk's review) or a note \
+            signed by a label giver (labels.givers, trust.allowed_signers). The other commits \
+            the candidate lacks are counted as unlabelled (--all lists them); the ones it already \
+            has are listed with how each was recognised (same commit, pick line, patch id); and \
+            commits of the latest release or of patch branches that the candidate lacks. Reads only.
 
             Examples:
               relkit pending                        against the active release candidate
               relkit pending --onto minor-fleet-v4.57.0
-              relkit pending --check                exit 1 when anything is pending (CI)
+              relkit pending --check                exit 1 when a fix is pending (CI)
+              relkit pending --all                  also list the unlabelled commits
               relkit pending --check --no-predict   the same, without predictions
               relkit pending --json
             """
@@ -35,6 +39,9 @@ extension RelkitCommand {
               help: "Predict whether each pending fix would apply cleanly now (--no-predict: skip that, about twice as fast).")
         var predict = true
 
+        @Flag(help: "List the unlabelled commits the candidate lacks, not only their count.")
+        var all = false
+
         @Option(help: ArgumentHelp("Commits listed per section in text output; 0 lists all.", valueName: "n"))
         var limit: Int = 50
 
@@ -49,7 +56,7 @@ extension RelkitCommand {
             options.predict = predict
             let report = try PendingWorkflow(workspace: workspace).run(options)
             PerformanceTrace.mark("release the workflow")
-            let renderer = PendingRenderer(report: report, style: global.style, limit: limit)
+            let renderer = PendingRenderer(report: report, style: global.style, limit: limit, all: all)
             if global.json {
                 Output.line(renderer.json.text)
             } else {

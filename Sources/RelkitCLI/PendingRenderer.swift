@@ -5,6 +5,8 @@ struct PendingRenderer {
     let report: PendingReport
     let style: Style
     let limit: Int
+    /// List the unlabelled commits, not only count them.
+    var all = false
 
     private func limited<T>(_ items: [T]) -> (shown: ArraySlice<T>, hidden: Int) {
         let shown = limit == 0 ? items[...] : items.prefix(limit)
@@ -19,20 +21,33 @@ struct PendingRenderer {
             + "left \(shortReferenceName(report.trunkReference)) at \(report.mergeBase.abbreviated())"]
         lines.append("")
         if report.pending.isEmpty {
-            lines.append(style.green("Nothing pending: every fix on the trunk since then is on \(target.name)."))
+            lines.append(style.green("No pending fixes: every labelled fix on the trunk since then is on \(target.name)."))
         } else {
             let conflicting = report.pending.filter { $0.appliesCleanly == false }.count
-            lines.append("\(report.pending.count) pending, oldest first"
+            lines.append("\(report.pending.count) pending fix\(report.pending.count == 1 ? "" : "es"), oldest first"
                 + (conflicting > 0 ? " (\(conflicting) would conflict now)" : "") + ":")
             let shown = limited(report.pending)
             for item in shown.shown {
+                let labels = item.labels.isEmpty ? "" : " " + style.dim("[\(item.labels.joined(separator: ", "))]")
                 switch item.appliesCleanly {
-                case true?: lines.append("  \(style.green("clean   ")) \(line(item.commit))")
-                case false?: lines.append("  \(style.yellow("conflict")) \(line(item.commit))")
-                case nil: lines.append("  \(line(item.commit))")
+                case true?: lines.append("  \(style.green("clean   ")) \(line(item.commit))\(labels)")
+                case false?: lines.append("  \(style.yellow("conflict")) \(line(item.commit))\(labels)")
+                case nil: lines.append("  \(line(item.commit))\(labels)")
                 }
             }
             if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
+        }
+        for item in report.unverified { lines.append("  " + style.yellow("unverified: ") + item) }
+        if !report.unlabelled.isEmpty {
+            lines.append("")
+            let count = report.unlabelled.count
+            lines.append("Unlabelled: \(count) commit\(count == 1 ? "" : "s") with no verified fix label (features, chores)"
+                + (all ? ":" : "; --all lists them"))
+            if all {
+                let shown = limited(report.unlabelled)
+                for commit in shown.shown { lines.append("  \(line(commit))") }
+                if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
+            }
         }
         if !report.picked.isEmpty {
             lines.append("")
@@ -70,8 +85,11 @@ struct PendingRenderer {
             ("merge_base", .string(report.mergeBase.hex)),
             ("pending", .array(report.pending.map { item in
                 commit(item.commit, [("pr", .optional(item.commit.pullRequest)),
-                                     ("applies_cleanly", item.appliesCleanly.map(JSONValue.bool) ?? .null)])
+                                     ("applies_cleanly", item.appliesCleanly.map(JSONValue.bool) ?? .null),
+                                     ("labels", .array(item.labels.map(JSONValue.string)))])
             })),
+            ("unlabelled", .array(report.unlabelled.map { commit($0, [("pr", .optional($0.pullRequest))]) })),
+            ("unverified", .array(report.unverified.map(JSONValue.string))),
             ("picked", .array(report.picked.map { item in
                 commit(item.commit, [("as", .optional(item.pickedAs.carrier?.hex)),
                                      ("how", .string(item.pickedAs.how.rawValue))])

@@ -41,6 +41,7 @@ struct PushRenderer {
                 let mark = commit.allowed ? "  ok       " : "  REJECTED "
                 lines.append("\(mark)\(commit.commit.shortID) \(commit.commit.summary)")
                 lines.append("             \(commit.rule): \(commit.reason)")
+                for item in commit.commit.unverified { lines.append("             unverified: \(item)") }
                 if let fix = commit.fix { lines.append("             to pass: \(fix)") }
             }
         }
@@ -69,10 +70,20 @@ struct PushRenderer {
 
     struct JSONCommit: Encodable {
         let decision: CommitDecision
+        var provenanceName: String {
+            switch decision.commit.provenance {
+            case .none: "none"
+            case .exact: "exact-pick"
+            case .resolved: "resolved-pick"
+            case .mismatched: "mismatched-pick-line"
+            }
+        }
         func encode(to encoder: Encoder) throws {
             try encodeNullable(encoder, ["sha": decision.commit.id, "summary": decision.commit.summary,
                                          "allowed": decision.allowed, "rule": decision.rule, "reason": decision.reason,
-                                         "fix": decision.fix])
+                                         "fix": decision.fix, "picked_from": decision.commit.provenance.pickedFrom,
+                                         "provenance": provenanceName, "labels": decision.commit.labels,
+                                         "unverified": decision.commit.unverified])
         }
     }
 

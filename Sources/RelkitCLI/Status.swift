@@ -78,7 +78,8 @@ struct StatusRenderer {
         }
         switch status.pendingFixes {
         case .value(let pending):
-            lines.append("Pending fixes:   \(pending.count) on \(trunk) not yet on \(pending.target)" + (pending.count > 0 ? " (relkit pending)" : ""))
+            lines.append("Pending fixes:   \(pending.count) on \(trunk) not yet on \(pending.target)" + (pending.count > 0 ? " (relkit pending)" : "")
+                + (pending.unlabelled > 0 ? "; \(pending.unlabelled) unlabelled commit\(pending.unlabelled == 1 ? "" : "s") not counted" : ""))
         case .missing(let why): lines.append("Pending fixes:   unknown: \(why)")
         }
         switch status.components {
@@ -110,6 +111,7 @@ struct StatusRenderer {
                 "candidate": candidate,
                 "next_release": next,
                 "pending_fixes": status.pendingFixes.value?.count,
+                "unlabelled": status.pendingFixes.value?.unlabelled,
                 "components": status.components.value?.map { ["name": $0.component.name, "tag": $0.tag ?? "", "changed": $0.changed ? "true" : "false"] },
                 "problems": status.problems,
             ])

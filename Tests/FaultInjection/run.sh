@@ -27,6 +27,11 @@ export GIT_COMMITTER_NAME="Rel Eng" GIT_COMMITTER_EMAIL=releng@example.com
 export GIT_COMMITTER_DATE="1728500000 -0700" RELKIT_NOW=2024-10-10T12:00:00-07:00
 printf 'exceptions:\n  em: [releng@example.com]\n' > "$tmp/approvers.yml"
 conflicting=$(git -C "$fixture/work" rev-parse "origin/main^{/Orbit: change 196}")
+# label and approve sign their notes commits with the user's key, as git would.
+ssh-keygen -q -t ed25519 -N '' -C releng@example.com -f "$tmp/signing-key" || exit 2
+copy() {   # copy DEST: a fresh copy of the fixture's work tree, with the signing setup
+  rm -rf "$1" && cp -a "$fixture/work" "$1" && git -C "$1" config gpg.format ssh && git -C "$1" config user.signingKey "$tmp/signing-key"
+}
 
 # name | arguments (word-split)
 scenarios=(
@@ -62,7 +67,7 @@ for scenario in "${scenarios[@]}"; do
   name=${scenario%%|*}; args=${scenario#*|}
   if [ -n "${FAULT_ONLY:-}" ] && [[ ",$FAULT_ONLY," != *",$name,"* ]]; then continue; fi
   # The fault-free run: how many writes it makes, and the state it ends in.
-  rm -rf "$tmp/clean" && cp -a "$fixture/work" "$tmp/clean"
+  copy "$tmp/clean"
   rm -f "$tmp/count"
   (cd "$tmp/clean" && FAILWRITE_COUNT="$tmp/count" LD_PRELOAD="$library" "$relkit" $args >/dev/null 2>"$tmp/clean.err")
   clean_status=$?
@@ -73,7 +78,7 @@ for scenario in "${scenarios[@]}"; do
   for ((point = 1; point <= points; point++)); do
     for error in ENOSPC EACCES; do
       runs=$((runs + 1))
-      rm -rf "$tmp/run" && cp -a "$fixture/work" "$tmp/run"
+      copy "$tmp/run"
       (cd "$tmp/run" && FAILWRITE_AT=$point FAILWRITE_ERRNO=$error LD_PRELOAD="$library" "$relkit" $args >/dev/null 2>"$tmp/err")
       status=$?
       after=$(snapshot "$tmp/run" raw)

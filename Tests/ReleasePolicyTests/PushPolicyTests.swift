@@ -7,10 +7,25 @@ struct PushPolicyTests {
     let rc = "refs/heads/minor-fleet-v4.58.0"
 
     static let feature = CommitFacts(id: "a1a1a1a1a1", summary: "Add a feature (#1)", paths: ["server/a.go"])
-    static let pick = CommitFacts(id: "b2b2b2b2b2", summary: "Fix (#2)", pickedFromTrunk: true, paths: ["server/b.go"])
-    static let blocker = CommitFacts(id: "c3c3c3c3c3", summary: "Fix (#3)", pickedFromTrunk: true,
+    /// An exact pick of a trunk commit no label marks as a fix: a feature picked.
+    static let pick = CommitFacts(id: "b2b2b2b2b2", summary: "Feature (#2)", provenance: .exact(source: "0b0b0b0b0b"),
+                                  paths: ["server/b.go"])
+    static let bugFix = CommitFacts(id: "b3b3b3b3b3", summary: "Fix (#2)", provenance: .exact(source: "0c0c0c0c0c"),
+                                    labels: ["bug"], paths: ["server/b.go"])
+    static let resolvedFix = CommitFacts(id: "b4b4b4b4b4", summary: "Fix (#2)", provenance: .resolved(source: "0d0d0d0d0d"),
+                                         labels: ["~released bug"], paths: ["server/b.go"])
+    static let blocker = CommitFacts(id: "c3c3c3c3c3", summary: "Fix (#3)", provenance: .exact(source: "0e0e0e0e0e"),
                                      labels: ["~release-blocker"], paths: ["server/c.go"])
-    static let spaced = CommitFacts(id: "d4d4d4d4d4", summary: "Fix (#4)", labels: ["~Unreleased Bug"], paths: ["x.go"])
+    static let resolvedBlocker = CommitFacts(id: "c4c4c4c4c4", summary: "Fix (#3)", provenance: .resolved(source: "0e0e0e0e0e"),
+                                             labels: ["~release-blocker"], paths: ["server/c.go"])
+    /// A release-blocker label, but not a pick of anything on the trunk.
+    static let labelledNonPick = CommitFacts(id: "c5c5c5c5c5", summary: "Fix (#3)", labels: ["~release-blocker"],
+                                             paths: ["server/c.go"])
+    /// A pick line naming a labelled fix, on a change that is not that fix.
+    static let forged = CommitFacts(id: "c6c6c6c6c6", summary: "Fix (#3)", provenance: .mismatched(source: "0e0e0e0e0e"),
+                                    labels: [], paths: ["server/c.go", "server/evil.go"])
+    static let spaced = CommitFacts(id: "d4d4d4d4d4", summary: "Fix (#4)", provenance: .exact(source: "0f0f0f0f0f"),
+                                    labels: ["~Unreleased Bug"], paths: ["x.go"])
     static let approved = CommitFacts(id: "e5e5e5e5e5", summary: "Feature (#5)", approvals: [.em, .qaLead, .releaseDri],
                                       paths: ["a.go"])
     static let halfApproved = CommitFacts(id: "f6f6f6f6f6", summary: "Feature (#6)", approvals: [.em], paths: ["a.go"])
@@ -21,15 +36,23 @@ struct PushPolicyTests {
         // (commit, phase, allowed, rule)
         (feature, ReleasePhase.development, true, "open"),
         (feature, .candidate, false, "cherry-pick"),
-        (pick, .candidate, true, "cherry-pick"),
+        (pick, .candidate, false, "fix"),
+        (bugFix, .candidate, true, "cherry-pick"),
+        (resolvedFix, .candidate, true, "cherry-pick"),
+        (forged, .candidate, false, "cherry-pick"),
+        (labelledNonPick, .candidate, false, "cherry-pick"),
         (approved, .candidate, true, "exception"),
         (halfApproved, .candidate, false, "cherry-pick"),
         (changelog, .candidate, true, "changelog"),
         (pick, .deepFreeze, false, "label"),
+        (bugFix, .deepFreeze, false, "label"),
         (blocker, .deepFreeze, true, "label"),
+        (resolvedBlocker, .deepFreeze, true, "label"),
+        (labelledNonPick, .deepFreeze, false, "cherry-pick"),
+        (forged, .deepFreeze, false, "cherry-pick"),
         (spaced, .deepFreeze, true, "label"),
         (changelog, .deepFreeze, true, "changelog"),
-        (approved, .deepFreeze, false, "label"),
+        (approved, .deepFreeze, false, "cherry-pick"),
         (blocker, .released, false, "released"),
         (approved, .released, true, "exception"),
         (changelog, .released, false, "released"),
@@ -45,7 +68,8 @@ struct PushPolicyTests {
     @Test func decisionsSayWhatWouldMakeThemPass() {
         let freeze = policy.judge(RefUpdate(ref: rc, kind: .update), phase: .deepFreeze, window: nil, commits: [Self.pick])
         // Who can unblock, never a command by which the pusher approves themselves (issue 11).
-        #expect(freeze.commits[0].fix == "a ~release-blocker label, which the release DRI (nobody is listed under "
+        #expect(freeze.commits[0].fix == "a ~release-blocker label on 0b0b0b0 from a trunk commit's `Label:` trailer (nobody "
+            + "is listed under labels.givers to sign one), which the release DRI (nobody is listed under "
             + "exceptions.release_dri) or the QA lead (nobody is listed under exceptions.qa_lead) decide on")
         #expect(freeze.commits[0].fix?.contains("relkit") == false)
         #expect(freeze.reason == "1 of 1 new commit not allowed in deep-freeze")
@@ -53,6 +77,11 @@ struct PushPolicyTests {
         #expect(candidate.commits[0].fix?.hasSuffix("approvals missing: qa_lead, release_dri (from the QA lead (nobody is listed "
             + "under exceptions.qa_lead); the release DRI (nobody is listed under exceptions.release_dri))") == true)
         #expect(candidate.commits[0].fix?.contains("relkit approve") == false)
+        // The resolved pick and the forged pick line say so, for reviewers.
+        let resolved = policy.judge(RefUpdate(ref: rc, kind: .update), phase: .deepFreeze, window: nil, commits: [Self.resolvedBlocker])
+        #expect(resolved.commits[0].reason.hasPrefix("a resolved pick of 0e0e0e0"))
+        let forged = policy.judge(RefUpdate(ref: rc, kind: .update), phase: .candidate, window: nil, commits: [Self.forged])
+        #expect(forged.commits[0].reason.hasPrefix("pick line does not match its source: it names 0e0e0e0"))
     }
 
     @Test(arguments: [ReleasePhase.development, .candidate, .deepFreeze, .released])
@@ -89,15 +118,20 @@ struct PushPolicyTests {
                              commits: [clean, Self.blocker]).allowed)
     }
 
-    @Test func aBugLabelCanBeRequired() throws {
-        let (config, _) = try Configuration.decode(yaml: "policy: { require_bug_label: true, always_allowed: [docs/] }", file: ".relkit.yml")
-        let strict = PushPolicy(configuration: config)
+    @Test func anyPickAndTheChangelogPathsAreConfigurable() throws {
+        let (config, _) = try Configuration.decode(yaml: "policy: { candidate: any-pick, always_allowed: [docs/] }", file: ".relkit.yml")
+        let loose = PushPolicy(configuration: config)
         let update = RefUpdate(ref: rc, kind: .update)
-        #expect(!strict.judge(update, phase: .candidate, window: nil, commits: [Self.pick]).allowed)
-        #expect(strict.judge(update, phase: .candidate, window: nil, commits: [Self.blocker]).allowed)
+        #expect(!policy.judge(update, phase: .candidate, window: nil, commits: [Self.pick]).allowed)
+        #expect(loose.judge(update, phase: .candidate, window: nil, commits: [Self.pick]).allowed)
+        #expect(!loose.judge(update, phase: .candidate, window: nil, commits: [Self.forged, Self.feature]).allowed)
         // The changelog paths are now docs/ only.
-        #expect(!strict.judge(update, phase: .candidate, window: nil, commits: [Self.changelog]).allowed)
+        #expect(!loose.judge(update, phase: .candidate, window: nil, commits: [Self.changelog]).allowed)
         let docs = CommitFacts(id: "d0d0d0d0d0", summary: "Docs", paths: ["docs/a.md", "docs/b/c.md"])
-        #expect(strict.judge(update, phase: .candidate, window: nil, commits: [docs]).allowed)
+        #expect(loose.judge(update, phase: .candidate, window: nil, commits: [docs]).allowed)
+        // The old switch is gone, loudly.
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.decode(yaml: "policy: { require_bug_label: true }", file: ".relkit.yml")
+        }
     }
 }

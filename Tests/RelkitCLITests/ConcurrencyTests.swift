@@ -32,6 +32,8 @@ struct ConcurrencyTests {
     @Test func concurrentLabelsAreNeverLost() throws {
         let work = Fixture.fleetCopy().appendingPathComponent("work")
         let commit = Shell.gitOutput(["rev-parse", "origin/main"], in: work)
+        // Both sign with one key (labels are signed; whose key does not matter to the race).
+        Signers.make(["alice"]).use("alice", in: work)
         // A distinct label for each side of each round, all of them labels the rules know.
         let config = Fixture.temporaryDirectory().appendingPathComponent("labels.yml")
         let names = (0..<Self.rounds).flatMap { ["\"~round-\($0)-a\"", "\"~round-\($0)-b\""] }
@@ -44,7 +46,9 @@ struct ConcurrencyTests {
                                environment: [identity("alice"), identity("bob")])
             #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
             let note = Shell.git(["notes", "--ref=relkit", "show", commit], in: work).stdout
-            for label in [first, second] where !note.contains("Label: \(label)\n") { lost.append(label) }
+            for (label, who) in [(first, "alice"), (second, "bob")] where !note.contains("Label: \(label) (by \(who)@example.com)\n") {
+                lost.append(label)
+            }
         }
         #expect(lost == [])
         let note = Shell.gitOutput(["notes", "--ref=relkit", "show", commit], in: work)

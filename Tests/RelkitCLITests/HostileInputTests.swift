@@ -155,6 +155,7 @@ struct HostileInputTests {
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("error: unknown label '\(label)'; the labels the rules read are '~release-blocker', "))
         #expect(Self.snapshot(work) == before)
+        Signers.make(["releng"]).use("releng", in: work)
         #expect(relkit(["label", "origin/main", "~release-blockr", "--remove"], in: work).status == 0)
     }
 }

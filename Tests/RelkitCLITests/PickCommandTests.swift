@@ -121,9 +121,15 @@ struct PickCommandTests {
         #expect(result.status == 0)
         let lines = result.lines
         #expect(lines.first?.hasPrefix("Candidate: origin/minor-fleet-v4.58.0 (") == true)
-        #expect(lines.contains { $0.hasPrefix("101 pending, oldest first (") })
+        // The fixture's fixes carry `Label:` trailers on the trunk; the 99 other commits are features.
+        #expect(lines.contains("2 pending fixes, oldest first:"))
+        #expect(lines.contains { $0.contains("Fix hosts page empty state (#21220) [bug]") })
+        #expect(lines.contains("Unlabelled: 99 commits with no verified fix label (features, chores); --all lists them"))
         #expect(lines.contains("Already on minor-fleet-v4.58.0: 2"))
         #expect(lines.contains("Patch commits missing from minor-fleet-v4.58.0 (a patch must also land on the RC):"))
+        let all = relkit("pending", "--all", "--limit", "0", in: work)
+        #expect(all.lines.contains("Unlabelled: 99 commits with no verified fix label (features, chores):"))
+        #expect(all.lines.contains { $0.hasSuffix("Orbit: change 196 (#21196)") || $0.contains("change") })
         let check = relkit("pending", "--check", in: work)
         #expect(check.status == 1)
         #expect(check.stderr.isEmpty)
@@ -133,26 +139,51 @@ struct PickCommandTests {
         #expect(object["target"] as? String == "minor-fleet-v4.58.0")
         #expect((object["merge_base"] as? String)?.count == 40)
         let pending = try #require(object["pending"] as? [[String: Any]])
-        #expect(pending.count == 101)
-        #expect(Set(pending[0].keys) == ["sha", "summary", "pr", "applies_cleanly"])
+        #expect(pending.count == 2)
+        #expect(Set(pending[0].keys) == ["sha", "summary", "pr", "applies_cleanly", "labels"])
+        #expect(pending[0]["labels"] as? [String] == ["bug"])
+        #expect((object["unlabelled"] as? [[String: Any]])?.count == 99)
         let picked = try #require(object["picked"] as? [[String: Any]])
         #expect(Set(picked[0].keys) == ["sha", "summary", "as", "how"])
         let missing = try #require(object["missing_from_candidate"] as? [[String: Any]])
         #expect(Set(missing[0].keys) == ["sha", "summary", "pr", "on"])
     }
 
+    /// `pending --check` fails on pending fixes and missing patch commits only: unlabelled
+    /// features, and labels nobody allowed gave, do not make CI red (issue 11).
+    @Test func pendingCheckIgnoresUnlabelledCommits() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let hotfix = Shell.gitOutput(["rev-parse", "origin/patch-fleet-v4.57.3"], in: work)
+        Shell.gitOutput(["switch", "-q", "-c", "complete", "origin/minor-fleet-v4.58.0"], in: work)
+        for commit in [try id("ui-fix-id"), try id("config-fix-id"), hotfix] {
+            Shell.gitOutput(["cherry-pick", "-x", commit], in: work)
+        }
+        Shell.gitOutput(["push", "-q", "origin", "complete:minor-fleet-v4.58.0"], in: work)
+        Shell.gitOutput(["fetch", "-q", "origin"], in: work)
+        let check = relkit("pending", "--check", in: work)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.lines.contains("No pending fixes: every labelled fix on the trunk since then is on minor-fleet-v4.58.0."))
+        #expect(check.lines.contains { $0.hasPrefix("Unlabelled: 99 commits") })
+        // A bug label written into the notes with git, unsigned, makes nothing pending.
+        let feature = Shell.gitOutput(["rev-parse", "origin/main^{/Orbit: change 196}"], in: work)
+        Shell.gitOutput(["notes", "--ref", "relkit", "add", "-m", "Label: bug", feature], in: work)
+        let unsigned = relkit("pending", "--check", in: work)
+        #expect(unsigned.status == 0, "\(unsigned.stdout)")
+        #expect(unsigned.stdout.contains("unverified: label bug on \(feature.prefix(7)): the trunk's .relkit.yml names no trust.allowed_signers"))
+    }
+
     @Test func pendingWithoutPredictionsShowsNoVerdicts() throws {
         let work = Fixture.fleetWork
         let text = relkit("pending", "--no-predict", "--limit", "2", in: work)
         #expect(text.status == 0)
-        #expect(text.lines.contains("101 pending, oldest first:"))
-        let listed = text.lines.drop { $0 != "101 pending, oldest first:" }.dropFirst().prefix(2)
+        #expect(text.lines.contains("2 pending fixes, oldest first:"))
+        let listed = text.lines.drop { $0 != "2 pending fixes, oldest first:" }.dropFirst().prefix(2)
         #expect(listed.count == 2)
         #expect(listed.allSatisfy { !$0.contains("clean") && !$0.contains("conflict") })
         let json = relkit("pending", "--no-predict", "--json", in: work)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let pending = try #require(object["pending"] as? [[String: Any]])
-        #expect(pending.count == 101)
+        #expect(pending.count == 2)
         #expect(pending.allSatisfy { $0["applies_cleanly"] is NSNull })
         #expect(relkit("pending", "--no-predict", "--check", in: work).status == 1)
     }

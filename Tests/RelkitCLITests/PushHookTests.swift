@@ -26,7 +26,8 @@ struct PushHookTests {
         }
 
         func sh(_ script: String) {
-            let result = Shell.run("/bin/sh", ["-c", "set -e\n" + script], in: work)
+            // With RELKIT set: a setup push past the client's hook still meets the server's.
+            let result = Shell.run("/bin/sh", ["-c", "set -e\n" + script], in: work, environment: environment(now: PushHookTests.candidate))
             precondition(result.status == 0, "setup failed: \(result.stderr)")
         }
 
@@ -71,7 +72,7 @@ struct PushHookTests {
         let rejected = clone.git(["push", "origin", "feature:\(Self.rc)"])
         #expect(rejected.status != 0)
         #expect(rejected.stderr.contains("REJECTED"))
-        #expect(rejected.stderr.contains("cherry-pick: not a cherry-pick of a commit on main"))
+        #expect(rejected.stderr.contains("cherry-pick: not a pick of a commit on main"))
         #expect(rejected.stderr.contains("(4.58.0, candidate since Tue 2024-10-08 11:00 PDT until Sun 2024-10-13 11:00 PDT)"))
         #expect(clone.remote(Self.rc) == before)
         pickedFix(clone, "fix")
@@ -81,36 +82,86 @@ struct PushHookTests {
         #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
     }
 
+    /// Signers: qa gives labels; em is trusted (in the allowed signers file) but gives no labels;
+    /// mallory has a key the trunk does not list.
+    func trustedClone(server: Bool = false) -> (Clone, Signers) {
+        let clone = clone(server: server)
+        let signers = Signers.make(["qa", "em", "dri", "mallory"])
+        signers.trust(["qa", "em", "dri"], in: clone.work, givers: ["qa"], em: ["em"], qaLead: ["qa"], releaseDri: ["dri"])
+        return (clone, signers)
+    }
+
+    /// `relkit label` as `person`, signing with their key.
+    @discardableResult
+    func label(_ clone: Clone, _ signers: Signers, as person: String, _ arguments: String...) -> Shell.Result {
+        let environment = signers.use(person, in: clone.work)
+        return RelkitBinary.run(["label"] + arguments, in: clone.work, environment: environment)
+    }
+
+    /// Pre-push (the installed hook) and pre-receive (the server's, past --no-verify) on the same push.
+    func bothGates(_ clone: Clone, _ refspecs: [String], now: String) -> (client: Shell.Result, server: Shell.Result) {
+        let client = clone.git(["push", "--dry-run", "origin"] + refspecs, now: now)
+        let server = clone.git(["push", "--no-verify", "origin"] + refspecs, now: now)
+        return (client, server)
+    }
+
     @Test func inTheDeepFreezeOnlyLabelledFixesGetIn() {
-        let clone = clone()
+        let (clone, signers) = trustedClone(server: true)
         pickedFix(clone, "fix")
         let unlabelled = clone.git(["push", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
         #expect(unlabelled.status != 0)
         let short = Shell.gitOutput(["rev-parse", "--short=7", "fix"], in: clone.work)
+        let source = String(fixtureID("ui-fix-id").prefix(7))
         #expect(unlabelled.stderr.contains("\(short) "))
-        #expect(unlabelled.stderr.contains("to pass: a ~release-blocker label, which the release DRI"))
+        #expect(unlabelled.stderr.contains("to pass: a ~release-blocker label on \(source) from a label giver (qa@fleet.example, signed)"))
         #expect(!unlabelled.stderr.contains("relkit label"))
-        // A trailer on the pick.
+        // A trailer the pusher adds to the pick counts for nothing: the pick is not on the trunk.
         clone.sh("git switch -q fix && git commit -q --amend -m \"$(git log -1 --format=%B)\" -m 'Label: ~unreleased-bug' && git switch -q main")
-        let trailer = clone.git(["push", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
-        #expect(trailer.status == 0, "\(trailer.stderr)")
-        // A note, through relkit label, on the next one.
-        clone.sh("git switch -q -c fix2 origin/\(Self.rc) && git cherry-pick -x \(fixtureID("config-fix-id")) >/dev/null && git switch -q main")
-        #expect(clone.git(["push", "origin", "fix2:\(Self.rc)"], now: Self.deepFreeze).status != 0)
-        #expect(clone.relkit("label", "fix2", "~release-blocker").stdout.hasSuffix(": ~release-blocker\n"))
-        let noted = clone.git(["push", "origin", "fix2:\(Self.rc)"], now: Self.deepFreeze)
-        #expect(noted.status == 0, "\(noted.stderr)")
+        for result in [bothGates(clone, ["fix:\(Self.rc)"], now: Self.deepFreeze)].flatMap({ [$0.client, $0.server] }) {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("unverified: Label: trailer on \(Shell.gitOutput(["rev-parse", "--short=7", "fix"], in: clone.work)): "
+                + "trailers count only on commits already on main"), "\(result.stderr)")
+        }
+        // A label signed by a key the trunk does not list, and one by a trusted signer who gives no labels.
+        #expect(label(clone, signers, as: "mallory", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        #expect(label(clone, signers, as: "em", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        let forged = bothGates(clone, ["fix:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        for result in [forged.client, forged.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("unverified: label ~release-blocker on \(source): its signature is not a valid one by "
+                + "mallory@fleet.example in "), "\(result.stderr)")
+            #expect(result.stderr.contains("unverified: label ~release-blocker on \(source): signed by em@fleet.example, who is not in labels.givers"))
+        }
+        #expect(clone.remote(Self.rc) != Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
+        // The label giver's signed label lets it in, through both gates.
+        let given = label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker")
+        #expect(given.stdout.hasSuffix(": ~release-blocker\n"), "\(given.stdout)\(given.stderr)")
+        let accepted = bothGates(clone, ["fix:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        #expect(accepted.client.status == 0, "\(accepted.client.stderr)")
+        #expect(accepted.server.status == 0, "\(accepted.server.stderr)")
+        #expect(accepted.server.stderr.contains("label: an exact pick of \(source), labelled ~release-blocker"))
+        #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
     }
 
     /// A pick inherits the labels of the commit it was picked from; `--remove` takes a label off.
     @Test func aPickInheritsItsOriginalsLabels() {
-        let clone = clone()
+        let (clone, signers) = trustedClone()
         pickedFix(clone, "fix")
-        #expect(clone.relkit("label", fixtureID("ui-fix-id"), "~unreleased bug", "bug").stdout.hasSuffix(": ~unreleased bug, bug\n"))
-        #expect(clone.relkit("label", fixtureID("ui-fix-id"), "BUG", "--remove").stdout.hasSuffix(": ~unreleased bug\n"))
+        let both = label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~unreleased bug", "bug")
+        #expect(both.stdout.hasSuffix(": ~unreleased bug, bug\n"), "\(both.stdout)\(both.stderr)")
+        #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "BUG", "--remove").stdout.hasSuffix(": ~unreleased bug\n"))
         let result = clone.git(["push", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("label: labelled ~unreleased bug"))
+        #expect(result.stderr.contains("labelled ~unreleased bug"))
+    }
+
+    /// `relkit label` signs, or refuses: an unsigned label would count for nothing.
+    @Test func labellingWithoutASigningKeyIsRefused() {
+        let clone = clone()
+        let result = clone.relkit("label", fixtureID("ui-fix-id"), "bug")
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: relkit signs labels and approvals so that gates can count them, and git has no signing key"))
+        #expect(Shell.git(["rev-parse", "-q", "--verify", "refs/notes/relkit"], in: clone.work).status != 0)
     }
 
     /// A 48-hour freeze before the Monday after clocks fall back starts at 12:00 PDT on Saturday:
@@ -172,12 +223,20 @@ struct PushHookTests {
         #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
     }
 
-    /// Labels noted locally reach the server with the push that needs them.
+    /// Labels noted locally reach the server with the push that needs them; the server counts
+    /// them only when signed by a label giver, never on the pusher's word.
     @Test func theServerReadsNotesPushedInTheSamePush() {
-        let clone = clone(server: true)
+        let (clone, signers) = trustedClone(server: true)
         pickedFix(clone, "fix")
         #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze).status != 0)
-        #expect(clone.relkit("label", "fix", "~release-blocker").status == 0)
+        // An unsigned note, written with git itself, rides along: refused.
+        clone.sh("git notes --ref relkit add -m 'Label: ~release-blocker' \(fixtureID("ui-fix-id"))")
+        let unsigned = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        #expect(unsigned.status != 0)
+        #expect(unsigned.stderr.contains("remote:              unverified: label ~release-blocker on \(fixtureID("ui-fix-id").prefix(7)): not signed"),
+                "\(unsigned.stderr)")
+        #expect(clone.remote(Self.rc) != Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
+        #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
         let result = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("remote: relkit: 2 ref updates judged, all allowed"))
@@ -208,7 +267,7 @@ struct PushHookTests {
         #expect(clone.git(["push", "--no-verify", "origin", "feature:refs/heads/scratch"]).status == 0)
         let result = clone.git(["push", "--no-verify", "origin", "feature:\(Self.rc)"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("cherry-pick: not a cherry-pick of a commit on main"))
+        #expect(result.stderr.contains("cherry-pick: not a pick of a commit on main"))
         #expect(clone.remote(Self.rc) != clone.remote("scratch"))
         // The client's hook and relkit check see it the same way, though origin/scratch is fetched.
         clone.git(["fetch", "-q", "origin"])
@@ -316,10 +375,10 @@ struct PushHookTests {
     /// 4.58.0 was planned for Mon 11:00 PDT; at 14:00 it is not tagged yet: still the deep freeze,
     /// so a labelled blocker fix goes in and status says the release is overdue (issue 11).
     @Test func aLateReleaseStaysInTheDeepFreeze() {
-        let clone = clone(server: true)
+        let (clone, signers) = trustedClone(server: true)
         let late = "2024-10-14T14:00:00-07:00"
         pickedFix(clone, "fix")
-        #expect(clone.relkit("label", "fix", "~release-blocker").status == 0)
+        #expect(label(clone, signers, as: "qa", "fix", "~release-blocker").status == 0)
         let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", late)
         #expect(check.status == 0, "\(check.stdout)")
         #expect(check.stdout.contains("release overdue since Mon 2024-10-14 11:00 PDT: frozen until tagged"))
@@ -330,6 +389,112 @@ struct PushHookTests {
         #expect(status.stdout.contains(", 4.58.0, deep-freeze\n"), "\(status.stdout)")
         #expect(status.stdout.contains("release overdue by 3h"), "\(status.stdout)")
         #expect(!status.stdout.contains("released"))
+    }
+
+    // MARK: - Issue 11: provenance is verified, not declared
+
+    /// The handbook's plain `git cherry-pick <fix>` (no -x) is a pick, found by patch id; a pick line
+    /// on another change is not; an exact pick of a feature is not a fix. At pre-push and pre-receive alike.
+    @Test func provenanceIsVerifiedNotDeclared() {
+        let clone = clone(server: true)
+        let fix = fixtureID("config-fix-id")
+        clone.sh("git switch -q -c plain origin/\(Self.rc) && git cherry-pick \(fix) >/dev/null && git switch -q main")
+        #expect(!Shell.gitOutput(["log", "-1", "--format=%B", "plain"], in: clone.work).contains("cherry picked from"))
+        let plain = bothGates(clone, ["plain:\(Self.rc)"], now: Self.candidate)
+        for result in [plain.client, plain.server] {
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("cherry-pick: an exact pick of \(fix.prefix(7)), a fix (~released-bug)"), "\(result.stderr)")
+        }
+        #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "plain"], in: clone.work))
+        // A pick line naming that fix, on a change that is not it.
+        commitOnRC(clone, "forged", "echo evil >> server/fleet/app.go && git commit -qam 'Fix things (#40300)' -m '(cherry picked from commit \(fix))'")
+        let forged = bothGates(clone, ["forged:\(Self.rc)"], now: Self.candidate)
+        for result in [forged.client, forged.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("cherry-pick: pick line does not match its source: it names \(fix.prefix(7)) but changes files"),
+                    "\(result.stderr)")
+        }
+        // A feature merged on main and picked exactly, by relkit pick: a pick, but not of a fix.
+        clone.sh("""
+            echo 'package fleet' > server/fleet/new_feature.go && git add server/fleet/new_feature.go
+            git commit -qm 'Add the new feature (#40301)' && git push -q --no-verify origin main
+            """)
+        let feature = Shell.gitOutput(["rev-parse", "main"], in: clone.work)
+        #expect(clone.relkit("pick", feature, "--branch", "feature-pick").status == 0)
+        let picked = bothGates(clone, ["feature-pick:\(Self.rc)"], now: Self.candidate)
+        for result in [picked.client, picked.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("fix: an exact pick of \(feature.prefix(7)), which no verified label marks as a fix"),
+                    "\(result.stderr)")
+            #expect(result.stderr.contains("to pass: a bug label on \(feature.prefix(7)) from a trunk commit's `Label:` trailer"))
+        }
+        #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "plain"], in: clone.work))
+    }
+
+    /// A pick whose conflict was resolved by hand (only files its source changes) passes in the
+    /// candidate phase and says so; in the deep freeze it needs a freeze label like any pick.
+    @Test func aResolvedConflictIsAPickThatReviewersAreToldAbout() {
+        let (clone, signers) = trustedClone(server: true)
+        clone.sh("""
+            echo '// fix: app crash' >> server/fleet/app.go
+            git commit -qam 'Fix app crash (#40400)' -m 'Label: bug'
+            git push -q --no-verify origin main
+            git switch -q -c resolved origin/\(Self.rc)
+            if git cherry-pick -x main >/dev/null 2>&1; then echo 'expected a conflict' >&2; exit 1; fi
+            git checkout -q HEAD -- server/fleet/app.go
+            echo '// fix: app crash' >> server/fleet/app.go
+            git add server/fleet/app.go
+            GIT_EDITOR=true git cherry-pick --continue >/dev/null
+            git switch -q main
+            """)
+        let source = Shell.gitOutput(["rev-parse", "--short=7", "main"], in: clone.work)
+        #expect(Shell.gitOutput(["log", "-1", "--format=%B", "resolved"], in: clone.work).contains("cherry picked from commit"))
+        let candidate = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "resolved", "--now", Self.candidate)
+        #expect(candidate.status == 0, "\(candidate.stdout)")
+        #expect(candidate.stdout.contains("cherry-pick: a resolved pick of \(source) (its conflict resolved by hand: review it), a fix (bug)"))
+        let frozen = bothGates(clone, ["resolved:\(Self.rc)"], now: Self.deepFreeze)
+        for result in [frozen.client, frozen.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("deep freeze: only ~release-blocker or ~unreleased-bug fixes, and a resolved pick of \(source)"),
+                    "\(result.stderr)")
+        }
+        #expect(label(clone, signers, as: "qa", "main", "~release-blocker").status == 0)
+        let labelled = bothGates(clone, ["resolved:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        #expect(labelled.client.status == 0, "\(labelled.client.stderr)")
+        #expect(labelled.server.status == 0, "\(labelled.server.stderr)")
+        #expect(labelled.server.stderr.contains("label: a resolved pick of \(source)"))
+    }
+
+    /// An approval line for one role, in a notes commit signed by someone holding another, counts for nothing.
+    @Test func anApprovalSignedByTheWrongPersonDoesNotCount() {
+        let (clone, signers) = trustedClone(server: true)
+        commitOnRC(clone, "feature")
+        #expect(RelkitBinary.run(["approve", "feature", "--role", "release_dri"], in: clone.work,
+                                 environment: signers.use("dri", in: clone.work)).status == 0)
+        // qa may not approve as em: relkit refuses, so qa forges the line with git, in a commit signed with qa's own key.
+        let asQA = signers.use("qa", in: clone.work)
+        let refused = RelkitBinary.run(["approve", "feature", "--role", "em"], in: clone.work, environment: asQA)
+        #expect(refused.status == 1)
+        clone.sh("""
+            git notes --ref relkit append -m 'Approved-by: QA <qa@fleet.example>' -m 'Approved-by: EM <em@fleet.example>' feature
+            tree=$(git rev-parse 'refs/notes/relkit^{tree}') parent=$(git rev-parse 'refs/notes/relkit^')
+            signed=$(GIT_COMMITTER_EMAIL=qa@fleet.example git commit-tree -S -p "$parent" -m 'Notes added by git notes' "$tree")
+            git update-ref refs/notes/relkit "$signed"
+            """)
+        let forged = bothGates(clone, ["feature:\(Self.rc)", "refs/notes/relkit"], now: Self.candidate)
+        for output in [forged.client, forged.server] {
+            #expect(output.status != 0)
+            #expect(output.stderr.contains("unverified: approval by em@fleet.example on "), "\(output.stderr)")
+            #expect(output.stderr.contains(": signed by qa@fleet.example, not by em@fleet.example"))
+            // qa's own line, in qa's signed commit, counts: only the EM is missing.
+            #expect(output.stderr.contains("approvals missing: em (from the EM (em@fleet.example))"), "\(output.stderr)")
+        }
+        #expect(RelkitBinary.run(["approve", "feature", "--role", "em"], in: clone.work,
+                                 environment: signers.use("em", in: clone.work)).status == 0)
+        let approved = bothGates(clone, ["feature:\(Self.rc)", "refs/notes/relkit"], now: Self.candidate)
+        #expect(approved.client.status == 0, "\(approved.client.stderr)")
+        #expect(approved.server.status == 0, "\(approved.server.stderr)")
+        #expect(approved.server.stderr.contains("exception: approved by the EM, the QA lead and the release DRI"))
     }
 
     @Test func theInstallerChainsAndRestoresAForeignHook() throws {
@@ -392,14 +557,24 @@ struct PushHookTests {
         #expect(commit["rule"] as? String == "cherry-pick")
         #expect(commit["allowed"] as? Bool == false)
         #expect((commit["sha"] as? String)?.count == 40)
-        // Exceptions: approvals from the three roles let it in.
+        // Exceptions: signed approvals from the three roles let it in.
+        let signers = Signers.make(["em", "qa", "releng"])
+        signers.trust(["em", "qa", "releng"], in: clone.work, givers: ["qa"], em: ["em"], qaLead: ["qa"], releaseDri: ["releng"])
+        // Approved-by trailers, and approvals written with git, count for nothing.
         clone.sh("""
-            printf 'exceptions: { em: [em@fleet.example], qa_lead: [qa@fleet.example], release_dri: [releng@fleet.example] }\\n' >> .relkit.yml
-            git commit -qam 'Name the approvers (#40004)' && git push -q --no-verify origin main
+            git switch -q feature
+            git commit -q --amend -m "$(git log -1 --format=%B)" -m 'Approved-by: EM <em@fleet.example>' -m 'Approved-by: QA <qa@fleet.example>'
+            git notes --ref relkit add -m 'Approved-by: Releng <releng@fleet.example>' HEAD
+            git switch -q main
             """)
-        for (email, role) in [("em@fleet.example", "em"), ("qa@fleet.example", "qa_lead"), ("releng@fleet.example", "release_dri")] {
+        let forged = RelkitBinary.run(["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "feature",
+                                       "--now", Self.candidate], in: clone.work)
+        #expect(forged.status == 1)
+        #expect(forged.stdout.contains("unverified: Approved-by: trailer on "))
+        #expect(forged.stdout.contains("unverified: approval by releng@fleet.example on "))
+        for (person, role) in [("em", "em"), ("qa", "qa_lead"), ("releng", "release_dri")] {
             let approve = RelkitBinary.run(["approve", "feature", "--role", role], in: clone.work,
-                                           environment: ["GIT_COMMITTER_NAME": role, "GIT_COMMITTER_EMAIL": email])
+                                           environment: signers.use(person, in: clone.work))
             #expect(approve.status == 0, "\(approve.stderr)")
         }
         let refused = RelkitBinary.run(["approve", "feature", "--role", "em"], in: clone.work,

@@ -6,8 +6,8 @@ import Testing
 
 /// `relkit pending` against `git cherry` on the Fleet fixture.
 struct PendingWorkflowTests {
-    func pending(_ directory: URL, onto: String? = nil, predict: Bool = true) throws -> PendingReport {
-        let workspace = try ReleaseWorkspace.open(path: directory.path, configFile: nil)
+    func pending(_ directory: URL, onto: String? = nil, predict: Bool = true, config: String? = nil) throws -> PendingReport {
+        let workspace = try ReleaseWorkspace.open(path: directory.path, configFile: config)
         var options = PendingWorkflow.Options()
         options.onto = onto
         options.predict = predict
@@ -34,7 +34,9 @@ struct PendingWorkflowTests {
         #expect(report.target.reference == "refs/remotes/origin/minor-fleet-v4.58.0")
         #expect(report.mergeBase.hex == Shell.gitOutput(["merge-base", "origin/main", "origin/minor-fleet-v4.58.0"], in: work))
         let git = gitCherry("origin/minor-fleet-v4.58.0", "origin/main", in: work)
-        let pending = Set(report.pending.map(\.commit.id.hex))
+        // Fixes and the unlabelled commits together are what the candidate lacks.
+        let pending = Set(report.pending.map(\.commit.id.hex) + report.unlabelled.map(\.id.hex))
+        #expect(report.pending.count == 2)
         let picked = Dictionary(uniqueKeysWithValues: report.picked.map { ($0.commit.id.hex, $0.pickedAs) })
         // Every commit git cherry marks as present relkit finds too; relkit's pending ones git marks missing.
         #expect(git.minus.isSubset(of: Set(picked.keys)))
@@ -46,9 +48,14 @@ struct PendingWorkflowTests {
         #expect(report.picked.map(\.pickedAs.how).sorted { $0.rawValue < $1.rawValue } == [.patchID, .pickLine])
     }
 
+    /// Under `policy.candidate: any-pick` every lacking commit is pending, predicted.
     @Test func pendingIsOldestFirstWithPRsAndPredictions() throws {
         let work = Fixture.fleetWork
-        let report = try pending(work)
+        let config = Fixture.temporaryDirectory().appendingPathComponent("any-pick.yml")
+        try "policy: { candidate: any-pick }\n".write(to: config, atomically: true, encoding: .utf8)
+        let report = try pending(work, config: config.path)
+        #expect(report.unlabelled.isEmpty)
+        #expect(report.pending.count == 101)
         let order = Shell.gitOutput(["rev-list", "--topo-order", "--reverse", "--no-merges", "origin/minor-fleet-v4.58.0..origin/main"],
                                    in: work).split(separator: "\n").map(String.init)
         let listed = report.pending.map(\.commit.id.hex)
@@ -67,13 +74,16 @@ struct PendingWorkflowTests {
         let full = try pending(work)
         let quick = try pending(work, predict: false)
         #expect(quick.pending.map(\.commit) == full.pending.map(\.commit))
+        #expect(quick.unlabelled == full.unlabelled)
         #expect(quick.pending.allSatisfy { $0.appliesCleanly == nil })
         #expect(quick.picked == full.picked)
         #expect(quick.missingFromCandidate == full.missingFromCandidate)
         #expect(quick.mergeBase == full.mergeBase)
         // And the count `relkit status` shows is the same number.
         let workspace = try ReleaseWorkspace.open(path: work.path, configFile: nil)
-        #expect(try PendingWorkflow(workspace: workspace).count(onto: full.target) == full.pending.count)
+        let counted = try PendingWorkflow(workspace: workspace).count(onto: full.target)
+        #expect(counted.fixes == full.pending.count)
+        #expect(counted.unlabelled == full.unlabelled.count)
     }
 
     @Test func patchCommitsTheCandidateLacksAreListed() throws {

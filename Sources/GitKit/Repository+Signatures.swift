@@ -1,0 +1,86 @@
+import Clibgit2
+import Foundation
+
+/// A commit's signature (the `gpgsig` header) and the bytes it signs, as
+/// `git verify-commit` hands them to `ssh-keygen -Y verify` or `gpg --verify`.
+public struct CommitSignature: Sendable, Equatable {
+    /// The armored signature (`-----BEGIN SSH SIGNATURE-----` …).
+    public let signature: Data
+    /// The commit object without its signature header.
+    public let signedData: Data
+
+    public enum Format: String, Sendable {
+        case ssh, openpgp, x509, unknown
+    }
+
+    /// Which kind of signature this is, from its armor, as git tells them apart.
+    public var format: Format {
+        let head = String(decoding: signature.prefix(40), as: UTF8.self)
+        if head.hasPrefix("-----BEGIN SSH SIGNATURE-----") { return .ssh }
+        if head.hasPrefix("-----BEGIN PGP SIGNATURE-----") || head.hasPrefix("-----BEGIN PGP MESSAGE-----") { return .openpgp }
+        if head.hasPrefix("-----BEGIN SIGNED MESSAGE-----") { return .x509 }
+        return .unknown
+    }
+}
+
+extension Repository {
+    /// The signature on `commit` and the data it signs, or nil when it is not signed.
+    public func signature(ofCommit commit: ObjectID) throws(GitError) -> CommitSignature? {
+        var signature = git_buf()
+        var signed = git_buf()
+        defer {
+            git_buf_dispose(&signature)
+            git_buf_dispose(&signed)
+        }
+        var oid = commit.raw
+        let result = git_commit_extract_signature(&signature, &signed, pointer, &oid, nil)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "git_commit_extract_signature(\(commit.hex))")
+        func bytes(_ buffer: git_buf) -> Data {
+            guard let pointer = buffer.ptr, buffer.size > 0 else { return Data() }
+            return Data(bytes: pointer, count: buffer.size)
+        }
+        return CommitSignature(signature: bytes(signature), signedData: bytes(signed))
+    }
+
+    /// A copy of `commit` (same tree, parents, author, committer and message)
+    /// that carries a signature: `sign` gets the commit's bytes and returns the
+    /// armored signature, as `git commit -S` asks `ssh-keygen -Y sign` or `gpg`.
+    /// The copy is written to the object database; no ref moves.
+    public func signedCopy(of commit: ObjectID, sign: (Data) throws(GitError) -> Data) throws(GitError) -> ObjectID {
+        let handle = try lookupCommit(commit)
+        defer { git_commit_free(handle) }
+        var tree: OpaquePointer?
+        try check(git_commit_tree(&tree, handle), "git_commit_tree(\(commit.hex))")
+        defer { git_tree_free(tree) }
+        var parents: [OpaquePointer?] = []
+        defer { for parent in parents { git_commit_free(parent) } }
+        for index in 0..<git_commit_parentcount(handle) {
+            var parent: OpaquePointer?
+            try check(git_commit_parent(&parent, handle, index), "git_commit_parent(\(commit.hex))")
+            parents.append(parent)
+        }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        let created = parents.withUnsafeMutableBufferPointer { list in
+            git_commit_create_buffer(&buffer, pointer, git_commit_author(handle), git_commit_committer(handle),
+                                     git_commit_message_encoding(handle), git_commit_message(handle), tree,
+                                     list.count, list.baseAddress)
+        }
+        try check(created, "git_commit_create_buffer(\(commit.hex))")
+        guard let content = buffer.ptr else {
+            throw GitError(code: -1, errorClass: 0, message: "empty commit buffer", operation: "sign \(commit.hex)")
+        }
+        let signature = try sign(Data(bytes: content, count: buffer.size))
+        guard let armored = String(data: signature, encoding: .utf8), !armored.isEmpty else {
+            throw GitError(code: -1, errorClass: 0, message: "the signing program returned no signature",
+                           operation: "sign \(commit.hex)")
+        }
+        // The header cannot end in a newline: git folds the signature's lines into it.
+        let trimmed = armored.hasSuffix("\n") ? String(armored.dropLast()) : armored
+        var out = git_oid()
+        try check(git_commit_create_with_signature(&out, pointer, content, trimmed, nil),
+                  "git_commit_create_with_signature(\(commit.hex))")
+        return ObjectID(out)
+    }
+}
