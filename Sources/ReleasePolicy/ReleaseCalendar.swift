@@ -38,6 +38,42 @@ public struct ReleaseCalendar: Sendable {
                              deepFreeze: shipping.addingTimeInterval(-settings.deepFreeze), release: shipping)
     }
 
+    /// With no schedule for it, a release inferred from its candidate branch:
+    /// the cut is the configured cut weekday and time nearest to `forkedAt`
+    /// (when the branch left the trunk), the release the next
+    /// `release_weekday` after the cut at `release_time` (the handbook's
+    /// "Tuesday before the release" read backwards), the deep freeze the
+    /// configured hours before that. `inference` says from what.
+    public func inferredWindow(version: Version, forkedAt instant: Date, inference: String) -> ReleaseWindow? {
+        let calendar = self.calendar
+        let cutWeekday = Weekday.allCases.firstIndex(of: settings.candidateCut.weekday)! + 1
+        var cut: Date?
+        for offset in -7...7 {
+            guard let day = calendar.date(byAdding: .day, value: offset, to: instant),
+                  calendar.component(.weekday, from: day) == cutWeekday,
+                  let candidate = at(settings.candidateCut.time, on: day) else { continue }
+            if cut.map({ abs(candidate.timeIntervalSince(instant)) < abs($0.timeIntervalSince(instant)) }) ?? true {
+                cut = candidate
+            }
+        }
+        guard let cut else { return nil }
+        let releaseWeekday = Weekday.allCases.firstIndex(of: settings.releaseWeekday)! + 1
+        var releaseDay = cut
+        for _ in 1...7 {
+            guard let next = calendar.date(byAdding: .day, value: 1, to: releaseDay) else { return nil }
+            releaseDay = next
+            if calendar.component(.weekday, from: releaseDay) == releaseWeekday { break }
+        }
+        guard let shipping = at(settings.releaseTime, on: releaseDay) else { return nil }
+        let parts = calendar.dateComponents([.year, .month, .day], from: releaseDay)
+        guard let year = parts.year, let month = parts.month, let day = parts.day,
+              let date = CalendarDate(String(format: "%04d-%02d-%02d", year, month, day)) else { return nil }
+        var window = ReleaseWindow(version: version, date: date, candidateCut: cut,
+                                   deepFreeze: shipping.addingTimeInterval(-settings.deepFreeze), release: shipping)
+        window.inference = inference
+        return window
+    }
+
     /// `time` local on the day of `day` (a time a clock change skips moves forward, as clocks do).
     private func at(_ time: TimeOfDay, on day: Date) -> Date? {
         calendar.date(bySettingHour: time.hour, minute: time.minute, second: 0, of: day)

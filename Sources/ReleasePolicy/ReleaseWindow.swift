@@ -8,6 +8,9 @@ public struct ReleaseWindow: Sendable, Equatable {
     public let candidateCut: Date
     public let deepFreeze: Date
     public let release: Date
+    /// Set when no schedule names this release and its dates were inferred
+    /// (from what: the candidate branch's fork point); nil when scheduled.
+    public var inference: String?
 
     public init(version: Version, date: CalendarDate, candidateCut: Date, deepFreeze: Date, release: Date) {
         self.version = version

@@ -32,8 +32,7 @@ public struct PendingWorkflow {
         } else if let candidate = try workspace.activeCandidate() {
             target = candidate
         } else {
-            throw .repository("no release candidate branch: nothing matches \(workspace.configuration.release.candidateBranch) "
-                + "on \(workspace.configuration.remote) or locally; `git fetch`, or name a branch with --onto BRANCH")
+            throw .repository(workspace.noActiveCandidate("name a branch with --onto BRANCH"))
         }
         let sources = try patchSources(excluding: target)
         do {

@@ -357,8 +357,7 @@ public struct PickWorkflow {
         switch options.target {
         case .candidate:
             guard let candidate = try workspace.activeCandidate() else {
-                throw .repository("no release candidate branch: nothing matches \(release.candidateBranch) on "
-                    + "\(workspace.configuration.remote) or locally; `git fetch`, or pick onto a branch with --onto BRANCH")
+                throw .repository(workspace.noActiveCandidate("pick onto a branch with --onto BRANCH"))
             }
             return [candidate]
         case .patch:

@@ -68,7 +68,6 @@ public struct PushCheck {
     public func run(_ updates: [Update], side: Side, now: Date) throws(RelkitError) -> Result {
         try workspace.requireCompleteHistory()
         let policy = PushPolicy(configuration: configuration)
-        let calendar = ReleaseCalendar(settings: configuration.release, timeZone: configuration.timezone)
         // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
         let pushedNotes = updates.first { $0.ref == NotesRef.name && !$0.new.isZero }?.new
         do {
@@ -106,9 +105,11 @@ public struct PushCheck {
                         + ".relkit.yml there: \(brokenPolicy)")))
                     continue
                 }
-                let tagName = configuration.release.tag.format(version)
-                let tagged = try repository.commitID(ofReference: "refs/tags/" + tagName) != nil
-                let window = calendar.window(forVersion: version)
+                let tagged = try workspace.isTagged(version)
+                // Scheduled, else (a candidate) inferred from where the branch as it stood left the trunk.
+                let window = try workspace.releaseWindow(branch: shortReferenceName(update.ref),
+                                                         tip: update.old.isZero ? update.new : update.old,
+                                                         version: version, trunk: trunk)
                 // A release branch with no scheduled release takes fixes only, until it is tagged.
                 let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
                 var facts: [CommitFacts] = []

@@ -48,6 +48,11 @@ extension ReleaseWorkspace {
         }
         let activeRC = part { () throws(RelkitError) -> ReleaseStatus.Part<PickTarget> in
             guard let rc = try activeCandidate() else {
+                let branches = try highestBranch(matching: config.release.candidateBranch, kind: .candidate)
+                if let shipped = branches.first, let version = shipped.version {
+                    return .missing("every release candidate has shipped (\(shipped.name) is tagged "
+                        + "\(config.release.tag.format(version))); cut the next one with `relkit rc cut`")
+                }
                 return .missing("no release candidate branch (nothing matches \(config.release.candidateBranch)); cut one with `relkit rc cut`")
             }
             return .value(rc)
@@ -57,13 +62,8 @@ extension ReleaseWorkspace {
                 if case .missing(let why) = activeRC { return .missing(why) }
                 return .missing("no release candidate")
             }
-            let tagged: Bool
-            do throws(GitError) {
-                tagged = try repository.commitID(ofReference: "refs/tags/" + config.release.tag.format(version)) != nil
-            } catch {
-                throw .git(error)
-            }
-            let window = calendar.window(forVersion: version)
+            let tagged = try isTagged(version)
+            let window = try releaseWindow(branch: rc.name, tip: rc.tip, version: version, trunk: try? trunkTip().commit)
             let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
             var next: (phase: ReleasePhase, at: Date)?
             // An overdue release's freeze ends with its tag, not at a time.
@@ -74,7 +74,11 @@ extension ReleaseWorkspace {
             return .value(ReleaseStatus.Candidate(target: rc, phase: phase, window: window, next: next))
         }
         let nextRelease: ReleaseStatus.Part<ReleaseWindow> = {
-            if config.release.schedule.isEmpty { return .missing("no release schedule: add release.schedule to .relkit.yml") }
+            if config.release.schedule.isEmpty {
+                // The active candidate's release, inferred, is the next one when it is still to come.
+                if let window = candidate.value?.window, window.inference != nil, window.release >= now { return .value(window) }
+                return .missing("no release schedule: add release.schedule to .relkit.yml")
+            }
             guard let window = calendar.upcoming(after: now, count: 1).first else {
                 return .missing("no scheduled release after now; add the next one to release.schedule")
             }

@@ -1,11 +1,29 @@
+import Foundation
 import GitKit
 import ReleasePolicy
 
 extension ReleaseWorkspace {
     /// The active release candidate: the highest version among branches that
     /// match `candidate_branch`, read from the remote's refs, else local ones.
+    /// A candidate whose release tag exists has shipped and steps aside: the
+    /// next one (a lower version still open) is active, else there is none.
     public func activeCandidate() throws(RelkitError) -> PickTarget? {
-        try highestBranch(matching: configuration.release.candidateBranch, kind: .candidate).first
+        let branches = try highestBranch(matching: configuration.release.candidateBranch, kind: .candidate)
+        for branch in branches {
+            guard let version = branch.version, try isTagged(version) else { return branch }
+        }
+        return nil
+    }
+
+    /// Why there is no active candidate, in the user's terms: none exists, or every one has shipped.
+    public func noActiveCandidate(_ advice: String) -> String {
+        let branches = (try? highestBranch(matching: configuration.release.candidateBranch, kind: .candidate)) ?? []
+        if let shipped = branches.first, let version = shipped.version {
+            return "no active release candidate: every one has shipped (\(shipped.name) is tagged "
+                + "\(configuration.release.tag.format(version))); cut the next one with `relkit rc cut`, or \(advice)"
+        }
+        return "no release candidate branch: nothing matches \(configuration.release.candidateBranch) on "
+            + "\(configuration.remote) or locally; `git fetch`, or \(advice)"
     }
 
     /// Branches matching `pattern`, highest version first; the remote's when it has any, else local ones.
@@ -62,5 +80,38 @@ extension ReleaseWorkspace {
             return PickTarget(kind: .branch, name: plain, reference: reference, tip: tip, version: version)
         }
         throw .repository("no branch '\(name)' (neither \(remote)/\(name) nor a local branch); check the name, or `git fetch`")
+    }
+}
+
+extension ReleaseWorkspace {
+    /// Whether the release of `version` has shipped: its release tag exists.
+    public func isTagged(_ version: Version) throws(RelkitError) -> Bool {
+        do {
+            return try repository.commitID(ofReference: "refs/tags/" + configuration.release.tag.format(version)) != nil
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    /// The instants of a release branch's release: from the schedule, else, for
+    /// a candidate branch, inferred from where it left the trunk (its merge base
+    /// with `trunk`), so that the freeze holds without configuration. Nil for a
+    /// patch branch no schedule names.
+    public func releaseWindow(branch name: String, tip: ObjectID, version: Version,
+                              trunk: ObjectID?) throws(RelkitError) -> ReleaseWindow? {
+        let config = configuration
+        let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
+        if let scheduled = calendar.window(forVersion: version) { return scheduled }
+        guard config.release.candidateBranch.parse(name) != nil, let trunk else { return nil }
+        do {
+            guard let fork = try repository.mergeBase(tip, trunk) else { return nil }
+            let reader = try ObjectReader(repository: repository)
+            let forkedAt = Date(timeIntervalSince1970: TimeInterval(try reader.commitTime(fork)))
+            let inference = "no release.schedule: dates inferred from where \(name) left \(config.trunk) "
+                + "(\(fork.abbreviated()), \(LocalTime.format(forkedAt, in: config.timezone)))"
+            return calendar.inferredWindow(version: version, forkedAt: forkedAt, inference: inference)
+        } catch {
+            throw RelkitError(error)
+        }
     }
 }

@@ -1,16 +1,29 @@
 import ArgumentParser
 import Foundation
+import GitKit
 import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
     struct CalendarCommand: ParsableCommand {
+        /// The active candidate's inferred window, or nil (none, or not readable: the calendar still prints).
+        static func inferredCandidateWindow(_ repository: Repository, _ loaded: LoadedConfiguration) -> ReleaseWindow? {
+            let workspace = ReleaseWorkspace(repository: repository, loaded: loaded)
+            guard let candidate = try? workspace.activeCandidate(), let version = candidate.version,
+                  let trunk = try? workspace.trunkTip() else { return nil }
+            return (try? workspace.releaseWindow(branch: candidate.name, tip: candidate.tip, version: version,
+                                                 trunk: trunk.commit)) ?? nil
+        }
+
         static let configuration = CommandConfiguration(
             commandName: "calendar",
             abstract: "Show the upcoming releases: candidate cut, deep freeze and release instants.",
             discussion: """
             From `release.schedule` (and `release.cadence`) in .relkit.yml: each release still to \
-            come at the clock (--now), with its instants in the configured zone and in UTC. \
+            come at the clock (--now), with its instants in the configured zone and in UTC. With \
+            no schedule, the active candidate's release is inferred from where its branch left \
+            the trunk (the nearest cut weekday and time, then the next release weekday), and \
+            said so. \
             Daylight-saving changes are accounted for: local times stay local, the deep freeze \
             is elapsed hours before the release.
 
@@ -45,7 +58,11 @@ extension RelkitCommand {
             let config = loaded.configuration
             let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
             let now = global.clock
-            let windows = calendar.upcoming(after: now, count: count)
+            var windows = calendar.upcoming(after: now, count: count)
+            // With no schedule, the active candidate's release is still known: inferred from its branch.
+            if config.release.schedule.isEmpty, let repository, let inferred = Self.inferredCandidateWindow(repository, loaded) {
+                windows = [inferred]
+            }
             if let ics {
                 let text = ICalendar.document(windows, product: "relkit", stamp: now)
                 do {

@@ -24,6 +24,11 @@ struct CalendarRenderer {
             lines.append("  candidate cut  \(both(window.candidateCut))")
             lines.append("  deep freeze    \(both(window.deepFreeze))")
             lines.append("  release        \(both(window.release))")
+            if let inference = window.inference { lines.append("  (\(inference))") }
+        }
+        if !scheduled {
+            lines.append("")
+            lines.append("No releases after it are scheduled: add release.schedule (and optionally release.cadence) to .relkit.yml.")
         }
         return lines.joined(separator: "\n")
     }
@@ -38,13 +43,21 @@ struct CalendarRenderer {
         let candidateCut: String
         let deepFreeze: String
         let release: String
+        /// Why the dates are what they are, when no schedule names the release.
+        let inferred: String?
+
+        func encode(to encoder: Encoder) throws {
+            try encodeNullable(encoder, ["version": version, "date": date, "candidate_cut": candidateCut,
+                                         "deep_freeze": deepFreeze, "release": release, "inferred": inferred])
+        }
     }
 
     var json: JSONCalendar {
         JSONCalendar(releases: windows.map {
             JSONRelease(version: $0.version.description, date: $0.date.description,
                         candidateCut: LocalTime.iso8601($0.candidateCut, in: zone),
-                        deepFreeze: LocalTime.iso8601($0.deepFreeze, in: zone), release: LocalTime.iso8601($0.release, in: zone))
+                        deepFreeze: LocalTime.iso8601($0.deepFreeze, in: zone), release: LocalTime.iso8601($0.release, in: zone),
+                        inferred: $0.inference)
         })
     }
 }

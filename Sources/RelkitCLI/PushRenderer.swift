@@ -24,6 +24,7 @@ struct PushRenderer {
             } else if let end = bounds.end {
                 text += " until \(local(end))"
             }
+            if let inference = window.inference { text += "; \(inference)" }
         } else {
             text += phase == .released ? " (tagged)" : " (no scheduled release: fixes only until tagged)"
         }

@@ -69,6 +69,7 @@ struct StatusRenderer {
             } else if rc.window == nil {
                 lines.append("                 its release is not in release.schedule: fixes only until it is tagged")
             }
+            if let inference = rc.window?.inference { lines.append("                 (\(inference))") }
         case .missing(let why): lines.append("Candidate:       none: \(why)")
         }
         switch status.nextRelease {
@@ -126,6 +127,7 @@ struct StatusRenderer {
                 "branch": candidate.target.name, "ref": candidate.target.reference, "sha": candidate.target.tip.hex,
                 "version": candidate.target.version?.description, "phase": candidate.phase.rawValue,
                 "next_phase": candidate.next?.phase.rawValue, "next_phase_at": candidate.next.map { renderer.iso($0.at) },
+                "dates_inferred": candidate.window?.inference,
             ])
         }
     }

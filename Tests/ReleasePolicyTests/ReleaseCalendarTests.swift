@@ -106,4 +106,41 @@ struct ReleaseCalendarTests {
         #expect(custom.candidateCut == utc("2024-10-10T14:00:00Z"))  // Thursday 16:00 CEST
         #expect(custom.release == utc("2024-10-15T07:30:00Z"))
     }
+
+    // MARK: - Issue 11: no schedule, dates inferred from the candidate branch
+
+    /// A candidate that left the trunk on Tue 2025-10-28 at 10:40 PDT: cut at 11:00 that day, released
+    /// the next Monday at 11:00 PST (clocks fell back on Sunday), frozen 24 elapsed hours before.
+    @Test func anInferredReleaseAcrossTheNovemberSwitch() throws {
+        let window = try #require(try calendar("{}").inferredWindow(version: Version(4, 77, 0), forkedAt: utc("2025-10-28T17:40:00Z"),
+                                                                    inference: "from the test"))
+        #expect(window.candidateCut == utc("2025-10-28T18:00:00Z"))   // 11:00 PDT
+        #expect(window.release == utc("2025-11-03T19:00:00Z"))        // 11:00 PST
+        #expect(window.deepFreeze == utc("2025-11-02T19:00:00Z"))     // 24 elapsed hours before: 11:00 PST Sunday
+        #expect(window.date.description == "2025-11-03")
+        #expect(window.inference == "from the test")
+        #expect(window.phase(at: utc("2025-11-02T18:30:00Z")) == .candidate)
+        #expect(window.phase(at: utc("2025-11-02T19:30:00Z")) == .deepFreeze)
+    }
+
+    /// The cut is the configured weekday and time nearest the fork point, either side;
+    /// the release the configured release weekday after it.
+    @Test func theNearestCutWeekdayAndTheConfiguredReleaseDay() throws {
+        let fleet = try calendar("{}")
+        // Sunday 2024-06-09 04:00 PDT: Tuesday the 11th is nearer than Tuesday the 4th.
+        let sunday = try #require(fleet.inferredWindow(version: Version(4, 58, 0), forkedAt: utc("2024-06-09T11:00:00Z"), inference: ""))
+        #expect(sunday.candidateCut == utc("2024-06-11T18:00:00Z"))
+        #expect(sunday.release == utc("2024-06-17T18:00:00Z"))
+        // Thursday 2024-06-13 09:00 PDT: back to Tuesday the 11th.
+        let thursday = try #require(fleet.inferredWindow(version: Version(4, 58, 0), forkedAt: utc("2024-06-13T16:00:00Z"), inference: ""))
+        #expect(thursday.candidateCut == utc("2024-06-11T18:00:00Z"))
+        // A Wednesday release, cut on Thursdays at 09:00, released at 15:00, frozen 48 hours.
+        let other = try calendar("release: { release_weekday: wednesday, candidate_cut: { weekday: thursday, time: \"09:00\" }, "
+            + "release_time: \"15:00\", deep_freeze: 48h }")
+        let window = try #require(other.inferredWindow(version: Version(1, 2, 0), forkedAt: utc("2024-06-13T16:00:00Z"), inference: ""))
+        #expect(window.candidateCut == utc("2024-06-13T16:00:00Z"))
+        #expect(window.release == utc("2024-06-19T22:00:00Z"))
+        #expect(window.deepFreeze == utc("2024-06-17T22:00:00Z"))
+        #expect(throws: ConfigurationError.self) { try calendar("release: { release_weekday: someday }") }
+    }
 }

@@ -27,10 +27,12 @@ struct CalendarCommandTests {
         // A release in progress is still upcoming; a shipped one is not.
         let later = relkit("calendar", "--now", "2024-10-20T00:00:00Z", "--json")
         let object = try? JSONSerialization.jsonObject(with: Data(later.stdout.utf8)) as? [String: Any]
-        let releases = object?["releases"] as? [[String: String]]
+        let releases = object?["releases"] as? [[String: Any]]
         #expect(releases?.count == 1)
-        #expect(releases?.first == ["version": "4.59.0", "date": "2024-11-04", "candidate_cut": "2024-10-29T11:00:00-07:00",
+        #expect(releases?.first?.compactMapValues { $0 as? String } == ["version": "4.59.0", "date": "2024-11-04",
+                                    "candidate_cut": "2024-10-29T11:00:00-07:00",
                                     "deep_freeze": "2024-11-03T11:00:00-08:00", "release": "2024-11-04T11:00:00-08:00"])
+        #expect(releases?.first?["inferred"] is NSNull)
     }
 
     @Test func writesAnICalendarFile() throws {
@@ -56,8 +58,21 @@ struct CalendarCommandTests {
     @Test func withoutAScheduleItSaysWhatToAdd() {
         let empty = Fixture.temporaryDirectory().appendingPathComponent("relkit.yml")
         try? "trunk: main\n".write(to: empty, atomically: true, encoding: .utf8)
+        // Outside a repository nothing can be inferred.
+        let outside = RelkitBinary.run(["calendar", "--config", empty.path], in: Fixture.temporaryDirectory())
+        #expect(outside.status == 0)
+        #expect(outside.stdout == "No releases are scheduled: add release.schedule (and optionally release.cadence) to .relkit.yml.\n")
+        // In one, the active candidate's release is inferred from its branch (issue 11), and said so.
         let result = relkit("calendar", "--config", empty.path)
         #expect(result.status == 0)
-        #expect(result.stdout == "No releases are scheduled: add release.schedule (and optionally release.cadence) to .relkit.yml.\n")
+        #expect(result.lines == [
+            "Upcoming releases (America/Los_Angeles):",
+            "4.58.0  release day 2024-06-17",
+            "  candidate cut  Tue 2024-06-11 11:00 PDT (2024-06-11 18:00 UTC)",
+            "  deep freeze    Sun 2024-06-16 11:00 PDT (2024-06-16 18:00 UTC)",
+            "  release        Mon 2024-06-17 11:00 PDT (2024-06-17 18:00 UTC)",
+            "  (no release.schedule: dates inferred from where minor-fleet-v4.58.0 left main (6a28452, Sun 2024-06-09 04:00 PDT))",
+            "No releases after it are scheduled: add release.schedule (and optionally release.cadence) to .relkit.yml.",
+        ])
     }
 }

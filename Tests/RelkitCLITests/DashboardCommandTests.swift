@@ -45,7 +45,9 @@ struct DashboardCommandTests {
         #expect(result.status == 0)
         #expect(result.lines.contains("Latest release:  none: no release tag matches fleet-v{version} yet"))
         #expect(result.lines.contains("Next release:    unknown: no release schedule: add release.schedule to .relkit.yml"))
-        #expect(result.lines.contains("                 its release is not in release.schedule: fixes only until it is tagged"))
+        // No schedule: the candidate's dates are inferred from its branch, which left the trunk long ago (issue 11).
+        #expect(result.lines.contains { $0.hasPrefix("                 (no release.schedule: dates inferred from where minor-fleet-v4.58.0 left main (") })
+        #expect(result.lines.contains { $0.hasPrefix("                 release overdue by ") })
         let empty = Fixture.temporaryDirectory().appendingPathComponent("empty")
         Shell.gitOutput(["init", "-q", empty.path], in: Fixture.scratch)
         Shell.gitOutput(["-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "Start"], in: empty)

@@ -366,7 +366,7 @@ struct PushHookTests {
         let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.candidate)
         #expect(check.status == 1)
         #expect(check.stdout.contains("policy: none readable ("))
-        clone.sh("git rm -q .relkit.yml && git commit -qm 'Repair the policy (#40014)'")
+        clone.sh("git checkout -q main^ -- .relkit.yml && git commit -qm 'Repair the policy (#40014)'")
         let repair = clone.git(["push", "--no-verify", "origin", "main"])
         #expect(repair.status == 0, "\(repair.stderr)")
         #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
@@ -495,6 +495,64 @@ struct PushHookTests {
         #expect(approved.client.status == 0, "\(approved.client.stderr)")
         #expect(approved.server.status == 0, "\(approved.server.stderr)")
         #expect(approved.server.stderr.contains("exception: approved by the EM, the QA lead and the release DRI"))
+    }
+
+    // MARK: - Issue 11: phases that hold without configuration
+
+    /// A new user's trunk has no release.schedule: the candidate's release is inferred from where
+    /// it left main (Sun 2024-06-09 04:00 PDT): cut Tue 06-11 11:00, deep freeze Sun 06-16 11:00,
+    /// release Mon 06-17 11:00. The freeze holds at pre-push and pre-receive; status says why.
+    @Test func theFreezeHoldsWithoutASchedule() {
+        let clone = clone(server: true)
+        clone.sh("""
+            printf '# no schedule yet\\n' > .relkit.yml
+            git commit -qam 'A new user (#40500)' && git push -q --no-verify origin main && git fetch -q origin
+            """)
+        pickedFix(clone, "fix")
+        commitOnRC(clone, "feature")
+        let candidate = "2024-06-12T12:00:00-07:00", frozen = "2024-06-16T20:00:00-07:00"
+        let inferred = "no release.schedule: dates inferred from where minor-fleet-v4.58.0 left main"
+        let feature = bothGates(clone, ["feature:\(Self.rc)"], now: candidate)
+        for result in [feature.client, feature.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("(4.58.0, candidate since Tue 2024-06-11 11:00 PDT until Sun 2024-06-16 11:00 PDT; \(inferred)"),
+                    "\(result.stderr)")
+        }
+        let fix = bothGates(clone, ["fix:\(Self.rc)"], now: frozen)
+        for result in [fix.client, fix.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("(4.58.0, deep-freeze since Sun 2024-06-16 11:00 PDT until Mon 2024-06-17 11:00 PDT; \(inferred)"),
+                    "\(result.stderr)")
+        }
+        let status = RelkitBinary.run(["status", "--now", frozen], in: clone.work)
+        #expect(status.stdout.contains(", 4.58.0, deep-freeze\n"), "\(status.stdout)")
+        #expect(status.stdout.contains("(\(inferred) (6a28452, Sun 2024-06-09 04:00 PDT))"), "\(status.stdout)")
+        #expect(status.stdout.contains("Next release:    4.58.0 on 2024-06-17: cut Tue 2024-06-11 11:00 PDT, release Mon 2024-06-17 11:00 PDT"))
+        let calendar = RelkitBinary.run(["calendar", "--now", frozen], in: clone.work)
+        #expect(calendar.stdout.contains("  (\(inferred) (6a28452"), "\(calendar.stdout)")
+        #expect(calendar.stdout.contains("No releases after it are scheduled"))
+    }
+
+    /// Once 4.58.0 is tagged its candidate steps aside: status and pending move to 4.59.0's, and
+    /// with none left they say every candidate has shipped.
+    @Test func aShippedCandidateStepsAside() {
+        let clone = clone()
+        clone.sh("git tag fleet-v4.58.0 origin/\(Self.rc) && git push -q --no-verify origin fleet-v4.58.0")
+        let none = RelkitBinary.run(["status", "--now", "2024-10-15T12:00:00-07:00"], in: clone.work)
+        #expect(none.stdout.contains("Candidate:       none: every release candidate has shipped (minor-fleet-v4.58.0 is tagged fleet-v4.58.0)"),
+                "\(none.stdout)")
+        #expect(none.stdout.contains("Latest release:  fleet-v4.58.0 (4.58.0)"))
+        let pending = clone.relkit("pending")
+        #expect(pending.status == 4)
+        #expect(pending.stderr.hasPrefix("error: no active release candidate: every one has shipped (minor-fleet-v4.58.0 is tagged fleet-v4.58.0)"))
+        clone.sh("git push -q --no-verify origin origin/main:refs/heads/minor-fleet-v4.59.0 && git fetch -q origin")
+        let next = RelkitBinary.run(["status", "--now", "2024-10-15T12:00:00-07:00"], in: clone.work)
+        #expect(next.stdout.contains("Candidate:       origin/minor-fleet-v4.59.0 ("), "\(next.stdout)")
+        #expect(next.stdout.contains(", 4.59.0, "))
+        let nextPending = clone.relkit("pending")
+        #expect(nextPending.stdout.hasPrefix("Candidate: origin/minor-fleet-v4.59.0"), "\(nextPending.stdout)\(nextPending.stderr)")
+        // Patch commits must land on the new candidate, compared with the new release.
+        #expect(nextPending.stdout.contains("compared with fleet-v4.58.0") || nextPending.stdout.contains("(on "), "\(nextPending.stdout)")
     }
 
     @Test func theInstallerChainsAndRestoresAForeignHook() throws {
