@@ -42,6 +42,34 @@ git switch -q main
 run git push origin demo-feature:minor-fleet-v4.58.0
 run git push origin "cherry-pick-$fix-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0"
 
+# What a gate trusts: labels count only when signed by someone the trunk allows.
+# The trunk lists QA's ssh key in .github/allowed_signers and QA as the label giver.
+mkdir -p "$demo/keys" .github
+for who in qa mallory; do ssh-keygen -q -t ed25519 -N '' -C "$who@fleet.example" -f "$demo/keys/$who"; done
+echo "qa@fleet.example namespaces=\"git\" $(cut -d' ' -f1,2 "$demo/keys/qa.pub")" > .github/allowed_signers
+printf 'labels:\n  givers: [qa@fleet.example]\ntrust:\n  allowed_signers: .github/allowed_signers\n' >> .relkit.yml
+git add .github/allowed_signers .relkit.yml && git commit -q -m "Trust QA's signed labels (#40001)"
+run git push -q origin main
+git config gpg.format ssh
+export RELKIT_NOW=2024-10-13T20:00:00-07:00   # 4.58.0's deep freeze: only ~release-blocker / ~unreleased-bug fixes
+blocker=$(cut -c1-7 "$demo/config-fix-id")
+run relkit pick "$blocker"
+echo "
+# Its trunk commit is labelled ~released-bug (a trailer the trunk's review passed): not enough in the deep freeze."
+run git push origin "cherry-pick-$blocker-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0"
+echo "
+# Mallory, whose key the trunk does not list, labels the fix herself; the push is still refused:"
+git config user.signingKey "$demo/keys/mallory"
+GIT_COMMITTER_NAME=Mallory GIT_COMMITTER_EMAIL=mallory@fleet.example run relkit label "$blocker" "~release-blocker"
+run git push origin "cherry-pick-$blocker-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0" refs/notes/relkit
+echo "
+# QA, the label giver, signs the same label; now it counts:"
+git config user.signingKey "$demo/keys/qa"
+GIT_COMMITTER_NAME=QA GIT_COMMITTER_EMAIL=qa@fleet.example run relkit label "$blocker" "~release-blocker"
+run git push origin "cherry-pick-$blocker-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0" refs/notes/relkit
+run git -c gpg.ssh.allowedSignersFile=.github/allowed_signers log -2 --format='%h %G? %GS %s' refs/notes/relkit --
+unset RELKIT_NOW
+
 # The release DRI's other checks.
 run relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.3 --latest osquery=5.14.1
 run relkit deploy-check fleetdm/fleet:main

@@ -150,6 +150,8 @@ extension Commit {
     public static func trailers(inMessage message: String) -> [Trailer] { parseTrailers(message) }
 
     static func parseTrailers(_ message: String) -> [Trailer] {
+        // libgit2 allocates through the allocator its initialisation installs.
+        Libgit2.ensureInitialised()
         var array = git_message_trailer_array()
         guard git_message_trailers(&array, message) == 0 else { return [] }
         defer { git_message_trailer_array_free(&array) }

@@ -35,10 +35,11 @@ extension Repository {
     /// ref had when the note was read, and the ref moves only if it still has
     /// that value; otherwise the note is read again and `change` runs again, so
     /// that concurrent writers never lose each other's lines. With `sign`, the
-    /// notes commit carries a signature over it (see `signedCopy`). Returns the note written.
+    /// notes commit carries a signature over it (see `signedCopy`), and `message`
+    /// as its message when given. Returns the note written.
     @discardableResult
     public func updateNote(for object: ObjectID, notesRef: String, signature: Signature, attempts: Int = 50,
-                           sign: ((Data) throws(GitError) -> Data)? = nil,
+                           sign: ((Data) throws(GitError) -> Data)? = nil, message: String? = nil,
                            _ change: (String?) -> String?) throws(GitError) -> String? {
         var oid = object.raw
         var sig: UnsafeMutablePointer<git_signature>?
@@ -64,7 +65,7 @@ extension Repository {
                 try check(git_note_commit_remove(&commit, pointer, parent, sig, sig, &oid), "git_note_commit_remove(\(notesRef))")
             }
             var written = ObjectID(commit)
-            if let sign { written = try signedCopy(of: written, sign: sign) }
+            if let sign { written = try signedCopy(of: written, message: message, sign: sign) }
             do {
                 if let old {
                     try updateReference(notesRef, to: written, expecting: old, reflogMessage: "notes: Notes added by 'relkit'")

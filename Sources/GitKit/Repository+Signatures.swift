@@ -46,8 +46,10 @@ extension Repository {
     /// A copy of `commit` (same tree, parents, author, committer and message)
     /// that carries a signature: `sign` gets the commit's bytes and returns the
     /// armored signature, as `git commit -S` asks `ssh-keygen -Y sign` or `gpg`.
-    /// The copy is written to the object database; no ref moves.
-    public func signedCopy(of commit: ObjectID, sign: (Data) throws(GitError) -> Data) throws(GitError) -> ObjectID {
+    /// The copy is written to the object database; no ref moves. `message`
+    /// replaces the commit's message when given.
+    public func signedCopy(of commit: ObjectID, message: String? = nil,
+                           sign: (Data) throws(GitError) -> Data) throws(GitError) -> ObjectID {
         let handle = try lookupCommit(commit)
         defer { git_commit_free(handle) }
         var tree: OpaquePointer?
@@ -63,9 +65,13 @@ extension Repository {
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
         let created = parents.withUnsafeMutableBufferPointer { list in
-            git_commit_create_buffer(&buffer, pointer, git_commit_author(handle), git_commit_committer(handle),
-                                     git_commit_message_encoding(handle), git_commit_message(handle), tree,
-                                     list.count, list.baseAddress)
+            // The original message's bytes as they are (they need not be UTF-8), or the new one.
+            func create(_ text: UnsafePointer<CChar>?, _ encoding: UnsafePointer<CChar>?) -> Int32 {
+                git_commit_create_buffer(&buffer, pointer, git_commit_author(handle), git_commit_committer(handle),
+                                         encoding, text, tree, list.count, list.baseAddress)
+            }
+            guard let message else { return create(git_commit_message(handle), git_commit_message_encoding(handle)) }
+            return message.withCString { create($0, nil) }
         }
         try check(created, "git_commit_create_buffer(\(commit.hex))")
         guard let content = buffer.ptr else {

@@ -27,8 +27,9 @@ public struct LabelWorkflow {
         do {
             // Compare-and-swap on the notes ref: a concurrent label or approval is read again, never lost.
             var wanted: [String] = []
+            let message = "relkit label: \(remove ? "remove " : "")\(labels.joined(separator: ", ")) on \(commit.hex)\n"
             try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
-                                      sign: sign(with: signing, failure: signingError)) { note in
+                                      sign: sign(with: signing, failure: signingError), message: message) { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
                 let key = { (label: String) in LabelSettings.key(label) }
                 let removing = Set(labels.map(key))
@@ -71,7 +72,8 @@ public struct LabelWorkflow {
         let signingError = ErrorBox()
         do {
             try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
-                                      sign: sign(with: signing, failure: signingError)) { note in
+                                      sign: sign(with: signing, failure: signingError),
+                                      message: "relkit approve: \(role.rawValue) on \(commit.hex)\n") { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
                 if !lines.contains(line) { lines.append(line) }
                 return lines.joined(separator: "\n") + "\n"

@@ -302,7 +302,13 @@ public struct PushCheck {
             // What the pushed commit says of itself, and why it does not count.
             guard let id = ObjectID(hex: facts[index].id), let commit = try? repository.commit(id) else { continue }
             let short = String(facts[index].id.prefix(7))
-            if !EvidenceReader.trailerLabels(commit).isEmpty, !((try? trunk.map { try repository.isAncestor(id, of: $0) }) == true) {
+            // A pick's message repeats its source's trailers: only labels of its own are worth a line.
+            var sourceLabels = Set<String>()
+            if let source = facts[index].provenance.pickedFrom.flatMap(ObjectID.init(hex:)), let original = try? repository.commit(source) {
+                sourceLabels = Set(EvidenceReader.trailerLabels(original).map(LabelSettings.key))
+            }
+            let own = EvidenceReader.trailerLabels(commit).filter { !sourceLabels.contains(LabelSettings.key($0)) }
+            if !own.isEmpty, !((try? trunk.map { try repository.isAncestor(id, of: $0) }) == true) {
                 facts[index].unverified.append("Label: trailer on \(short): trailers count only on commits already on \(configuration.trunk)")
             }
             if !commit.trailerValues("Approved-by").isEmpty {
