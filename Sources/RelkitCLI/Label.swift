@@ -6,10 +6,14 @@ extension RelkitCommand {
     struct Label: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "label",
-            abstract: "Add (or --remove) labels on a commit, in git notes on refs/notes/relkit.",
+            abstract: "Add (or --remove) labels on a commit, in signed git notes on refs/notes/relkit.",
             discussion: """
-            The push rules read labels from `Label:` trailers and from these notes; a cherry-pick \
-            inherits the labels of the commit it was picked from. Only refs/notes/relkit changes; \
+            The notes commit is signed with your git signing setup, as `git commit -S` signs \
+            (gpg.format ssh and user.signingKey: a key file, or key::<public key> in the agent). \
+            Gates count a label only when its notes commit is signed by a key in the trunk's \
+            trust.allowed_signers file and committed by someone listed under labels.givers; \
+            `Label:` trailers count only on commits already on the trunk. A verified pick \
+            inherits the labels of the trunk commit it picks. Only refs/notes/relkit changes; \
             share it with `git push origin refs/notes/relkit`.
 
             Examples:
@@ -42,7 +46,10 @@ extension RelkitCommand {
             discussion: """
             A feature commit enters the release candidate (or a released branch) only with the \
             approvals of the EM, the QA lead and the release DRI. You approve as the committer git \
-            knows (user.email), who must be listed for the role under `exceptions:` in .relkit.yml.
+            knows (user.email), who must be listed for the role under `exceptions:` in .relkit.yml, \
+            in a notes commit signed with your key (as for `relkit label`); gates count it only \
+            when that signature verifies against the trunk's trust.allowed_signers for you. \
+            `Approved-by:` trailers never count.
 
             Examples:
               relkit approve 1a2b3c4 --role em
