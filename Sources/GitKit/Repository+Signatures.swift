@@ -90,3 +90,16 @@ extension Repository {
         return ObjectID(out)
     }
 }
+
+extension ObjectID {
+    /// The id git gives `data` as a blob (`git hash-object`), without writing it.
+    public static func blob(hashing data: Data) throws(GitError) -> ObjectID {
+        Libgit2.ensureInitialised()
+        var oid = git_oid()
+        let result = data.withUnsafeBytes { bytes in
+            git_odb_hash(&oid, bytes.baseAddress, bytes.count, GIT_OBJECT_BLOB)
+        }
+        try check(result, "git_odb_hash")
+        return ObjectID(oid)
+    }
+}

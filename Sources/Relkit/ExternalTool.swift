@@ -15,40 +15,31 @@ struct ExternalTool {
         }
     }
 
-    /// A started run; `wait` collects it. Several can run at once.
+    /// A started run; `wait` collects it. Several can run at once. Its input and
+    /// outputs are private temporary files, so no pipe can fill and block it.
     final class Running {
-        let process: Process
-        let stdout: FileHandle
-        let stderr: FileHandle
+        let pid: pid_t
+        let stdout: URL
+        let stderr: URL
         let cleanup: [URL]
 
-        init(process: Process, stdout: FileHandle, stderr: FileHandle, cleanup: [URL]) {
-            self.process = process
+        init(pid: pid_t, stdout: URL, stderr: URL, cleanup: [URL]) {
+            self.pid = pid
             self.stdout = stdout
             self.stderr = stderr
             self.cleanup = cleanup
         }
 
         func wait() -> Output {
-            defer { for url in cleanup { try? FileManager.default.removeItem(at: url) } }
-            // Read both before waiting: a full pipe would otherwise block the program.
-            let group = DispatchGroup()
-            group.enter()
-            let stderr = self.stderr
-            let box = DataBox()
-            DispatchQueue.global().async {
-                box.data = stderr.readDataToEndOfFile()
-                group.leave()
-            }
-            let out = stdout.readDataToEndOfFile()
-            group.wait()
-            process.waitUntilExit()
-            return Output(status: process.terminationStatus, stdout: out, stderr: box.data)
+            defer { for url in cleanup + [stdout, stderr] { try? FileManager.default.removeItem(at: url) } }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            // WIFEXITED / WEXITSTATUS, spelled out (the macros are not imported).
+            let exited = status & 0x7f == 0
+            let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return Output(status: code, stdout: FileManager.default.contents(atPath: stdout.path) ?? Data(),
+                          stderr: FileManager.default.contents(atPath: stderr.path) ?? Data())
         }
-    }
-
-    private final class DataBox: @unchecked Sendable {
-        var data = Data()
     }
 
     let name: String
@@ -65,28 +56,30 @@ struct ExternalTool {
     }
 
     /// Starts the program with `input` on stdin; `cleanup` files are removed once it is collected.
+    /// posix_spawn directly: Foundation's Process cost about 15 ms a run here, the program itself 6.
     func start(_ arguments: [String], input: Data = Data(), cleanup: [URL] = []) throws(RelkitError) -> Running {
-        guard let path else { throw .usage("\(name) is not installed (or not on PATH)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        do {
-            try process.run()
-        } catch {
-            throw .usage("cannot run \(name): \(error.localizedDescription)")
+        guard let path else { throw .usage("\(name) is not installed (or not on PATH); relkit needs it as git does") }
+        let inputFile = try TemporaryFile.write(input)
+        let stdout = try TemporaryFile.write(Data()), stderr = try TemporaryFile.write(Data())
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputFile.path, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout.path, O_WRONLY | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr.path, O_WRONLY | O_TRUNC, 0o600)
+        let argv = ([path] + arguments).map { strdup($0) }
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        var list = argv + [nil]
+        let result = list.withUnsafeMutableBufferPointer { list -> Int32 in
+            guard let base = list.baseAddress else { return EINVAL }
+            return posix_spawn(&pid, path, &actions, nil, base, environ)
         }
-        // Inputs are small (a commit object); a pipe's buffer holds them, so writing first cannot block for long.
-        let writer = stdin.fileHandleForWriting
-        DispatchQueue.global().async {
-            try? writer.write(contentsOf: input)
-            try? writer.close()
+        guard result == 0 else {
+            for url in [inputFile, stdout, stderr] + cleanup { try? FileManager.default.removeItem(at: url) }
+            throw .usage("cannot run \(name): \(String(cString: strerror(result)))")
         }
-        return Running(process: process, stdout: stdout.fileHandleForReading, stderr: stderr.fileHandleForReading,
-                       cleanup: cleanup)
+        return Running(pid: pid, stdout: stdout, stderr: stderr, cleanup: cleanup + [inputFile])
     }
 
     func run(_ arguments: [String], input: Data = Data()) throws(RelkitError) -> Output {

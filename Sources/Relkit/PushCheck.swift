@@ -65,7 +65,9 @@ public struct PushCheck {
         return workspace.loaded.source.description
     }
 
-    public func run(_ updates: [Update], side: Side, now: Date) throws(RelkitError) -> Result {
+    /// `rememberSignatures`: keep good signature verdicts in the git directory
+    /// for the next run (the hooks; never `relkit check`, see `VerifiedSignatures`).
+    public func run(_ updates: [Update], side: Side, now: Date, rememberSignatures: Bool = false) throws(RelkitError) -> Result {
         try workspace.requireCompleteHistory()
         let policy = PushPolicy(configuration: configuration)
         // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
@@ -75,6 +77,10 @@ public struct PushCheck {
             let trunk = try trunkTip(side)
             let verifier = SignatureVerifier.forTrunk(trunk, name: trunkName(side), configuration: configuration,
                                                       repository: repository)
+            PerformanceTrace.mark("open the trunk and its allowed signers")
+            if rememberSignatures, let allowed = verifier.allowedSigners {
+                verifier.cache = VerifiedSignatures(repository: repository, allowedSigners: allowed.data)
+            }
             let evidence = EvidenceReader(repository: repository, reader: reader, configuration: configuration,
                                           notesTip: EvidenceReader.notesTip(in: repository, pushed: pushedNotes), verifier: verifier)
             var results: [(update: Update, decision: UpdateDecision)] = []
@@ -112,6 +118,7 @@ public struct PushCheck {
                                                          version: version, trunk: trunk)
                 // A release branch with no scheduled release takes fixes only, until it is tagged.
                 let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
+                PerformanceTrace.mark("place \(update.ref) in its release's phase")
                 var facts: [CommitFacts] = []
                 if kind == .create || kind == .update {
                     // Every commit the branch did not contain before is new to it, wherever else it
@@ -124,7 +131,9 @@ public struct PushCheck {
                 let rejected = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
                 if !rejected.isEmpty {
                     // Only now are signatures checked, and only on the notes these commits need.
+                    PerformanceTrace.mark("judge \(facts.count) commits on trunk trailers")
                     try addNotesEvidence(to: &facts, rejected: rejected, evidence: evidence, trunk: trunk)
+                    PerformanceTrace.mark("read and verify the notes of \(rejected.count) commits")
                     decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
                 }
                 results.append((update, decision))
@@ -158,7 +167,9 @@ public struct PushCheck {
         let details = try commits.map { (commit: (id: ObjectID, parents: [ObjectID])) throws(GitError) in
             try repository.commit(commit.id)
         }
+        PerformanceTrace.mark("read \(details.count) new commits")
         let onTrunk = try trunkCommits(named: details, trunk: trunk, reader: reader)
+        PerformanceTrace.mark("find the \(onTrunk.count) commits their pick lines name on the trunk")
         let newSet = Set(commits.map(\.id))
         var facts: [CommitFacts] = []
         var unproven: [(index: Int, changes: [PathChange])] = []
@@ -178,6 +189,7 @@ public struct PushCheck {
             facts.append(CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
                                      provenance: provenance, paths: changes.map(\.path), bringsIn: bringsIn.map(\.hex)))
         }
+        PerformanceTrace.mark("prove \(facts.count - unproven.count) picks by their pick lines")
         // A plain `git cherry-pick` (no pick line): the trunk commit since the branch left it with the same patch id.
         if !unproven.isEmpty, let trunk, let base = try repository.mergeBase(branchTip, trunk) {
             let found = try samePatchOnTrunk(unproven.map { ObjectID(hex: facts[$0.index].id)! }, changes: unproven.map(\.changes),

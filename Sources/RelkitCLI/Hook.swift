@@ -41,8 +41,9 @@ extension RelkitCommand {
             case .receiving: remote = nil
             }
             let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
+            PerformanceTrace.mark("open the repository and the trunk's policy")
             ProcessLifetime.keep(check.workspace)
-            let result = try check.run(updates, side: side, now: global.clock)
+            let result = try check.run(updates, side: side, now: global.clock, rememberSignatures: true)
             let renderer = PushRenderer(result: result, zone: check.workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json {

@@ -497,6 +497,49 @@ struct PushHookTests {
         #expect(approved.server.stderr.contains("exception: approved by the EM, the QA lead and the release DRI"))
     }
 
+    /// The hooks remember good signature verdicts in the git directory, keyed by the allowed signers
+    /// file: a second push runs no ssh-keygen, and a key taken out of the file stops counting at once.
+    /// `relkit check` (CI, whose git directory may come from someone else's cache) always verifies.
+    @Test func theHooksRememberGoodSignaturesAndCheckDoesNot() throws {
+        let (clone, signers) = trustedClone()
+        pickedFix(clone, "fix")
+        #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        // An ssh-keygen that logs each run, first on PATH.
+        let bin = Fixture.temporaryDirectory().appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let log = bin.appendingPathComponent("runs.log")
+        let wrapper = bin.appendingPathComponent("ssh-keygen")
+        try "#!/bin/sh\necho \"$1 $2\" >> \(log.path)\nexec /usr/bin/ssh-keygen \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+        _ = Shell.run("/bin/chmod", ["+x", wrapper.path])
+        var environment = clone.environment(now: Self.deepFreeze)
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        func runs() -> Int { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        func push() -> Shell.Result {
+            Shell.run("/usr/bin/env", ["git", "push", "--dry-run", "origin", "fix:\(Self.rc)"], in: clone.work, environment: environment)
+        }
+        #expect(push().status == 0)
+        #expect(runs() == 1)
+        #expect(push().status == 0)
+        #expect(runs() == 1)
+        let cache = try String(contentsOf: clone.work.appendingPathComponent(".git/relkit/verified-signatures"), encoding: .utf8)
+        #expect(cache.split(separator: "\n").count == 1)
+        #expect(cache.hasSuffix(" qa@fleet.example\n"))
+        let check = Shell.run(RelkitBinary.path, ["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix"],
+                              in: clone.work, environment: environment)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(runs() == 2)
+        // QA's key leaves the allowed signers file: the remembered verdict is for the old file.
+        clone.sh("""
+            grep -v '^qa@' .github/allowed_signers > signers.tmp && mv signers.tmp .github/allowed_signers
+            git commit -qam 'Revoke QA (#40600)' && git push -q --no-verify origin main && git fetch -q origin
+            """)
+        let revoked = push()
+        #expect(revoked.status != 0)
+        #expect(revoked.stderr.contains("unverified: label ~release-blocker on \(fixtureID("ui-fix-id").prefix(7)): its signature is not a valid one by qa@fleet.example"),
+                "\(revoked.stderr)")
+        #expect(runs() == 3)
+    }
+
     // MARK: - Issue 11: phases that hold without configuration
 
     /// A new user's trunk has no release.schedule: the candidate's release is inferred from where
