@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp/fleet/work"
 seeds="$here/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds"
-for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision; do
+for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision signed-commit; do
   mkdir -p "$seeds/$t"
 done
 n=0
@@ -27,12 +27,20 @@ git commit-graph write --reachable
 cp .git/objects/info/commit-graph "$seeds/commit-graph/single"
 git pack-refs --all
 cp .git/packed-refs "$seeds/packed-refs/fixture"
+main=$(git rev-parse origin/main); rc=$(git rev-parse origin/minor-fleet-v4.58.0)
 printf '# pack-refs with: peeled fully-peeled sorted \n%s refs/tags/fleet-v4.57.0\n^%s\n' \
   "$(git rev-parse fleet-v4.57.0)" "$(git rev-parse fleet-v4.57.0^{})" > "$seeds/packed-refs/peeled"
 printf 'Label: ~release-blocker\nLabel: ~unreleased bug\nApproved-by: EM <em@example.com>\n' > "$seeds/message-lines/note"
 git log -1 --format=%B "$(git rev-list -1 --grep='cherry picked' --all)" > "$seeds/message-lines/pick" || true
 printf 'Fix a bug (#1)\n\nSigned-off-by: A <a@x>\n' > "$seeds/message-lines/trailer"
-main=$(git rev-parse origin/main); rc=$(git rev-parse origin/minor-fleet-v4.58.0)
+printf 'Label: ~release-blocker (by qa@example.com)\nLabel: bug, ~unreleased bug (by em@example.com)\nApproved-by: QA <qa@example.com>\n' \
+  > "$seeds/message-lines/signed-note"
+# Notes commits as relkit label writes them: one signed with ssh (git's gpgsig header), one not.
+ssh-keygen -q -t ed25519 -N '' -C qa@example.com -f "$tmp/key"
+tree=$(printf 'Label: bug (by qa@example.com)\n' | git hash-object -w --stdin | xargs -I{} printf '100644 blob {}\t%s\n' "$main" | git mktree)
+signed=$(git -c gpg.format=ssh -c user.signingKey="$tmp/key" commit-tree -S -m 'relkit label: bug' "$tree")
+git cat-file commit "$signed" > "$seeds/signed-commit/ssh"
+git cat-file commit "$(git commit-tree -m 'Notes added by git notes' "$tree")" > "$seeds/signed-commit/unsigned"
 printf 'refs/heads/main %s refs/heads/minor-fleet-v4.58.0 %s\n' "$main" "$rc" > "$seeds/hook-input/pre-push"
 printf '%s %s refs/heads/minor-fleet-v4.58.0\n%s %s refs/notes/relkit\n' "$rc" "$main" 0000000000000000000000000000000000000000 "$main" > "$seeds/hook-input/pre-receive"
 cp .relkit.yml "$seeds/relkit-yml/fixture"

@@ -2,7 +2,8 @@
 # Installs what relkit needs to build and test, when it is missing:
 # libgit2 (with pkg-config), git, python3 (the benchmark generator),
 # script(1) (the colour test) and ssh-keygen (relkit signs and verifies
-# labels and approvals with it, as git does). Without root it prints the command to run.
+# labels and approvals with it, as git does) and gpg (a test signs with openpgp).
+# Without root it prints the command to run.
 set -eu
 missing=""
 pkg-config --exists libgit2 2>/dev/null || missing="$missing libgit2-dev"
@@ -11,6 +12,7 @@ command -v git >/dev/null 2>&1 || missing="$missing git"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
 command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
+command -v gpg >/dev/null 2>&1 || missing="$missing gnupg"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing:$missing"

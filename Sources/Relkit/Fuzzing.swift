@@ -28,7 +28,10 @@ public enum RelkitFuzzing {
         let roles = approvers.map { Configuration.fleet.exceptions.roles(of: $0).count }.reduce(0, +)
         let picked = PickLine.sources(in: text)
         let appended = PickLine.appending(to: bytes, source: String(repeating: "a", count: 40))
-        return labels.count + roles + picked.count + appended.count
+        // As a note: its lines (what attribution compares), and each approver's email.
+        let noteLines = NoteAttribution.lines(text)
+        let emails = approvers.map(LabelLines.email).map(\.utf8.count).reduce(0, +)
+        return labels.count + roles + picked.count + appended.count + noteLines.count + emails
     }
 
     /// A `.relkit.yml`, as a gate reads it from a pushed trunk.

@@ -243,30 +243,39 @@ extension PendingWorkflow {
     /// it lacks, by the same tests as `run`, without reading subjects or predicting picks. Only
     /// trunk commits that touch the files the target's own commits touch can
     /// share a patch with one of them, so only those are diffed.
-    public func count(onto target: PickTarget) throws(RelkitError) -> (fixes: Int, unlabelled: Int) {
+    public func count(onto target: PickTarget) throws(RelkitError) -> (fixes: Int, unlabelled: Int, forkPoint: ObjectID) {
         try workspace.requireCompleteHistory()
         let trunk = try workspace.trunkTip()
         do {
             let staging = try ObjectStaging(repository: repository)
             defer { withExtendedLifetime(staging) {} }
             let reader = try ObjectReader(repository: repository)
+            // The labels are in the messages the walk reads anyway.
+            reader.keepsMessages = workspace.configuration.policy.candidate == .fixes
             let listing = try reader.range(include: [trunk.commit], hide: [target.tip])
             let trunkSide = listing.commits.filter { $0.parents.count <= 1 }
             guard let base = try forkPoint(of: listing.commits, target: target, trunk: trunk.commit) else {
                 throw RelkitError.repository("\(target.displayName) and \(shortReferenceName(trunk.reference)) share no history")
             }
+            PerformanceTrace.mark("walk the trunk since the target (\(trunkSide.count) commits)")
             let history = try TargetHistory(repository: repository, reader: reader, tip: target.tip, hide: [base])
+            PerformanceTrace.mark("index the target's own commits (\(history.members.count))")
             let paths = PathSet(history.changedPaths)
             var lacking: [(ObjectID, [String])] = []
             for (id, parents) in trunkSide {
                 guard let changes = try changesThatCanMatch(id, parents, paths, listing, reader) else { continue }
                 if try history.recognise(id, changes: changes) == nil {
-                    let (bytes, encoding) = try reader.message(ofCommit: id)
-                    lacking.append((id, FixEvidence.trailerLabels(bytes, encoding)))
+                    if reader.keepsMessages {
+                        let (bytes, encoding) = try reader.message(ofCommit: id)
+                        lacking.append((id, FixEvidence.trailerLabels(bytes, encoding)))
+                    } else {
+                        lacking.append((id, []))
+                    }
                 }
             }
+            PerformanceTrace.mark("recognise \(trunkSide.count) trunk commits")
             let fixes = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk).fixes(lacking).labels.count
-            return (fixes, lacking.count - fixes)
+            return (fixes, lacking.count - fixes, base)
         } catch {
             throw RelkitError(error)
         }
@@ -287,6 +296,10 @@ struct FixEvidence {
         configuration = workspace.configuration
         let verifier = SignatureVerifier.forTrunk(trunk.commit, name: shortReferenceName(trunk.reference),
                                                   configuration: configuration, repository: workspace.repository)
+        // A report, not a gate: remembered verdicts are safe to use here.
+        if let allowed = verifier.allowedSigners {
+            verifier.cache = VerifiedSignatures(repository: workspace.repository, allowedSigners: allowed.data)
+        }
         evidence = EvidenceReader(repository: workspace.repository, reader: reader, configuration: configuration,
                                   notesTip: EvidenceReader.notesTip(in: workspace.repository), verifier: verifier)
     }

@@ -57,13 +57,23 @@ extension ReleaseWorkspace {
             }
             return .value(rc)
         }
+        // Counted first: its walk finds where the candidate left the trunk, which an inferred schedule needs.
+        var fork: ObjectID?
+        let pending: ReleaseStatus.Part<(target: String, count: Int, unlabelled: Int)> = part { () throws(RelkitError) in
+            guard let rc = activeRC.value else { return .missing("no release candidate to compare") }
+            let counted = try PendingWorkflow(workspace: self).count(onto: rc)
+            fork = counted.forkPoint
+            return .value((rc.name, counted.fixes, counted.unlabelled))
+        }
+        PerformanceTrace.mark("count the pending fixes")
         let candidate: ReleaseStatus.Part<ReleaseStatus.Candidate> = part { () throws(RelkitError) in
             guard let rc = activeRC.value, let version = rc.version else {
                 if case .missing(let why) = activeRC { return .missing(why) }
                 return .missing("no release candidate")
             }
             let tagged = try isTagged(version)
-            let window = try releaseWindow(branch: rc.name, tip: rc.tip, version: version, trunk: try? trunkTip().commit)
+            let window = try releaseWindow(branch: rc.name, tip: rc.tip, version: version, trunk: try? trunkTip().commit,
+                                           knownFork: fork)
             let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
             var next: (phase: ReleasePhase, at: Date)?
             // An overdue release's freeze ends with its tag, not at a time.
@@ -73,6 +83,7 @@ extension ReleaseWorkspace {
             }
             return .value(ReleaseStatus.Candidate(target: rc, phase: phase, window: window, next: next))
         }
+        PerformanceTrace.mark("the candidate and its phase")
         let nextRelease: ReleaseStatus.Part<ReleaseWindow> = {
             if config.release.schedule.isEmpty {
                 // The active candidate's release, inferred, is the next one when it is still to come.
@@ -84,11 +95,6 @@ extension ReleaseWorkspace {
             }
             return .value(window)
         }()
-        let pending: ReleaseStatus.Part<(target: String, count: Int, unlabelled: Int)> = part { () throws(RelkitError) in
-            guard let rc = activeRC.value else { return .missing("no release candidate to compare") }
-            let counted = try PendingWorkflow(workspace: self).count(onto: rc)
-            return .value((rc.name, counted.fixes, counted.unlabelled))
-        }
         let components: ReleaseStatus.Part<[ReleaseStatus.ComponentState]> = part { () throws(RelkitError) in
             try requireCompleteHistory()
             let trunk = try trunkTip()
@@ -108,6 +114,7 @@ extension ReleaseWorkspace {
             }
             return .value(states)
         }
+        PerformanceTrace.mark("the components changed since their tags")
         return ReleaseStatus(now: now, latestRelease: latest, candidate: candidate, nextRelease: nextRelease,
                              pendingFixes: pending, components: components)
     }

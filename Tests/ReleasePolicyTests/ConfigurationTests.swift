@@ -16,6 +16,31 @@ struct ConfigurationTests {
         }
     }
 
+    /// Issue 11's keys: who gives labels, where the trusted keys are, what a candidate takes.
+    @Test func trustAndLabelGivers() throws {
+        let (config, keys) = try decode("""
+            labels: { givers: [qa@example.com] }
+            trust: { allowed_signers: .github/allowed_signers }
+            policy: { candidate: any-pick }
+            release: { release_weekday: wednesday }
+            """)
+        #expect(config.labels.givers == ["qa@example.com"])
+        #expect(config.trust.allowedSigners == ".github/allowed_signers")
+        #expect(config.policy.candidate == .anyPick)
+        #expect(config.release.releaseWeekday == .wednesday)
+        #expect(keys.isSuperset(of: ["labels.givers", "trust.allowed_signers", "policy.candidate", "release.release_weekday"]))
+        #expect(Configuration.fleet.trust.allowedSigners == nil)
+        #expect(Configuration.fleet.policy.candidate == .fixes)
+        #expect(try decode("trust: { allowed_signers: null }").0.trust.allowedSigners == nil)
+        for bad in ["/etc/allowed_signers", "../outside", "a/../../b", "\"\""] {
+            let error = problem("trust: { allowed_signers: \(bad) }")
+            #expect(error?.key == "trust.allowed_signers", "\(bad)")
+            #expect(error?.problem.hasPrefix("expected a path inside the repository") == true, "\(bad)")
+        }
+        #expect(problem("policy: { candidate: anything }")?.problem == "expected fixes or any-pick, got 'anything'")
+        #expect(problem("policy: { require_bug_label: true }")?.problem.hasPrefix("no longer exists") == true)
+    }
+
     @Test func emptyFileKeepsFleetDefaults() throws {
         for text in ["", "# only a comment\n", "~\n"] {
             let (config, keys) = try decode(text)

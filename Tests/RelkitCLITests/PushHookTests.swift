@@ -497,6 +497,66 @@ struct PushHookTests {
         #expect(approved.server.stderr.contains("exception: approved by the EM, the QA lead and the release DRI"))
     }
 
+    /// The forgeries of the issue, each at pre-push and pre-receive: a feature labelled by whoever,
+    /// approvals made by posing as the approvers, and Approved-by trailers.
+    @Test func labelsAndApprovalsThePusherGivesThemselvesCountForNothing() {
+        let (clone, signers) = trustedClone(server: true)
+        // A feature that never went through main, labelled ~release-blocker, even by the label giver: not a pick.
+        commitOnRC(clone, "feature")
+        #expect(label(clone, signers, as: "mallory", "feature", "~release-blocker").status == 0)
+        #expect(label(clone, signers, as: "qa", "feature", "~release-blocker").status == 0)
+        let frozen = bothGates(clone, ["feature:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        for result in [frozen.client, frozen.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("cherry-pick: deep freeze: only ~release-blocker or ~unreleased-bug fixes picked from main, "
+                + "and this is not a pick of a commit on main"), "\(result.stderr)")
+        }
+        // Mallory poses as each approver (GIT_COMMITTER_EMAIL) but can only sign with her own key.
+        clone.sh("git switch -q feature && git commit -q --amend -m \"$(git log -1 --format=%B)\" -m 'Approved-by: EM <em@fleet.example>' && git switch -q main")
+        signers.use("mallory", in: clone.work)
+        for (person, role) in [("em", "em"), ("qa", "qa_lead"), ("dri", "release_dri")] {
+            let posing = RelkitBinary.run(["approve", "feature", "--role", role], in: clone.work,
+                                          environment: ["GIT_COMMITTER_NAME": person, "GIT_COMMITTER_EMAIL": Signers.email(person)])
+            #expect(posing.status == 0, "\(posing.stderr)")
+        }
+        let posed = bothGates(clone, ["feature:\(Self.rc)", "refs/notes/relkit"], now: Self.candidate)
+        for result in [posed.client, posed.server] {
+            #expect(result.status != 0)
+            for person in ["em", "qa", "dri"] {
+                #expect(result.stderr.contains("unverified: approval by \(person)@fleet.example on "), "\(result.stderr)")
+            }
+            #expect(result.stderr.contains("its signature is not a valid one by em@fleet.example in "))
+            #expect(result.stderr.contains("unverified: Approved-by: trailer on "))
+            #expect(result.stderr.contains("approvals missing: em, qa_lead, release_dri"))
+        }
+        #expect(clone.remote(Self.rc) != Shell.gitOutput(["rev-parse", "feature"], in: clone.work))
+    }
+
+    /// `relkit label` with gpg.format openpgp signs with gpg, as `git commit -S` does; the gates
+    /// verify ssh signatures only (the allowed signers file lists ssh keys) and say so.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gpg")))
+    func anOpenPGPSignedLabelIsSignedButNotCounted() throws {
+        let (clone, _) = trustedClone()
+        let home = Fixture.temporaryDirectory().appendingPathComponent("gnupg")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let gpg = ["GNUPGHOME": home.path]
+        defer { _ = Shell.run("/usr/bin/env", ["gpgconf", "--kill", "gpg-agent"], environment: Shell.gitEnvironment.merging(gpg) { $1 }) }
+        let made = Shell.run("/usr/bin/gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key",
+                                              "QA <qa@fleet.example>", "ed25519", "sign", "never"],
+                             environment: Shell.gitEnvironment.merging(gpg) { $1 })
+        #expect(made.status == 0, "\(made.stderr)")
+        clone.sh("git config gpg.format openpgp && git config user.signingKey qa@fleet.example")
+        pickedFix(clone, "fix")
+        let labelled = RelkitBinary.run(["label", fixtureID("ui-fix-id"), "~release-blocker"], in: clone.work,
+                                        environment: gpg.merging(["GIT_COMMITTER_NAME": "QA", "GIT_COMMITTER_EMAIL": "qa@fleet.example"]) { $1 })
+        #expect(labelled.status == 0, "\(labelled.stderr)")
+        #expect(Shell.gitOutput(["cat-file", "commit", "refs/notes/relkit"], in: clone.work).contains("-----BEGIN PGP SIGNATURE-----"))
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("unverified: label ~release-blocker on \(fixtureID("ui-fix-id").prefix(7)): signed with openpgp; "),
+                "\(check.stdout)")
+    }
+
     /// The hooks remember good signature verdicts in the git directory, keyed by the allowed signers
     /// file: a second push runs no ssh-keygen, and a key taken out of the file stops counting at once.
     /// `relkit check` (CI, whose git directory may come from someone else's cache) always verifies.
