@@ -1,5 +1,3 @@
-import Clibgit2
-
 /// Entry points for `make fuzz` (Fuzz/): each hands bytes that a pusher or a
 /// damaged repository controls to one of GitKit's own parsers, exactly as the
 /// library does, and returns a number derived from the result so that nothing
@@ -60,17 +58,9 @@ public enum GitKitFuzzing {
     }
 
     /// A commit object a pusher sends (a notes commit): its signature and signed
-    /// data as `git_commit_extract_signature` splits them, and which kind it is.
-    /// The object goes to `staging` (memory) and is forgotten afterwards.
-    public static func signedCommit(_ bytes: [UInt8], in repository: Repository, staging: ObjectStaging) -> Int {
-        defer { staging.discard() }
-        var odb: OpaquePointer?
-        guard git_repository_odb(&odb, repository.pointer) == 0, let odb else { return 0 }
-        defer { git_odb_free(odb) }
-        var oid = git_oid()
-        let written = bytes.withUnsafeBytes { git_odb_write(&oid, odb, $0.baseAddress, $0.count, GIT_OBJECT_COMMIT) }
-        guard written == 0 else { return 0 }
-        guard let signature = try? repository.signature(ofCommit: ObjectID(oid)) else { return 1 }
+    /// data as relkit splits them for `ssh-keygen -Y verify`, and which kind it is.
+    public static func signedCommit(_ bytes: [UInt8]) -> Int {
+        guard let signature = bytes.withUnsafeBytes({ CommitSignature.parse(rawCommit: $0) }) else { return 0 }
         let blob = (try? ObjectID.blob(hashing: signature.signature))?.hex.utf8.first ?? 0
         return signature.signedData.count + signature.format.rawValue.utf8.count + Int(blob)
     }

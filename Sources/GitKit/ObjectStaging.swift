@@ -27,11 +27,6 @@ public final class ObjectStaging {
         self.backend = backend!
     }
 
-    /// Forgets every staged object (the fuzzer's per-input reset).
-    public func discard() {
-        git_mempack_reset(backend)
-    }
-
     /// The object database owns the backend; dropping the staging forgets what it holds.
     deinit {
         git_mempack_reset(backend)

@@ -23,24 +23,56 @@ public struct CommitSignature: Sendable, Equatable {
     }
 }
 
+extension CommitSignature {
+    /// The `gpgsig` header of a raw commit object and the object without it,
+    /// split as git's `parse_signed_commit` splits them: the header's value
+    /// and its continuation lines (leading space removed) are the signature;
+    /// every other byte, message included, is the signed data. Nil when the
+    /// commit carries no signature. Bounds-checked Swift over bytes a pusher
+    /// controls (libgit2 1.5's `git_commit_extract_signature` read past the end
+    /// of an object under the fuzzer).
+    public static func parse(rawCommit bytes: UnsafeRawBufferPointer) -> CommitSignature? {
+        let header = Array("gpgsig ".utf8)
+        var signature: [UInt8] = []
+        var signed: [UInt8] = []
+        signed.reserveCapacity(bytes.count)
+        var found = false, inSignature = false
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            let lineEnd = min(end + 1, bytes.count)  // with its newline, when it has one
+            if end == start {
+                // The blank line: the message follows, all of it signed.
+                signed.append(contentsOf: bytes[start..<bytes.count])
+                break
+            }
+            let line = bytes[start..<lineEnd]
+            if inSignature, bytes[start] == UInt8(ascii: " ") {
+                signature.append(contentsOf: line.dropFirst())
+            } else if !found, line.count >= header.count, line.prefix(header.count).elementsEqual(header) {
+                found = true
+                inSignature = true
+                signature.append(contentsOf: line.dropFirst(header.count))
+            } else {
+                inSignature = false
+                signed.append(contentsOf: line)
+            }
+            start = lineEnd
+        }
+        guard found else { return nil }
+        if signature.last != UInt8(ascii: "\n") { signature.append(UInt8(ascii: "\n")) }
+        return CommitSignature(signature: Data(signature), signedData: Data(signed))
+    }
+}
+
 extension Repository {
     /// The signature on `commit` and the data it signs, or nil when it is not signed.
     public func signature(ofCommit commit: ObjectID) throws(GitError) -> CommitSignature? {
-        var signature = git_buf()
-        var signed = git_buf()
-        defer {
-            git_buf_dispose(&signature)
-            git_buf_dispose(&signed)
+        let reader = try ObjectReader(repository: self)
+        return try reader.read(commit, GIT_OBJECT_COMMIT) { (bytes: UnsafeRawBufferPointer) throws(GitError) -> CommitSignature? in
+            CommitSignature.parse(rawCommit: bytes)
         }
-        var oid = commit.raw
-        let result = git_commit_extract_signature(&signature, &signed, pointer, &oid, nil)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(result, "git_commit_extract_signature(\(commit.hex))")
-        func bytes(_ buffer: git_buf) -> Data {
-            guard let pointer = buffer.ptr, buffer.size > 0 else { return Data() }
-            return Data(bytes: pointer, count: buffer.size)
-        }
-        return CommitSignature(signature: bytes(signature), signedData: bytes(signed))
     }
 
     /// A copy of `commit` (same tree, parents, author, committer and message)

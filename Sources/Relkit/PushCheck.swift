@@ -191,7 +191,7 @@ public struct PushCheck {
         }
         PerformanceTrace.mark("prove \(facts.count - unproven.count) picks by their pick lines")
         // A plain `git cherry-pick` (no pick line): the trunk commit since the branch left it with the same patch id.
-        if !unproven.isEmpty, let trunk, let base = try repository.mergeBase(branchTip, trunk) {
+        if !unproven.isEmpty, let trunk, let base = try workspace.forkPoint(of: branchTip, trunk: trunk, reader: reader) {
             let found = try samePatchOnTrunk(unproven.map { ObjectID(hex: facts[$0.index].id)! }, changes: unproven.map(\.changes),
                                              trunk: trunk, base: base, reader: reader)
             for (position, item) in unproven.enumerated() {

@@ -103,3 +103,42 @@ struct CommitTests {
         #expect(try repository.fileContents(atPath: "orbit", in: main) == nil)  // a directory
     }
 }
+
+/// A signed commit split into signature and signed data as git splits it, checked by ssh-keygen itself.
+struct CommitSignatureTests {
+    @Test func anSSHSignedCommitSplitsAsGitVerifiesIt() throws {
+        let directory = Fixture.temporaryDirectory()
+        let repo = directory.appendingPathComponent("repo")
+        let key = directory.appendingPathComponent("key").path
+        #expect(Shell.run("/usr/bin/env", ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "qa@example.com", "-f", key]).status == 0)
+        Shell.gitOutput(["init", "-q", repo.path], in: directory)
+        let tree = Shell.gitOutput(["mktree"], in: repo)
+        // A message that itself mentions gpgsig, and a second paragraph: both signed, neither a header.
+        let signed = Shell.run("/usr/bin/env", ["git", "-c", "gpg.format=ssh", "-c", "user.signingKey=\(key)", "commit-tree", "-S",
+                                                "-m", "Notes added\ngpgsig in the message", "-m", "second paragraph", tree], in: repo)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let id = try #require(ObjectID(hex: signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let repository = try Repository.discover(from: repo.path)
+        let split = try #require(try repository.signature(ofCommit: id))
+        #expect(split.format == .ssh)
+        let text = String(decoding: split.signedData, as: UTF8.self)
+        #expect(!text.contains("BEGIN SSH SIGNATURE"))
+        #expect(text.hasSuffix("\n\nNotes added\ngpgsig in the message\n\nsecond paragraph\n"))
+        // ssh-keygen, given the two parts, agrees that the signature is good.
+        let allowed = directory.appendingPathComponent("allowed")
+        let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        try "qa@example.com \(publicKey)\n".write(to: allowed, atomically: true, encoding: .utf8)
+        let signatureFile = directory.appendingPathComponent("sig")
+        try split.signature.write(to: signatureFile)
+        let verified = Shell.run("/usr/bin/env", ["ssh-keygen", "-Y", "verify", "-f", allowed.path, "-I", "qa@example.com", "-n", "git",
+                                                  "-s", signatureFile.path], input: text)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        // An unsigned commit has none; so does a header that only starts like one.
+        let plain = try #require(ObjectID(hex: Shell.gitOutput(["commit-tree", "-m", "plain", tree], in: repo)))
+        #expect(try repository.signature(ofCommit: plain) == nil)
+        let fake = Array("tree \(tree)\ngpgsigx nope\n\nmessage\n".utf8)
+        #expect(fake.withUnsafeBytes { CommitSignature.parse(rawCommit: $0) } == nil)
+        let truncated = Array("tree \(tree)\ngpgsig -----BEGIN SSH SIGNATURE-----".utf8)
+        #expect(truncated.withUnsafeBytes { CommitSignature.parse(rawCommit: $0) }?.format == .ssh)
+    }
+}

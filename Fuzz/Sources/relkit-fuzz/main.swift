@@ -13,12 +13,8 @@ nonisolated(unsafe) let targets: [String: ([UInt8]) -> Int] = [
     "hook-input": RelkitFuzzing.hookInput,
     "relkit-yml": RelkitFuzzing.configuration,
     "revision": { bytes in revisionRepository.map { GitKitFuzzing.revision(bytes, in: $0) } ?? 0 },
-    "signed-commit": { bytes in
-        guard let repository = revisionRepository, let staging = signedCommitStaging else { return 0 }
-        return GitKitFuzzing.signedCommit(bytes, in: repository, staging: staging)
-    },
+    "signed-commit": GitKitFuzzing.signedCommit,
 ]
-nonisolated(unsafe) var signedCommitStaging: ObjectStaging?
 
 nonisolated(unsafe) var selected: ([UInt8]) -> Int = { _ in 0 }
 nonisolated(unsafe) var revisionRepository: Repository?
@@ -54,9 +50,8 @@ guard let target = targets[name] else {
     FileHandle.standardError.write(Data("RELKIT_FUZZ_TARGET must be one of: \(targets.keys.sorted().joined(separator: ", "))\n".utf8))
     exit(2)
 }
-if name == "revision" || name == "signed-commit" {
+if name == "revision" {
     revisionRepository = makeRevisionRepository()
-    signedCommitStaging = revisionRepository.flatMap { try? ObjectStaging(repository: $0) }
     if revisionRepository == nil {
         FileHandle.standardError.write(Data("cannot make the revision target's repository\n".utf8))
         exit(2)
