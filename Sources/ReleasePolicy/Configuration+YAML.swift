@@ -169,6 +169,18 @@ private struct YAMLReader {
         }
     }
 
+    /// One pattern, or a list of them (the first names new branches).
+    func patterns(_ node: Node, key: String) throws(ConfigurationError) -> NamePatterns {
+        var list: [NamePattern] = []
+        if case .sequence(let sequence) = node {
+            for (index, item) in sequence.enumerated() { list.append(try pattern(item, key: "\(key)[\(index)]")) }
+        } else {
+            list.append(try pattern(node, key: key))
+        }
+        guard let first = list.first else { throw error(node, key, "expected at least one pattern") }
+        return NamePatterns(first, Array(list.dropFirst()))
+    }
+
     func time(_ node: Node, key: String) throws(ConfigurationError) -> TimeOfDay {
         let text = try string(node, key: key)
         guard let time = TimeOfDay(text) else { throw error(node, key, "expected a time of day like \"11:00\", got '\(text)'") }
@@ -183,8 +195,8 @@ private struct YAMLReader {
             let path = "release." + key
             switch key {
             case "tag": release.tag = try pattern(value, key: path)
-            case "candidate_branch": release.candidateBranch = try pattern(value, key: path)
-            case "patch_branch": release.patchBranch = try pattern(value, key: path)
+            case "candidate_branch": release.candidateBranch = try patterns(value, key: path)
+            case "patch_branch": release.patchBranch = try patterns(value, key: path)
             case "release_time": release.releaseTime = try time(value, key: path)
             case "candidate_cut":
                 for (cutKey, cutValue) in try mapping(value, key: path, allowed: ["weekday", "time"]) {

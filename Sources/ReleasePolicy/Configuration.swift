@@ -31,8 +31,9 @@ public struct Configuration: Sendable, Equatable {
             timezoneIdentifier: "America/Los_Angeles",
             release: ReleaseSettings(
                 tag: pattern("fleet-v{version}"),
-                candidateBranch: pattern("minor-fleet-v{version}"),
-                patchBranch: pattern("patch-fleet-v{version}"),
+                // The handbook's generation first (it names new branches), then the live repository's.
+                candidateBranch: NamePatterns(pattern("minor-fleet-v{version}"), [pattern("rc-minor-fleet-v{version}")]),
+                patchBranch: NamePatterns(pattern("patch-fleet-v{version}"), [pattern("rc-patch-fleet-v{version}")]),
                 releaseTime: TimeOfDay("11:00")!,
                 candidateCut: CandidateCut(weekday: .tuesday, time: TimeOfDay("11:00")!),
                 deepFreeze: 24 * 3600,

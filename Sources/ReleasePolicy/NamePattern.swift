@@ -150,3 +150,28 @@ public struct NamePattern: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+/// One or more naming patterns for the same kind of branch (Fleet's
+/// generations: `minor-fleet-v{version}`, then `rc-minor-fleet-v{version}`).
+/// A name fits when any pattern parses it; new names use the first.
+public struct NamePatterns: Sendable, Hashable, CustomStringConvertible {
+    /// Never empty.
+    public let all: [NamePattern]
+
+    public init(_ first: NamePattern, _ rest: [NamePattern] = []) {
+        all = [first] + rest
+    }
+
+    /// The pattern new names are made with.
+    public var first: NamePattern { all[0] }
+
+    public var description: String { all.map(\.text).joined(separator: ", ") }
+
+    public func format(_ version: Version) -> String { first.format(version) }
+
+    /// The version a name carries under the first pattern that fits it, or nil.
+    public func parse(_ name: String) -> Version? {
+        for pattern in all { if let version = pattern.parse(name) { return version } }
+        return nil
+    }
+}

@@ -3,8 +3,10 @@ import Foundation
 /// How releases are named and when they happen.
 public struct ReleaseSettings: Sendable, Equatable {
     public var tag: NamePattern
-    public var candidateBranch: NamePattern
-    public var patchBranch: NamePattern
+    /// Release candidate branches, every generation of their names; new ones use the first.
+    public var candidateBranch: NamePatterns
+    /// Patch branches, likewise.
+    public var patchBranch: NamePatterns
     public var releaseTime: TimeOfDay
     public var candidateCut: CandidateCut
     /// How long before the release the deep freeze starts, in seconds.

@@ -27,12 +27,21 @@ extension ReleaseWorkspace {
     }
 
     /// Branches matching `pattern`, highest version first; the remote's when it has any, else local ones.
-    func highestBranch(matching pattern: NamePattern, kind: PickTarget.Kind) throws(RelkitError) -> [PickTarget] {
+    func highestBranch(matching patterns: NamePatterns, kind: PickTarget.Kind) throws(RelkitError) -> [PickTarget] {
         do {
-            var branches = try repository.remoteBranches(of: configuration.remote, matching: pattern.glob)
-            if branches.isEmpty { branches = try repository.localBranches(matching: pattern.glob) }
+            // Every generation of names (`minor-fleet-v…` and `rc-minor-fleet-v…`) is one list.
+            func list(_ lister: (String) throws(GitError) -> [Branch]) throws(GitError) -> [Branch] {
+                var seen = Set<String>()
+                var branches: [Branch] = []
+                for pattern in patterns.all {
+                    for branch in try lister(pattern.glob) where seen.insert(branch.reference).inserted { branches.append(branch) }
+                }
+                return branches
+            }
+            var branches = try list { (glob: String) throws(GitError) in try repository.remoteBranches(of: configuration.remote, matching: glob) }
+            if branches.isEmpty { branches = try list { (glob: String) throws(GitError) in try repository.localBranches(matching: glob) } }
             return branches.compactMap { branch in
-                pattern.parse(branch.name).map {
+                patterns.parse(branch.name).map {
                     PickTarget(kind: kind, name: branch.name, reference: branch.reference, tip: branch.tip, version: $0)
                 }
             }.sorted { ($0.version ?? .zero, $0.name) > ($1.version ?? .zero, $1.name) }

@@ -32,8 +32,8 @@ struct ConfigurationRenderer {
         lines.append("release:")
         for (key, value) in [
             ("tag", quote(release.tag.text)),
-            ("candidate_branch", quote(release.candidateBranch.text)),
-            ("patch_branch", quote(release.patchBranch.text)),
+            ("candidate_branch", list(release.candidateBranch.all.map(\.text))),
+            ("patch_branch", list(release.patchBranch.all.map(\.text))),
             ("release_time", "\"\(release.releaseTime)\""),
             ("candidate_cut", "{ weekday: \(release.candidateCut.weekday.rawValue), time: \"\(release.candidateCut.time)\" }"),
             ("release_weekday", release.releaseWeekday.rawValue),

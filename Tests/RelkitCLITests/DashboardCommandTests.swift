@@ -53,7 +53,7 @@ struct DashboardCommandTests {
         Shell.gitOutput(["-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "Start"], in: empty)
         let bare = relkit("status", in: empty)
         #expect(bare.status == 0)
-        #expect(bare.lines.contains("Candidate:       none: no release candidate branch (nothing matches minor-fleet-v{version}); cut one with `relkit rc cut`"))
+        #expect(bare.lines.contains("Candidate:       none: no release candidate branch (nothing matches minor-fleet-v{version}, rc-minor-fleet-v{version}); cut one with `relkit rc cut`"))
         #expect(bare.lines.contains("Pending fixes:   unknown: no release candidate to compare"))
     }
 

@@ -658,6 +658,30 @@ struct PushHookTests {
         #expect(nextPending.stdout.contains("compared with fleet-v4.58.0") || nextPending.stdout.contains("(on "), "\(nextPending.stdout)")
     }
 
+    // MARK: - Issue 12: naming generations
+
+    /// Fleet's live repository names candidates `rc-minor-fleet-v…`: with the handbook's
+    /// `minor-fleet-v4.58.0` beside an `rc-minor-fleet-v4.59.0`, the highest version across both
+    /// generations is the active candidate, and the newer generation's branches are protected too.
+    @Test func bothGenerationsOfCandidateNamesAreCandidates() {
+        let clone = clone(server: true)
+        clone.sh("git push -q --no-verify origin origin/main:refs/heads/rc-minor-fleet-v4.59.0 && git fetch -q origin")
+        let status = RelkitBinary.run(["status", "--now", Self.candidate], in: clone.work)
+        #expect(status.stdout.contains("Candidate:       origin/rc-minor-fleet-v4.59.0 ("), "\(status.stdout)")
+        #expect(clone.relkit("pending").stdout.hasPrefix("Candidate: origin/rc-minor-fleet-v4.59.0"))
+        clone.sh("git switch -q -c feature origin/rc-minor-fleet-v4.59.0 && echo f >> server/fleet/app.go && git commit -qam 'Add a feature (#40700)' && git switch -q main")
+        // 4.59.0's candidate phase (cut Tue 2024-10-29).
+        let pushed = bothGates(clone, ["feature:rc-minor-fleet-v4.59.0"], now: "2024-10-30T12:00:00-07:00")
+        for result in [pushed.client, pushed.server] {
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("refs/heads/rc-minor-fleet-v4.59.0 (4.59.0, candidate since Tue 2024-10-29 11:00 PDT"),
+                    "\(result.stderr)")
+        }
+        let patch = bothGates(clone, ["feature:refs/heads/rc-patch-fleet-v4.58.1"], now: Self.candidate)
+        #expect(patch.server.status != 0)
+        #expect(patch.server.stderr.contains("refs/heads/rc-patch-fleet-v4.58.1 (4.58.1, "), "\(patch.server.stderr)")
+    }
+
     @Test func theInstallerChainsAndRestoresAForeignHook() throws {
         let clone = Clone(root: Fixture.fleetCopy())
         let hooks = clone.work.appendingPathComponent(".git/hooks")
