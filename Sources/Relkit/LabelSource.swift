@@ -113,7 +113,7 @@ final class SignatureVerifier {
             case .failure(let reason): verdicts[commit] = .unverified(reason)
             case .success(let (signature, principal)):
                 if cache?.contains(commit, principal: principal) == true {
-                    verdicts[commit] = .signed(principal)
+                    verdicts[commit] = .signed(principal.lowercased())
                 } else {
                     checks.append((commit, signature, principal))
                 }
@@ -137,7 +137,8 @@ final class SignatureVerifier {
             for (commit, principal, run) in running {
                 let output = run.wait()
                 if output.status == 0 {
-                    verdicts[commit] = .signed(principal)
+                    // Compared with the configuration's lists without case, as emails are.
+                    verdicts[commit] = .signed(principal.lowercased())
                     verified.append((commit, principal))
                 } else {
                     verdicts[commit] = .unverified("its signature is not a valid one by \(principal) in \(allowedSigners.source)")
@@ -160,7 +161,8 @@ final class SignatureVerifier {
             guard signature.format == .ssh else {
                 return .failure("signed with \(signature.format.rawValue); \(allowedSigners?.source ?? "the trust file") lists ssh keys")
             }
-            let email = try repository.commit(commit).committer.email.lowercased()
+            // As written: ssh-keygen matches principals case-sensitively, as git hands them to it.
+            let email = try repository.commit(commit).committer.email
             // Passed as one argument, never through a shell; still, nothing odd is worth a run.
             guard !email.isEmpty, !email.hasPrefix("-"), email.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
                 return .failure("its committer '\(TerminalText.escaped(email))' is not an identity an allowed signers file can list")
