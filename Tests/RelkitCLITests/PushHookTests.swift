@@ -155,6 +155,18 @@ struct PushHookTests {
         #expect(result.stderr.contains("labelled ~unreleased bug"))
     }
 
+    /// An allowed signers file lists `QA@fleet.example` as written: ssh-keygen matches principals
+    /// case-sensitively, so the committer's email goes to it as written; the configuration compares without case.
+    @Test func aSignerWhoseEmailHasCapitalsIsVerified() {
+        let clone = clone()
+        let signers = Signers.make(["QA"])
+        signers.trust(["QA"], in: clone.work, givers: ["QA"])
+        pickedFix(clone, "fix")
+        #expect(label(clone, signers, as: "QA", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze)
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
     /// `relkit label` signs, or refuses: an unsigned label would count for nothing.
     @Test func labellingWithoutASigningKeyIsRefused() {
         let clone = clone()
