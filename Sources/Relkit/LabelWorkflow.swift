@@ -31,12 +31,11 @@ public struct LabelWorkflow {
             try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
                                       sign: sign(with: signing, failure: signingError), message: message) { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
-                let key = { (label: String) in LabelSettings.key(label) }
-                let removing = Set(labels.map(key))
+                let removing = Set(labels.map(LabelSettings.key))
                 if remove {
                     lines.removeAll { line in
                         LabelLines.value("Label", of: Substring(line)).map { LabelLines.labels(in: [$0]) }
-                            .map { $0.contains { removing.contains(key($0)) } } ?? false
+                            .map { $0.contains { removing.contains(LabelSettings.key($0)) } } ?? false
                     }
                 } else {
                     // One line per label and giver: the giver's own signed commit adds it, even when someone
@@ -49,7 +48,7 @@ public struct LabelWorkflow {
                 }
                 var seen = Set<String>()
                 wanted = LabelLines.labels(in: LabelLines.values("Label", in: lines.joined(separator: "\n")))
-                    .filter { seen.insert(key($0)).inserted }
+                    .filter { seen.insert(LabelSettings.key($0)).inserted }
                 return lines.isEmpty ? nil : lines.joined(separator: "\n") + "\n"
             }
             return (commit, wanted)

@@ -144,15 +144,10 @@ public struct PendingWorkflow {
         return try listing.changes(of: (id, parents), reader: reader)
     }
 
-    /// Where the candidate left the trunk: the one commit outside the trunk's
-    /// side that its commits grow from, else libgit2's merge base.
+    /// Where the candidate left the trunk, from the trunk-side walk already made.
     func forkPoint(of trunkSide: [(id: ObjectID, parents: [ObjectID])], target: PickTarget,
-                           trunk: ObjectID) throws(GitError) -> ObjectID? {
-        let listed = Set(trunkSide.map(\.id))
-        var boundary = Set<ObjectID>()
-        for (_, parents) in trunkSide { for parent in parents where !listed.contains(parent) { boundary.insert(parent) } }
-        if boundary.count == 1 { return boundary.first }
-        return try repository.mergeBase(target.tip, trunk)
+                   trunk: ObjectID) throws(GitError) -> ObjectID? {
+        try workspace.forkPoint(of: target.tip, trunk: trunk, trunkSide: trunkSide)
     }
 
     /// The latest release tag and the patch branches at or above its version:

@@ -207,9 +207,12 @@ public struct PushCheck {
                 guard let commit else { continue }
                 facts[index].labels += EvidenceReader.trailerLabels(commit)
             }
-            if let id = ObjectID(hex: facts[index].id), let own = cache[id], !EvidenceReader.trailerLabels(own).isEmpty,
-               let trunk, try repository.isAncestor(id, of: trunk) {
-                facts[index].labels += EvidenceReader.trailerLabels(own)
+            // Its own trailers, when it is on the trunk itself (a trunk commit a merge brings in); a pick's
+            // copies of its source's trailers are not its own, and need no ancestry check.
+            if let id = ObjectID(hex: facts[index].id), let commit = cache[id], let trunk,
+               !(try ownTrailerLabels(of: commit, provenance: facts[index].provenance)).isEmpty,
+               try repository.isAncestor(id, of: trunk) {
+                facts[index].labels += EvidenceReader.trailerLabels(commit)
             }
         }
         return facts
@@ -286,9 +289,14 @@ public struct PushCheck {
     }
 
     /// The changed paths as text, or none (meaning: diff everything) when one is not UTF-8.
-    static func textPaths(_ changes: [PathChange]) -> [String] {
-        let texts = changes.map { String(validating: $0.pathBytes, as: UTF8.self) }
-        return texts.contains(nil) ? [] : texts.compactMap { $0 }
+    static func textPaths(_ changes: [PathChange]) -> [String] { TargetHistory.textPaths(changes.map(\.pathBytes)) }
+
+    /// A commit's `Label:` trailers that are its own: a pick's message repeats its source's.
+    private func ownTrailerLabels(of commit: Commit, provenance: Provenance) throws(GitError) -> [String] {
+        let labels = EvidenceReader.trailerLabels(commit)
+        guard !labels.isEmpty, let source = provenance.pickedFrom.flatMap(ObjectID.init(hex:)) else { return labels }
+        let sourceLabels = Set(EvidenceReader.trailerLabels(try repository.commit(source)).map(LabelSettings.key))
+        return labels.filter { !sourceLabels.contains(LabelSettings.key($0)) }
     }
 
     /// Adds the evidence that costs a signature check (signed notes on the
@@ -303,9 +311,7 @@ public struct PushCheck {
         }
         let notes = try evidence.notesEvidence(of: objects)
         for index in facts.indices where rejected.contains(facts[index].id) {
-            var found = [facts[index].id] + (facts[index].provenance.pickedFrom.map { [$0] } ?? [])
-            found = found.filter { !$0.isEmpty }
-            for hex in found {
+            for hex in [facts[index].id] + (facts[index].provenance.pickedFrom.map { [$0] } ?? []) {
                 guard let id = ObjectID(hex: hex), let note = notes[id] else { continue }
                 facts[index].labels += note.labels
                 facts[index].approvals.formUnion(note.approvals)
@@ -314,12 +320,7 @@ public struct PushCheck {
             // What the pushed commit says of itself, and why it does not count.
             guard let id = ObjectID(hex: facts[index].id), let commit = try? repository.commit(id) else { continue }
             let short = String(facts[index].id.prefix(7))
-            // A pick's message repeats its source's trailers: only labels of its own are worth a line.
-            var sourceLabels = Set<String>()
-            if let source = facts[index].provenance.pickedFrom.flatMap(ObjectID.init(hex:)), let original = try? repository.commit(source) {
-                sourceLabels = Set(EvidenceReader.trailerLabels(original).map(LabelSettings.key))
-            }
-            let own = EvidenceReader.trailerLabels(commit).filter { !sourceLabels.contains(LabelSettings.key($0)) }
+            let own = (try? ownTrailerLabels(of: commit, provenance: facts[index].provenance)) ?? []
             if !own.isEmpty, !((try? trunk.map { try repository.isAncestor(id, of: $0) }) == true) {
                 facts[index].unverified.append("Label: trailer on \(short): trailers count only on commits already on \(configuration.trunk)")
             }

@@ -98,7 +98,12 @@ extension ReleaseWorkspace {
     /// speed), else libgit2's merge base (measured: 50 ms against 15 for a
     /// candidate 2,000 commits behind, without a commit-graph).
     func forkPoint(of tip: ObjectID, trunk: ObjectID, reader: ObjectReader) throws(GitError) -> ObjectID? {
-        let trunkSide = try reader.range(include: [trunk], hide: [tip]).commits
+        try forkPoint(of: tip, trunk: trunk, trunkSide: reader.range(include: [trunk], hide: [tip]).commits)
+    }
+
+    /// The same from a walk of `trunk ^tip` the caller already made.
+    func forkPoint(of tip: ObjectID, trunk: ObjectID,
+                   trunkSide: [(id: ObjectID, parents: [ObjectID])]) throws(GitError) -> ObjectID? {
         if trunkSide.isEmpty { return try repository.isAncestor(trunk, of: tip) ? trunk : repository.mergeBase(tip, trunk) }
         let listed = Set(trunkSide.map(\.id))
         var boundary = Set<ObjectID>()

@@ -61,6 +61,12 @@ final class TargetHistory {
         return try repository.isAncestor(commit, of: hiddenTip)
     }
 
+    /// Paths as text for libgit2, or none (meaning: diff everything) when one is not UTF-8.
+    static func textPaths(_ paths: [[UInt8]]) -> [String] {
+        let texts = paths.map { String(validating: $0, as: UTF8.self) }
+        return texts.contains(nil) ? [] : texts.compactMap { $0 }
+    }
+
     static func pathKey(_ changes: [PathChange]) -> [[UInt8]] {
         changes.map(\.pathBytes).sorted { $0.lexicographicallyPrecedes($1) }
     }
@@ -78,8 +84,7 @@ final class TargetHistory {
         let key = TargetHistory.pathKey(changes)
         guard let candidates = byPaths[key] else { return nil }
         // Paths that are not UTF-8 cannot be named to libgit2 as text: then diff everything.
-        let texts = key.map { String(validating: $0, as: UTF8.self) }
-        let paths = texts.contains(nil) ? [] : texts.compactMap { $0 }
+        let paths = TargetHistory.textPaths(key)
         guard let mine = try patchID(commit, paths: paths) else { return nil }
         for candidate in candidates where try patchID(candidate, paths: paths) == mine {
             return PickedAs(how: .patchID, carrier: candidate)
