@@ -98,9 +98,20 @@ struct PushHookTests {
         return RelkitBinary.run(["label"] + arguments, in: clone.work, environment: environment)
     }
 
-    /// Pre-push (the installed hook) and pre-receive (the server's, past --no-verify) on the same push.
-    func bothGates(_ clone: Clone, _ refspecs: [String], now: String) -> (client: Shell.Result, server: Shell.Result) {
+    /// Pre-push (the installed hook) and pre-receive (the server's, past --no-verify) on the same push;
+    /// and `relkit check` on its first (branch) update, which must give pre-push's verdict.
+    func bothGates(_ clone: Clone, _ refspecs: [String], now: String,
+                   sourceLocation: SourceLocation = #_sourceLocation) -> (client: Shell.Result, server: Shell.Result) {
         let client = clone.git(["push", "--dry-run", "origin"] + refspecs, now: now)
+        if let first = refspecs.first, let colon = first.firstIndex(of: ":") {
+            let source = String(first[..<colon])
+            let ref = String(first[first.index(after: colon)...])
+            let branch = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : ref
+            let old = Shell.git(["rev-parse", "-q", "--verify", "refs/remotes/origin/\(branch)"], in: clone.work)
+            let check = clone.relkit("check", "--ref", ref, "--new", source, "--now", now, "--old",
+                                     old.status == 0 ? old.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : String(repeating: "0", count: 40))
+            #expect(check.status == (client.status == 0 ? 0 : 1), "relkit check: \(check.stdout)\(check.stderr)", sourceLocation: sourceLocation)
+        }
         let server = clone.git(["push", "--no-verify", "origin"] + refspecs, now: now)
         return (client, server)
     }
@@ -165,6 +176,18 @@ struct PushHookTests {
         #expect(label(clone, signers, as: "QA", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
         let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze)
         #expect(check.status == 0, "\(check.stdout)")
+    }
+
+    /// Without ssh-keygen a gate that needs a signature cannot decide: it refuses, exit 2, in one line.
+    @Test func withoutSSHKeygenAGateThatNeedsASignatureRefuses() {
+        let (clone, signers) = trustedClone()
+        pickedFix(clone, "fix")
+        #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        let check = RelkitBinary.run(["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze],
+                                     in: clone.work, environment: ["PATH": Fixture.temporaryDirectory().path])
+        #expect(check.status == 2)
+        #expect(check.stderr == "error: ssh-keygen is not installed (or not on PATH); relkit needs it as git does\n")
+        #expect(check.stdout.isEmpty)
     }
 
     /// `relkit label` signs, or refuses: an unsigned label would count for nothing.
