@@ -21,8 +21,11 @@ let package = Package(
         // libgit2's start without its CA-bundle load (relkit never uses libgit2's network code).
         .target(name: "Libgit2Startup", dependencies: ["Clibgit2"]),
         .target(name: "GitKit", dependencies: ["Clibgit2", "Libgit2Startup"]),
+        // libcurl, loaded with dlopen on first use, so that no start-up pays for it (README "On GitHub").
+        .target(name: "CurlTransport", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "ForgeKit", dependencies: ["CurlTransport"]),
         .target(name: "ReleasePolicy", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy"]),
+        .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy", "ForgeKit"]),
         // The executable's module and folder are RelkitCLI so they never collide with the
         // Relkit library on case-insensitive file systems (macOS); the binary is `relkit`.
         .executableTarget(
@@ -33,6 +36,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "FixtureKit"]),
         .testTarget(name: "ReleasePolicyTests", dependencies: ["ReleasePolicy"]),
         .testTarget(name: "RelkitTests", dependencies: ["Relkit", "FixtureKit"]),
+        .testTarget(name: "ForgeKitTests", dependencies: ["ForgeKit", "FixtureKit"]),
         .testTarget(name: "RelkitCLITests", dependencies: ["RelkitCLI", "FixtureKit"]),
     ]
 )

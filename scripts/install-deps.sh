@@ -2,7 +2,8 @@
 # Installs what relkit needs to build and test, when it is missing:
 # libgit2 (with pkg-config), git, python3 (the benchmark generator),
 # script(1) (the colour test) and ssh-keygen (relkit signs and verifies
-# labels and approvals with it, as git does) and gpg (a test signs with openpgp).
+# labels and approvals with it, as git does), gpg (a test signs with openpgp)
+# and libcurl (the forge client loads it when it first talks to GitHub).
 # Without root it prints the command to run.
 set -eu
 missing=""
@@ -13,6 +14,9 @@ command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
 command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
 command -v gpg >/dev/null 2>&1 || missing="$missing gnupg"
+if [ "$(uname)" = Linux ] && ! ldconfig -p 2>/dev/null | grep -q -E 'libcurl(-gnutls)?\.so\.4 '; then
+  missing="$missing libcurl4"
+fi
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing:$missing"

@@ -28,7 +28,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust", "forge",
         ])
         for (key, node) in top {
             switch key {
@@ -60,6 +60,30 @@ extension Configuration {
                     }
                     config.trust.allowedSigners = path
                 }
+            case "forge":
+                if case .scalar(let scalar) = node, YAMLReader.isNull(scalar) {
+                    config.forge = nil
+                    continue
+                }
+                var kind = ForgeSettings.Kind.github, repository: String?
+                for (key, value) in try reader.mapping(node, key: "forge", allowed: ["kind", "repository"]) {
+                    let text = try reader.string(value, key: "forge." + key)
+                    if key == "kind" {
+                        guard let parsed = ForgeSettings.Kind(rawValue: text.lowercased()) else {
+                            throw reader.error(value, "forge.kind", "expected github, got '\(text)'")
+                        }
+                        kind = parsed
+                    } else {
+                        guard ForgeSettings.isRepositoryName(text) else {
+                            throw reader.error(value, "forge.repository", "expected owner/name such as fleetdm/fleet, got '\(text)'")
+                        }
+                        repository = text
+                    }
+                }
+                guard let repository else {
+                    throw reader.error(node, "forge", "expected { kind: github, repository: owner/name }")
+                }
+                config.forge = ForgeSettings(kind: kind, repository: repository)
             case "rc":
                 for (_, value) in try reader.mapping(node, key: "rc", allowed: ["qa_issue"]) {
                     config.qaIssueTemplate = try reader.string(value, key: "rc.qa_issue")

@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Equatable {
     public var pick: PickSettings
     public var policy: PolicySettings
     public var trust = TrustSettings()
+    /// Where labels, reviews and pull requests are read (nil: git only).
+    public var forge: ForgeSettings?
     public var deps: DependencySettings
     /// The release QA issue template (`rc.qa_issue`).
     public var qaIssueTemplate: String
@@ -72,5 +74,40 @@ public struct TrustSettings: Sendable, Equatable {
 
     public init(allowedSigners: String? = nil) {
         self.allowedSigners = allowedSigners
+    }
+}
+
+/// The forge where pull requests, labels and reviews live (`forge: { kind: github, repository: owner/name }`).
+public struct ForgeSettings: Sendable, Equatable {
+    public enum Kind: String, Sendable { case github }
+    public var kind: Kind
+    /// `owner/name`.
+    public var repository: String
+
+    public init(kind: Kind = .github, repository: String) {
+        self.kind = kind
+        self.repository = repository
+    }
+
+    /// `owner/name` as GitHub allows them: letters, digits, `-`, `_` and `.`.
+    public static func isRepositoryName(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 100 && part != "." && part != ".."
+                && part.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.".unicodeScalars.contains($0) }
+        }
+    }
+}
+
+extension ExceptionApprovers {
+    /// An entry with an `@` is an email (a signed note's identity); one without is a GitHub login (a pull request review).
+    public static func isLogin(_ entry: String) -> Bool { !entry.contains("@") }
+
+    public func people(for role: ApprovalRole) -> [String] {
+        switch role {
+        case .em: em
+        case .qaLead: qaLead
+        case .releaseDri: releaseDri
+        }
     }
 }

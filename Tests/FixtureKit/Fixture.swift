@@ -79,6 +79,9 @@ public enum Shell {
         environment["GIT_COMMITTER_EMAIL"] = "committer@example.com"
         environment["NO_COLOR"] = nil
         environment["RELKIT_NOW"] = nil
+        // No forge but the one a test starts, and no token but the one it gives.
+        for key in ["GH_TOKEN", "GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_GRAPHQL_URL", "GITHUB_STEP_SUMMARY",
+                    "RELKIT_LIVE_GITHUB_TOKEN"] { environment[key] = nil }
         return environment
     }()
 

@@ -1,0 +1,287 @@
+import Foundation
+
+/// GitHub's REST and GraphQL APIs, for one repository: tokens, `Link` pagination,
+/// rate limits with bounded retries, time-outs, and an ETag cache.
+public final class GitHubClient: @unchecked Sendable {
+    /// `owner/name`.
+    public let repository: String
+    public let restBase: URL
+    public let graphQLURL: URL
+    /// The web address of the repository, for the evidence URLs relkit prints.
+    public let webBase: String
+    let token: ForgeToken?
+    let cache: ResponseCache?
+    /// Answer from the cache only, never the network.
+    public let offline: Bool
+    let transport: any HTTPTransport
+    let timeout: Double
+    /// Retries of a rate-limited or failing request, each after the wait the forge asks (at most `maxWait` seconds).
+    let maxRetries: Int
+    let maxWait: Double
+    let sleep: @Sendable (Double) -> Void
+    private let lock = NSLock()
+    private var counts = (requests: 0, notModified: 0, fromCache: 0)
+
+    public init(repository: String, restBase: URL, graphQLURL: URL, token: ForgeToken?, cache: ResponseCache?,
+                offline: Bool = false, transport: any HTTPTransport = CurlHTTPTransport(), timeout: Double = 20,
+                maxRetries: Int = 3, maxWait: Double = 60, sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
+        self.repository = repository
+        self.restBase = restBase
+        self.graphQLURL = graphQLURL
+        self.token = token
+        self.cache = cache
+        self.offline = offline
+        self.transport = transport
+        self.timeout = timeout
+        self.maxRetries = maxRetries
+        self.maxWait = maxWait
+        self.sleep = sleep
+        let host = restBase.host ?? "github.com"
+        self.webBase = host == "api.github.com" ? "https://github.com/\(repository)"
+            : "\(restBase.scheme ?? "https")://\(host)\(restBase.port.map { ":\($0)" } ?? "")/\(repository)"
+    }
+
+    /// The endpoints from GitHub Actions' variables: `GITHUB_API_URL` (default
+    /// https://api.github.com) and `GITHUB_GRAPHQL_URL` (default `<REST base>/graphql`).
+    public static func endpoints(environment: [String: String]) throws(ForgeError) -> (rest: URL, graphQL: URL) {
+        func url(_ name: String, _ text: String) throws(ForgeError) -> URL {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ForgeError(.invalid, "\(name) is not an http(s) URL: '\(text)'")
+            }
+            return url
+        }
+        let restText = environment["GITHUB_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.github.com"
+        let rest = try url("GITHUB_API_URL", restText.hasSuffix("/") ? String(restText.dropLast()) : restText)
+        let graphQLText = environment["GITHUB_GRAPHQL_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? rest.absoluteString + "/graphql"
+        return (rest, try url("GITHUB_GRAPHQL_URL", graphQLText))
+    }
+
+    /// Requests sent, answered `304 Not Modified`, and answered from the cache alone (`--offline`).
+    public var statistics: (requests: Int, notModified: Int, fromCache: Int) { lock.withLock { counts } }
+
+    // MARK: - REST
+
+    /// One GET of `path` (below the REST base, with its query), as JSON.
+    public func get(_ path: String) throws(ForgeError) -> ForgeJSON {
+        try getPage(url(path), what: path).json
+    }
+
+    /// Every page of a list, following `Link: <…>; rel="next"` (at most `maxPages`).
+    public func getAll(_ path: String, maxPages: Int = 30) throws(ForgeError) -> [ForgeJSON] {
+        var items: [ForgeJSON] = []
+        var next: URL? = try url(path)
+        var pages = 0
+        while let page = next, pages < maxPages {
+            let (json, link) = try getPage(page, what: path)
+            guard case .array(let elements) = json else {
+                throw ForgeError(.badResponse, "GitHub's answer to \(path) is not a list; is GITHUB_API_URL a GitHub API?")
+            }
+            items += elements
+            pages += 1
+            next = link.flatMap { Self.nextLink(in: $0) }
+            // Never follow a link off the API's host: a hostile answer must not send the token elsewhere.
+            if let candidate = next, candidate.host != restBase.host || candidate.port != restBase.port { next = nil }
+        }
+        return items
+    }
+
+    /// POSTs (or PATCHes) JSON, uncached.
+    @discardableResult
+    public func send(_ method: String, _ path: String, json body: [String: Any]) throws(ForgeError) -> ForgeJSON {
+        guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else {
+            throw ForgeError(.invalid, "cannot encode the request to \(path)")
+        }
+        if offline { throw ForgeError(.notCached, "--offline: cannot \(method) \(path) without the network") }
+        let response = try exchange(HTTPRequest(method: method, url: try url(path), headers: headers(json: true), body: data,
+                                                timeout: timeout), what: path)
+        try check(response, what: path)
+        return ForgeJSON.parse(response.body) ?? .null
+    }
+
+    // MARK: - GraphQL
+
+    /// A GraphQL query; its `data`. An HTTP 200 that carries `errors` is an error.
+    public func graphQL(_ query: String, variables: [String: Any] = [:]) throws(ForgeError) -> ForgeJSON {
+        guard let body = try? JSONSerialization.data(withJSONObject: ["query": query, "variables": variables],
+                                                     options: [.sortedKeys]) else {
+            throw ForgeError(.invalid, "cannot encode a GraphQL query")
+        }
+        let key = "POST " + graphQLURL.absoluteString + "\n" + String(decoding: body, as: UTF8.self)
+        let data: Data
+        if offline {
+            guard let entry = cache?.entry(for: key) else { throw notCached("a GraphQL query") }
+            lock.withLock { counts.fromCache += 1 }
+            data = entry.body
+        } else {
+            let response = try exchange(HTTPRequest(method: "POST", url: graphQLURL, headers: headers(json: true), body: body,
+                                                    timeout: timeout), what: "GraphQL")
+            try check(response, what: "GraphQL")
+            data = response.body
+        }
+        guard let json = ForgeJSON.parse(data) else {
+            throw ForgeError(.badResponse, "GitHub's GraphQL answer is not JSON; is GITHUB_GRAPHQL_URL GitHub's GraphQL endpoint?")
+        }
+        if let first = json["errors"]?.array.first {
+            let message = first["message"]?.string ?? "an error without a message"
+            let type = first["type"]?.string.map { " (\($0))" } ?? ""
+            throw ForgeError(.graphQL, "GitHub's GraphQL API answered with an error\(type): \(scrub(Self.oneLine(message)))")
+        }
+        if !offline { cache?.store(.init(key: key, etag: nil, link: nil, body: data)) }
+        guard let result = json["data"], !result.isNull else {
+            throw ForgeError(.badResponse, "GitHub's GraphQL answer has no data")
+        }
+        return result
+    }
+
+    // MARK: - Exchanges
+
+    func url(_ path: String) throws(ForgeError) -> URL {
+        guard let url = URL(string: restBase.absoluteString + (path.hasPrefix("/") ? path : "/" + path)) else {
+            throw ForgeError(.invalid, "cannot make a URL of \(path)")
+        }
+        return url
+    }
+
+    private func headers(json: Bool = false) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [("Accept", "application/vnd.github+json"),
+                                                        ("X-GitHub-Api-Version", "2022-11-28"), ("User-Agent", "relkit")]
+        if json { headers.append(("Content-Type", "application/json")) }
+        if let token { headers.append(("Authorization", "Bearer \(token.value)")) }
+        return headers
+    }
+
+    private func notCached(_ what: String) -> ForgeError {
+        ForgeError(.notCached, "--offline: \(what) is not in the cache; run once without --offline to fill it")
+    }
+
+    private func getPage(_ url: URL, what: String) throws(ForgeError) -> (json: ForgeJSON, link: String?) {
+        let key = url.absoluteString
+        let cached = cache?.entry(for: key)
+        let data: Data
+        var link: String?
+        if offline {
+            guard let cached else { throw notCached(what) }
+            lock.withLock { counts.fromCache += 1 }
+            data = cached.body
+            link = cached.link
+        } else {
+            var headers = headers()
+            if let etag = cached?.etag { headers.append(("If-None-Match", etag)) }
+            let response = try exchange(HTTPRequest(url: url, headers: headers, timeout: timeout), what: what)
+            if response.status == 304, let cached {
+                lock.withLock { counts.notModified += 1 }
+                data = cached.body
+                link = cached.link
+            } else {
+                try check(response, what: what)
+                data = response.body
+                link = response.headers["link"]
+                cache?.store(.init(key: key, etag: response.headers["etag"], link: link, body: data))
+            }
+        }
+        guard let json = ForgeJSON.parse(data) else {
+            throw ForgeError(.badResponse, "GitHub's answer to \(what) is not JSON; is GITHUB_API_URL a GitHub API?")
+        }
+        return (json, link)
+    }
+
+    /// Sends, retrying a rate limit (403/429 with `retry-after` or `x-ratelimit-remaining: 0`) and a
+    /// server error after the wait it asks, at most `maxRetries` times and `maxWait` seconds each.
+    private func exchange(_ request: HTTPRequest, what: String) throws(ForgeError) -> HTTPResponse {
+        var attempt = 0
+        while true {
+            lock.withLock { counts.requests += 1 }
+            let response: HTTPResponse
+            do {
+                response = try transport.send(request)
+            } catch {
+                let host = request.url.host ?? "the forge"
+                switch error.kind {
+                case .timedOut:
+                    throw ForgeError(.timedOut, "no answer from \(host) within \(Int(timeout)) s (\(what)); check the network, "
+                                     + "or use --offline to work from the cache")
+                case .unavailable:
+                    throw ForgeError(.unreachable, "cannot talk to \(host): \(error.detail)")
+                case .unreachable, .other:
+                    throw ForgeError(.unreachable, "cannot reach \(host) (\(scrub(Self.oneLine(error.detail)))); check the network "
+                                     + "and GITHUB_API_URL, or use --offline to work from the cache")
+                }
+            }
+            let limited = Self.isRateLimited(response)
+            guard (limited || response.status >= 500) && attempt < maxRetries else { return response }
+            let wait = Self.wait(for: response, now: Date()) ?? (limited ? nil : Double(1 << attempt))
+            guard let wait, wait <= maxWait else { return response }
+            attempt += 1
+            sleep(wait)
+        }
+    }
+
+    static func isRateLimited(_ response: HTTPResponse) -> Bool {
+        (response.status == 403 || response.status == 429)
+            && (response.headers["retry-after"] != nil || response.headers["x-ratelimit-remaining"] == "0")
+    }
+
+    /// Seconds to wait: `retry-after`, else until `x-ratelimit-reset` (epoch seconds).
+    static func wait(for response: HTTPResponse, now: Date) -> Double? {
+        if let text = response.headers["retry-after"], let seconds = Double(text), seconds >= 0 { return seconds }
+        if let text = response.headers["x-ratelimit-reset"], let reset = Double(text) {
+            return max(0, reset - now.timeIntervalSince1970) + 1
+        }
+        return nil
+    }
+
+    private func check(_ response: HTTPResponse, what: String) throws(ForgeError) {
+        guard !(200..<300).contains(response.status) else { return }
+        let message = ForgeJSON.parse(response.body)?["message"]?.string.map { scrub(Self.oneLine($0)) }
+        let said = message.map { ": \($0)" } ?? ""
+        let tokenSource = token?.source.description ?? "no token"
+        if Self.isRateLimited(response) {
+            let limit = response.headers["x-ratelimit-limit"].map { "\($0) requests an hour" } ?? "its limit"
+            let resource = response.headers["x-ratelimit-resource"].map { " (\($0))" } ?? ""
+            let reset = response.headers["x-ratelimit-reset"].flatMap(Double.init).map {
+                " until " + ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0))
+            } ?? ""
+            let secondary = (message ?? "").lowercased().contains("secondary") ? "secondary rate limit" : "rate limit"
+            throw ForgeError(.rateLimited, "GitHub's \(secondary)\(resource) is used up for \(tokenSource) (\(limit))\(reset), "
+                             + "after \(maxRetries) retries; wait, or use another token (GH_TOKEN)")
+        }
+        switch response.status {
+        case 401:
+            throw ForgeError(.badToken, "GitHub refused \(token == nil ? "the request without a token" : "the token from \(tokenSource)") "
+                             + "(401\(said)): it is wrong, expired or revoked; make a new one (`gh auth login`) and give it "
+                             + "in GH_TOKEN or with --token-file")
+        case 403:
+            throw ForgeError(.forbidden, "GitHub forbids \(what) to \(tokenSource) (403\(said)); give the token read access "
+                             + "to \(repository) (pull requests, issues; statuses: write for --status)")
+        case 404:
+            throw ForgeError(.notFound, "GitHub has no \(what) in \(repository) (404); check forge.repository in .relkit.yml, "
+                             + "the number, and that \(tokenSource) can see the repository")
+        default:
+            throw ForgeError(.unexpected, "GitHub answered \(what) with HTTP \(response.status)\(said)")
+        }
+    }
+
+    /// `Link: <url>; rel="next", …` → the next page.
+    static func nextLink(in header: String) -> URL? {
+        for part in header.split(separator: ",") {
+            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let target = fields.first, target.hasPrefix("<"), target.hasSuffix(">"),
+                  fields.dropFirst().contains(where: { $0.replacingOccurrences(of: " ", with: "") == "rel=\"next\"" })
+            else { continue }
+            return URL(string: String(target.dropFirst().dropLast()))
+        }
+        return nil
+    }
+
+    /// A server's words on one line, shortened: they go into a one-line error.
+    func scrub(_ text: String) -> String {
+        guard let token, !token.value.isEmpty else { return text }
+        return text.replacingOccurrences(of: token.value, with: "[token]")
+    }
+
+    static func oneLine(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let printable = String(flat.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.map(Character.init))
+        return printable.count > 200 ? String(printable.prefix(200)) + "…" : printable
+    }
+}

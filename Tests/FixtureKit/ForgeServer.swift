@@ -1,0 +1,116 @@
+import Foundation
+
+/// A local HTTP server (Tests/ForgeServer/forge_server.py) that answers with
+/// GitHub's response shapes: recorded exchanges from Tests/ForgeFixtures and
+/// routes the tests build from them. It is not GitHub. Every request it
+/// receives is logged, so tests assert what relkit asked, not only what it concluded.
+public final class ForgeServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public let method: String
+        /// The path with its query.
+        public let path: String
+        public let body: String
+        public let headers: [String: String]
+
+        public var pathWithoutQuery: String { String(path.split(separator: "?", maxSplits: 1).first ?? "") }
+    }
+
+    public let port: Int
+    private let process: Process
+    private let routesFile: URL
+    private let logFile: URL
+
+    /// `GITHUB_API_URL` for this server.
+    public var url: String { "http://127.0.0.1:\(port)" }
+    /// The environment relkit needs to talk to it, with `token` as GH_TOKEN.
+    public func environment(token: String? = "test-token-0123456789") -> [String: String] {
+        var environment = ["GITHUB_API_URL": url, "GITHUB_GRAPHQL_URL": url + "/graphql"]
+        if let token { environment["GH_TOKEN"] = token }
+        return environment
+    }
+
+    public init(routes: [[String: Any]], name: String = #function) throws {
+        let directory = Fixture.temporaryDirectory("forge-" + name)
+        routesFile = directory.appendingPathComponent("routes.json")
+        logFile = directory.appendingPathComponent("requests.jsonl")
+        FileManager.default.createFile(atPath: logFile.path, contents: Data())
+        try JSONSerialization.data(withJSONObject: routes).write(to: routesFile)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixture.packageRoot.appendingPathComponent("Tests/ForgeServer/forge_server.py").path,
+                             routesFile.path, logFile.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    /// Kills the server; returns once it is gone (its port closed), or after 2 s.
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning, Date() < deadline { usleep(5_000) }
+    }
+
+    /// Changes what the server answers from now on (it reads the file again when it changes).
+    public func replaceRoutes(_ routes: [[String: Any]]) throws {
+        let temporary = routesFile.appendingPathExtension("new")
+        try JSONSerialization.data(withJSONObject: routes).write(to: temporary)
+        // A later modification time than the last file, even within one clock tick.
+        Thread.sleep(forTimeInterval: 0.01)
+        _ = rename(temporary.path, routesFile.path)
+    }
+
+    /// Every request received so far, in order.
+    public func requests() -> [Request] {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
+                           body: object["body"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:])
+        }
+    }
+
+    /// Forgets the requests logged so far.
+    public func clearRequests() {
+        FileManager.default.createFile(atPath: logFile.path, contents: Data())
+    }
+
+    // MARK: - Recorded shapes
+
+    /// The exchanges of a recorded fixture: `octokit/paginate-issues.json` (a list) or `pygithub/pull.json` (one).
+    public static func recorded(_ name: String) -> [[String: Any]] {
+        let url = Fixture.packageRoot.appendingPathComponent("Tests/ForgeFixtures/" + name)
+        guard let data = try? Data(contentsOf: url), let json = try? JSONSerialization.jsonObject(with: data) else {
+            preconditionFailure("cannot read Tests/ForgeFixtures/\(name)")
+        }
+        if let list = json as? [[String: Any]] { return list }
+        return [json as? [String: Any] ?? [:]]
+    }
+
+    /// The one response of a single-exchange recording, as a JSON value to change.
+    public static func recordedResponse(_ name: String) -> Any { recorded(name)[0]["response"] ?? NSNull() }
+
+    /// A route.
+    public static func route(_ method: String, _ path: String, status: Int = 200, response: Any,
+                              headers: [String: String] = [:], matchBody: String? = nil, delay: Double? = nil) -> [String: Any] {
+        var route: [String: Any] = ["method": method, "path": path, "status": status, "response": response, "headers": headers]
+        if let matchBody { route["match_body"] = matchBody }
+        if let delay { route["delay"] = delay }
+        return route
+    }
+}

@@ -1,0 +1,258 @@
+import FixtureKit
+import Foundation
+import Testing
+@testable import ForgeKit
+
+/// The forge client against a local server that answers with GitHub's recorded
+/// response shapes (Tests/ForgeFixtures); every test also checks the requests it made.
+struct GitHubClientTests {
+    static let token = "ghp_test0123456789abcdefTOKEN"
+
+    func client(_ server: ForgeServer, repository: String = "octokit-fixture-org/paginate-issues", cache: ResponseCache? = nil,
+                offline: Bool = false, timeout: Double = 5, sleeps: SleepLog? = nil, token: String? = GitHubClientTests.token) throws -> GitHubClient {
+        let endpoints = try GitHubClient.endpoints(environment: server.environment(token: nil))
+        return GitHubClient(repository: repository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
+                            token: token.map { ForgeToken($0, source: .environment("GH_TOKEN")) }, cache: cache, offline: offline,
+                            timeout: timeout, maxRetries: 2, maxWait: 30, sleep: { sleeps?.add($0) })
+    }
+
+    final class SleepLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var waits: [Double] = []
+        func add(_ seconds: Double) { lock.withLock { waits.append(seconds) } }
+        var all: [Double] { lock.withLock { waits } }
+    }
+
+    /// The error `body` fails with, or nil (recorded as a test failure) when it succeeds.
+    func failure(_ body: () throws(ForgeError) -> Void) -> ForgeError? {
+        do {
+            try body()
+        } catch {
+            return error
+        }
+        Issue.record("expected a forge error")
+        return nil
+    }
+
+    func cache() -> ResponseCache { ResponseCache(directory: Fixture.temporaryDirectory().appendingPathComponent("cache").path) }
+
+    /// Every request carried the token as a bearer token and GitHub's media type.
+    func expectWellFormed(_ requests: [ForgeServer.Request]) {
+        for request in requests {
+            #expect(request.headers["authorization"] == "Bearer \(Self.token)")
+            #expect(request.headers["accept"] == "application/vnd.github+json")
+            #expect(request.headers["x-github-api-version"] == "2022-11-28")
+            #expect(request.headers["user-agent"] == "relkit")
+        }
+    }
+
+    @Test func followsLinkPaginationOverFivePages() throws {
+        // octokit/fixtures' recording: 5 pages of issues, 3 a page, linked by `Link` headers.
+        let server = try ForgeServer(routes: ForgeServer.recorded("octokit/paginate-issues.json"))
+        let items = try client(server).getAll("/repos/octokit-fixture-org/paginate-issues/issues?per_page=3")
+        let numbers = items.compactMap { $0["number"]?.int }
+        let recorded = ForgeServer.recorded("octokit/paginate-issues.json").flatMap { ($0["response"] as? [[String: Any]]) ?? [] }
+            .compactMap { $0["number"] as? Int }
+        #expect(numbers == recorded)
+        #expect(numbers.count == 13)
+        let requests = server.requests()
+        #expect(requests.map(\.path) == ["/repos/octokit-fixture-org/paginate-issues/issues?per_page=3"]
+            + (2...5).map { "/repositories/1000/issues?per_page=3&page=\($0)" })
+        #expect(requests.allSatisfy { $0.method == "GET" })
+        expectWellFormed(requests)
+    }
+
+    @Test func neverFollowsALinkOffTheAPIHost() throws {
+        var routes = ForgeServer.recorded("octokit/paginate-issues.json")
+        routes[0]["headers"] = ["link": "<https://attacker.example/steal?page=2>; rel=\"next\""]
+        let server = try ForgeServer(routes: routes)
+        let items = try client(server).getAll("/repos/octokit-fixture-org/paginate-issues/issues?per_page=3")
+        #expect(items.count == 3)
+        #expect(server.requests().count == 1)
+    }
+
+    @Test func revalidatesWithTheETagAndA304CostsNothingNew() throws {
+        let recorded = ForgeServer.recorded("octokit/labels.json")[0]
+        var route = recorded
+        route["headers"] = ["etag": "\"labels-v1\""]
+        let server = try ForgeServer(routes: [route])
+        let store = cache()
+        let first = try client(server, repository: "octokit-fixture-org/labels", cache: store).get("/repos/octokit-fixture-org/labels/labels")
+        let again = try client(server, repository: "octokit-fixture-org/labels", cache: store)
+        let second = try again.get("/repos/octokit-fixture-org/labels/labels")
+        #expect(first == second)
+        #expect(again.statistics.notModified == 1)
+        let requests = server.requests()
+        #expect(requests.count == 2)
+        #expect(requests[0].headers["if-none-match"] == nil)
+        #expect(requests[1].headers["if-none-match"] == "\"labels-v1\"")
+        // Offline, the cache answers alone; what it never saw is a clear miss.
+        let offline = try client(server, repository: "octokit-fixture-org/labels", cache: store, offline: true)
+        #expect(try offline.get("/repos/octokit-fixture-org/labels/labels") == first)
+        #expect(server.requests().count == 2)
+        #expect(throws: ForgeError.self) { try offline.get("/repos/octokit-fixture-org/labels/labels/other") }
+        if let error = failure({ () throws(ForgeError) in _ = try offline.get("/repos/octokit-fixture-org/labels/labels/other") }) {
+            #expect(error.kind == .notCached)
+            #expect(error.message.contains("run once without --offline"))
+        }
+    }
+
+    @Test func waitsOutARateLimitThenSucceeds() throws {
+        // PyGithub's recording of a 403 rate limit, told to retry after 7 s; then the answer.
+        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
+        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
+        var headers = limited["headers"] as? [String: String] ?? [:]
+        headers["retry-after"] = "7"
+        limited["headers"] = headers
+        let answer = ForgeServer.recorded("octokit/labels.json")[0]
+        let server = try ForgeServer(routes: [limited, answer])
+        let sleeps = SleepLog()
+        let labels = try client(server, repository: "octokit-fixture-org/labels", sleeps: sleeps).get("/repos/octokit-fixture-org/labels/labels")
+        #expect(!labels.array.isEmpty)
+        #expect(sleeps.all == [7])
+        #expect(server.requests().count == 2)
+    }
+
+    @Test func aRateLimitThatLastsFailsNamingTheLimit() throws {
+        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
+        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
+        var headers = limited["headers"] as? [String: String] ?? [:]
+        headers["retry-after"] = "2"
+        limited["headers"] = headers
+        let server = try ForgeServer(routes: [limited])
+        let sleeps = SleepLog()
+        let forge = try client(server, repository: "octokit-fixture-org/labels", sleeps: sleeps)
+        if let error = failure({ () throws(ForgeError) in _ = try forge.get("/repos/octokit-fixture-org/labels/labels") }) {
+            #expect(error.kind == .rateLimited)
+            #expect(error.message.contains("rate limit"))
+            #expect(error.message.contains("60 requests an hour"))
+            #expect(error.message.contains("after 2 retries"))
+            #expect(!error.message.contains(Self.token))
+        }
+        #expect(sleeps.all == [2, 2])
+        #expect(server.requests().count == 3)
+    }
+
+    @Test func aResetTooFarAwayIsNotWaitedFor() throws {
+        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
+        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
+        var headers = limited["headers"] as? [String: String] ?? [:]
+        headers["x-ratelimit-reset"] = String(Int(Date().timeIntervalSince1970) + 3600)
+        limited["headers"] = headers
+        let server = try ForgeServer(routes: [limited])
+        let sleeps = SleepLog()
+        #expect(throws: ForgeError.self) {
+            try client(server, repository: "octokit-fixture-org/labels", sleeps: sleeps).get("/repos/octokit-fixture-org/labels/labels")
+        }
+        #expect(sleeps.all.isEmpty)
+        #expect(server.requests().count == 1)
+    }
+
+    @Test func graphQLErrorsInAnHTTP200AreErrors() throws {
+        // PyGithub's recording: HTTP 200 with `errors` (and data that is null).
+        let server = try ForgeServer(routes: ForgeServer.recorded("pygithub/graphql-error.json"))
+        let forge = try client(server)
+        if let error = failure({ () throws(ForgeError) in _ = try forge.graphQL("mutation { enablePullRequestAutoMerge }") }) {
+            #expect(error.kind == .graphQL)
+            #expect(error.message == "GitHub's GraphQL API answered with an error (UNPROCESSABLE): "
+                + "Pull request Auto merge is not allowed for this repository")
+        }
+        let request = try #require(server.requests().first)
+        #expect(request.method == "POST")
+        #expect(request.path == "/graphql")
+        #expect(request.headers["content-type"] == "application/json")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
+        #expect(body["query"] as? String == "mutation { enablePullRequestAutoMerge }")
+        expectWellFormed([request])
+    }
+
+    @Test func graphQLDataIsReturned() throws {
+        let server = try ForgeServer(routes: ForgeServer.recorded("pygithub/graphql-query.json"))
+        let data = try client(server).graphQL("query Q($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { url } }",
+                                              variables: ["owner": "PyGithub", "name": "PyGithub"])
+        #expect(data["repository"]?["url"]?.string == "https://github.com/PyGithub/PyGithub")
+        let request = try #require(server.requests().first)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body.utf8)) as? [String: Any])
+        #expect(body["variables"] as? [String: String] == ["owner": "PyGithub", "name": "PyGithub"])
+    }
+
+    @Test func badTokenAndMissingRepositoryGiveOneLineWithoutTheToken() throws {
+        var unauthorized = ForgeServer.recorded("pygithub/bad-credentials.json")[0]
+        unauthorized["path"] = "/repos/fleetdm/fleet/pulls/1"
+        var missing = ForgeServer.recorded("pygithub/not-found.json")[0]
+        missing["path"] = "/repos/fleetdm/nothing/pulls/1"
+        let server = try ForgeServer(routes: [unauthorized, missing])
+        let forge = try client(server, repository: "fleetdm/fleet")
+        if let error = failure({ () throws(ForgeError) in _ = try forge.pullRequest(1) }) {
+            #expect(error.kind == .badToken)
+            #expect(error.message.contains("GitHub refused the token from GH_TOKEN (401: Bad credentials)"))
+            #expect(error.message.contains("wrong, expired or revoked"))
+            #expect(!error.message.contains(Self.token) && !error.message.contains("\n"))
+        }
+        let elsewhere = try client(server, repository: "fleetdm/nothing")
+        if let error = failure({ () throws(ForgeError) in _ = try elsewhere.pullRequest(1) }) {
+            #expect(error.kind == .notFound)
+            #expect(error.message.contains("check forge.repository"))
+            #expect(!error.message.contains(Self.token))
+        }
+    }
+
+    @Test func aServerThatDoesNotAnswerTimesOut() throws {
+        let server = try ForgeServer(routes: [ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/1", response: [:], delay: 5)])
+        let started = Date()
+        let forge = try client(server, repository: "fleetdm/fleet", timeout: 0.5)
+        if let error = failure({ () throws(ForgeError) in _ = try forge.pullRequest(1) }) {
+            #expect(error.kind == .timedOut)
+            #expect(error.message.hasPrefix("no answer from 127.0.0.1 within"))
+        }
+        #expect(Date().timeIntervalSince(started) < 4)
+    }
+
+    @Test func noNetworkIsOneLine() throws {
+        let server = try ForgeServer(routes: [])
+        server.stop()
+        let forge = try client(server, repository: "fleetdm/fleet")
+        if let error = failure({ () throws(ForgeError) in _ = try forge.pullRequest(1) }) {
+            #expect(error.kind == .unreachable)
+            #expect(error.message.contains("cannot reach 127.0.0.1"))
+            #expect(error.message.contains("--offline"))
+        }
+    }
+
+    @Test func theTokenIsFoundInOrderAndNeverShown() throws {
+        let file = Fixture.temporaryDirectory().appendingPathComponent("token")
+        try "from-file\n".write(to: file, atomically: true, encoding: .utf8)
+        let environment = ["GH_TOKEN": "from-gh", "GITHUB_TOKEN": "from-github"]
+        #expect(try ForgeToken.find(tokenFile: file.path, environment: environment, ghToken: { "cli" })?.value == "from-file")
+        #expect(try ForgeToken.find(tokenFile: nil, environment: environment, ghToken: { "cli" })?.value == "from-gh")
+        #expect(try ForgeToken.find(tokenFile: nil, environment: ["GITHUB_TOKEN": "from-github"], ghToken: { "cli" })?.source
+            == .environment("GITHUB_TOKEN"))
+        #expect(try ForgeToken.find(tokenFile: nil, environment: [:], ghToken: { "cli-token" })?.source == .ghCLI)
+        #expect(try ForgeToken.find(tokenFile: nil, environment: [:], ghToken: { nil }) == nil)
+        let token = try #require(try ForgeToken.find(tokenFile: nil, environment: environment, ghToken: { nil }))
+        #expect("\(token)" == "a token from GH_TOKEN")
+        #expect(String(reflecting: token) == "a token from GH_TOKEN")
+        #expect(throws: ForgeError.self) { try ForgeToken.find(tokenFile: nil, environment: ["GH_TOKEN": "two words"]) }
+    }
+
+    @Test func mentionsAreIssueNumbersOfThisRepository() {
+        let body = """
+            Fixes #123 and fleetdm/fleet#124; see https://github.com/fleetdm/fleet/issues/125.
+            Not other/repo#9, not abc#10, not #x, not a color #fff. Again #123.
+            """
+        #expect(GitHubClient.mentions(in: body, repository: "fleetdm/fleet") == [123, 124, 125])
+        #expect(GitHubClient.mentions(in: "", repository: "fleetdm/fleet").isEmpty)
+        #expect(GitHubClient.mentions(in: String(repeating: "#", count: 100_000), repository: "a/b").isEmpty)
+    }
+
+    @Test func theEndpointsComeFromGitHubActionsVariables() throws {
+        let defaults = try GitHubClient.endpoints(environment: [:])
+        #expect(defaults.rest.absoluteString == "https://api.github.com")
+        #expect(defaults.graphQL.absoluteString == "https://api.github.com/graphql")
+        let enterprise = try GitHubClient.endpoints(environment: ["GITHUB_API_URL": "https://ghe.example/api/v3",
+                                                                  "GITHUB_GRAPHQL_URL": "https://ghe.example/api/graphql"])
+        #expect(enterprise.rest.absoluteString == "https://ghe.example/api/v3")
+        #expect(enterprise.graphQL.absoluteString == "https://ghe.example/api/graphql")
+        #expect(throws: ForgeError.self) { try GitHubClient.endpoints(environment: ["GITHUB_API_URL": "file:///etc/passwd"]) }
+    }
+}
