@@ -53,6 +53,10 @@ public struct CommitFacts: Sendable, Equatable {
     public var approvals: Set<ApprovalRole>
     /// Evidence that was found but does not count, each with why (shown to reviewers).
     public var unverified: [String]
+    /// Where the evidence that counts was found (forge pages, as URLs), for the output.
+    public var evidence: [String] = []
+    /// The forge's pull request that merged the trunk commit this one is a pick of, when the forge was asked.
+    public var sourcePullRequest: Int?
     /// The files it changes.
     public let paths: [String]
     /// For a merge: the new commits it brings in.
@@ -235,8 +239,9 @@ public struct PushPolicy: Sendable {
     /// Who may give labels, for "who can unblock".
     private var givers: String {
         let people = configuration.labels.givers
-        return people.isEmpty ? "a trunk commit's `Label:` trailer (nobody is listed under labels.givers to sign one)"
-            : "a label giver (\(people.joined(separator: ", ")), signed) or a `Label:` trailer on the trunk"
+        let forge = configuration.forge.map { "GitHub (on its pull request or an issue it resolves, in \($0.repository)), or " } ?? ""
+        return forge + (people.isEmpty ? "a trunk commit's `Label:` trailer (nobody is listed under labels.givers to sign one)"
+            : "a label giver (\(people.joined(separator: ", ")), signed) or a `Label:` trailer on the trunk")
     }
 
     /// A role and the people the configuration lists for it, for "who can unblock".

@@ -67,7 +67,11 @@ public struct PushCheck {
 
     /// `rememberSignatures`: keep good signature verdicts in the git directory
     /// for the next run (the hooks; never `relkit check`, see `VerifiedSignatures`).
-    public func run(_ updates: [Update], side: Side, now: Date, rememberSignatures: Bool = false) throws(RelkitError) -> Result {
+    /// `forge`: labels of the trunk commits picked, from the forge (for the commits the
+    /// cheaper evidence leaves rejected). `approvals`: exception approvals that hold for
+    /// every new commit (a pull request's reviews, for `check --pr`).
+    public func run(_ updates: [Update], side: Side, now: Date, rememberSignatures: Bool = false, forge: ForgeEvidence? = nil,
+                    approvals: (roles: Set<ApprovalRole>, evidence: [String], unverified: [String])? = nil) throws(RelkitError) -> Result {
         try workspace.requireCompleteHistory()
         let policy = PushPolicy(configuration: configuration)
         // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
@@ -126,6 +130,13 @@ public struct PushCheck {
                     let hide = update.old.isZero ? (trunk.map { [$0] } ?? []) : [update.old]
                     let listing = try reader.range(include: [update.new], hide: hide)
                     facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader)
+                    if let approvals {
+                        for index in facts.indices where !facts[index].isMerge {
+                            facts[index].approvals.formUnion(approvals.roles)
+                            facts[index].evidence += approvals.evidence
+                            facts[index].unverified += approvals.unverified
+                        }
+                    }
                 }
                 var decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
                 let rejected = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
@@ -135,6 +146,12 @@ public struct PushCheck {
                     try addNotesEvidence(to: &facts, rejected: rejected, evidence: evidence, trunk: trunk)
                     PerformanceTrace.mark("read and verify the notes of \(rejected.count) commits")
                     decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
+                    let still = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
+                    if let forge, !still.isEmpty {
+                        try addForgeEvidence(to: &facts, rejected: still, forge: forge)
+                        PerformanceTrace.mark("read the forge's labels for \(still.count) commits")
+                        decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
+                    }
                 }
                 results.append((update, decision))
             }
@@ -297,6 +314,31 @@ public struct PushCheck {
         guard !labels.isEmpty, let source = provenance.pickedFrom.flatMap(ObjectID.init(hex:)) else { return labels }
         let sourceLabels = Set(EvidenceReader.trailerLabels(try repository.commit(source)).map(LabelSettings.key))
         return labels.filter { !sourceLabels.contains(LabelSettings.key($0)) }
+    }
+
+    /// Adds the labels the forge holds for the trunk commits that rejected commits are
+    /// picks of (or are, when on the trunk), each with the page it was found on.
+    private func addForgeEvidence(to facts: inout [CommitFacts], rejected: Set<String>, forge: ForgeEvidence) throws(RelkitError) {
+        let sources = facts.filter { rejected.contains($0.id) }.compactMap(\.provenance.pickedFrom)
+        let found = try forge.evidence(forTrunkCommits: sources)
+        for index in facts.indices where rejected.contains(facts[index].id) {
+            guard let source = facts[index].provenance.pickedFrom, let evidence = found[source] else { continue }
+            guard let pull = evidence.pull else {
+                facts[index].unverified.append("the forge knows no merged pull request for \(source.prefix(7)), so no forge labels")
+                continue
+            }
+            facts[index].sourcePullRequest = pull.number
+            let known = configuration.labels.releaseBlocker + configuration.labels.unreleasedBug + configuration.labels.fixes
+            let counted = evidence.labels.filter { LabelSettings.matches($0.label, known) }
+            facts[index].labels += counted.map(\.label)
+            facts[index].evidence += counted.map(\.line)
+            if counted.isEmpty {
+                let issues = evidence.issues.map { "#\($0.number)" }
+                facts[index].unverified.append("\(source.prefix(7)) came from \(pull.url)"
+                    + (issues.isEmpty ? ", which resolves no linked issue" : " (issues \(issues.joined(separator: ", ")))")
+                    + "; no release label on them")
+            }
+        }
     }
 
     /// Adds the evidence that costs a signature check (signed notes on the

@@ -8,32 +8,76 @@ extension RelkitCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Judge one ref update by the release rules (for CI jobs and servers).",
+            abstract: "Judge one ref update, or a GitHub pull request, by the release rules (for CI jobs and servers).",
             discussion: """
-            The new commits are those reachable from --new and not from --old (for a new branch, \
-            not from the trunk as origin has it): a commit the branch did not contain is judged \
-            wherever else it exists. The policy is the trunk's .relkit.yml as origin has it \
-            (origin/main), else the built-in defaults; never the local trunk or the work tree. The phase comes from the release calendar at the clock (--now). \
-            Exit 1 when the update is rejected.
+            With --ref/--old/--new: the new commits are those reachable from --new and not from --old (for a \
+            new branch, not from the trunk as origin has it): a commit the branch did not contain is judged \
+            wherever else it exists.
+
+            With --pr N: pull request N on the forge the trunk's .relkit.yml names (forge: { kind: github, \
+            repository: owner/name }), judged as a push of its commits into its base: the commits of its head \
+            not in its base (fetched into this clone), their provenance by patch id, the labels of their trunk \
+            sources on GitHub (the merged pull request and the issues it resolves), and the reviews on the pull \
+            request itself by the logins listed under exceptions. A pull request into a branch that is not a \
+            release branch passes ("not a release branch"). The Markdown summary goes to $GITHUB_STEP_SUMMARY \
+            when it is set; --status also sets the commit status relkit/release-gate on the head. The token: \
+            --token-file, else GH_TOKEN, GITHUB_TOKEN, `gh auth token`; the API: GITHUB_API_URL, GITHUB_GRAPHQL_URL.
+
+            The policy is the trunk's .relkit.yml as origin has it (origin/main), else the built-in defaults; \
+            never the local trunk or the work tree. The phase comes from the release calendar at the clock (--now). \
+            Exit 1 when rejected; 4 when the forge cannot be read (one line says why and what to do).
 
             Examples:
               relkit check --ref refs/heads/minor-fleet-v4.58.0 --old $BEFORE --new $AFTER
               relkit check --ref minor-fleet-v4.58.0 --old origin/minor-fleet-v4.58.0 --new HEAD --json
+              relkit check --pr 24601 --status
+              relkit check --pr 24601 --offline --json
             """
         )
 
         @OptionGroup var global: GlobalOptions
 
         @Option(help: ArgumentHelp("The ref updated (a branch name means refs/heads/<name>).", valueName: "ref"))
-        var ref: String
+        var ref: String?
 
         @Option(help: ArgumentHelp("Its value before (all zeros: created).", valueName: "id"))
-        var old: String
+        var old: String?
 
         @Option(help: ArgumentHelp("Its value after (all zeros: deleted).", valueName: "id"))
-        var new: String
+        var new: String?
+
+        @Option(help: ArgumentHelp("Judge pull request <number> on the forge instead of a ref update.", valueName: "number"))
+        var pr: Int?
+
+        @Flag(help: "With --pr: set the commit status relkit/release-gate on the pull request's head.")
+        var status = false
+
+        @Flag(help: "With --pr: print the Markdown job summary instead of text.")
+        var markdown = false
+
+        @OptionGroup var forge: ForgeOptions
+
+        func validate() throws {
+            if pr != nil {
+                guard ref == nil, old == nil, new == nil else {
+                    throw ValidationError("give either --pr or --ref/--old/--new, not both")
+                }
+                if let pr, pr <= 0 { throw ValidationError("--pr takes a pull request number, such as 24601") }
+                if status && forge.offline { throw ValidationError("--status writes to the forge; it cannot be --offline") }
+                if markdown && global.json { throw ValidationError("give either --markdown or --json") }
+            } else {
+                guard ref != nil, old != nil, new != nil else {
+                    throw ValidationError("give --ref, --old and --new (a ref update), or --pr N (a pull request)")
+                }
+                if status || markdown || forge.offline || forge.tokenFile != nil {
+                    throw ValidationError("--status, --markdown, --offline and --token-file go with --pr")
+                }
+            }
+        }
 
         func run() throws {
+            if let pr { return try runPullRequest(pr) }
+            guard let ref, let old, let new else { return }
             let remote = Configuration.fleet.remote
             let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
             let workspace = check.workspace
@@ -50,5 +94,109 @@ extension RelkitCommand {
             if global.json { try Output.json(renderer.json) } else { Output.line(renderer.text) }
             if !result.allowed { throw ExitCode(1) }
         }
+
+        private func runPullRequest(_ number: Int) throws {
+            let now = global.clock
+            let gate = try PullRequestCheck(path: global.path, configFile: global.configFile, access: forge.access)
+            ProcessLifetime.keep(gate.check.workspace)
+            let verdict = try gate.run(number: number, now: now)
+            let pull = verdict.pull
+            let description = verdict.statusDescription(now: now)
+            let title = "relkit release gate: #\(pull.number) \(pull.title) into \(pull.baseRef)"
+            var markdownText: String
+            if let result = verdict.result {
+                let renderer = PushRenderer(result: result, zone: verdict.zone, now: now, policy: verdict.policySource)
+                markdownText = renderer.markdown(title: title)
+                if global.json {
+                    try Output.json(PullJSON(number: pull.number, base: pull.baseRef, head: pull.headSHA, url: pull.url,
+                                             description: description, check: renderer.json))
+                } else if markdown {
+                    Output.line(markdownText)
+                } else {
+                    Output.line("#\(pull.number) into \(pull.baseRef): \(description)\n" + renderer.text)
+                }
+            } else {
+                markdownText = "### \(title)\n\n**Allowed**: \(pull.baseRef) is not a release branch.\n"
+                if global.json {
+                    try Output.json(PullJSON(number: pull.number, base: pull.baseRef, head: pull.headSHA, url: pull.url,
+                                             description: description, check: nil))
+                } else {
+                    Output.line(markdown ? markdownText : "#\(pull.number) into \(pull.baseRef): allowed — not a release branch")
+                }
+            }
+            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                Self.append(markdownText, to: summary)
+            }
+            if status {
+                let environment = ProcessInfo.processInfo.environment
+                var target: String?
+                if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"],
+                   let run = environment["GITHUB_RUN_ID"] {
+                    target = "\(server)/\(repository)/actions/runs/\(run)"
+                }
+                do {
+                    try gate.forge.client.setStatus(sha: pull.headSHA, state: verdict.allowed ? "success" : "failure",
+                                                    context: PullRequestCheck.statusContext, description: description,
+                                                    targetURL: target)
+                } catch {
+                    throw RelkitError(forge: error)
+                }
+            }
+            if !verdict.allowed { throw ExitCode(1) }
+        }
+
+        /// Appends to the job summary file; a failure to write it is a warning, not a verdict.
+        static func append(_ text: String, to path: String) {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
+                    Output.warning("cannot write the job summary to \(path)")
+                }
+                return
+            }
+            defer { try? handle.close() }
+            do {
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(text.utf8))
+            } catch {
+                Output.warning("cannot write the job summary to \(path)")
+            }
+        }
+
+        struct PullJSON: Encodable {
+            let number: Int
+            let base: String
+            let head: String
+            let url: String
+            let description: String
+            let check: PushRenderer.JSONResult?
+
+            struct Pull: Encodable {
+                let number: Int, base: String, head: String, url: String
+                func encode(to encoder: Encoder) throws {
+                    try encodeNullable(encoder, ["number": number, "base": base, "head": head, "url": url])
+                }
+            }
+
+            func encode(to encoder: Encoder) throws {
+                try encodeNullable(encoder, [
+                    "allowed": check?.result.allowed ?? true,
+                    "pull_request": Pull(number: number, base: base, head: head, url: url),
+                    "status_description": description, "not_a_release_branch": check == nil, "check": check,
+                ])
+            }
+        }
     }
+}
+
+/// The options of commands that read the forge.
+struct ForgeOptions: ParsableArguments {
+    @Option(name: .customLong("token-file"), help: ArgumentHelp(
+        "Read the forge token from <file> (else GH_TOKEN, GITHUB_TOKEN, `gh auth token`). The token is never printed.",
+        valueName: "file"))
+    var tokenFile: String?
+
+    @Flag(name: .customLong("offline"), help: "Answer from the forge cache in the git directory only; never the network.")
+    var offline = false
+
+    var access: ForgeAccess { ForgeAccess(tokenFile: tokenFile, offline: offline) }
 }

@@ -42,6 +42,7 @@ struct PushRenderer {
                 let mark = commit.allowed ? "  ok       " : "  REJECTED "
                 lines.append("\(mark)\(commit.commit.shortID) \(commit.commit.summary)")
                 lines.append("             \(commit.rule): \(commit.reason)")
+                for item in commit.commit.evidence { lines.append("             evidence: \(item)") }
                 for item in commit.commit.unverified { lines.append("             unverified: \(item)") }
                 if let fix = commit.fix { lines.append("             to pass: \(fix)") }
             }
@@ -84,9 +85,35 @@ struct PushRenderer {
                                          "allowed": decision.allowed, "rule": decision.rule, "reason": decision.reason,
                                          "fix": decision.fix, "picked_from": decision.commit.provenance.pickedFrom,
                                          "provenance": provenanceName, "labels": decision.commit.labels,
-                                         "unverified": decision.commit.unverified])
+                                         "unverified": decision.commit.unverified, "evidence": decision.commit.evidence,
+                                         "source_pull_request": decision.commit.sourcePullRequest])
         }
     }
 
     var json: JSONResult { JSONResult(result: result, policy: policy) }
+
+    /// The verdict as a GitHub job summary (Markdown).
+    func markdown(title: String) -> String {
+        var lines = ["### \(title)", ""]
+        for (_, decision) in result.updates {
+            lines.append("**\(decision.allowed ? "Allowed" : "Rejected")**: `\(decision.update.ref)`\(window(decision)): \(Self.escape(decision.reason))")
+            guard !decision.commits.isEmpty else { continue }
+            lines += ["", "| | commit | rule | why | evidence |", "|---|---|---|---|---|"]
+            for commit in decision.commits {
+                var why = commit.reason
+                if let fix = commit.fix { why += "; to pass: " + fix }
+                let evidence = (commit.commit.evidence + commit.commit.unverified.map { "unverified: " + $0 }).map(Self.escape)
+                lines.append("| \(commit.allowed ? "✅" : "❌") | `\(commit.commit.shortID)` \(Self.escape(commit.commit.summary)) | "
+                             + "\(commit.rule) | \(Self.escape(why)) | \(evidence.joined(separator: "<br>")) |")
+            }
+        }
+        lines += ["", "Policy: \(Self.escape(policy))"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Text safe in a Markdown table cell.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
 }

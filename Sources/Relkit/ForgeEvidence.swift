@@ -1,0 +1,163 @@
+import ForgeKit
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// How relkit reaches the forge: the token file, and whether to stay offline.
+public struct ForgeAccess: Sendable {
+    public var tokenFile: String?
+    /// Answer from the cache only (`--offline`).
+    public var offline: Bool
+    public var environment: [String: String]
+
+    public init(tokenFile: String? = nil, offline: Bool = false,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.tokenFile = tokenFile
+        self.offline = offline
+        self.environment = environment
+    }
+}
+
+/// One piece of forge evidence: a label and the page it sits on.
+public struct ForgeLabelEvidence: Sendable, Equatable {
+    public let label: String
+    /// `pull request #123` or `issue #456 (closed by #123)`.
+    public let place: String
+    public let url: String
+
+    public var line: String { "\(label) on \(place): \(url)" }
+}
+
+/// What the forge says of one trunk commit: the pull request that merged it, the
+/// issues that pull request resolves, and their labels and milestones.
+public struct ForgeCommitEvidence: Sendable, Equatable {
+    public let pull: ForgePullRequest?
+    public let issues: [ForgeIssue]
+    public let labels: [ForgeLabelEvidence]
+    public var milestones: [String] { Array(Set(issues.compactMap(\.milestone))).sorted() }
+}
+
+/// The forge as evidence for the same rules as the hooks: labels on a trunk
+/// commit's pull request and on the issues it resolves, and reviews by the
+/// logins the trunk's configuration names (DESIGN.md "Evidence and trust").
+public final class ForgeEvidence: @unchecked Sendable {
+    public let client: GitHubClient
+    public let configuration: Configuration
+
+    init(client: GitHubClient, configuration: Configuration) {
+        self.client = client
+        self.configuration = configuration
+    }
+
+    /// The configured forge (nil when `.relkit.yml` names none), with its cache in
+    /// `<git common dir>/relkit/forge-cache`. Without a token it still reads a public repository.
+    public static func open(configuration: Configuration, repository: Repository,
+                            access: ForgeAccess) throws(RelkitError) -> ForgeEvidence? {
+        guard let forge = configuration.forge else { return nil }
+        do {
+            let endpoints = try GitHubClient.endpoints(environment: access.environment)
+            let token = try ForgeToken.find(tokenFile: access.tokenFile, environment: access.environment,
+                                            ghToken: access.offline ? { nil } : ForgeToken.fromGhCLI)
+            let cache = ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache")
+            let client = GitHubClient(repository: forge.repository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
+                                      token: token, cache: cache, offline: access.offline)
+            return ForgeEvidence(client: client, configuration: configuration)
+        } catch {
+            throw RelkitError(forge: error)
+        }
+    }
+
+    /// The evidence for each of `commits` (trunk commits), fetched in parallel.
+    public func evidence(forTrunkCommits commits: [String]) throws(RelkitError) -> [String: ForgeCommitEvidence] {
+        let unique = Array(Set(commits)).sorted()
+        guard !unique.isEmpty else { return [:] }
+        let trunk = configuration.trunk
+        let client = self.client
+        let found = ParallelResults<ForgePullRequest?>(count: unique.count)
+        DispatchQueue.concurrentPerform(iterations: unique.count) { index in
+            found.set(index, Result { () throws(ForgeError) in try client.mergedPullRequest(of: unique[index], base: trunk) })
+        }
+        var pulls: [String: ForgePullRequest] = [:]
+        for (index, sha) in unique.enumerated() {
+            switch found.value(index) {
+            case .success(let pull): pulls[sha] = pull
+            case .failure(let error): throw RelkitError(forge: error)
+            }
+        }
+        let issues: [Int: [ForgeIssue]]
+        do {
+            var distinct: [Int: ForgePullRequest] = [:]
+            for pull in pulls.values { distinct[pull.number] = pull }
+            issues = try client.linkedIssues(of: distinct.values.sorted { $0.number < $1.number })
+        } catch {
+            throw RelkitError(forge: error)
+        }
+        var result: [String: ForgeCommitEvidence] = [:]
+        for sha in unique {
+            guard let pull = pulls[sha] else {
+                result[sha] = ForgeCommitEvidence(pull: nil, issues: [], labels: [])
+                continue
+            }
+            let linked = issues[pull.number] ?? []
+            var labels = pull.labels.map { ForgeLabelEvidence(label: $0, place: "pull request #\(pull.number)", url: pull.url) }
+            for issue in linked {
+                let how = switch issue.link {
+                case .closes: "closed by #\(pull.number)"
+                case .timeline: "linked to #\(pull.number)"
+                case .mention: "mentioned in #\(pull.number)"
+                }
+                labels += issue.labels.map { ForgeLabelEvidence(label: $0, place: "issue #\(issue.number) (\(how))", url: issue.url) }
+            }
+            result[sha] = ForgeCommitEvidence(pull: pull, issues: linked, labels: labels)
+        }
+        return result
+    }
+
+    /// The exception approvals on pull request `number`: each reviewer's standing
+    /// review, APPROVED on `head`, by a login listed under `exceptions`; what else was found, with why it does not count.
+    public func approvals(ofPullRequest number: Int, head: String) throws(RelkitError)
+        -> (roles: Set<ApprovalRole>, evidence: [String], unverified: [String]) {
+        let reviews: [ForgeReview]
+        do { reviews = try client.reviews(of: number) } catch { throw RelkitError(forge: error) }
+        var roles = Set<ApprovalRole>(), evidence: [String] = [], unverified: [String] = []
+        for review in ForgeReview.standing(reviews) where review.state == "APPROVED" {
+            let matching = ApprovalRole.allCases.filter { role in
+                configuration.exceptions.people(for: role).contains {
+                    ExceptionApprovers.isLogin($0) && $0.lowercased() == review.login.lowercased()
+                }
+            }
+            if matching.isEmpty {
+                unverified.append("approval by @\(review.login) on #\(number): @\(review.login) is not listed under exceptions")
+            } else if review.commitID != head {
+                unverified.append("approval by @\(review.login) on #\(number) was given on \(review.commitID.prefix(7)), "
+                                  + "not on the head \(head.prefix(7)): approvals count for the commits they saw")
+            } else {
+                roles.formUnion(matching)
+                evidence.append("approved by @\(review.login) (\(matching.map(\.rawValue).joined(separator: ", "))): \(review.url)")
+            }
+        }
+        return (roles, evidence, unverified)
+    }
+}
+
+/// Results written by concurrent iterations, each to its own slot.
+final class ParallelResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, ForgeError>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ result: Result<Value, ForgeError>) { lock.withLock { slots[index] = result } }
+    func value(_ index: Int) -> Result<Value, ForgeError> {
+        lock.withLock { slots[index] } ?? .failure(ForgeError(.unexpected, "a forge request did not complete"))
+    }
+}
+
+extension RelkitError {
+    /// A forge failure: exit 4 (like a repository problem), its one line as it is.
+    public init(forge error: ForgeError) {
+        switch error.kind {
+        case .invalid: self = .usage(error.message)
+        default: self = .repository(error.message)
+        }
+    }
+}

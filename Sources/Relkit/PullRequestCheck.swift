@@ -1,0 +1,118 @@
+import ForgeKit
+import Foundation
+import GitKit
+import ReleasePolicy
+
+/// `relkit check --pr N`: a pull request into a release branch, judged by the
+/// same rules as the hooks. Its commits are those of its head not in its base
+/// (from this clone, so that provenance is proven by patch ids); labels come from
+/// the forge (and trailers and signed notes), approvals from its reviews.
+public struct PullRequestCheck {
+    public struct Verdict: Sendable {
+        public let pull: ForgePullRequest
+        /// Nil when the base is not a release branch (always allowed).
+        public let result: PushCheck.Result?
+        public var allowed: Bool { result?.allowed ?? true }
+        public let policySource: String
+        public let zone: TimeZone
+        /// The labels the deep freeze asks for, as the configuration spells them first.
+        public let freezeLabels: String
+        public let bugLabel: String
+    }
+
+    public static let statusContext = "relkit/release-gate"
+
+    public let check: PushCheck
+    public let forge: ForgeEvidence
+
+    public init(path: String?, configFile: String?, access: ForgeAccess) throws(RelkitError) {
+        check = try PushCheck.gate(path: path, configFile: configFile, remote: Configuration.fleet.remote)
+        guard let forge = try ForgeEvidence.open(configuration: check.workspace.configuration,
+                                                 repository: check.workspace.repository, access: access) else {
+            throw RelkitError.usage("no forge is configured: the trunk's .relkit.yml needs "
+                                    + "`forge: { kind: github, repository: owner/name }` (policy: \(check.policySource))")
+        }
+        self.forge = forge
+    }
+
+    public func run(number: Int, now: Date) throws(RelkitError) -> Verdict {
+        let pull: ForgePullRequest
+        do { pull = try forge.client.pullRequest(number) } catch { throw RelkitError(forge: error) }
+        let configuration = check.workspace.configuration
+        let ref = "refs/heads/" + pull.baseRef
+        guard PushPolicy(configuration: configuration).protectedVersion(of: ref) != nil else {
+            return verdict(pull, nil)
+        }
+        let repository = check.workspace.repository
+        guard let head = ObjectID(hex: pull.headSHA), (try? repository.commit(head)) != nil else {
+            throw RelkitError.repository("the head of #\(number) (\(pull.headSHA.prefix(12))) is not in this clone; "
+                + "fetch it: git fetch \(configuration.remote) pull/\(number)/head (in a workflow: actions/checkout with fetch-depth: 0)")
+        }
+        // The base as this clone's remote-tracking branch has it, else as GitHub said; the pull
+        // request adds what its head has beyond their merge base.
+        let tracking = try? repository.resolveCommit("refs/remotes/\(configuration.remote)/\(pull.baseRef)")
+        guard let base = tracking ?? ObjectID(hex: pull.baseSHA).flatMap({ (try? repository.commit($0)) != nil ? $0 : nil }) else {
+            throw RelkitError.repository("the base \(pull.baseRef) of #\(number) is not in this clone; "
+                + "fetch it: git fetch \(configuration.remote) \(pull.baseRef)")
+        }
+        let old: ObjectID
+        do { old = try repository.mergeBase(base, head) ?? base } catch { throw RelkitError.git(error) }
+        let approvals = try forge.approvals(ofPullRequest: number, head: pull.headSHA)
+        let result = try check.run([PushCheck.Update(ref: ref, old: old, new: head)], side: .pushingTo(configuration.remote),
+                                   now: now, forge: forge, approvals: approvals)
+        return verdict(pull, result)
+    }
+
+    private func verdict(_ pull: ForgePullRequest, _ result: PushCheck.Result?) -> Verdict {
+        let labels = check.workspace.configuration.labels
+        return Verdict(pull: pull, result: result, policySource: check.policySource, zone: check.workspace.configuration.timezone,
+                       freezeLabels: "\(labels.releaseBlocker.last ?? "~release blocker") or \(labels.unreleasedBug.last ?? "~unreleased bug")",
+                       bugLabel: labels.bug.first ?? "bug")
+    }
+}
+
+extension PullRequestCheck.Verdict {
+    /// The commit status's description (at most 140 characters), in tide's manner:
+    /// the phase and until when, and what the first rejected commit needs.
+    public func statusDescription(now: Date) -> String {
+        guard let result, let decision = result.updates.first?.decision else { return "Not a release branch: always allowed" }
+        let phase = decision.phase.map(Self.phaseName) ?? "Open"
+        var until = ""
+        if let window = decision.window, let phaseValue = decision.phase, let end = window.bounds(of: phaseValue).end, end > now {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = zone
+            formatter.dateFormat = "EEE HH:mm zzz"
+            until = " until \(formatter.string(from: end))"
+        }
+        if decision.allowed {
+            let count = decision.commits.count
+            return "\(phase)\(until): \(count) commit\(count == 1 ? "" : "s") allowed"
+        }
+        guard let first = decision.commits.first(where: { !$0.allowed }) else { return "\(phase)\(until): \(decision.reason)" }
+        let source = first.commit.sourcePullRequest.map { "#\($0)" } ?? "the source of \(first.commit.shortID)"
+        let need: String
+        switch (decision.phase, first.rule) {
+        case (.deepFreeze?, "label"):
+            need = "needs \(freezeLabels) on \(source)"
+        case (_, "fix"):
+            need = "needs \(bugLabel) (or a release label) on \(source)"
+        case (_, "cherry-pick"):
+            need = "\(first.commit.shortID) is not a pick of a commit on main"
+        case (_, "released"), (_, "exception"):
+            need = "needs approvals from the EM, QA lead and release DRI"
+        default:
+            need = "\(first.commit.shortID): \(first.reason)"
+        }
+        return "\(phase)\(until): \(need)"
+    }
+
+    static func phaseName(_ phase: ReleasePhase) -> String {
+        switch phase {
+        case .development: "Open"
+        case .candidate: "Candidate"
+        case .deepFreeze: "Deep freeze"
+        case .released: "Released"
+        }
+    }
+}

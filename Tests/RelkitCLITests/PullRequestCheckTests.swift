@@ -1,0 +1,293 @@
+import FixtureKit
+import Foundation
+import Testing
+
+/// `relkit check --pr` against a local server that answers with GitHub's response
+/// shapes (it is not GitHub): PR, commit→PR and issue objects are PyGithub's
+/// recordings (Tests/ForgeFixtures/pygithub) with their numbers, refs and labels
+/// changed; the GraphQL answer follows GitHub's documented PullRequest.closingIssuesReferences
+/// and timelineItems shapes. Each test asserts the requests relkit made.
+struct PullRequestCheckTests {
+    static let token = "ghs_PRCHECKtoken0123456789secret"
+    static let trunkConfig = """
+        # relkit configuration for this fixture: Fleet's defaults plus a schedule, on GitHub.
+        release:
+          schedule:
+            - { version: 4.58.0, date: 2024-10-14 }
+            - { version: 4.59.0, date: 2024-11-04 }
+        forge: { kind: github, repository: fleetdm/fleet }
+        exceptions:
+          em: [lukeheath]
+          qa_lead: [xpkoala, qa@fleet.example]
+          release_dri: [georgekarrv]
+        """
+
+    struct Setup {
+        let clone: PushHookTests.Clone
+        /// A fix merged into main through pull request #501, with no label in git.
+        let fix: String
+        /// Its pick onto the candidate (`git cherry-pick -x`), the head of pull request #601.
+        let pick: String
+        /// A feature commit on a branch off the candidate, the head of pull request #602.
+        let feature: String
+        let candidateTip: String
+    }
+
+    func setUp() -> Setup {
+        let clone = PushHookTests.Clone(root: Fixture.fleetCopy())
+        clone.sh("""
+            git config user.name 'Rel Eng' && git config user.email releng@fleet.example
+            cat > .relkit.yml <<'YAML'
+            \(Self.trunkConfig)
+            YAML
+            git commit -qam 'Read labels from GitHub'
+            echo 'package service' > server/service/host_count.go && git add server/service/host_count.go && git commit -qm 'Fix host count (#501)'
+            git push -q origin main
+            git switch -q -c pick origin/minor-fleet-v4.58.0
+            git cherry-pick -x main >/dev/null
+            git push -q origin pick
+            git switch -q -c feature origin/minor-fleet-v4.58.0
+            echo feature >> server/fleet/app.go && git commit -qam 'Add a feature (#40000)'
+            git push -q origin feature
+            git switch -q main
+            """)
+        let rev = { (name: String) in Shell.gitOutput(["rev-parse", name], in: clone.work) }
+        return Setup(clone: clone, fix: rev("main"), pick: rev("pick"), feature: rev("feature"),
+                     candidateTip: rev("origin/minor-fleet-v4.58.0"))
+    }
+
+    /// PyGithub's recorded pull request, renumbered onto this repository.
+    static func pull(_ number: Int, base: String, baseSHA: String, head: String, title: String, body: String = "",
+                     labels: [String] = [], merged: String? = nil) -> [String: Any] {
+        var pull = ForgeServer.recordedResponse("pygithub/pull.json") as? [String: Any] ?? [:]
+        pull["number"] = number
+        pull["title"] = title
+        pull["body"] = body
+        pull["html_url"] = "https://github.com/fleetdm/fleet/pull/\(number)"
+        pull["state"] = merged == nil ? "open" : "closed"
+        pull["merged_at"] = merged == nil ? NSNull() : "2024-10-01T10:00:00Z" as Any
+        pull["merge_commit_sha"] = merged ?? NSNull()
+        var baseObject = pull["base"] as? [String: Any] ?? [:]
+        baseObject["ref"] = base
+        baseObject["sha"] = baseSHA
+        pull["base"] = baseObject
+        var headObject = pull["head"] as? [String: Any] ?? [:]
+        headObject["sha"] = head
+        pull["head"] = headObject
+        let label = (pull["labels"] as? [[String: Any]])?.first ?? ["name": "x"]
+        pull["labels"] = labels.map { name -> [String: Any] in
+            var copy = label
+            copy["name"] = name
+            return copy
+        }
+        return pull
+    }
+
+    /// A review, from PyGithub's recorded one.
+    static func review(_ login: String, _ state: String, on commit: String) -> [String: Any] {
+        var review = ForgeServer.recordedResponse("pygithub/review.json") as? [String: Any] ?? [:]
+        var user = review["user"] as? [String: Any] ?? [:]
+        user["login"] = login
+        review["user"] = user
+        review["state"] = state
+        review["commit_id"] = commit
+        review["html_url"] = "https://github.com/fleetdm/fleet/pull/604#pullrequestreview-\(login.count)"
+        return review
+    }
+
+    /// The GraphQL answer for the linked issues of pull request `number`.
+    static func linked(_ number: Int, closing: [(Int, [String])], milestone: String? = "4.58.0") -> [String: Any] {
+        let nodes = closing.map { issue, labels -> [String: Any] in
+            ["number": issue, "title": "Host count is wrong", "url": "https://github.com/fleetdm/fleet/issues/\(issue)",
+             "labels": ["nodes": labels.map { ["name": $0] }], "milestone": milestone.map { ["title": $0] } ?? NSNull()]
+        }
+        return ForgeServer.route("POST", "/graphql", response: ["data": ["repository": [
+            "p\(number)": ["closingIssuesReferences": ["nodes": nodes], "timelineItems": ["nodes": []]],
+        ]]], matchBody: "p\(number): pullRequest")
+    }
+
+    func routes(_ setup: Setup, issueLabels: [String], reviews: [[String: Any]] = [], closing: Bool = true) -> [[String: Any]] {
+        let fixPull = Self.pull(501, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Fix host count",
+                                body: closing ? "Fixes #123" : "No issue.", merged: setup.fix)
+        return [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/601", response: Self.pull(
+                601, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: setup.pick, title: "Cherry-pick #501: Fix host count")),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/602", response: Self.pull(
+                602, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: setup.feature, title: "Add a feature")),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/603", response: Self.pull(
+                603, base: "main", baseSHA: setup.fix, head: setup.feature, title: "Add a feature to main")),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/604", response: Self.pull(
+                604, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: setup.feature, title: "Feature with the exception")),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/601/reviews?per_page=100", response: []),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/602/reviews?per_page=100", response: []),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/604/reviews?per_page=100", response: reviews),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull],
+                              headers: ["etag": "\"pulls-of-fix\""]),
+            Self.linked(501, closing: closing ? [(123, issueLabels)] : []),
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/statuses/\(setup.pick)", status: 201,
+                              response: ForgeServer.recorded("octokit/create-status.json")[0]["response"] ?? [:]),
+        ]
+    }
+
+    func check(_ setup: Setup, _ server: ForgeServer, _ arguments: [String], now: String = PushHookTests.deepFreeze,
+               extra: [String: String] = [:]) -> Shell.Result {
+        RelkitBinary.run(["check"] + arguments, in: setup.clone.work,
+                         environment: server.environment(token: Self.token).merging(["RELKIT_NOW": now]) { $1 }.merging(extra) { $1 })
+    }
+
+    func expectNoLeak(_ result: Shell.Result, _ server: ForgeServer) {
+        #expect(!result.stdout.contains(Self.token) && !result.stderr.contains(Self.token))
+        for request in server.requests() {
+            #expect(request.headers["authorization"] == "Bearer \(Self.token)", "\(request.path)")
+            #expect(!request.path.contains(Self.token) && !request.body.contains(Self.token))
+        }
+    }
+
+    @Test func inTheDeepFreezeALabelOnTheIssueNotThePullRequestLetsTheFixIn() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug"]))
+        let rejected = check(setup, server, ["--pr", "601"])
+        #expect(rejected.status == 1, "\(rejected.stderr)")
+        #expect(rejected.stdout.contains("#601 into minor-fleet-v4.58.0: Deep freeze until Mon 11:00 PDT: "
+            + "needs ~release blocker or ~unreleased bug on #501"), "\(rejected.stdout)")
+        #expect(rejected.stdout.contains("evidence: bug on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123"))
+        #expect(rejected.stdout.contains("to pass: a ~release-blocker label on \(setup.fix.prefix(7)) from GitHub (on its pull request "
+            + "or an issue it resolves, in fleetdm/fleet)"))
+        #expect(rejected.stdout.contains("policy: refs/remotes/origin/main:.relkit.yml"))
+        let asked = server.requests().map { "\($0.method) \($0.path)" }
+        #expect(asked.contains("GET /repos/fleetdm/fleet/pulls/601"))
+        #expect(asked.contains("GET /repos/fleetdm/fleet/pulls/601/reviews?per_page=100"))
+        #expect(asked.contains("GET /repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100"))
+        #expect(asked.contains("POST /graphql"))
+        let graphQL = try #require(server.requests().first { $0.path == "/graphql" })
+        #expect(graphQL.body.contains("closingIssuesReferences"))
+        #expect(graphQL.body.contains("\"owner\":\"fleetdm\""))
+        expectNoLeak(rejected, server)
+
+        // QA gives ~release blocker on the issue (not on the pull request): the same check passes, naming the issue.
+        try server.replaceRoutes(routes(setup, issueLabels: ["bug", "~release blocker"]))
+        server.clearRequests()
+        let accepted = check(setup, server, ["--pr", "601", "--status"])
+        #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+        #expect(accepted.stdout.contains("label: an exact pick of \(setup.fix.prefix(7)), labelled ~release blocker"))
+        #expect(accepted.stdout.contains("evidence: ~release blocker on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123"))
+        // The 304 revalidation of the cached commit→PR answer.
+        let revalidated = try #require(server.requests().first { $0.path.hasPrefix("/repos/fleetdm/fleet/commits/") })
+        #expect(revalidated.headers["if-none-match"] == "\"pulls-of-fix\"")
+        let status = try #require(server.requests().first { $0.method == "POST" && $0.path.hasPrefix("/repos/fleetdm/fleet/statuses/") })
+        #expect(status.path == "/repos/fleetdm/fleet/statuses/\(setup.pick)")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any])
+        #expect(body["state"] as? String == "success")
+        #expect(body["context"] as? String == "relkit/release-gate")
+        #expect((body["description"] as? String)?.hasPrefix("Deep freeze until Mon 11:00 PDT: 1 commit allowed") == true)
+        expectNoLeak(accepted, server)
+    }
+
+    @Test func aFeaturePullRequestIsRejectedInTheDeepFreezeWithoutAskingForLabels() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["~release blocker"]))
+        let summary = Fixture.temporaryDirectory().appendingPathComponent("summary.md")
+        let result = check(setup, server, ["--pr", "602"], extra: ["GITHUB_STEP_SUMMARY": summary.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("cherry-pick: deep freeze: only ~release-blocker or ~unreleased-bug fixes picked from main"))
+        #expect(result.stdout.contains("Deep freeze until Mon 11:00 PDT: \(setup.feature.prefix(7)) is not a pick of a commit on main"))
+        // A commit that is not a pick has no trunk source whose labels could count: none were asked for.
+        #expect(!server.requests().contains { $0.path.contains("/commits/") || $0.path == "/graphql" })
+        let markdown = try String(contentsOf: summary, encoding: .utf8)
+        #expect(markdown.contains("### relkit release gate: #602 Add a feature into minor-fleet-v4.58.0"))
+        #expect(markdown.contains("| ❌ | `\(setup.feature.prefix(7))` Add a feature (#40000) | cherry-pick |"))
+        expectNoLeak(result, server)
+    }
+
+    @Test func aPullRequestIntoTheTrunkIsNotAReleaseBranch() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: []))
+        let result = check(setup, server, ["--pr", "603", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["allowed"] as? Bool == true)
+        #expect(json["not_a_release_branch"] as? Bool == true)
+        #expect(json["status_description"] as? String == "Not a release branch: always allowed")
+        #expect(server.requests().map(\.path) == ["/repos/fleetdm/fleet/pulls/603"])
+    }
+
+    @Test func aFixWhosePullRequestClosesNoIssueNeedsALabelOnThePullRequest() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: [], closing: false))
+        let result = check(setup, server, ["--pr", "601"], now: PushHookTests.candidate)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("which resolves no linked issue; no release label on them"), "\(result.stdout)")
+        #expect(result.stdout.contains("Candidate until Sun 11:00 PDT: needs bug (or a release label) on #501"))
+    }
+
+    @Test func onlyReviewsByTheConfiguredLoginsOnTheHeadApproveTheException() throws {
+        let setup = setUp()
+        let right = [Self.review("lukeheath", "APPROVED", on: setup.feature), Self.review("xpkoala", "APPROVED", on: setup.feature),
+                     Self.review("georgekarrv", "APPROVED", on: setup.feature)]
+        let server = try ForgeServer(routes: routes(setup, issueLabels: [], reviews: right))
+        let approved = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
+        #expect(approved.status == 0, "\(approved.stdout)")
+        #expect(approved.stdout.contains("exception: approved by the EM, the QA lead and the release DRI"))
+        #expect(approved.stdout.contains("evidence: approved by @lukeheath (em): https://github.com/fleetdm/fleet/pull/604#pullrequestreview-9"))
+
+        // Mallory approves instead of the DRI; the EM's approval is of an older head; QA later asks for changes.
+        let wrong = [Self.review("lukeheath", "APPROVED", on: setup.candidateTip), Self.review("xpkoala", "APPROVED", on: setup.feature),
+                     Self.review("mallory", "APPROVED", on: setup.feature), Self.review("xpkoala", "CHANGES_REQUESTED", on: setup.feature)]
+        try server.replaceRoutes(routes(setup, issueLabels: [], reviews: wrong))
+        let rejected = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
+        #expect(rejected.status == 1)
+        #expect(rejected.stdout.contains("unverified: approval by @mallory on #604: @mallory is not listed under exceptions"))
+        #expect(rejected.stdout.contains("unverified: approval by @lukeheath on #604 was given on \(setup.candidateTip.prefix(7))"))
+        #expect(rejected.stdout.contains("approvals missing: em, qa_lead, release_dri"))
+        #expect(!rejected.stdout.contains("approved by @xpkoala"))
+    }
+
+    @Test func anRcMinorCandidateIsAReleaseBranchToo() throws {
+        let setup = setUp()
+        setup.clone.sh("git push -q origin origin/minor-fleet-v4.58.0:refs/heads/rc-minor-fleet-v4.58.0 && git fetch -q origin")
+        var routes = routes(setup, issueLabels: [])
+        routes.append(ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/605", response: Self.pull(
+            605, base: "rc-minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: setup.feature, title: "Into the rc- candidate")))
+        routes.append(ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/605/reviews?per_page=100", response: []))
+        let server = try ForgeServer(routes: routes)
+        let result = check(setup, server, ["--pr", "605"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("refs/heads/rc-minor-fleet-v4.58.0 (4.58.0, deep-freeze"), "\(result.stdout)")
+    }
+
+    @Test func forgeFailuresAreOneLineWithExitFour() throws {
+        let setup = setUp()
+        var unauthorized = ForgeServer.recorded("pygithub/bad-credentials.json")[0]
+        unauthorized["path"] = "/repos/fleetdm/fleet/pulls/601"
+        let server = try ForgeServer(routes: [unauthorized])
+        let refused = check(setup, server, ["--pr", "601"])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.hasPrefix("error: GitHub refused the token from GH_TOKEN (401: Bad credentials)"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        expectNoLeak(refused, server)
+        let missing = check(setup, server, ["--pr", "999"])
+        #expect(missing.status == 4)
+        #expect(missing.stderr.contains("(404); check forge.repository in .relkit.yml"))
+        server.stop()
+        let down = check(setup, server, ["--pr", "601"])
+        #expect(down.status == 4)
+        #expect(down.stderr.hasPrefix("error: cannot reach 127.0.0.1"))
+        // Offline with nothing cached: a clear miss.
+        let offline = check(setup, server, ["--pr", "601", "--offline"])
+        #expect(offline.status == 4)
+        #expect(offline.stderr.contains("--offline: /repos/fleetdm/fleet/pulls/601 is not in the cache"))
+        let usage = check(setup, server, ["--pr", "601", "--ref", "main"])
+        #expect(usage.status == 2)
+    }
+
+    @Test func offlineAnswersFromTheCacheOfAnEarlierRun() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["~release blocker"]))
+        let online = check(setup, server, ["--pr", "601"])
+        #expect(online.status == 0, "\(online.stdout)")
+        server.stop()
+        let offline = check(setup, server, ["--pr", "601", "--offline"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stdout.contains("labelled ~release blocker"))
+    }
+}
