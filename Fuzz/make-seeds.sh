@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp/fleet/work"
 seeds="$here/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds"
-for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision signed-commit; do
+for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision signed-commit forge-response; do
   mkdir -p "$seeds/$t"
 done
 n=0
@@ -50,4 +50,10 @@ i=0
 for r in main origin/main HEAD @ @~1 'main^{/Orbit}' ':/Fix' fleet-v4.57.0 'fleet-v4.57.0^{}' 'zzz@' 'main@{0}' 'a@b' 'main..x' "$(git rev-parse --short HEAD)"; do
   i=$((i + 1)); printf '%s' "$r" > "$seeds/revision/$i"
 done
+# Forge answers: the recorded GitHub shapes the tests serve, and a header block.
+for f in "$here"/../Tests/ForgeFixtures/pygithub/*.json; do
+  python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["response"]))' "$f" > "$seeds/forge-response/$(basename "$f" .json)"
+done
+printf 'HTTP/1.1 403 Forbidden\r\nx-ratelimit-remaining: 0\r\nx-ratelimit-reset: 1507651200\r\nretry-after: 7\r\nlink: <https://api.github.com/x?page=2>; rel="next"\r\n\r\n' > "$seeds/forge-response/headers"
+printf 'Fixes #123 and fleetdm/fleet#124; https://github.com/fleetdm/fleet/issues/125\n' > "$seeds/forge-response/mentions"
 echo "seeds written to $seeds"

@@ -162,6 +162,9 @@ public final class GitHubClient: @unchecked Sendable {
         if offline {
             guard let cached else { throw notCached(what) }
             lock.withLock { counts.fromCache += 1 }
+            if let status = cached.status {
+                try check(HTTPResponse(status: status, headers: [:], body: cached.body), what: what)
+            }
             data = cached.body
             link = cached.link
         } else {
@@ -173,6 +176,10 @@ public final class GitHubClient: @unchecked Sendable {
                 data = cached.body
                 link = cached.link
             } else {
+                // A 404 is remembered too, so that --offline replays it rather than missing.
+                if response.status == 404 {
+                    cache?.store(.init(key: key, etag: nil, link: nil, body: response.body, status: 404))
+                }
                 try check(response, what: what)
                 data = response.body
                 link = response.headers["link"]

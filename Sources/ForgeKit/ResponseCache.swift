@@ -10,6 +10,8 @@ public struct ResponseCache: Sendable {
         public let etag: String?
         public let link: String?
         public let body: Data
+        /// 404 when the forge said it has no such thing (replayed as such offline); nil for 200.
+        public var status: Int? = nil
     }
 
     public let directory: String

@@ -31,6 +31,8 @@ public struct PendingReport: Sendable {
     public let unlabelled: [PickCommit]
     /// Labels found that do not count (unsigned or wrongly signed notes), for the fixes' reviewers.
     public let unverified: [String]
+    /// Where the labels were read (the forge, trailers, signed notes), and why the forge was not, when it was not.
+    public let labelSources: String
     /// Trunk commits since the merge base the target already has.
     public let picked: [Picked]
     public let missingFromCandidate: [Missing]

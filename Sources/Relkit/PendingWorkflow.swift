@@ -65,6 +65,7 @@ public struct PendingWorkflow {
             }
             let evidence = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk)
             let fixes = try evidence.fixes(lacking.map { ($0.commit.id, $0.labels) })
+            workspace.lastLabelSources = evidence.sources(fixes.forgeProblem)
             PerformanceTrace.mark("tell \(lacking.count) lacking commits' fixes from the rest")
             let predictor = options.predict
                 ? try CherryPickPredictor(repository: repository, reader: reader, target: target.tip) : nil
@@ -83,7 +84,8 @@ public struct PendingWorkflow {
             let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history)
             PerformanceTrace.mark("check \(sources.count) patch lines")
             return PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
-                                 unlabelled: unlabelled, unverified: fixes.unverified, picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
+                                 unlabelled: unlabelled, unverified: fixes.unverified, labelSources: evidence.sources(fixes.forgeProblem),
+                                 picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
         } catch {
             throw RelkitError(error)
         }
@@ -269,8 +271,10 @@ extension PendingWorkflow {
                 }
             }
             PerformanceTrace.mark("recognise \(trunkSide.count) trunk commits")
-            let fixes = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk).fixes(lacking).labels.count
-            return (fixes, lacking.count - fixes, base)
+            let evidence = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk)
+            let found = try evidence.fixes(lacking)
+            workspace.lastLabelSources = evidence.sources(found.forgeProblem)
+            return (found.labels.count, lacking.count - found.labels.count, base)
         } catch {
             throw RelkitError(error)
         }
@@ -285,6 +289,9 @@ extension PendingWorkflow {
 struct FixEvidence {
     let configuration: Configuration
     let evidence: EvidenceReader
+    /// The forge, when one is configured and the command reads it.
+    let forge: ForgeEvidence?
+    let forgeOpenProblem: String?
 
     init(workspace: ReleaseWorkspace, reader: ObjectReader,
          trunk: (reference: String, commit: ObjectID)) throws(RelkitError) {
@@ -297,6 +304,29 @@ struct FixEvidence {
         }
         evidence = EvidenceReader(repository: workspace.repository, reader: reader, configuration: configuration,
                                   notesTip: EvidenceReader.notesTip(in: workspace.repository), verifier: verifier)
+        // A report falls back to git's evidence when the forge cannot be read, and says so.
+        var problem: String?
+        var opened: ForgeEvidence?
+        if let access = workspace.forgeAccess {
+            do {
+                opened = try ForgeEvidence.open(configuration: configuration, repository: workspace.repository, access: access)
+            } catch {
+                problem = error.message
+            }
+        }
+        forge = opened
+        forgeOpenProblem = problem
+    }
+
+    /// Where labels were read, for the report: the forge first, when it was.
+    func sources(_ forgeProblem: String?) -> String {
+        let git = "`Label:` trailers and signed notes"
+        guard let forgeSettings = configuration.forge else { return git }
+        if let problem = forgeProblem ?? forgeOpenProblem {
+            return git + " only; GitHub (\(forgeSettings.repository)) not read: " + problem
+        }
+        guard forge != nil else { return git + " (GitHub not asked)" }
+        return "GitHub (\(forgeSettings.repository): pull requests and the issues they resolve), " + git
     }
 
     static func trailerLabels(_ bytes: [UInt8], _ encoding: String?) -> [String] {
@@ -308,25 +338,41 @@ struct FixEvidence {
 
     /// The fixes among `commits` (each with its trailer labels) with their fix labels, and what did not count.
     func fixes(_ commits: [(id: ObjectID, trailers: [String])]) throws(RelkitError) -> (labels: [ObjectID: [String]],
-                                                                                     unverified: [String]) {
+                                                                                     unverified: [String], forgeProblem: String?) {
         let fixLabels = configuration.labels.fixes
         var labels: [ObjectID: [String]] = [:]
         if configuration.policy.candidate == .anyPick {
             for commit in commits { labels[commit.id] = commit.trailers.filter { LabelSettings.matches($0, fixLabels) } }
-            return (labels, [])
+            return (labels, [], nil)
         }
         var rest = Set<ObjectID>()
         for commit in commits {
             let found = commit.trailers.filter { LabelSettings.matches($0, fixLabels) }
             if found.isEmpty { rest.insert(commit.id) } else { labels[commit.id] = found }
         }
-        guard !rest.isEmpty, evidence.notes.tip != nil else { return (labels, []) }
         var unverified: [String] = []
-        for (id, found) in try evidence.notesEvidence(of: rest) {
-            let fix = found.labels.filter { LabelSettings.matches($0, fixLabels) }
-            if !fix.isEmpty { labels[id] = fix }
-            unverified += found.unverified
+        if !rest.isEmpty, evidence.notes.tip != nil {
+            for (id, found) in try evidence.notesEvidence(of: rest) {
+                let fix = found.labels.filter { LabelSettings.matches($0, fixLabels) }
+                if !fix.isEmpty {
+                    labels[id] = fix
+                    rest.remove(id)
+                }
+                unverified += found.unverified
+            }
         }
-        return (labels, unverified.sorted())
+        var forgeProblem: String?
+        if let forge, !rest.isEmpty {
+            do {
+                let found = try forge.evidence(forTrunkCommits: rest.map(\.hex))
+                for id in rest {
+                    let fix = (found[id.hex]?.labels ?? []).map(\.label).filter { LabelSettings.matches($0, fixLabels) }
+                    if !fix.isEmpty { labels[id] = Array(Set(fix)).sorted() }
+                }
+            } catch {
+                forgeProblem = error.message
+            }
+        }
+        return (labels, unverified.sorted(), forgeProblem)
     }
 }

@@ -31,7 +31,7 @@ public struct ReleaseStatus: Sendable {
     public let latestRelease: Part<PickTarget>
     public let candidate: Part<Candidate>
     public let nextRelease: Part<ReleaseWindow>
-    public let pendingFixes: Part<(target: String, count: Int, unlabelled: Int)>
+    public let pendingFixes: Part<(target: String, count: Int, unlabelled: Int, labels: String)>
     public let components: Part<[ComponentState]>
 }
 
@@ -59,11 +59,11 @@ extension ReleaseWorkspace {
         }
         // Counted first: its walk finds where the candidate left the trunk, which an inferred schedule needs.
         var fork: ObjectID?
-        let pending: ReleaseStatus.Part<(target: String, count: Int, unlabelled: Int)> = part { () throws(RelkitError) in
+        let pending: ReleaseStatus.Part<(target: String, count: Int, unlabelled: Int, labels: String)> = part { () throws(RelkitError) in
             guard let rc = activeRC.value else { return .missing("no release candidate to compare") }
             let counted = try PendingWorkflow(workspace: self).count(onto: rc)
             fork = counted.forkPoint
-            return .value((rc.name, counted.fixes, counted.unlabelled))
+            return .value((rc.name, counted.fixes, counted.unlabelled, self.lastLabelSources ?? ""))
         }
         PerformanceTrace.mark("count the pending fixes")
         let candidate: ReleaseStatus.Part<ReleaseStatus.Candidate> = part { () throws(RelkitError) in

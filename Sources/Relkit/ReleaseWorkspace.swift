@@ -11,6 +11,10 @@ public final class ReleaseWorkspace {
 
     /// Where warnings found on the way go (the CLI prints them on stderr), each once.
     public var onWarning: ((String) -> Void)?
+    /// How reports (`pending`, `status`) reach the forge for labels; nil: git evidence only.
+    public var forgeAccess: ForgeAccess?
+    /// Where the last pending count read its labels (for `status`).
+    public internal(set) var lastLabelSources: String?
     private var warned: Set<String> = []
 
     func warn(_ message: String) {

@@ -29,6 +29,8 @@ extension RelkitCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup var forge: ForgeOptions
+
         @Option(help: ArgumentHelp("Compare this branch instead of the active release candidate.", valueName: "branch"))
         var onto: String?
 
@@ -51,6 +53,7 @@ extension RelkitCommand {
 
         func run() throws {
             let workspace = try global.openWorkspace()
+            workspace.forgeAccess = forge.access
             var options = PendingWorkflow.Options()
             options.onto = onto
             options.predict = predict

@@ -38,6 +38,7 @@ struct PendingRenderer {
             if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
         }
         for item in report.unverified { lines.append("  " + style.yellow("unverified: ") + item) }
+        lines.append("  " + style.dim("labels from: \(report.labelSources)"))
         if !report.unlabelled.isEmpty {
             lines.append("")
             let count = report.unlabelled.count
@@ -90,6 +91,7 @@ struct PendingRenderer {
             })),
             ("unlabelled", .array(report.unlabelled.map { commit($0, [("pr", .optional($0.pullRequest))]) })),
             ("unverified", .array(report.unverified.map(JSONValue.string))),
+            ("label_sources", .string(report.labelSources)),
             ("picked", .array(report.picked.map { item in
                 commit(item.commit, [("as", .optional(item.pickedAs.carrier?.hex)),
                                      ("how", .string(item.pickedAs.how.rawValue))])

@@ -23,8 +23,11 @@ extension RelkitCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup var forge: ForgeOptions
+
         func run() throws {
             let workspace = try global.openWorkspace()
+            workspace.forgeAccess = forge.access
             let now = global.clock
             let status = workspace.status(now: now)
             let renderer = StatusRenderer(status: status, zone: workspace.configuration.timezone,
@@ -81,6 +84,7 @@ struct StatusRenderer {
         case .value(let pending):
             lines.append("Pending fixes:   \(pending.count) on \(trunk) not yet on \(pending.target)" + (pending.count > 0 ? " (relkit pending)" : "")
                 + (pending.unlabelled > 0 ? "; \(pending.unlabelled) unlabelled commit\(pending.unlabelled == 1 ? "" : "s") not counted" : ""))
+            if !pending.labels.isEmpty { lines.append("                 labels from: \(pending.labels)") }
         case .missing(let why): lines.append("Pending fixes:   unknown: \(why)")
         }
         switch status.components {
@@ -113,6 +117,7 @@ struct StatusRenderer {
                 "next_release": next,
                 "pending_fixes": status.pendingFixes.value?.count,
                 "unlabelled": status.pendingFixes.value?.unlabelled,
+                "label_sources": status.pendingFixes.value?.labels,
                 "components": status.components.value?.map { ["name": $0.component.name, "tag": $0.tag ?? "", "changed": $0.changed ? "true" : "false"] },
                 "problems": status.problems,
             ])

@@ -290,4 +290,34 @@ struct PullRequestCheckTests {
         #expect(offline.status == 0, "\(offline.stderr)")
         #expect(offline.stdout.contains("labelled ~release blocker"))
     }
+
+    @Test func pendingAndStatusTakeLabelsFromGitHubAndSayWhenTheyCouldNot() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug"]))
+        let environment = server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 }
+        let pending = RelkitBinary.run(["pending", "--no-predict"], in: setup.clone.work, environment: environment)
+        #expect(pending.status == 0, "\(pending.stderr)")
+        #expect(pending.stdout.contains("Fix host count (#501) [bug]"), "\(pending.stdout)")
+        #expect(pending.stdout.contains("labels from: GitHub (fleetdm/fleet: pull requests and the issues they resolve), "
+            + "`Label:` trailers and signed notes"))
+        // Only commits that git's own evidence leaves unlabelled are asked about; the fix among them.
+        #expect(server.requests().contains { $0.path == "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100" })
+        let status = RelkitBinary.run(["status", "--json"], in: setup.clone.work, environment: environment)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect((json["label_sources"] as? String)?.hasPrefix("GitHub (fleetdm/fleet") == true)
+        let before = json["pending_fixes"] as? Int ?? 0
+        // Without the forge, git's evidence alone, and the report says why.
+        server.stop()
+        let offline = RelkitBinary.run(["pending", "--no-predict"], in: setup.clone.work, environment: environment)
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(!offline.stdout.contains("Fix host count (#501) [bug]"))
+        #expect(offline.stdout.contains("labels from: `Label:` trailers and signed notes only; GitHub (fleetdm/fleet) not read: "
+            + "cannot reach 127.0.0.1"), "\(offline.stdout)")
+        let fallback = RelkitBinary.run(["status", "--json"], in: setup.clone.work, environment: environment)
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(fallback.stdout.utf8)) as? [String: Any])
+        #expect(after["pending_fixes"] as? Int == before - 1)
+        // --offline answers from the cache the first run filled.
+        let cached = RelkitBinary.run(["pending", "--no-predict", "--offline"], in: setup.clone.work, environment: environment)
+        #expect(cached.stdout.contains("Fix host count (#501) [bug]"), "\(cached.stdout)\(cached.stderr)")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+@_spi(Fuzzing) import ForgeKit
 @_spi(Fuzzing) import GitKit
 @_spi(Fuzzing) import Relkit
 
@@ -14,6 +15,7 @@ nonisolated(unsafe) let targets: [String: ([UInt8]) -> Int] = [
     "relkit-yml": RelkitFuzzing.configuration,
     "revision": { bytes in revisionRepository.map { GitKitFuzzing.revision(bytes, in: $0) } ?? 0 },
     "signed-commit": GitKitFuzzing.signedCommit,
+    "forge-response": ForgeKitFuzzing.response,
 ]
 
 nonisolated(unsafe) var selected: ([UInt8]) -> Int = { _ in 0 }
