@@ -257,7 +257,9 @@ public struct PushPolicy: Sendable {
 
     private func isAlwaysAllowed(_ path: String) -> Bool {
         configuration.policy.alwaysAllowed.contains { allowed in
-            allowed.hasSuffix("/") ? path.hasPrefix(allowed) : path == allowed || path.hasPrefix(allowed + "/")
+            // A pattern with a wildcard (`*.md`, `docs/**`) as fnmatch(3) without FNM_PATHNAME: `*` crosses `/`.
+            if allowed.contains(where: { "*?[".contains($0) }) { return fnmatch(allowed, path, 0) == 0 }
+            return allowed.hasSuffix("/") ? path.hasPrefix(allowed) : path == allowed || path.hasPrefix(allowed + "/")
         }
     }
 }

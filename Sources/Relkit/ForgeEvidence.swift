@@ -68,7 +68,8 @@ public final class ForgeEvidence: @unchecked Sendable {
     }
 
     /// The evidence for each of `commits` (trunk commits), fetched in parallel.
-    public func evidence(forTrunkCommits commits: [String]) throws(RelkitError) -> [String: ForgeCommitEvidence] {
+    /// `issues: false` skips the linked issues (one GraphQL query) when only the pull requests are wanted.
+    public func evidence(forTrunkCommits commits: [String], issues wanted: Bool = true) throws(RelkitError) -> [String: ForgeCommitEvidence] {
         let unique = Array(Set(commits)).sorted()
         guard !unique.isEmpty else { return [:] }
         let trunk = configuration.trunk
@@ -88,7 +89,7 @@ public final class ForgeEvidence: @unchecked Sendable {
         do {
             var distinct: [Int: ForgePullRequest] = [:]
             for pull in pulls.values { distinct[pull.number] = pull }
-            issues = try client.linkedIssues(of: distinct.values.sorted { $0.number < $1.number })
+            issues = wanted ? try client.linkedIssues(of: distinct.values.sorted { $0.number < $1.number }) : [:]
         } catch {
             throw RelkitError(forge: error)
         }

@@ -29,6 +29,8 @@ extension RelkitCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        @OptionGroup var forge: ForgeOptions
+
         @Argument(help: "The commits to pick (ids, branches, tags; any revision git understands).")
         var commits: [String] = []
 
@@ -73,9 +75,10 @@ extension RelkitCommand {
             options.now = global.clock
             let report = try PickWorkflow(workspace: workspace).run(options)
             report.warnings.forEach(Output.warning)
-            let renderer = PickRenderer(report: report, style: global.style,
+            var renderer = PickRenderer(report: report, style: global.style,
                                         threshold: workspace.configuration.pick.smallConflict,
                                         remote: workspace.configuration.remote)
+            renderer.sourcePulls = sourcePulls(report, workspace)
             if global.json {
                 try Output.json(renderer.json)
             } else if markdown {
@@ -92,6 +95,25 @@ extension RelkitCommand {
                         : "cherry-pick of \(conflicted?.commit.id.abbreviated() ?? "") onto \(conflicted?.target.name ?? "") conflicts; nothing was created")
                 }
                 throw ExitCode(3)
+            }
+        }
+
+        /// The source commits' pull requests from the forge, when one is configured; a failure
+        /// to read it is a warning (the subjects' `(#123)` still show), never a failed pick.
+        private func sourcePulls(_ report: PickReport, _ workspace: ReleaseWorkspace) -> [String: (number: Int, url: String)] {
+            let sources = report.results.filter { $0.status != .notOnTrunk }.map(\.commit.id.hex)
+            guard !sources.isEmpty, workspace.configuration.forge != nil else { return [:] }
+            do {
+                guard let evidence = try ForgeEvidence.open(configuration: workspace.configuration,
+                                                            repository: workspace.repository, access: forge.access) else { return [:] }
+                var pulls: [String: (number: Int, url: String)] = [:]
+                for (sha, found) in try evidence.evidence(forTrunkCommits: sources, issues: false) {
+                    if let pull = found.pull { pulls[sha] = (pull.number, pull.url) }
+                }
+                return pulls
+            } catch {
+                Output.warning("source pull requests from the subjects only: \(error.message)")
+                return [:]
             }
         }
     }

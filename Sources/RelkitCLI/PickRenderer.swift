@@ -8,6 +8,8 @@ struct PickRenderer {
     let style: Style
     let threshold: ConflictSize
     let remote: String
+    /// Each source commit's pull request, as the forge reports it (when one is configured).
+    var sourcePulls: [String: (number: Int, url: String)] = [:]
 
     private func commitLine(_ commit: PickCommit) -> String {
         "\(style.dim(commit.id.abbreviated())) \(commit.summary)"
@@ -54,6 +56,14 @@ struct PickRenderer {
     }
 
     private func describe(_ result: PickResult) -> [String] {
+        var lines = describeOutcome(result)
+        if let pull = sourcePulls[result.commit.id.hex] {
+            lines.append("  " + String(repeating: " ", count: 16) + style.dim("from #\(pull.number) (GitHub): \(pull.url)"))
+        }
+        return lines
+    }
+
+    private func describeOutcome(_ result: PickResult) -> [String] {
         let status = result.status.rawValue.padded(to: 15)
         var lines: [String] = []
         switch result.status {
@@ -166,13 +176,16 @@ struct PickRenderer {
 
     struct JSONResult: Encodable {
         let result: PickResult
+        var sourcePull: (number: Int, url: String)? = nil
 
         func encode(to encoder: Encoder) throws {
             let conflict = result.conflict
             try encodeNullable(encoder, [
                 "commit": result.commit.id.hex,
                 "summary": result.commit.summary,
-                "pr": result.commit.pullRequest,
+                "pr": sourcePull?.number ?? result.commit.pullRequest,
+                "pr_url": sourcePull?.url,
+                "pr_from": sourcePull != nil ? "forge" : result.commit.pullRequest != nil ? "subject" : nil,
                 "target": result.target.name,
                 "target_ref": result.target.reference,
                 "status": result.status.rawValue,
@@ -190,6 +203,6 @@ struct PickRenderer {
 
     var json: JSONReport {
         JSONReport(dryRun: report.dryRun, branch: report.createdBranch ?? report.plannedBranch,
-                   results: report.results.map(JSONResult.init))
+                   results: report.results.map { JSONResult(result: $0, sourcePull: sourcePulls[$0.commit.id.hex]) })
     }
 }

@@ -134,4 +134,15 @@ struct PushPolicyTests {
             try Configuration.decode(yaml: "policy: { require_bug_label: true }", file: ".relkit.yml")
         }
     }
+
+    @Test func alwaysAllowedTakesWildcards() throws {
+        let (config, _) = try Configuration.decode(yaml: "policy: { always_allowed: [\"*.md\", changes/] }", file: ".relkit.yml")
+        let docsOnly = PushPolicy(configuration: config)
+        let update = RefUpdate(ref: rc, kind: .update)
+        let docs = CommitFacts(id: "d1d1d1d1d1", summary: "Docs", paths: ["README.md", "docs/a/b.md", "changes/123-x"])
+        let mixed = CommitFacts(id: "d2d2d2d2d2", summary: "Docs and code", paths: ["README.md", "server/a.go"])
+        #expect(docsOnly.judge(update, phase: .deepFreeze, window: nil, commits: [docs]).allowed)
+        #expect(!docsOnly.judge(update, phase: .deepFreeze, window: nil, commits: [mixed]).allowed)
+        #expect(!docsOnly.judge(update, phase: .released, window: nil, commits: [docs]).allowed)
+    }
 }

@@ -320,4 +320,40 @@ struct PullRequestCheckTests {
         let cached = RelkitBinary.run(["pending", "--no-predict", "--offline"], in: setup.clone.work, environment: environment)
         #expect(cached.stdout.contains("Fix host count (#501) [bug]"), "\(cached.stdout)\(cached.stderr)")
     }
+
+    @Test func pickNamesTheSourcePullRequestFromGitHub() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug"]))
+        let environment = server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 }
+        let pick = RelkitBinary.run(["pick", setup.fix, "--dry-run", "--json"], in: setup.clone.work, environment: environment)
+        #expect(pick.status == 0, "\(pick.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(pick.stdout.utf8)) as? [String: Any])
+        let result = try #require((json["results"] as? [[String: Any]])?.first)
+        #expect(result["pr"] as? Int == 501)
+        #expect(result["pr_from"] as? String == "forge")
+        #expect(result["pr_url"] as? String == "https://github.com/fleetdm/fleet/pull/501")
+        #expect(server.requests().map(\.path) == ["/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100"])
+        server.stop()
+        let offline = RelkitBinary.run(["pick", setup.fix, "--dry-run"], in: setup.clone.work, environment: environment)
+        #expect(offline.status == 0)
+        #expect(offline.stderr.contains("warning: source pull requests from the subjects only: cannot reach 127.0.0.1"), "\(offline.stderr)")
+    }
+
+    @Test func aDocsOnlyPullRequestPassesEvenInTheDeepFreeze() throws {
+        let setup = setUp()
+        setup.clone.sh("""
+            git switch -q -c docs origin/minor-fleet-v4.58.0
+            mkdir -p changes && echo '- Fixed the host count.' > changes/501-host-count && git add changes && git commit -qm 'Changelog for #501'
+            git push -q origin docs && git switch -q main
+            """)
+        let docs = Shell.gitOutput(["rev-parse", "docs"], in: setup.clone.work)
+        var routes = routes(setup, issueLabels: [])
+        routes.append(ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/606", response: Self.pull(
+            606, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: docs, title: "Changelog")))
+        routes.append(ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/606/reviews?per_page=100", response: []))
+        let server = try ForgeServer(routes: routes)
+        let result = check(setup, server, ["--pr", "606"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("changelog: changes only"))
+    }
 }
