@@ -68,7 +68,36 @@ git config user.signingKey "$demo/keys/qa"
 GIT_COMMITTER_NAME=QA GIT_COMMITTER_EMAIL=qa@fleet.example run relkit label "$blocker" "~release-blocker"
 run git push origin "cherry-pick-$blocker-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0" refs/notes/relkit
 run git -c gpg.ssh.allowedSignersFile=.github/allowed_signers log -2 --format='%h %G? %GS %s' refs/notes/relkit --
-unset RELKIT_NOW
+
+# On GitHub: `relkit check --pr` is the required check on pull requests into release branches.
+# Here a local server answers with GitHub's recorded response shapes (Tests/ForgeServer; not GitHub).
+printf 'forge: { kind: github, repository: fleetdm/fleet }\n' >> .relkit.yml
+git commit -q -am "Read labels and reviews from GitHub (#40002)" && git push -q origin main
+echo 'package service' > server/service/host_count.go && git add server/service && git commit -q -m "Fix the host count (#7000)"
+git push -q origin main
+hostfix=$(git rev-parse HEAD)
+relkit pick "$hostfix" --branch demo-host-fix >/dev/null
+git push -q origin demo-host-fix demo-feature 2>/dev/null
+python3 "$root/scripts/demo-forge-routes.py" "$demo/forge-routes.json" "$(git rev-parse origin/minor-fleet-v4.58.0)" \
+  "$(git rev-parse demo-feature)" "$(git rev-parse demo-host-fix)" "$hostfix"
+: > "$demo/forge-requests.jsonl"
+python3 "$root/Tests/ForgeServer/forge_server.py" "$demo/forge-routes.json" "$demo/forge-requests.jsonl" > "$demo/forge-port" &
+forge_pid=$!
+trap 'kill $forge_pid 2>/dev/null || true' EXIT
+while [ ! -s "$demo/forge-port" ]; do sleep 0.1; done
+export GITHUB_API_URL="http://127.0.0.1:$(cat "$demo/forge-port")" GH_TOKEN=demo-token-not-a-secret
+echo "
+# A feature pull request into the candidate during the deep freeze: rejected."
+run relkit check --pr 7001
+echo "
+# The host-count fix: its issue #123 on GitHub carries ~release blocker (given by QA there), so its pick passes;
+# --status sets the commit status relkit/release-gate on the pull request's head."
+run relkit check --pr 7002 --status
+echo "
+# What relkit asked the forge (the server's log):"
+python3 -c 'import json,sys; [print("  ", r["method"], r["path"]) for r in map(json.loads, open(sys.argv[1]))]' "$demo/forge-requests.jsonl"
+kill $forge_pid 2>/dev/null || true
+unset GITHUB_API_URL GH_TOKEN RELKIT_NOW
 
 # The release DRI's other checks.
 run relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.3 --latest osquery=5.14.1
