@@ -26,6 +26,12 @@ same answer before timing them:
            for scale. Targets: cold medians at most 30 ms and 300 ms.
   status   `relkit status` (the whole dashboard) against the three git commands
            that answer its cheapest questions. Target: at most 100 ms.
+  forge    `relkit check --pr` of a 10-commit pull request (exact picks of fixes
+           labelled only on GitHub) against a local server answering with GitHub's
+           recorded shapes (Tests/ForgeServer; not GitHub), with a warm cache (every
+           GET revalidated, answered 304). Target: at most 100 ms. And the hook's
+           start-up (`relkit hook pre-push` with nothing pushed) against relkit built
+           from the commit before the forge client (BASELINE below): unchanged within noise.
 
 Prints median wall times, ratios and peak memory; exits 1 when a target is missed.
 """
@@ -228,6 +234,10 @@ def bench_pending(repo, git, args):
 
 
 HOOK_TARGETS = {10: 0.030, 1000: 0.300}
+FORGE_TARGET = 0.100
+# The last commit before the forge client (issue 12, part 2), for the hook start-up comparison.
+BASELINE = "2aeb194"
+
 STATUS_TARGET = 0.100
 
 
@@ -429,13 +439,133 @@ def bench_hook(repo, git, args):
     return failed
 
 
+def baseline_relkit():
+    """relkit as it was before the forge client, built once into bench-out/ (release, static stdlib)."""
+    tree = os.path.join(ROOT, "bench-out", f"baseline-{BASELINE}")
+    binary = os.path.join(tree, ".build", "release", "relkit")
+    if not os.path.exists(binary):
+        if not os.path.isdir(tree):
+            os.makedirs(tree)
+            archive = subprocess.run(["git", "-C", ROOT, "archive", BASELINE], check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        print(f"building relkit at {BASELINE} for the start-up comparison ...", flush=True)
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--package-path", tree],
+                       check=True, stdout=subprocess.DEVNULL)
+    return binary
+
+
+def bench_forge(repo, git, args):
+    """`relkit check --pr` with a warm forge cache, and the hook's start-up before and after the forge client."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    rc = git("rev-parse", RC).strip()
+    picks = exact_picks(git, rc, 10, newest=True)
+    branch = "refs/heads/bench-pr-10"
+    if subprocess.run(["git", "rev-parse", "-q", "--verify", branch], cwd=repo, capture_output=True).returncode != 0:
+        stream = [f"reset {branch}\nfrom {rc}\n"]
+        for i, (sha, subject, changes) in enumerate(picks):
+            message = f"{subject}\n\n(cherry picked from commit {sha})\n"
+            stream.append(f"commit {branch}\ncommitter Bench <bench@example.com> {1700000000 + i} -0700\n"
+                          f"data {len(message)}\n{message}" + "".join(f"M 100644 {blob} {path}\n" for path, blob in changes))
+        subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, env=ENV, input="".join(stream), text=True, check=True)
+    head = git("rev-parse", branch).strip()
+    fixtures = os.path.join(ROOT, "Tests", "ForgeFixtures", "pygithub")
+    recorded = json.load(open(os.path.join(fixtures, "pull.json")))["response"]
+
+    def pull(number, base, base_sha, head_sha, merged=None, labels=()):
+        p = json.loads(json.dumps(recorded))
+        label = (p.get("labels") or [{"name": "x"}])[0]
+        p.update(number=number, title=f"PR {number}", body="", html_url=f"https://github.com/fleetdm/fleet/pull/{number}",
+                 state="closed" if merged else "open", merged_at="2024-10-01T10:00:00Z" if merged else None,
+                 merge_commit_sha=merged, labels=[dict(label, name=n) for n in labels])
+        p["base"] = dict(p["base"], ref=base, sha=base_sha)
+        p["head"] = dict(p["head"], sha=head_sha)
+        return p
+
+    routes = [dict(method="GET", path="/repos/fleetdm/fleet/pulls/9000", status=200, headers={"etag": '"pr-9000"'},
+                   response=pull(9000, RC, rc, head)),
+              dict(method="GET", path="/repos/fleetdm/fleet/pulls/9000/reviews", status=200, headers={"etag": '"reviews"'},
+                   response=[])]
+    nodes = {}
+    for i, (sha, _, _) in enumerate(picks):
+        routes.append(dict(method="GET", path=f"/repos/fleetdm/fleet/commits/{sha}/pulls", status=200,
+                           headers={"etag": f'"pulls-{sha[:8]}"'}, response=[pull(8000 + i, "main", sha, sha, merged=sha, labels=["bug"])]))
+        nodes[f"p{8000 + i}"] = {"closingIssuesReferences": {"nodes": []}, "timelineItems": {"nodes": []}}
+    routes.append(dict(method="POST", path="/graphql", status=200, headers={}, response={"data": {"repository": nodes}}))
+    work = os.path.join(os.path.dirname(repo), "forge")
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "routes.json"), "w") as f:
+        json.dump(routes, f)
+    log = os.path.join(work, "requests.jsonl")
+    open(log, "w").close()
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "ForgeServer", "forge_server.py"),
+                               os.path.join(work, "routes.json"), log], stdout=subprocess.PIPE, text=True)
+    try:
+        port = server.stdout.readline().strip()
+        config = os.path.join(work, "forge.yml")
+        with open(config, "w") as f:
+            f.write("forge: { kind: github, repository: fleetdm/fleet }\n")
+        env = dict(ENV, GITHUB_API_URL=f"http://127.0.0.1:{port}", GH_TOKEN="bench-token", RELKIT_NOW="2024-10-10T12:00:00-07:00")
+        command = [args.relkit, "check", "--pr", "9000", "--config", config]
+        # Same answer first: the 10 commits git lists, each allowed as an exact pick of a fix labelled on GitHub.
+        shutil.rmtree(os.path.join(repo, ".git", "relkit", "forge-cache"), ignore_errors=True)
+        judged = subprocess.run(command + ["--json"], cwd=repo, env=env, capture_output=True, text=True)
+        result = json.loads(judged.stdout or "{}")
+        commits = (result.get("check") or {}).get("updates", [{}])[0].get("commits", [])
+        listed = int(git("rev-list", "--count", head, "--not", rc).strip())
+        if judged.returncode != 0 or len(commits) != listed or len(commits) != 10 or not all(c["allowed"] for c in commits):
+            sys.exit(f"bench: check --pr did not allow the 10 picks: {judged.stdout[:1500]} {judged.stderr[:500]}")
+        print(f"\n== forge: relkit check --pr of a 10-commit pull request against a local server (GitHub's recorded shapes)")
+        print(f"same answer: the {listed} commits `git rev-list` lists, each allowed by its source's bug label on GitHub")
+        open(log, "w").close()
+        runs = [measure(command, repo) for _ in range(max(args.runs, 7))]
+        requests = [json.loads(line) for line in open(log)]
+        revalidated = sum(1 for r in requests if r["method"] == "GET" and "if-none-match" in r["headers"])
+        warm = statistics.median(t for t, _ in runs)
+        git_time = statistics.median(measure(["git", "rev-list", head, "--not", rc], repo)[0] for _ in range(7))
+        print(f"warm cache: {warm * 1000:.1f} ms median ({len(requests) // len(runs)} requests a run, "
+              f"{revalidated // len(runs)} GETs revalidated by ETag); git rev-list of the same commits {git_time * 1000:.1f} ms; "
+              f"peak {max(m for _, m in runs):.0f} MiB")
+        failed = warm > FORGE_TARGET
+        print(f"target: check --pr warm at most {FORGE_TARGET * 1000:.0f} ms: " + ("MISSED" if failed else "met"))
+    finally:
+        server.kill()
+    # The hook's start-up: nothing pushed, so all it does is start, open the repository and read the policy.
+    baseline = baseline_relkit()
+    hook_env = dict(ENV, RELKIT_NOW="2024-10-10T12:00:00-07:00")
+    def start(binary):
+        started = time.perf_counter()
+        subprocess.run([binary, "hook", "pre-push", "origin", "/dev/null"], cwd=repo, env=hook_env, input="",
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+        return time.perf_counter() - started
+    for binary in (baseline, args.relkit):
+        for _ in range(5):
+            start(binary)
+    before, after = [], []
+    for _ in range(60):
+        before.append(start(baseline))
+        after.append(start(args.relkit))
+    def libraries(binary):
+        return len([line for line in subprocess.run(["ldd", binary], capture_output=True, text=True).stdout.splitlines() if "=>" in line])
+    b, a = statistics.median(before), statistics.median(after)
+    spread = statistics.median(abs(t - b) for t in before)
+    print(f"hook start-up (`relkit hook pre-push` with nothing pushed, median of 60): before the forge client ({BASELINE}) "
+          f"{b * 1000:.2f} ms, now {a * 1000:.2f} ms ({(a - b) * 1000:+.2f} ms; run-to-run spread {spread * 1000:.2f} ms); "
+          f"shared libraries {libraries(baseline)} before, {libraries(args.relkit)} now")
+    if a - b > max(3 * spread, 0.001):
+        print("hook start-up: GREW beyond noise")
+        failed = True
+    else:
+        print("hook start-up: unchanged within noise")
+    return failed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--commits", type=int, default=50000)
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
-    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status"])
+    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status", "forge"])
     args = parser.parse_args()
 
     # The name changes whenever the generator does, so a stale repository is never reused.
@@ -450,7 +580,7 @@ def main():
     print(f"repository: {git('rev-list', '--count', 'main').strip()} commits, {len(git('ls-files').splitlines())} files")
     failed = False
     for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending), ("hook", bench_hook),
-                        ("status", bench_status)):
+                        ("status", bench_status), ("forge", bench_forge)):
         if args.only in (None, name):
             failed = bench(repo, git, args) or failed
     sys.exit(1 if failed else 0)
