@@ -55,14 +55,14 @@ ENV = dict(os.environ, GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@ex
            GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com", GIT_CONFIG_NOSYSTEM="1")
 
 
-def measure(argv, cwd):
+def measure(argv, cwd, env=None):
     """Wall seconds and peak resident memory (MiB) of one run, output discarded.
     A list of commands runs them in turn: total time, highest peak."""
     if argv and isinstance(argv[0], list):
-        runs = [measure(step, cwd) for step in argv]
+        runs = [measure(step, cwd, env) for step in argv]
         return sum(t for t, _ in runs), max(m for _, m in runs)
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -488,7 +488,7 @@ def bench_forge(repo, git, args):
     nodes = {}
     for i, (sha, _, _) in enumerate(picks):
         routes.append(dict(method="GET", path=f"/repos/fleetdm/fleet/commits/{sha}/pulls", status=200,
-                           headers={"etag": f'"pulls-{sha[:8]}"'}, response=[pull(8000 + i, "main", sha, sha, merged=sha, labels=["bug"])]))
+                           headers={"etag": f'"pulls-{sha[:8]}"'}, response=[pull(8000 + i, "main", sha, sha, merged=sha, labels=["~release blocker"])]))
         nodes[f"p{8000 + i}"] = {"closingIssuesReferences": {"nodes": []}, "timelineItems": {"nodes": []}}
     routes.append(dict(method="POST", path="/graphql", status=200, headers={}, response={"data": {"repository": nodes}}))
     work = os.path.join(os.path.dirname(repo), "forge")
@@ -515,9 +515,9 @@ def bench_forge(repo, git, args):
         if judged.returncode != 0 or len(commits) != listed or len(commits) != 10 or not all(c["allowed"] for c in commits):
             sys.exit(f"bench: check --pr did not allow the 10 picks: {judged.stdout[:1500]} {judged.stderr[:500]}")
         print(f"\n== forge: relkit check --pr of a 10-commit pull request against a local server (GitHub's recorded shapes)")
-        print(f"same answer: the {listed} commits `git rev-list` lists, each allowed by its source's bug label on GitHub")
+        print(f"same answer: the {listed} commits `git rev-list` lists, each allowed by its source's ~release blocker label on GitHub")
         open(log, "w").close()
-        runs = [measure(command, repo) for _ in range(max(args.runs, 7))]
+        runs = [measure(command, repo, env) for _ in range(max(args.runs, 7))]
         requests = [json.loads(line) for line in open(log)]
         revalidated = sum(1 for r in requests if r["method"] == "GET" and "if-none-match" in r["headers"])
         warm = statistics.median(t for t, _ in runs)

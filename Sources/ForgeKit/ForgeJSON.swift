@@ -15,7 +15,28 @@ public enum ForgeJSON: Decodable, Sendable, Equatable {
         else { self = .object(try container.decode([String: ForgeJSON].self)) }
     }
 
-    public static func parse(_ data: Data) -> ForgeJSON? { try? JSONDecoder().decode(ForgeJSON.self, from: data) }
+    /// Parses with JSONSerialization (several times faster than decoding this enum with
+    /// JSONDecoder, whose failed attempts per value each throw); nil for bytes that are not JSON.
+    public static func parse(_ data: Data) -> ForgeJSON? {
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        return ForgeJSON(converting: object)
+    }
+
+    init(converting object: Any) {
+        switch object {
+        case let dictionary as [String: Any]: self = .object(dictionary.mapValues(ForgeJSON.init(converting:)))
+        case let array as [Any]: self = .array(array.map(ForgeJSON.init(converting:)))
+        case let string as String: self = .string(string)
+        case let number as NSNumber:
+            // JSONSerialization gives `true`/`false` as boolean NSNumbers (type code "c"), numbers as "i", "q" or "d".
+            if number.objCType.pointee == CChar(UInt8(ascii: "c")) {
+                self = .bool(number.boolValue)
+            } else {
+                self = .number(number.doubleValue)
+            }
+        default: self = .null
+        }
+    }
 
     public subscript(key: String) -> ForgeJSON? {
         if case .object(let members) = self { return members[key] }

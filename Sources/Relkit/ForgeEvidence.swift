@@ -75,7 +75,7 @@ public final class ForgeEvidence: @unchecked Sendable {
         let trunk = configuration.trunk
         let client = self.client
         let found = ParallelResults<ForgePullRequest?>(count: unique.count)
-        DispatchQueue.concurrentPerform(iterations: unique.count) { index in
+        ForgeEvidence.inParallel(unique.count) { index in
             found.set(index, Result { () throws(ForgeError) in try client.mergedPullRequest(of: unique[index], base: trunk) })
         }
         var pulls: [String: ForgePullRequest] = [:]
@@ -120,6 +120,12 @@ public final class ForgeEvidence: @unchecked Sendable {
         -> (roles: Set<ApprovalRole>, evidence: [String], unverified: [String]) {
         let reviews: [ForgeReview]
         do { reviews = try client.reviews(of: number) } catch { throw RelkitError(forge: error) }
+        return approvals(of: reviews, pullRequest: number, head: head)
+    }
+
+    /// The same, from reviews already fetched.
+    public func approvals(of reviews: [ForgeReview], pullRequest number: Int, head: String)
+        -> (roles: Set<ApprovalRole>, evidence: [String], unverified: [String]) {
         var roles = Set<ApprovalRole>(), evidence: [String] = [], unverified: [String] = []
         for review in ForgeReview.standing(reviews) where review.state == "APPROVED" {
             let matching = ApprovalRole.allCases.filter { role in
@@ -138,6 +144,25 @@ public final class ForgeEvidence: @unchecked Sendable {
             }
         }
         return (roles, evidence, unverified)
+    }
+}
+
+extension ForgeEvidence {
+    /// Runs `body` for 0..<count, up to `width` at a time: requests wait on the network,
+    /// not the CPU, so more run at once than there are cores (each thread keeps its own connection).
+    static func inParallel(_ count: Int, width: Int = 8, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        let slots = DispatchSemaphore(value: width)
+        for index in 0..<count {
+            slots.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                body(index)
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
     }
 }
 

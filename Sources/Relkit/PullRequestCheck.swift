@@ -36,8 +36,22 @@ public struct PullRequestCheck {
     }
 
     public func run(number: Int, now: Date) throws(RelkitError) -> Verdict {
+        // The pull request and its reviews at once (the reviews are needed only for a release branch).
+        let client = forge.client
+        let fetched = ParallelResults<ForgePullRequest>(count: 1)
+        let reviews = ParallelResults<[ForgeReview]>(count: 1)
+        ForgeEvidence.inParallel(2) { index in
+            if index == 0 {
+                fetched.set(0, Result { () throws(ForgeError) in try client.pullRequest(number) })
+            } else {
+                reviews.set(0, Result { () throws(ForgeError) in try client.reviews(of: number) })
+            }
+        }
         let pull: ForgePullRequest
-        do { pull = try forge.client.pullRequest(number) } catch { throw RelkitError(forge: error) }
+        switch fetched.value(0) {
+        case .success(let value): pull = value
+        case .failure(let error): throw RelkitError(forge: error)
+        }
         let configuration = check.workspace.configuration
         let ref = "refs/heads/" + pull.baseRef
         guard PushPolicy(configuration: configuration).protectedVersion(of: ref) != nil else {
@@ -57,7 +71,11 @@ public struct PullRequestCheck {
         }
         let old: ObjectID
         do { old = try repository.mergeBase(base, head) ?? base } catch { throw RelkitError.git(error) }
-        let approvals = try forge.approvals(ofPullRequest: number, head: pull.headSHA)
+        let approvals: (roles: Set<ApprovalRole>, evidence: [String], unverified: [String])
+        switch reviews.value(0) {
+        case .success(let list): approvals = forge.approvals(of: list, pullRequest: number, head: pull.headSHA)
+        case .failure(let error): throw RelkitError(forge: error)
+        }
         let result = try check.run([PushCheck.Update(ref: ref, old: old, new: head)], side: .pushingTo(configuration.remote),
                                    now: now, forge: forge, approvals: approvals)
         return verdict(pull, result)

@@ -63,7 +63,8 @@ extension ReleaseWorkspace {
             guard let rc = activeRC.value else { return .missing("no release candidate to compare") }
             let counted = try PendingWorkflow(workspace: self).count(onto: rc)
             fork = counted.forkPoint
-            return .value((rc.name, counted.fixes, counted.unlabelled, self.lastLabelSources ?? ""))
+            // Where the labels came from is worth a line only where there is a forge to say it of.
+            return .value((rc.name, counted.fixes, counted.unlabelled, configuration.forge == nil ? "" : self.lastLabelSources ?? ""))
         }
         PerformanceTrace.mark("count the pending fixes")
         let candidate: ReleaseStatus.Part<ReleaseStatus.Candidate> = part { () throws(RelkitError) in

@@ -60,6 +60,11 @@ struct ConfigurationRenderer {
         lines.append("  givers: \(list(config.labels.givers))  # \(origin("labels.givers"))")
         lines.append("trust:")
         lines.append("  allowed_signers: \(config.trust.allowedSigners.map(quote) ?? "null")  # \(origin("trust.allowed_signers"))")
+        if let forge = config.forge {
+            lines.append("forge: { kind: \(forge.kind.rawValue), repository: \(quote(forge.repository)) }  # \(origin("forge"))")
+        } else {
+            lines.append("forge: null  # \(origin("forge")): labels and reviews from git only")
+        }
         lines.append("exceptions:")
         for (key, values) in [("em", config.exceptions.em), ("qa_lead", config.exceptions.qaLead),
                               ("release_dri", config.exceptions.releaseDri)] {

@@ -117,7 +117,7 @@ struct StatusRenderer {
                 "next_release": next,
                 "pending_fixes": status.pendingFixes.value?.count,
                 "unlabelled": status.pendingFixes.value?.unlabelled,
-                "label_sources": status.pendingFixes.value?.labels,
+                "label_sources": status.pendingFixes.value.flatMap { $0.labels.isEmpty ? nil : $0.labels },
                 "components": status.components.value?.map { ["name": $0.component.name, "tag": $0.tag ?? "", "changed": $0.changed ? "true" : "false"] },
                 "problems": status.problems,
             ])

@@ -208,7 +208,8 @@ struct PullRequestCheckTests {
         #expect(json["allowed"] as? Bool == true)
         #expect(json["not_a_release_branch"] as? Bool == true)
         #expect(json["status_description"] as? String == "Not a release branch: always allowed")
-        #expect(server.requests().map(\.path) == ["/repos/fleetdm/fleet/pulls/603"])
+        // The pull request and its reviews are asked for at once; nothing else for a branch that is not a release branch.
+        #expect(Set(server.requests().map(\.path)) == ["/repos/fleetdm/fleet/pulls/603", "/repos/fleetdm/fleet/pulls/603/reviews?per_page=100"])
     }
 
     @Test func aFixWhosePullRequestClosesNoIssueNeedsALabelOnThePullRequest() throws {
