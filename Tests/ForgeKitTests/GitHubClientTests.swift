@@ -255,4 +255,45 @@ struct GitHubClientTests {
         #expect(enterprise.graphQL.absoluteString == "https://ghe.example/api/graphql")
         #expect(throws: ForgeError.self) { try GitHubClient.endpoints(environment: ["GITHUB_API_URL": "file:///etc/passwd"]) }
     }
+
+    @Test func linkedIssuesComeFromClosingReferencesTheTimelineAndMentions() throws {
+        // GraphQL shapes per GitHub's reference (PullRequest.closingIssuesReferences, timelineItems); the
+        // mentioned issue is PyGithub's recorded issue #28 (labels bug and question, milestone "Version 1.4").
+        var issue = ForgeServer.recorded("pygithub/issue.json")[0]
+        issue["path"] = "/repos/fleetdm/fleet/issues/28"
+        var mentionedPull = ForgeServer.recorded("pygithub/issue.json")[0]
+        mentionedPull["path"] = "/repos/fleetdm/fleet/issues/29"
+        var pullIssue = mentionedPull["response"] as? [String: Any] ?? [:]
+        pullIssue["number"] = 29
+        pullIssue["pull_request"] = ["url": "https://api.github.com/repos/fleetdm/fleet/pulls/29"]
+        mentionedPull["response"] = pullIssue
+        func node(_ number: Int, _ labels: [String]) -> [String: Any] {
+            ["number": number, "title": "Issue \(number)", "url": "https://github.com/fleetdm/fleet/issues/\(number)",
+             "labels": ["nodes": labels.map { ["name": $0] }], "milestone": ["title": "4.58.0"]]
+        }
+        let graphQL = ForgeServer.route("POST", "/graphql", response: ["data": ["repository": ["p501": [
+            "closingIssuesReferences": ["nodes": [node(123, ["~released bug"])]],
+            "timelineItems": ["nodes": [
+                ["__typename": "ConnectedEvent", "subject": node(124, ["~unreleased bug"])],
+                ["__typename": "ConnectedEvent", "subject": node(125, ["bug"])],
+                ["__typename": "DisconnectedEvent", "subject": ["number": 125]],
+            ]],
+        ]]]])
+        let server = try ForgeServer(routes: [graphQL, issue, mentionedPull])
+        let forge = try client(server, repository: "fleetdm/fleet")
+        let pull = try #require(ForgePullRequest(ForgeJSON.object([
+            "number": .number(501), "body": .string("Fixes #123. Also see #28 and #29, and #404 which does not exist."),
+        ])))
+        let issues = try #require(try forge.linkedIssues(of: [pull])[501])
+        #expect(issues.map(\.number) == [123, 124, 28])
+        #expect(issues.map(\.link) == [.closes, .timeline, .mention])
+        #expect(issues[0].labels == ["~released bug"])
+        #expect(issues[2].labels == ["bug", "question"])
+        #expect(issues[2].milestone == "Version 1.4")
+        let paths = server.requests().map { "\($0.method) \($0.path)" }
+        #expect(paths == ["POST /graphql", "GET /repos/fleetdm/fleet/issues/28", "GET /repos/fleetdm/fleet/issues/29",
+                          "GET /repos/fleetdm/fleet/issues/404"])
+        let body = try #require(server.requests().first?.body)
+        #expect(body.contains("p501: pullRequest(number: 501)") && body.contains("CONNECTED_EVENT"))
+    }
 }
