@@ -34,6 +34,14 @@ struct GitHubClientTests {
         return nil
     }
 
+    /// PyGithub's recording of a 403 rate limit, on the labels path, with extra headers.
+    func rateLimited(_ extra: [String: String]) -> [String: Any] {
+        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
+        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
+        limited["headers"] = (limited["headers"] as? [String: String] ?? [:]).merging(extra) { $1 }
+        return limited
+    }
+
     func cache() -> ResponseCache { ResponseCache(directory: Fixture.temporaryDirectory().appendingPathComponent("cache").path) }
 
     /// Every request carried the token as a bearer token and GitHub's media type.
@@ -99,11 +107,7 @@ struct GitHubClientTests {
 
     @Test func waitsOutARateLimitThenSucceeds() throws {
         // PyGithub's recording of a 403 rate limit, told to retry after 7 s; then the answer.
-        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
-        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
-        var headers = limited["headers"] as? [String: String] ?? [:]
-        headers["retry-after"] = "7"
-        limited["headers"] = headers
+        let limited = rateLimited(["retry-after": "7"])
         let answer = ForgeServer.recorded("octokit/labels.json")[0]
         let server = try ForgeServer(routes: [limited, answer])
         let sleeps = SleepLog()
@@ -114,11 +118,7 @@ struct GitHubClientTests {
     }
 
     @Test func aRateLimitThatLastsFailsNamingTheLimit() throws {
-        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
-        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
-        var headers = limited["headers"] as? [String: String] ?? [:]
-        headers["retry-after"] = "2"
-        limited["headers"] = headers
+        let limited = rateLimited(["retry-after": "2"])
         let server = try ForgeServer(routes: [limited])
         let sleeps = SleepLog()
         let forge = try client(server, repository: "octokit-fixture-org/labels", sleeps: sleeps)
@@ -134,11 +134,7 @@ struct GitHubClientTests {
     }
 
     @Test func aResetTooFarAwayIsNotWaitedFor() throws {
-        var limited = ForgeServer.recorded("pygithub/rate-limit.json")[0]
-        limited["path"] = "/repos/octokit-fixture-org/labels/labels"
-        var headers = limited["headers"] as? [String: String] ?? [:]
-        headers["x-ratelimit-reset"] = String(Int(Date().timeIntervalSince1970) + 3600)
-        limited["headers"] = headers
+        let limited = rateLimited(["x-ratelimit-reset": String(Int(Date().timeIntervalSince1970) + 3600)])
         let server = try ForgeServer(routes: [limited])
         let sleeps = SleepLog()
         #expect(throws: ForgeError.self) {
