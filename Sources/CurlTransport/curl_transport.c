@@ -84,6 +84,8 @@ static size_t append(char *data, size_t size, size_t count, void *context) {
     buffer *target = context;
     size_t length = size * count;
     if (length == 0) return 0;
+    /* No answer relkit asks for is near this; a server sending more is not treated as a forge. */
+    if (target->length + length > (size_t)64 << 20) { target->failed = 2; return 0; }
     if (target->length + length + 1 > target->capacity) {
         size_t capacity = target->capacity ? target->capacity : 16384;
         while (capacity < target->length + length + 1) capacity *= 2;
@@ -156,7 +158,8 @@ int relkit_http_perform(const char *method, const char *url, const char *const *
     if (code != 0) snprintf(response->error, sizeof response->error, "%s", error[0] ? error : curl.easy_strerror(code));
     if (head.failed || content.failed) {
         response->curl_code = code ? code : 27; /* CURLE_OUT_OF_MEMORY */
-        snprintf(response->error, sizeof response->error, "out of memory reading the response");
+        snprintf(response->error, sizeof response->error, "%s", head.failed == 2 || content.failed == 2
+                 ? "the answer is larger than 64 MiB" : "out of memory reading the response");
     }
     response->headers = head.data;
     response->headers_length = head.length;

@@ -292,4 +292,14 @@ struct GitHubClientTests {
         let body = try #require(server.requests().first?.body)
         #expect(body.contains("p501: pullRequest(number: 501)") && body.contains("CONNECTED_EVENT"))
     }
+
+    @Test func anAnswerOver64MiBIsRefusedNotBuffered() throws {
+        let huge = String(repeating: "x", count: 65 << 20)
+        let server = try ForgeServer(routes: [ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/1", response: huge)])
+        let forge = try client(server, repository: "fleetdm/fleet")
+        if let error = failure({ () throws(ForgeError) in _ = try forge.pullRequest(1) }) {
+            #expect(error.kind == .unreachable)
+            #expect(error.message.contains("the answer is larger than 64 MiB"))
+        }
+    }
 }
