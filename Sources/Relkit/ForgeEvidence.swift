@@ -9,6 +9,10 @@ public struct ForgeAccess: Sendable {
     /// Answer from the cache only (`--offline`).
     public var offline: Bool
     public var environment: [String: String]
+    /// Whether `gh auth token` may be asked when no token is given (not in hooks).
+    public var useGhCLI = true
+    /// Seconds before a request is given up (a hook waits less than a command).
+    public var timeout: Double = 20
 
     public init(tokenFile: String? = nil, offline: Bool = false,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -57,10 +61,10 @@ public final class ForgeEvidence: @unchecked Sendable {
         do {
             let endpoints = try GitHubClient.endpoints(environment: access.environment)
             let token = try ForgeToken.find(tokenFile: access.tokenFile, environment: access.environment,
-                                            ghToken: access.offline ? { nil } : ForgeToken.fromGhCLI)
+                                            ghToken: access.offline || !access.useGhCLI ? { nil } : ForgeToken.fromGhCLI)
             let cache = ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache")
             let client = GitHubClient(repository: forge.repository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
-                                      token: token, cache: cache, offline: access.offline)
+                                      token: token, cache: cache, offline: access.offline, timeout: access.timeout)
             return ForgeEvidence(client: client, configuration: configuration)
         } catch {
             throw RelkitError(forge: error)

@@ -77,7 +77,7 @@ public struct PullRequestCheck {
         case .failure(let error): throw RelkitError(forge: error)
         }
         let result = try check.run([PushCheck.Update(ref: ref, old: old, new: head)], side: .pushingTo(configuration.remote),
-                                   now: now, forge: forge, approvals: approvals)
+                                   now: now, forge: .required(forge), approvals: approvals)
         return verdict(pull, result)
     }
 

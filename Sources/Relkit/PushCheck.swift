@@ -67,11 +67,45 @@ public struct PushCheck {
 
     /// `rememberSignatures`: keep good signature verdicts in the git directory
     /// for the next run (the hooks; never `relkit check`, see `VerifiedSignatures`).
+    /// Where a gate reads forge labels: `required` fails the run when the forge cannot be read
+    /// (`check --pr`); `ifReachable` is opened only when a commit needs it, and a forge that
+    /// cannot be read leaves the rejection standing, with why (the hooks).
+    public enum ForgeUse {
+        case required(ForgeEvidence)
+        case ifReachable(() throws(RelkitError) -> ForgeEvidence?)
+
+        /// The workspace's configured forge, opened on first need; nil when none is configured.
+        public static func ifReachable(workspace: ReleaseWorkspace, access: ForgeAccess) -> ForgeUse? {
+            guard workspace.configuration.forge != nil else { return nil }
+            return .ifReachable({ () throws(RelkitError) in
+                try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository, access: access)
+            })
+        }
+    }
+
     /// `forge`: labels of the trunk commits picked, from the forge (for the commits the
     /// cheaper evidence leaves rejected). `approvals`: exception approvals that hold for
     /// every new commit (a pull request's reviews, for `check --pr`).
-    public func run(_ updates: [Update], side: Side, now: Date, rememberSignatures: Bool = false, forge: ForgeEvidence? = nil,
+    public func run(_ updates: [Update], side: Side, now: Date, rememberSignatures: Bool = false, forge: ForgeUse? = nil,
                     approvals: (roles: Set<ApprovalRole>, evidence: [String], unverified: [String])? = nil) throws(RelkitError) -> Result {
+        var opened: ForgeEvidence??
+        /// The forge, opened on first need; nil (with why) when it cannot be read and is not required.
+        func forgeEvidence() throws(RelkitError) -> (ForgeEvidence?, String?) {
+            switch forge {
+            case nil: return (nil, nil)
+            case .required(let evidence): return (evidence, nil)
+            case .ifReachable(let open):
+                if let opened { return (opened, nil) }
+                do {
+                    let evidence = try open()
+                    opened = .some(evidence)
+                    return (evidence, nil)
+                } catch {
+                    opened = .some(nil)
+                    return (nil, error.message)
+                }
+            }
+        }
         try workspace.requireCompleteHistory()
         let policy = PushPolicy(configuration: configuration)
         // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
@@ -147,8 +181,23 @@ public struct PushCheck {
                     PerformanceTrace.mark("read and verify the notes of \(rejected.count) commits")
                     decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
                     let still = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
-                    if let forge, !still.isEmpty {
-                        try addForgeEvidence(to: &facts, rejected: still, forge: forge)
+                    let picks = facts.filter { still.contains($0.id) && $0.provenance.pickedFrom != nil }
+                    if forge != nil, !picks.isEmpty {
+                        var (evidence, problem) = try forgeEvidence()
+                        if let found = evidence {
+                            do {
+                                try addForgeEvidence(to: &facts, rejected: still, forge: found)
+                            } catch {
+                                guard case .ifReachable = forge else { throw error }
+                                evidence = nil
+                                problem = error.message
+                            }
+                        }
+                        if evidence == nil, let problem, let name = configuration.forge?.repository {
+                            for index in facts.indices where still.contains(facts[index].id) && facts[index].provenance.pickedFrom != nil {
+                                facts[index].unverified.append("labels on GitHub (\(name)) not read: \(problem)")
+                            }
+                        }
                         PerformanceTrace.mark("read the forge's labels for \(still.count) commits")
                         decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
                     }

@@ -88,7 +88,9 @@ extension RelkitCommand {
             }
             let full = ref.hasPrefix("refs/") ? ref : "refs/heads/" + ref
             let update = PushCheck.Update(ref: full, old: try id(old), new: try id(new))
-            let result = try check.run([update], side: .pushingTo(remote), now: global.clock)
+            // GitHub's labels count where the trunk names a forge, read only for picks git's evidence leaves rejected.
+            let result = try check.run([update], side: .pushingTo(remote), now: global.clock,
+                                       forge: .ifReachable(workspace: workspace, access: ForgeAccess()))
             let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json { try Output.json(renderer.json) } else { Output.line(renderer.text) }

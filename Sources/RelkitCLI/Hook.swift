@@ -43,7 +43,15 @@ extension RelkitCommand {
             let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
             PerformanceTrace.mark("open the repository and the trunk's policy")
             ProcessLifetime.keep(check.workspace)
-            let result = try check.run(updates, side: side, now: global.clock, rememberSignatures: true)
+            // Labels on the forge count too, where one is configured: read only for commits git's own
+            // evidence leaves rejected (so a push that needs none never loads the HTTP library), never
+            // by asking `gh` (a hook must not wait on a prompt), and a forge that cannot be read leaves
+            // the rejection standing, saying why.
+            var access = ForgeAccess()
+            access.useGhCLI = false
+            access.timeout = 5
+            let result = try check.run(updates, side: side, now: global.clock, rememberSignatures: true,
+                                       forge: .ifReachable(workspace: check.workspace, access: access))
             let renderer = PushRenderer(result: result, zone: check.workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json {

@@ -357,4 +357,39 @@ struct PullRequestCheckTests {
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("changelog: changes only"))
     }
+
+    @Test func theHooksReadLabelsOnGitHubOnlyWhenGitsEvidenceIsNotEnough() throws {
+        let setup = setUp()
+        #expect(RelkitBinary.run(["hooks", "install"], in: setup.clone.work).status == 0)
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug"]))
+        let environment = setup.clone.environment(now: PushHookTests.deepFreeze)
+            .merging(server.environment(token: Self.token)) { $1 }
+        func push(_ refspec: String) -> Shell.Result {
+            Shell.run("/usr/bin/env", ["git", "push", "origin", refspec], in: setup.clone.work, environment: environment)
+        }
+        // A feature is no pick: nothing on GitHub could let it in, so nothing is asked.
+        let feature = push("feature:minor-fleet-v4.58.0")
+        #expect(feature.status != 0)
+        #expect(server.requests().isEmpty)
+        // The fix's issue has only `bug`: still rejected in the deep freeze, with the evidence shown.
+        let unlabelled = push("pick:minor-fleet-v4.58.0")
+        #expect(unlabelled.status != 0)
+        #expect(unlabelled.stderr.contains("evidence: bug on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123"))
+        #expect(server.requests().contains { $0.path == "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100" })
+        expectNoLeak(unlabelled, server)
+        // GitHub unreachable: the rejection stands, saying why, quickly.
+        server.stop()
+        let started = Date()
+        let unreachable = push("pick:minor-fleet-v4.58.0")
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("unverified: labels on GitHub (fleetdm/fleet) not read: cannot reach 127.0.0.1"),
+                "\(unreachable.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10)
+        // QA gives ~release blocker on the issue: the push goes through.
+        let labelled = try ForgeServer(routes: routes(setup, issueLabels: ["bug", "~release blocker"]))
+        let accepted = Shell.run("/usr/bin/env", ["git", "push", "origin", "pick:minor-fleet-v4.58.0"], in: setup.clone.work,
+                                 environment: environment.merging(labelled.environment(token: Self.token)) { $1 })
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(setup.clone.remote("minor-fleet-v4.58.0") == setup.pick)
+    }
 }
