@@ -33,7 +33,7 @@ public final class ForgeServer: @unchecked Sendable {
         let directory = Fixture.temporaryDirectory("forge-" + name)
         routesFile = directory.appendingPathComponent("routes.json")
         logFile = directory.appendingPathComponent("requests.jsonl")
-        FileManager.default.createFile(atPath: logFile.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: Data())
         try JSONSerialization.data(withJSONObject: routes).write(to: routesFile)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -87,7 +87,7 @@ public final class ForgeServer: @unchecked Sendable {
 
     /// Forgets the requests logged so far.
     public func clearRequests() {
-        FileManager.default.createFile(atPath: logFile.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: Data())
     }
 
     // MARK: - Recorded shapes
