@@ -10,6 +10,8 @@ public struct CandidateCut {
         public var at: String?
         public var dryRun = false
         public var push = false
+        /// Cut even before the scheduled cut time (an existing branch is never replaced).
+        public var force = false
         public var now = Date()
         public init() {}
     }
@@ -62,7 +64,8 @@ public struct CandidateCut {
             let exists: Bool
             do { exists = try repository.commitID(ofReference: reference) != nil } catch { throw .git(error) }
             if exists {
-                throw .usage("\(shortReferenceName(reference)) exists already: the \(version) candidate was cut; name another with --version")
+                throw .usage("\(shortReferenceName(reference)) exists already: the \(version) candidate was cut; name another with --version "
+                    + "(relkit never replaces a branch, even with --force)")
             }
         }
 
@@ -70,6 +73,11 @@ public struct CandidateCut {
         let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
         if let window = calendar.window(forVersion: version) {
             if options.now < window.candidateCut {
+                // A second run in the same cycle would otherwise cut the next version weeks early.
+                guard options.force else {
+                    throw .usage("the scheduled cut of \(version) is \(Self.local(window.candidateCut, config.timezone)), not yet "
+                        + "(now \(Self.local(options.now, config.timezone))); wait for it, or cut early on purpose with --force")
+                }
                 warnings.append("the scheduled cut of \(version) is \(Self.local(window.candidateCut, config.timezone)); this is early")
             } else if options.now >= window.deepFreeze {
                 warnings.append("the deep freeze of \(version) started \(Self.local(window.deepFreeze, config.timezone)); this is late")

@@ -35,6 +35,7 @@ extension RelkitCommand {
             @Option(help: ArgumentHelp("Cut at this revision instead of the trunk tip.", valueName: "rev")) var at: String?
             @Flag(help: "Create nothing; print what would be done.") var dryRun = false
             @Flag(help: "Push the new branch with your git.") var push = false
+            @Flag(help: "Cut before the scheduled cut time (an existing branch is never replaced).") var force = false
             @Option(help: ArgumentHelp("Write the texts as files into this directory.", valueName: "dir")) var out: String?
 
             func validate() throws {
@@ -48,6 +49,7 @@ extension RelkitCommand {
                 options.at = at
                 options.dryRun = dryRun
                 options.push = push
+                options.force = force
                 options.now = global.clock
                 let result = try CandidateCut(workspace: workspace).run(options)
                 result.warnings.forEach(Output.warning)

@@ -61,13 +61,22 @@ struct DashboardCommandTests {
         let root = Fixture.fleetCopy()
         let work = root.appendingPathComponent("work")
         let out = Fixture.temporaryDirectory().appendingPathComponent("release")
+        let cadence = Fixture.temporaryDirectory().appendingPathComponent("cadence.yml")
+        try "release:\n  schedule:\n    - { version: 4.58.0, date: 2024-10-14 }\n  cadence: 3w\n".write(to: cadence, atomically: true, encoding: .utf8)
         let before = Shell.gitOutput(["status", "--porcelain"], in: work)
         let head = Shell.gitOutput(["rev-parse", "HEAD"], in: work)
         let dry = relkit("rc", "cut", "--dry-run", "--now", "2024-10-29T12:00:00-07:00", in: work)
         #expect(dry.status == 0)
         #expect(dry.stdout.hasPrefix("Would create minor-fleet-v4.59.0 at \(Shell.gitOutput(["rev-parse", "--short=7", "origin/main"], in: work)) (dry run: nothing was created)\n"))
         #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.59.0"], in: work).status != 0)
-        let cut = relkit("rc", "cut", "--out", out.path, "--push", "--now", "2024-10-20T12:00:00-07:00", in: work)
+        // Nine days before the scheduled cut: refused, nothing made; on purpose with --force.
+        let early = relkit("rc", "cut", "--out", out.path, "--push", "--now", "2024-10-20T12:00:00-07:00", in: work)
+        #expect(early.status == 2)
+        #expect(early.stderr == "error: the scheduled cut of 4.59.0 is Tue 2024-10-29 11:00 PDT, not yet (now Sun 2024-10-20 12:00 PDT); "
+            + "wait for it, or cut early on purpose with --force\n")
+        #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.59.0"], in: work).status != 0)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let cut = relkit("rc", "cut", "--out", out.path, "--push", "--force", "--now", "2024-10-20T12:00:00-07:00", in: work)
         #expect(cut.status == 0, "\(cut.stderr)")
         #expect(cut.stderr.contains("warning: the scheduled cut of 4.59.0 is Tue 2024-10-29 11:00 PDT; this is early\n"))
         #expect(Shell.gitOutput(["rev-parse", "minor-fleet-v4.59.0"], in: work) == Shell.gitOutput(["rev-parse", "origin/main"], in: work))
@@ -85,7 +94,13 @@ struct DashboardCommandTests {
         // Cutting it again is refused, locally and on the remote.
         let again = relkit("rc", "cut", "--version", "v4.59.0", in: work)
         #expect(again.status == 2)
-        #expect(again.stderr == "error: minor-fleet-v4.59.0 exists already: the 4.59.0 candidate was cut; name another with --version\n")
+        #expect(again.stderr == "error: minor-fleet-v4.59.0 exists already: the 4.59.0 candidate was cut; name another with --version "
+            + "(relkit never replaces a branch, even with --force)\n")
+        // A second run in the same cycle would name the next version, 4.60.0 (every three weeks): its cut is weeks away.
+        let second = relkit("rc", "cut", "--now", "2024-10-29T12:00:00-07:00", "--config", cadence.path, in: work)
+        #expect(second.status == 2)
+        #expect(second.stderr.hasPrefix("error: the scheduled cut of 4.60.0 is Tue 2024-11-19 11:00 PST, not yet"), "\(second.stderr)")
+        #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.60.0"], in: work).status != 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(relkit("rc", "cut", "--dry-run", "--json", "--version", "4.60.0", "--at", "origin/main~2", in: work).stdout.utf8)) as? [String: Any])
         #expect(json["branch"] as? String == "minor-fleet-v4.60.0")
         #expect(json["at"] as? String == Shell.gitOutput(["rev-parse", "origin/main~2"], in: work))
