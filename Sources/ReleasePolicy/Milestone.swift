@@ -1,6 +1,6 @@
 /// Fleet's milestone ritual: the release in progress has a `-tentative`
-/// milestone until its candidate is cut; then it is renamed to the version and
-/// the next `-tentative` one is created.
+/// milestone until the release is published (its tag exists); then it is
+/// renamed to the version and the next `-tentative` one is created (the handbook).
 public struct Milestone: Sendable, Equatable {
     /// The release in progress: the next minor after the latest release.
     public let version: Version

@@ -141,9 +141,10 @@ extension RelkitCommand {
             commandName: "milestone",
             abstract: "The milestone names of the release in progress: current, final and next.",
             discussion: """
-            The ritual at the candidate cut: the current `X.Y.Z-tentative` milestone becomes \
-            `X.Y.Z`, then the next `X.(Y+1).0-tentative` is created. The release in progress is the \
-            next minor after the latest release tag.
+            The ritual after the release is published (its tag exists), as the handbook orders it: \
+            the current `X.Y.Z-tentative` milestone becomes `X.Y.Z`, then the next `X.(Y+1).0-tentative` \
+            is created. Not at the candidate cut: fixes still land in the release until it ships. The \
+            release in progress is the next minor after the latest release tag.
 
             Examples:
               relkit milestone
@@ -162,7 +163,8 @@ extension RelkitCommand {
             } else {
                 Output.line("Current milestone: \(milestone.current)"
                     + (latest.map { " (the release after \($0.name))" } ?? " (no release tag yet)"))
-                Output.line("At the candidate cut: rename it \(milestone.final), then create \(milestone.next)")
+                let tag = workspace.configuration.release.tag.format(milestone.version)
+                Output.line("After \(milestone.version) is published (tag \(tag)): rename it \(milestone.final), then create \(milestone.next)")
             }
         }
     }

@@ -79,6 +79,9 @@ extension RelkitCommand {
                                         threshold: workspace.configuration.pick.smallConflict,
                                         remote: workspace.configuration.remote)
             renderer.sourcePulls = sourcePulls(report, workspace)
+            if let target = report.results.first?.target, target.kind == .patch, let version = target.version {
+                renderer.patchBranch = workspace.configuration.release.patchBranch.format(version.bumped(.patch))
+            }
             if global.json {
                 try Output.json(renderer.json)
             } else if markdown {

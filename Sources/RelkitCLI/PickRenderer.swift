@@ -8,6 +8,8 @@ struct PickRenderer {
     let style: Style
     let threshold: ConflictSize
     let remote: String
+    /// For a pick onto a release tag: the patch branch of the next patch release (`patch-fleet-v4.57.3`).
+    var patchBranch: String?
     /// Each source commit's pull request, as the forge reports it (when one is configured).
     var sourcePulls: [String: (number: Int, url: String)] = [:]
 
@@ -46,13 +48,26 @@ struct PickRenderer {
             } else {
                 lines.append(report.checkedOut ? "Switched to \(branch)." :
                     "Your work tree, index and HEAD are unchanged.")
-                lines.append("Next: git push -u \(remote) \(branch), and open a pull request into \(target.name).")
+                lines.append(nextStep(branch: branch, target: target))
             }
         } else if !report.dryRun, !report.hasConflict {
             lines.append("")
             lines.append("Nothing to pick: no branch was created.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What to do with the new branch. A pull request goes into a branch, never a tag: onto a
+    /// release tag, the new branch is the patch branch itself, or a pull request into it.
+    private func nextStep(branch: String, target: PickTarget) -> String {
+        guard target.kind == .patch, let patchBranch else {
+            return "Next: git push -u \(remote) \(branch), and open a pull request into \(target.name)."
+        }
+        if branch == patchBranch {
+            return "Next: git push -u \(remote) \(branch): it is the patch branch, cut from \(target.name) with the picks on it."
+        }
+        return "Next: create the patch branch from the tag (git push \(remote) \(target.name)^{commit}:refs/heads/\(patchBranch)), "
+            + "then git push -u \(remote) \(branch) and open a pull request into \(patchBranch)."
     }
 
     private func describe(_ result: PickResult) -> [String] {

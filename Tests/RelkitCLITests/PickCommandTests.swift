@@ -16,6 +16,19 @@ struct PickCommandTests {
 
     func work() -> URL { Fixture.fleetCopy().appendingPathComponent("work") }
 
+    @Test func aPickOntoAReleaseTagNeverSaysToOpenAPullRequestIntoTheTag() throws {
+        let work = work()
+        Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
+        let named = relkit("pick", "--patch", try id("ui-fix-id"), "--branch", "ui-fix-patch", in: work)
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(named.lines.last == "Next: create the patch branch from the tag (git push origin fleet-v4.57.2^{commit}:refs/heads/patch-fleet-v4.57.3), "
+            + "then git push -u origin ui-fix-patch and open a pull request into patch-fleet-v4.57.3.")
+        let patch = relkit("pick", "--patch", try id("ui-fix-id"), in: work)
+        #expect(patch.status == 0, "\(patch.stderr)")
+        #expect(patch.lines.last == "Next: git push -u origin patch-fleet-v4.57.3: it is the patch branch, cut from fleet-v4.57.2 with the picks on it.")
+        #expect(!(named.stdout + patch.stdout).contains("pull request into fleet-v"))
+    }
+
     @Test func aCleanPickPrintsTheNewBranchAndWhatToDoNext() throws {
         let work = work()
         let fix = try id("ui-fix-id")

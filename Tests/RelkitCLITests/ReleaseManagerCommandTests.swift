@@ -75,7 +75,7 @@ struct ReleaseManagerCommandTests {
     @Test func milestoneNamesTheRitual() throws {
         let result = relkit("milestone")
         #expect(result.lines == ["Current milestone: 4.58.0-tentative (the release after fleet-v4.57.2)",
-                                 "At the candidate cut: rename it 4.58.0, then create 4.59.0-tentative"])
+                                 "After 4.58.0 is published (tag fleet-v4.58.0): rename it 4.58.0, then create 4.59.0-tentative"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(relkit("milestone", "--json").stdout.utf8)) as? [String: String])
         #expect(json == ["current": "4.58.0-tentative", "final": "4.58.0", "next": "4.59.0-tentative"])
     }
