@@ -14,10 +14,22 @@ public struct ForgePullRequest: Sendable, Equatable {
     public let baseSHA: String
     public let headSHA: String
     public let labels: [String]
+    /// Its milestone (number, title), when it has one.
+    public let milestone: (number: Int, title: String)?
 
-    init?(_ json: ForgeJSON) {
+    public static func == (left: ForgePullRequest, right: ForgePullRequest) -> Bool {
+        left.number == right.number && left.url == right.url && left.headSHA == right.headSHA && left.labels == right.labels
+            && left.milestone?.number == right.milestone?.number
+    }
+
+    public init?(_ json: ForgeJSON) {
         guard let number = json["number"]?.int else { return nil }
         self.number = number
+        if let milestone = json["milestone"], let id = milestone["number"]?.int {
+            self.milestone = (id, milestone["title"]?.string ?? "")
+        } else {
+            milestone = nil
+        }
         title = json["title"]?.string ?? ""
         body = json["body"]?.string ?? ""
         url = json["html_url"]?.string ?? ""

@@ -119,24 +119,9 @@ public struct CandidateCut {
         return Issue(title: CandidateCutTexts.fleetdQATitle(version), body: CandidateCutTexts.fleetdQABody(lines))
     }
 
-    /// Pushes the new branch with the user's own git, so that their credentials work.
     private func push(_ branch: String) throws(RelkitError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir", repository.gitDirectory, "push", workspace.configuration.remote,
-                             "refs/heads/\(branch):refs/heads/\(branch)"]
-        let errors = Pipe()
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw .repository("created \(branch), but could not run git to push it: \(error.localizedDescription)")
-        }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let last = message.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
-            throw .repository("created \(branch) locally, but `git push` failed: \(last); push it with `git push \(workspace.configuration.remote) \(branch)`")
+        if let failure = workspace.pushBranch(branch) {
+            throw .repository("created \(branch) locally, but \(failure); push it with `git push \(workspace.configuration.remote) \(branch)`")
         }
     }
 

@@ -56,8 +56,14 @@ extension RelkitCommand {
         @Flag(help: "Print Markdown for the ticket (a conflict's files, hunks, prerequisites and verdict).")
         var markdown = false
 
+        @Flag(help: ArgumentHelp("After a clean pick, push the new branch with your git and open a pull request into the target "
+            + "(reused when one is open for the same branch and base), with the source's release labels and milestone."))
+        var pr = false
+
         func validate() throws {
             if commits.isEmpty { throw ValidationError("name at least one commit to pick") }
+            if pr && dryRun { throw ValidationError("--pr pushes and opens a pull request; it cannot be a --dry-run") }
+            if pr && patch { throw ValidationError("--pr opens pull requests into branches, not tags: create the patch branch, then pick with --onto it --pr") }
             if patch && onto != nil { throw ValidationError("--patch and --onto cannot be combined") }
             if markdown && global.json { throw ValidationError("--markdown and --json cannot be combined") }
             if dryRun && checkout { throw ValidationError("--dry-run and --checkout cannot be combined") }
@@ -73,12 +79,18 @@ extension RelkitCommand {
             options.checkout = checkout
             options.allowOffTrunk = allowOffTrunk
             options.now = global.clock
+            // The forge is checked before anything is created, so that a missing configuration creates nothing.
+            let opener = pr ? try PickPullRequest(workspace: workspace, access: forge.access) : nil
             let report = try PickWorkflow(workspace: workspace).run(options)
             report.warnings.forEach(Output.warning)
             var renderer = PickRenderer(report: report, style: global.style,
                                         threshold: workspace.configuration.pick.smallConflict,
                                         remote: workspace.configuration.remote)
             renderer.sourcePulls = sourcePulls(report, workspace)
+            if let opener, report.createdBranch != nil, !report.hasConflict {
+                let outcome = try opener.open(report)
+                renderer.pullRequest = (outcome.number, outcome.url, outcome.reused)
+            }
             if let target = report.results.first?.target, target.kind == .patch, let version = target.version {
                 renderer.patchBranch = workspace.configuration.release.patchBranch.format(version.bumped(.patch))
             }

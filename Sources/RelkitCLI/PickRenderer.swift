@@ -8,6 +8,8 @@ struct PickRenderer {
     let style: Style
     let threshold: ConflictSize
     let remote: String
+    /// The pull request `--pr` opened (or found open).
+    var pullRequest: (number: Int, url: String, reused: Bool)?
     /// For a pick onto a release tag: the patch branch of the next patch release (`patch-fleet-v4.57.3`).
     var patchBranch: String?
     /// Each source commit's pull request, as the forge reports it (when one is configured).
@@ -48,7 +50,13 @@ struct PickRenderer {
             } else {
                 lines.append(report.checkedOut ? "Switched to \(branch)." :
                     "Your work tree, index and HEAD are unchanged.")
-                lines.append(nextStep(branch: branch, target: target))
+                if let pullRequest {
+                    lines.append("Pushed \(branch) to \(remote); " + (pullRequest.reused ? "a pull request was already open for it, "
+                        + "not duplicated: #\(pullRequest.number) \(pullRequest.url)" : "opened pull request #\(pullRequest.number) into "
+                        + "\(target.name): \(pullRequest.url)"))
+                } else {
+                    lines.append(nextStep(branch: branch, target: target))
+                }
             }
         } else if !report.dryRun, !report.hasConflict {
             lines.append("")
@@ -183,9 +191,16 @@ struct PickRenderer {
         let dryRun: Bool
         let branch: String?
         let results: [JSONResult]
+        var pullRequest: (number: Int, url: String, reused: Bool)? = nil
+
+        struct PullJSON: Encodable {
+            let number: Int, url: String, reused: Bool
+            func encode(to encoder: Encoder) throws { try encodeNullable(encoder, ["number": number, "url": url, "reused": reused]) }
+        }
 
         func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, ["dry_run": dryRun, "branch": branch, "results": results])
+            try encodeNullable(encoder, ["dry_run": dryRun, "branch": branch, "results": results,
+                                         "pull_request": pullRequest.map { PullJSON(number: $0.number, url: $0.url, reused: $0.reused) }])
         }
     }
 
@@ -218,6 +233,7 @@ struct PickRenderer {
 
     var json: JSONReport {
         JSONReport(dryRun: report.dryRun, branch: report.createdBranch ?? report.plannedBranch,
-                   results: report.results.map { JSONResult(result: $0, sourcePull: sourcePulls[$0.commit.id.hex]) })
+                   results: report.results.map { JSONResult(result: $0, sourcePull: sourcePulls[$0.commit.id.hex]) },
+                   pullRequest: pullRequest)
     }
 }

@@ -392,4 +392,75 @@ struct PullRequestCheckTests {
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(setup.clone.remote("minor-fleet-v4.58.0") == setup.pick)
     }
+
+    @Test func pickPRPushesTheBranchAndOpensOnePullRequestWithTheSourcesLabelsAndMilestone() throws {
+        let setup = setUp()
+        let branch = "pick-501"
+        var fixPull = Self.pull(501, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Fix host count", body: "Fixes #123",
+                                merged: setup.fix)
+        fixPull["milestone"] = ["number": 7, "title": "4.58.0"]
+        let openQuery = "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:\(branch)&base=minor-fleet-v4.58.0&per_page=100"
+        let opened = Self.pull(701, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: setup.pick,
+                               title: "Cherry-pick #501: Fix host count")
+        func routes(open: [[String: Any]]) -> [[String: Any]] {
+            [ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull]),
+             Self.linked(501, closing: [(123, ["bug", "~release blocker"])]),
+             ForgeServer.route("GET", openQuery, response: open),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/pulls", status: 201, response: opened),
+             // octokit/fixtures' recording of adding labels (its answer is the issue's label list).
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/701/labels",
+                               response: ForgeServer.recorded("octokit/add-labels-to-issue.json")[1]["response"] ?? []),
+             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/701", response: opened)]
+        }
+        let server = try ForgeServer(routes: routes(open: []))
+        let environment = server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 }
+        let pick = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch], in: setup.clone.work, environment: environment)
+        #expect(pick.status == 0, "\(pick.stdout)\(pick.stderr)")
+        #expect(pick.stdout.contains("Pushed \(branch) to origin; opened pull request #701 into minor-fleet-v4.58.0: "
+            + "https://github.com/fleetdm/fleet/pull/701"), "\(pick.stdout)")
+        let local = Shell.gitOutput(["rev-parse", branch], in: setup.clone.work)
+        #expect(setup.clone.remote(branch) == local)
+        let requests = server.requests()
+        let create = try #require(requests.first { $0.method == "POST" && $0.path == "/repos/fleetdm/fleet/pulls" })
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(create.body.utf8)) as? [String: String])
+        #expect(body["title"] == "Cherry-pick #501: Fix host count")
+        #expect(body["head"] == branch && body["base"] == "minor-fleet-v4.58.0")
+        #expect(body["body"]?.contains("(cherry picked from commit \(setup.fix))") == true)
+        #expect(body["body"]?.contains("label ~release blocker on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123") == true)
+        let labels = try #require(requests.first { $0.path == "/repos/fleetdm/fleet/issues/701/labels" })
+        #expect(labels.body == "{\"labels\":[\"bug\",\"~release blocker\"]}")
+        let milestone = try #require(requests.first { $0.method == "PATCH" })
+        #expect(milestone.body == "{\"milestone\":7}")
+        expectNoLeak(pick, server)
+
+        // Again, after the local branch is gone: the same pick (same clock, same commit) pushes as a no-op and
+        // finds the open pull request, which it reports rather than duplicates.
+        Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
+        try server.replaceRoutes(routes(open: [opened]))
+        server.clearRequests()
+        let again = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch, "--json"], in: setup.clone.work, environment: environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        let pull = try #require(json["pull_request"] as? [String: Any])
+        #expect(pull["number"] as? Int == 701 && pull["reused"] as? Bool == true)
+        #expect(!server.requests().contains { ($0.method == "POST" && $0.path != "/graphql") || $0.method == "PATCH" })
+
+        // The push fails (the remote is gone): the branch stays, nothing is opened, one line says how to finish.
+        Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
+        Shell.gitOutput(["remote", "set-url", "origin", "/nonexistent/origin.git"], in: setup.clone.work)
+        server.clearRequests()
+        let failed = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch], in: setup.clone.work, environment: environment)
+        #expect(failed.status == 4)
+        #expect(failed.stderr.hasPrefix("error: created \(branch) locally, but `git push` failed: "), "\(failed.stderr)")
+        #expect(failed.stderr.contains("nothing was opened. Finish with: git push -u origin \(branch) && gh pr create "
+            + "--base minor-fleet-v4.58.0 --head \(branch) --title 'Cherry-pick #501: Fix host count' --fill"))
+        #expect(Shell.git(["rev-parse", "--verify", "-q", branch], in: setup.clone.work).status == 0)
+        #expect(!server.requests().contains { $0.method == "POST" && $0.path != "/graphql" })
+        // Without a forge in the configuration, --pr creates nothing and says what to add.
+        let bare = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", "other", "--config", "/dev/null"], in: setup.clone.work,
+                                    environment: environment)
+        #expect(bare.status == 2)
+        #expect(bare.stderr.contains("--pr needs a forge"))
+        #expect(Shell.git(["rev-parse", "--verify", "-q", "other"], in: setup.clone.work).status != 0)
+    }
 }

@@ -1,0 +1,142 @@
+import ForgeKit
+import Foundation
+import GitKit
+import ReleasePolicy
+
+extension ReleaseWorkspace {
+    /// Pushes a local branch to the configured remote with the user's own git (their
+    /// credentials, their hooks). Nil when it went; otherwise why, in one line.
+    public func pushBranch(_ branch: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "--git-dir", repository.gitDirectory, "push", configuration.remote,
+                             "refs/heads/\(branch):refs/heads/\(branch)"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return "git could not be run to push it (\(error.localizedDescription))"
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let last = message.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+            return "`git push` failed: \(last)"
+        }
+        return nil
+    }
+}
+
+/// `relkit pick … --pr`: after a clean pick, the new branch pushed with the user's
+/// git and a pull request opened into the target branch (reused when one is open
+/// for the same branch and base), carrying the source's release labels and milestone.
+public struct PickPullRequest {
+    public struct Outcome: Sendable, Equatable {
+        public let number: Int
+        public let url: String
+        /// An open pull request for the same branch and base was found and reported, not duplicated.
+        public let reused: Bool
+        public let labels: [String]
+        public let milestone: String?
+    }
+
+    let workspace: ReleaseWorkspace
+    let forge: ForgeEvidence
+
+    public init(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) {
+        self.workspace = workspace
+        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
+                                                 access: access) else {
+            throw .usage("--pr needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
+        }
+        self.forge = forge
+    }
+
+    /// The branch a pull request can go into: the target when it is a branch; never a tag.
+    static func base(of target: PickTarget, configuration: Configuration) throws(RelkitError) -> String {
+        if target.kind == .patch {
+            throw .usage("--pr opens pull requests into branches, and \(target.name) is a tag: create the patch branch "
+                + "from it first, then pick with --onto it --pr")
+        }
+        return target.name
+    }
+
+    /// Pushes `report`'s new branch and opens (or finds) its pull request.
+    public func open(_ report: PickReport) throws(RelkitError) -> Outcome {
+        guard let branch = report.createdBranch, !report.dryRun, !report.hasConflict,
+              let target = report.results.first?.target else {
+            throw .usage("--pr needs a clean pick that created a branch")
+        }
+        let base = try Self.base(of: target, configuration: workspace.configuration)
+        let picked = report.results.filter { $0.status == .picked }
+        let sources = try forge.evidence(forTrunkCommits: picked.map(\.commit.id.hex))
+        let title = Self.title(picked: picked, sources: sources)
+        let body = Self.body(picked: picked, sources: sources, base: base, configuration: workspace.configuration)
+        let finish = "git push -u \(workspace.configuration.remote) \(branch) && gh pr create --base \(base) --head \(branch) "
+            + "--title \(Self.quoted(title)) --fill"
+        if let failure = workspace.pushBranch(branch) {
+            throw .repository("created \(branch) locally, but \(failure); nothing was opened. Finish with: \(finish)")
+        }
+        let client = forge.client
+        let owner = client.repository.split(separator: "/").first.map(String.init) ?? ""
+        do throws(ForgeError) {
+            // An open pull request for the same branch and base is reported, never duplicated.
+            let open = try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(owner):\(branch)&base=\(base)&per_page=100")
+                .compactMap(ForgePullRequest.init)
+            if let existing = open.first {
+                return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil)
+            }
+            let created = try client.send("POST", "/repos/\(client.repository)/pulls",
+                                          json: ["title": title, "head": branch, "base": base, "body": body])
+            guard let pull = ForgePullRequest(created) else {
+                throw ForgeError(.badResponse, "GitHub's answer to opening the pull request has no number")
+            }
+            let release = workspace.configuration.labels
+            let known = release.releaseBlocker + release.unreleasedBug + release.fixes
+            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, known) })).sorted()
+            if !labels.isEmpty {
+                try client.send("POST", "/repos/\(client.repository)/issues/\(pull.number)/labels", json: ["labels": labels])
+            }
+            let milestone = sources.values.compactMap(\.pull).compactMap(\.milestone).first
+            if let milestone {
+                try client.send("PATCH", "/repos/\(client.repository)/issues/\(pull.number)", json: ["milestone": milestone.number])
+            }
+            return Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title)
+        } catch {
+            throw .repository("pushed \(branch), but \(error.message); finish with: gh pr create --base \(base) --head \(branch) "
+                + "--title \(Self.quoted(title)) --fill")
+        }
+    }
+
+    /// `Cherry-pick #<source PR>: <source title>`; several picks name them all.
+    static func title(picked: [PickResult], sources: [String: ForgeCommitEvidence]) -> String {
+        let numbers = picked.map { result in
+            sources[result.commit.id.hex]?.pull?.number ?? result.commit.pullRequest
+        }
+        if picked.count == 1, let first = picked.first {
+            let summary = sources[first.commit.id.hex]?.pull?.title ?? first.commit.summary
+            return numbers[0].map { "Cherry-pick #\($0): \(summary)" } ?? "Cherry-pick \(first.commit.id.abbreviated()): \(summary)"
+        }
+        return "Cherry-pick " + zip(picked, numbers).map { result, number in
+            number.map { "#\($0)" } ?? result.commit.id.abbreviated()
+        }.joined(separator: ", ")
+    }
+
+    /// The provenance and the evidence, for reviewers.
+    static func body(picked: [PickResult], sources: [String: ForgeCommitEvidence], base: String,
+                     configuration: Configuration) -> String {
+        var lines = ["Cherry-picked into `\(base)` by `relkit pick --pr`.", ""]
+        for result in picked {
+            let evidence = sources[result.commit.id.hex]
+            let source = evidence?.pull.map { "#\($0.number) (\($0.url))" } ?? "no pull request found"
+            lines.append("- `\(result.commit.id.hex)` \(result.commit.summary): from \(source)")
+            lines.append("  - pick line: `(cherry picked from commit \(result.commit.id.hex))`; applies cleanly onto `\(base)`")
+            for label in evidence?.labels ?? [] { lines.append("  - label \(label.line)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
