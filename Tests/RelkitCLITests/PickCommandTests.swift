@@ -18,7 +18,7 @@ struct PickCommandTests {
 
     @Test func aPickOntoAReleaseTagNeverSaysToOpenAPullRequestIntoTheTag() throws {
         let work = work()
-        Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
+        _ = Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
         let named = relkit("pick", "--patch", try id("ui-fix-id"), "--branch", "ui-fix-patch", in: work)
         #expect(named.status == 0, "\(named.stderr)")
         #expect(named.lines.last == "Next: create the patch branch from the tag (git push origin fleet-v4.57.2^{commit}:refs/heads/patch-fleet-v4.57.3), "

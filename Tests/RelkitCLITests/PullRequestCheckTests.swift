@@ -435,7 +435,7 @@ struct PullRequestCheckTests {
 
         // Again, after the local branch is gone: the same pick (same clock, same commit) pushes as a no-op and
         // finds the open pull request, which it reports rather than duplicates.
-        Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
+        _ = Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
         try server.replaceRoutes(routes(open: [opened]))
         server.clearRequests()
         let again = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch, "--json"], in: setup.clone.work, environment: environment)
@@ -446,8 +446,8 @@ struct PullRequestCheckTests {
         #expect(!server.requests().contains { ($0.method == "POST" && $0.path != "/graphql") || $0.method == "PATCH" })
 
         // The push fails (the remote is gone): the branch stays, nothing is opened, one line says how to finish.
-        Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
-        Shell.gitOutput(["remote", "set-url", "origin", "/nonexistent/origin.git"], in: setup.clone.work)
+        _ = Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
+        _ = Shell.gitOutput(["remote", "set-url", "origin", "/nonexistent/origin.git"], in: setup.clone.work)
         server.clearRequests()
         let failed = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch], in: setup.clone.work, environment: environment)
         #expect(failed.status == 4)
