@@ -42,5 +42,11 @@ routes = [
         "closingIssuesReferences": {"nodes": [issue]}, "timelineItems": {"nodes": []}}}}}),
     route("POST", "/repos/fleetdm/fleet/statuses/%s" % pick, {"state": "success", "context": "relkit/release-gate"}, status=201),
     route("POST", "/repos/fleetdm/fleet/statuses/%s" % feature, {"state": "failure", "context": "relkit/release-gate"}, status=201),
+    # relkit pick --pr: no open pull request for the branch yet, then the one it opens, its labels and milestone
+# (the recorded pull request carries a milestone, which the pick's pull request gets too).
+    route("GET", "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:demo-host-fix-pr&base=%s&per_page=100" % rc, []),
+    route("POST", "/repos/fleetdm/fleet/pulls", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick), status=201),
+    route("POST", "/repos/fleetdm/fleet/issues/7003/labels", [{"name": "~release blocker"}]),
+    route("PATCH", "/repos/fleetdm/fleet/issues/7003", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick)),
 ]
 json.dump(routes, open(out, "w"), indent=1)

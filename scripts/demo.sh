@@ -94,6 +94,11 @@ echo "
 # --status sets the commit status relkit/release-gate on the pull request's head."
 run relkit check --pr 7002 --status
 echo "
+# relkit pick --pr: the same fix picked again onto a branch of its own, pushed with your git, and its pull
+# request opened into the candidate, carrying the source's release label."
+git switch -q main
+run relkit pick "$hostfix" --pr --branch demo-host-fix-pr
+echo "
 # What relkit asked the forge (the server's log):"
 python3 -c 'import json,sys; [print("  ", r["method"], r["path"]) for r in map(json.loads, open(sys.argv[1]))]' "$demo/forge-requests.jsonl"
 kill $forge_pid 2>/dev/null || true
