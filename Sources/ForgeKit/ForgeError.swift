@@ -11,10 +11,13 @@ public struct ForgeError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// The HTTP status of an answer that was not a success, when there was one.
+    public var status: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, status: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.status = status
     }
 
     public var description: String { message }

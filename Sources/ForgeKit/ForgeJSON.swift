@@ -2,21 +2,11 @@ import Foundation
 
 /// A forge's JSON, read without trusting its shape: a missing key or a value of
 /// the wrong type reads as nil, never a crash.
-public enum ForgeJSON: Decodable, Sendable, Equatable {
+public enum ForgeJSON: Sendable, Equatable {
     case object([String: ForgeJSON]), array([ForgeJSON]), string(String), number(Double), bool(Bool), null
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([ForgeJSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: ForgeJSON].self)) }
-    }
-
-    /// Parses with JSONSerialization (several times faster than decoding this enum with
-    /// JSONDecoder, whose failed attempts per value each throw); nil for bytes that are not JSON.
+    /// Parses with JSONSerialization (several times faster than a Decodable enum, whose
+    /// failed attempts per value each throw); nil for bytes that are not JSON.
     public static func parse(_ data: Data) -> ForgeJSON? {
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
         return ForgeJSON(converting: object)

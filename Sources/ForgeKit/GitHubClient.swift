@@ -264,7 +264,7 @@ public final class GitHubClient: @unchecked Sendable {
             throw ForgeError(.notFound, "GitHub has no \(what) in \(repository) (404); check forge.repository in .relkit.yml, "
                              + "the number, and that \(tokenSource) can see the repository")
         default:
-            throw ForgeError(.unexpected, "GitHub answered \(what) with HTTP \(response.status)\(said)")
+            throw ForgeError(.unexpected, "GitHub answered \(what) with HTTP \(response.status)\(said)", status: response.status)
         }
     }
 

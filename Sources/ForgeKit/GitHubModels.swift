@@ -108,7 +108,7 @@ extension GitHubClient {
         let pulls: [ForgePullRequest]
         do {
             pulls = try getAll("/repos/\(repository)/commits/\(sha)/pulls?per_page=100", maxPages: 3).compactMap(ForgePullRequest.init)
-        } catch where error.kind == .notFound || error.kind == .unexpected && error.message.contains("HTTP 422") {
+        } catch where error.kind == .notFound || error.status == 422 {
             return nil
         }
         let merged = pulls.filter(\.merged)

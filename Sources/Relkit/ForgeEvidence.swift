@@ -118,16 +118,8 @@ public final class ForgeEvidence: @unchecked Sendable {
         return result
     }
 
-    /// The exception approvals on pull request `number`: each reviewer's standing
+    /// The exception approvals on pull request `number`, from its reviews: each reviewer's standing
     /// review, APPROVED on `head`, by a login listed under `exceptions`; what else was found, with why it does not count.
-    public func approvals(ofPullRequest number: Int, head: String) throws(RelkitError)
-        -> (roles: Set<ApprovalRole>, evidence: [String], unverified: [String]) {
-        let reviews: [ForgeReview]
-        do { reviews = try client.reviews(of: number) } catch { throw RelkitError(forge: error) }
-        return approvals(of: reviews, pullRequest: number, head: head)
-    }
-
-    /// The same, from reviews already fetched.
     public func approvals(of reviews: [ForgeReview], pullRequest number: Int, head: String)
         -> (roles: Set<ApprovalRole>, evidence: [String], unverified: [String]) {
         var roles = Set<ApprovalRole>(), evidence: [String] = [], unverified: [String] = []

@@ -65,7 +65,6 @@ public struct PendingWorkflow {
             }
             let evidence = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk)
             let fixes = try evidence.fixes(lacking.map { ($0.commit.id, $0.labels) })
-            workspace.lastLabelSources = evidence.sources(fixes.forgeProblem)
             PerformanceTrace.mark("tell \(lacking.count) lacking commits' fixes from the rest")
             let predictor = options.predict
                 ? try CherryPickPredictor(repository: repository, reader: reader, target: target.tip) : nil
@@ -240,7 +239,9 @@ extension PendingWorkflow {
     /// it lacks, by the same tests as `run`, without reading subjects or predicting picks. Only
     /// trunk commits that touch the files the target's own commits touch can
     /// share a patch with one of them, so only those are diffed.
-    public func count(onto target: PickTarget) throws(RelkitError) -> (fixes: Int, unlabelled: Int, forkPoint: ObjectID) {
+    /// `labelSources`: where the labels were read, as `PendingReport.labelSources` says it.
+    public func count(onto target: PickTarget) throws(RelkitError)
+        -> (fixes: Int, unlabelled: Int, forkPoint: ObjectID, labelSources: String) {
         try workspace.requireCompleteHistory()
         let trunk = try workspace.trunkTip()
         do {
@@ -273,8 +274,7 @@ extension PendingWorkflow {
             PerformanceTrace.mark("recognise \(trunkSide.count) trunk commits")
             let evidence = try FixEvidence(workspace: workspace, reader: reader, trunk: trunk)
             let found = try evidence.fixes(lacking)
-            workspace.lastLabelSources = evidence.sources(found.forgeProblem)
-            return (found.labels.count, lacking.count - found.labels.count, base)
+            return (found.labels.count, lacking.count - found.labels.count, base, evidence.sources(found.forgeProblem))
         } catch {
             throw RelkitError(error)
         }

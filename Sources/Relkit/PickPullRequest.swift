@@ -40,6 +40,8 @@ public struct PickPullRequest {
         public let reused: Bool
         public let labels: [String]
         public let milestone: String?
+        /// What the forge says of each source commit (every result on the trunk), read once for the PR and the output.
+        public let sources: [String: ForgeCommitEvidence]
     }
 
     let workspace: ReleaseWorkspace
@@ -55,7 +57,7 @@ public struct PickPullRequest {
     }
 
     /// The branch a pull request can go into: the target when it is a branch; never a tag.
-    static func base(of target: PickTarget, configuration: Configuration) throws(RelkitError) -> String {
+    static func base(of target: PickTarget) throws(RelkitError) -> String {
         if target.kind == .patch {
             throw .usage("--pr opens pull requests into branches, and \(target.name) is a tag: create the patch branch "
                 + "from it first, then pick with --onto it --pr")
@@ -69,9 +71,9 @@ public struct PickPullRequest {
               let target = report.results.first?.target else {
             throw .usage("--pr needs a clean pick that created a branch")
         }
-        let base = try Self.base(of: target, configuration: workspace.configuration)
+        let base = try Self.base(of: target)
         let picked = report.results.filter { $0.status == .picked }
-        let sources = try forge.evidence(forTrunkCommits: picked.map(\.commit.id.hex))
+        let sources = try forge.evidence(forTrunkCommits: report.results.filter { $0.status != .notOnTrunk }.map(\.commit.id.hex))
         let title = Self.title(picked: picked, sources: sources)
         let body = Self.body(picked: picked, sources: sources, base: base, configuration: workspace.configuration)
         let finish = "git push -u \(workspace.configuration.remote) \(branch) && gh pr create --base \(base) --head \(branch) "
@@ -86,16 +88,16 @@ public struct PickPullRequest {
             let open = try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(owner):\(branch)&base=\(base)&per_page=100")
                 .compactMap(ForgePullRequest.init)
             if let existing = open.first {
-                return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil)
+                return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil,
+                               sources: sources)
             }
             let created = try client.send("POST", "/repos/\(client.repository)/pulls",
                                           json: ["title": title, "head": branch, "base": base, "body": body])
             guard let pull = ForgePullRequest(created) else {
                 throw ForgeError(.badResponse, "GitHub's answer to opening the pull request has no number")
             }
-            let release = workspace.configuration.labels
-            let known = release.releaseBlocker + release.unreleasedBug + release.fixes
-            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, known) })).sorted()
+            let fixes = workspace.configuration.labels.fixes
+            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, fixes) })).sorted()
             if !labels.isEmpty {
                 try client.send("POST", "/repos/\(client.repository)/issues/\(pull.number)/labels", json: ["labels": labels])
             }
@@ -103,7 +105,8 @@ public struct PickPullRequest {
             if let milestone {
                 try client.send("PATCH", "/repos/\(client.repository)/issues/\(pull.number)", json: ["milestone": milestone.number])
             }
-            return Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title)
+            return Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title,
+                           sources: sources)
         } catch {
             throw .repository("pushed \(branch), but \(error.message); finish with: gh pr create --base \(base) --head \(branch) "
                 + "--title \(Self.quoted(title)) --fill")

@@ -377,8 +377,7 @@ public struct PushCheck {
                 continue
             }
             facts[index].sourcePullRequest = pull.number
-            let known = configuration.labels.releaseBlocker + configuration.labels.unreleasedBug + configuration.labels.fixes
-            let counted = evidence.labels.filter { LabelSettings.matches($0.label, known) }
+            let counted = evidence.labels.filter { LabelSettings.matches($0.label, configuration.labels.fixes) }
             facts[index].labels += counted.map(\.label)
             facts[index].evidence += counted.map(\.line)
             if counted.isEmpty {

@@ -64,7 +64,7 @@ extension ReleaseWorkspace {
             let counted = try PendingWorkflow(workspace: self).count(onto: rc)
             fork = counted.forkPoint
             // Where the labels came from is worth a line only where there is a forge to say it of.
-            return .value((rc.name, counted.fixes, counted.unlabelled, configuration.forge == nil ? "" : self.lastLabelSources ?? ""))
+            return .value((rc.name, counted.fixes, counted.unlabelled, configuration.forge == nil ? "" : counted.labelSources))
         }
         PerformanceTrace.mark("count the pending fixes")
         let candidate: ReleaseStatus.Part<ReleaseStatus.Candidate> = part { () throws(RelkitError) in

@@ -13,8 +13,6 @@ public final class ReleaseWorkspace {
     public var onWarning: ((String) -> Void)?
     /// How reports (`pending`, `status`) reach the forge for labels; nil: git evidence only.
     public var forgeAccess: ForgeAccess?
-    /// Where the last pending count read its labels (for `status`).
-    public internal(set) var lastLabelSources: String?
     private var warned: Set<String> = []
 
     func warn(_ message: String) {

@@ -86,10 +86,13 @@ extension RelkitCommand {
             var renderer = PickRenderer(report: report, style: global.style,
                                         threshold: workspace.configuration.pick.smallConflict,
                                         remote: workspace.configuration.remote)
-            renderer.sourcePulls = sourcePulls(report, workspace)
             if let opener, report.createdBranch != nil, !report.hasConflict {
+                // The pull request's sources are the output's too: the forge is asked once.
                 let outcome = try opener.open(report)
                 renderer.pullRequest = (outcome.number, outcome.url, outcome.reused)
+                renderer.sourcePulls = outcome.sources.compactMapValues { $0.pull.map { ($0.number, $0.url) } }
+            } else {
+                renderer.sourcePulls = sourcePulls(report, workspace)
             }
             if let target = report.results.first?.target, target.kind == .patch, let version = target.version {
                 renderer.patchBranch = workspace.configuration.release.patchBranch.format(version.bumped(.patch))
