@@ -393,6 +393,35 @@ struct PullRequestCheckTests {
         #expect(setup.clone.remote("minor-fleet-v4.58.0") == setup.pick)
     }
 
+    @Test func preReceiveAndCheckReadTheSameGitHubLabels() throws {
+        let setup = setUp()
+        #expect(RelkitBinary.run(["hooks", "install", "--server"], in: setup.clone.origin).status == 0)
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug"]))
+        // A local push's receive-pack runs the server's hook with the pusher's environment: the forge's address and token.
+        let environment = setup.clone.environment(now: PushHookTests.deepFreeze).merging(server.environment(token: Self.token)) { $1 }
+        func push() -> Shell.Result {
+            Shell.run("/usr/bin/env", ["git", "push", "--no-verify", "origin", "pick:minor-fleet-v4.58.0"], in: setup.clone.work,
+                      environment: environment)
+        }
+        func check() -> Shell.Result {
+            RelkitBinary.run(["check", "--ref", "minor-fleet-v4.58.0", "--old", setup.candidateTip, "--new", setup.pick],
+                             in: setup.clone.work, environment: environment)
+        }
+        let rejected = push()
+        #expect(rejected.status != 0)
+        #expect(rejected.stderr.contains("evidence: bug on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123"),
+                "\(rejected.stderr)")
+        #expect(check().status == 1)
+        try server.replaceRoutes(routes(setup, issueLabels: ["bug", "~release blocker"]))
+        let checked = check()
+        #expect(checked.status == 0, "\(checked.stdout)")
+        #expect(checked.stdout.contains("labelled ~release blocker"))
+        let accepted = push()
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(setup.clone.remote("minor-fleet-v4.58.0") == setup.pick)
+        expectNoLeak(accepted, server)
+    }
+
     @Test func pickPRPushesTheBranchAndOpensOnePullRequestWithTheSourcesLabelsAndMilestone() throws {
         let setup = setUp()
         let branch = "pick-501"
