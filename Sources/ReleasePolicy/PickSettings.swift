@@ -29,6 +29,9 @@ public struct ConflictSize: Sendable, Equatable {
 public enum ConflictVerdict: String, Sendable {
     case smallConflict = "small conflict: resolve by hand"
     case notSuited = "not suited for the patch release process"
+    /// A likely prerequisite is feature work no release has shipped: the fix would build on
+    /// unreleased feature code (the handbook: include it in the end-of-sprint release only).
+    case unreleasedFeatureWork = "not suited for a patch: it builds on unreleased feature work; include it in the end-of-sprint release"
 
     public init(_ size: ConflictSize, threshold: ConflictSize) {
         let small = size.files <= threshold.files && size.hunks <= threshold.hunks

@@ -7,6 +7,8 @@ import ReleasePolicy
 public struct PickConflict: Sendable, Equatable {
     public let files: [File]
     public let prerequisites: [PickCommit]
+    /// The prerequisites that are feature work (no fix label) in no release yet.
+    public let unreleasedFeatureWork: [PickCommit]
     public let size: ConflictSize
     public let verdict: ConflictVerdict
 

@@ -65,19 +65,30 @@ public struct PickPullRequest {
         return target.name
     }
 
-    /// Pushes `report`'s new branch and opens (or finds) its pull request.
-    public func open(_ report: PickReport) throws(RelkitError) -> Outcome {
-        guard let branch = report.createdBranch, !report.dryRun, !report.hasConflict,
+    /// Pushes `report`'s new branch and opens (or finds) its pull request. A branch that
+    /// carries an unresolved pick (`draftOnConflict`) opens only as a draft labelled
+    /// `conflict`; any other branch whose files gain conflict markers is refused before the push.
+    public func open(_ report: PickReport, conflictReport: String? = nil) throws(RelkitError) -> Outcome {
+        let draft = report.unresolvedDraft != nil
+        guard let branch = report.createdBranch, !report.dryRun, draft || !report.hasConflict,
               let target = report.results.first?.target else {
             throw .usage("--pr needs a clean pick that created a branch")
         }
         let base = try Self.base(of: target)
-        let picked = report.results.filter { $0.status == .picked }
+        if !draft {
+            try refuseConflictMarkers(branch: branch, base: target)
+        }
+        let picked = report.results.filter { $0.status == .picked || $0.commit.id == report.unresolvedDraft?.id }
         let sources = try forge.evidence(forTrunkCommits: report.results.filter { $0.status != .notOnTrunk }.map(\.commit.id.hex))
-        let title = Self.title(picked: picked, sources: sources)
-        let body = Self.body(picked: picked, sources: sources, base: base, configuration: workspace.configuration)
+        let title = (draft ? Self.draftTitlePrefix : "") + Self.title(picked: picked, sources: sources)
+        var body = Self.body(picked: picked, sources: sources, base: base, configuration: workspace.configuration)
+        if draft {
+            body = "**Draft: this branch carries an unresolved cherry-pick with conflict markers. Do not merge it.** "
+                + "Resolve the conflicts on the branch (or pick by hand), then mark it ready for review.\n\n"
+                + body + "\n" + (conflictReport ?? "")
+        }
         let finish = "git push -u \(workspace.configuration.remote) \(branch) && gh pr create --base \(base) --head \(branch) "
-            + "--title \(Self.quoted(title)) --fill"
+            + (draft ? "--draft " : "") + "--title \(Self.quoted(title)) --fill"
         if let failure = workspace.pushBranch(branch) {
             throw .repository("created \(branch) locally, but \(failure); nothing was opened. Finish with: \(finish)")
         }
@@ -92,12 +103,13 @@ public struct PickPullRequest {
                                sources: sources)
             }
             let created = try client.send("POST", "/repos/\(client.repository)/pulls",
-                                          json: ["title": title, "head": branch, "base": base, "body": body])
+                                          json: ["title": title, "head": branch, "base": base, "body": body, "draft": draft])
             guard let pull = ForgePullRequest(created) else {
                 throw ForgeError(.badResponse, "GitHub's answer to opening the pull request has no number")
             }
             let fixes = workspace.configuration.labels.fixes
-            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, fixes) })).sorted()
+            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, fixes) }))
+                .sorted() + (draft ? [Self.conflictLabel] : [])
             if !labels.isEmpty {
                 try client.send("POST", "/repos/\(client.repository)/issues/\(pull.number)/labels", json: ["labels": labels])
             }
@@ -109,7 +121,68 @@ public struct PickPullRequest {
                            sources: sources)
         } catch {
             throw .repository("pushed \(branch), but \(error.message); finish with: gh pr create --base \(base) --head \(branch) "
-                + "--title \(Self.quoted(title)) --fill")
+                + (draft ? "--draft " : "") + "--title \(Self.quoted(title)) --fill")
+        }
+    }
+
+    static let draftTitlePrefix = "[CONFLICT, do not merge] "
+    static let conflictLabel = "conflict"
+
+    /// No conflict marker reaches a pull request that is not a draft: a branch whose
+    /// files gain `<<<<<<<`/`>>>>>>>` lines over the target is refused before anything is pushed.
+    func refuseConflictMarkers(branch: String, base: PickTarget) throws(RelkitError) {
+        let paths: [String]
+        do throws(GitError) {
+            guard let tip = try workspace.repository.commitID(ofReference: "refs/heads/\(branch)") else { return }
+            paths = try workspace.repository.pathsGainingConflictMarkers(from: base.tip, to: tip,
+                                                                         reference: try? workspace.trunkTip().commit)
+        } catch {
+            throw .git(error)
+        }
+        if !paths.isEmpty {
+            throw RelkitError(.policy, "\(branch) adds conflict markers to \(paths.joined(separator: ", ")); nothing was pushed "
+                + "or opened: resolve them first (only a --draft-on-conflict pull request may carry them, as a draft)")
+        }
+    }
+
+    /// What a conflict comment did.
+    public struct CommentOutcome: Sendable, Equatable {
+        public let pullRequest: Int
+        public let url: String
+        /// The same report was already on the source pull request, and nothing new was posted.
+        public let existing: Bool
+    }
+
+    /// The hidden line that makes a conflict comment recognisable on a later run.
+    static func commentMarker(commit: String, base: String) -> String { "<!-- relkit:conflict \(commit) onto \(base) -->" }
+
+    /// Comments the conflict report on the source pull request of the first conflicting
+    /// pick, once: a comment already carrying the same marker is reported, not repeated.
+    public func commentConflict(_ report: PickReport, markdown: String) throws(RelkitError) -> CommentOutcome {
+        guard let conflicted = report.results.first(where: { $0.status == .conflict }) else {
+            throw .usage("no conflict to report")
+        }
+        let sha = conflicted.commit.id.hex
+        let sources = try forge.evidence(forTrunkCommits: [sha], issues: false)
+        guard let source = sources[sha]?.pull else {
+            throw RelkitError(.repository, "\(conflicted.commit.id.abbreviated()) conflicts onto \(conflicted.target.name), and "
+                + "GitHub knows no pull request that merged it, so the report was not posted; nothing was created")
+        }
+        let marker = Self.commentMarker(commit: sha, base: conflicted.target.name)
+        let client = forge.client
+        do throws(ForgeError) {
+            let comments = try client.getAll("/repos/\(client.repository)/issues/\(source.number)/comments?per_page=100")
+            for comment in comments {
+                if let text = comment["body"]?.string, text.contains(marker) {
+                    return CommentOutcome(pullRequest: source.number, url: comment["html_url"]?.string ?? source.url, existing: true)
+                }
+            }
+            let posted = try client.send("POST", "/repos/\(client.repository)/issues/\(source.number)/comments",
+                                         json: ["body": marker + "\n" + markdown])
+            return CommentOutcome(pullRequest: source.number, url: posted["html_url"]?.string ?? source.url, existing: false)
+        } catch {
+            throw .repository("\(conflicted.commit.id.abbreviated()) conflicts; the report could not be posted on #\(source.number): "
+                + error.message)
         }
     }
 

@@ -38,6 +38,8 @@ public struct PickReport: Sendable {
     public let conflictInWorkingTree: PickCommit?
     public let remainingAfterConflict: [PickCommit]
     public let warnings: [String]
+    /// With `draftOnConflict`: the conflicting commit the created branch carries unresolved.
+    public var unresolvedDraft: PickCommit? = nil
 
     public var hasConflict: Bool { results.contains { $0.status == .conflict } }
 }

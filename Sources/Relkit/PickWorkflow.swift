@@ -20,6 +20,11 @@ public struct PickWorkflow {
         public var dryRun = false
         public var checkout = false
         public var allowOffTrunk = false
+        /// On a conflict, make the branch anyway: the clean picks before it, then one commit
+        /// carrying the first conflicting pick unresolved, conflict markers and all, for a
+        /// draft pull request (`pick --pr --draft-on-conflict`). It has no pick line, so
+        /// nothing counts it as picked.
+        public var draftOnConflict = false
         /// The clock for the committer date (unless GIT_COMMITTER_DATE is set).
         public var now = Date()
         public init() {}
@@ -87,6 +92,25 @@ public struct PickWorkflow {
                 // Refused before anything is made: git would refuse the switch the same way.
                 throw RelkitError.repository("\(repository.gitDirectory)index.lock exists: another git process seems to be "
                     + "running in this repository; nothing was created; wait for it, or remove the lock file if it crashed")
+            }
+            if primary.hasConflict, options.draftOnConflict, let firstConflict = primary.firstConflict {
+                let conflicted = primary.results.first { $0.commit.id == firstConflict.id }
+                let tree = try repository.cherryPickTreeWithConflictMarkers(
+                    firstConflict.id, onto: primary.tipBeforeFirstConflict,
+                    oursLabel: targets[0].name, theirsLabel: "\(firstConflict.id.abbreviated()) (\(firstConflict.summary))")
+                let paths = conflicted?.conflict?.files.map(\.path) ?? []
+                let message = "DO NOT MERGE: unresolved cherry-pick of \(firstConflict.id.hex)\n\n"
+                    + "\(firstConflict.summary)\n\nThe files below hold conflict markers; resolve them, then replace this "
+                    + "commit with the resolved pick (git cherry-pick -x \(firstConflict.id.hex)).\n\nConflicts:\n"
+                    + paths.map { "\t\($0)\n" }.joined()
+                let draft = try repository.createPickCommit(of: firstConflict.id, tree: tree, parent: primary.tipBeforeFirstConflict,
+                                                            committer: committer, message: Array(message.utf8))
+                try staging.persist(reachableFrom: [draft])
+                try repository.createBranch(branch, at: draft, signature: committer)
+                return PickReport(dryRun: false, trunkReference: trunk.reference,
+                                  results: keeping(results, primary.createdBeforeConflict), createdBranch: branch,
+                                  plannedBranch: branch, checkedOut: false, conflictInWorkingTree: nil,
+                                  remainingAfterConflict: [], warnings: warnings, unresolvedDraft: firstConflict)
             }
             if primary.hasConflict {
                 guard options.checkout, let firstConflict = primary.firstConflict else {
@@ -230,7 +254,8 @@ public struct PickWorkflow {
                 if chain.firstPicked == nil { chain.firstPicked = shown }
                 chain.results.append(result(.picked, new: new))
             case .conflicted(let paths):
-                let conflict = try describeConflict(commit, onto: chain.tip, paths: paths, history: history)
+                let conflict = try describeConflict(commit, onto: chain.tip, paths: paths, history: history,
+                                                    reader: reader)
                 if chain.firstConflict == nil { chain.firstConflict = shown }
                 if chain.firstPicked == nil { chain.firstPicked = shown }
                 chain.results.append(result(.conflict, conflict: conflict))
@@ -251,7 +276,7 @@ public struct PickWorkflow {
     // MARK: - Conflicts
 
     private func describeConflict(_ commit: Commit, onto target: ObjectID, paths: [ConflictedPath],
-                                  history: TargetHistory) throws(GitError) -> PickConflict {
+                                  history: TargetHistory, reader: ObjectReader) throws(GitError) -> PickConflict {
         let parent = commit.parentIDs.first
         let base = try repository.mergeBase(target, commit.id)
         var files: [PickConflict.File] = []
@@ -301,8 +326,37 @@ public struct PickWorkflow {
         shown.sort { $0.committer.date < $1.committer.date }
         let size = ConflictSize(files: files.count, hunks: files.reduce(0) { $0 + $1.hunks.count },
                                 prerequisites: shown.count)
-        return PickConflict(files: files, prerequisites: shown.map(PickCommit.init), size: size,
-                            verdict: ConflictVerdict(size, threshold: workspace.configuration.pick.smallConflict))
+        let features = try unreleasedFeatureWork(shown, reader: reader)
+        return PickConflict(files: files, prerequisites: shown.map(PickCommit.init),
+                            unreleasedFeatureWork: features.map(PickCommit.init), size: size,
+                            verdict: features.isEmpty ? ConflictVerdict(size, threshold: workspace.configuration.pick.smallConflict)
+                                : .unreleasedFeatureWork)
+    }
+
+    /// The prerequisites no release contains (not reachable from the latest release tag)
+    /// that carry no fix label (trailers, signed notes, or the forge when the command reads
+    /// it): feature work a patch must not build on, as the handbook says.
+    private func unreleasedFeatureWork(_ prerequisites: [Commit], reader: ObjectReader) throws(GitError) -> [Commit] {
+        guard !prerequisites.isEmpty else { return [] }
+        let released: ObjectID?
+        do { released = try workspace.latestRelease()?.tip } catch { released = nil }
+        var unreleased: [Commit] = []
+        for commit in prerequisites {
+            if let released, try repository.isAncestor(commit.id, of: released) { continue }
+            unreleased.append(commit)
+        }
+        guard !unreleased.isEmpty else { return [] }
+        let labelled: [ObjectID: [String]]
+        do {
+            let evidence = try FixEvidence(workspace: workspace, reader: reader, trunk: workspace.trunkTip())
+            labelled = try evidence.fixes(unreleased.map { ($0.id, FixEvidence.trailerLabels($0.rawMessage, $0.encoding)) }).labels
+        } catch {
+            // Without readable evidence, a commit counts as a fix only by its own trailers.
+            labelled = [:]
+        }
+        return unreleased.filter { commit in
+            labelled[commit.id].map { $0.isEmpty } ?? true
+        }
     }
 
     /// A text file's lines, without their line ends.

@@ -60,9 +60,15 @@ extension RelkitCommand {
             + "(reused when one is open for the same branch and base), with the source's release labels and milestone."))
         var pr = false
 
+        @Flag(help: ArgumentHelp("With --pr, on a conflict: push a branch carrying the unresolved pick and open it as a draft "
+            + "pull request labelled conflict (instead of only commenting the conflict report on the source pull request)."))
+        var draftOnConflict = false
+
         func validate() throws {
             if commits.isEmpty { throw ValidationError("name at least one commit to pick") }
             if pr && dryRun { throw ValidationError("--pr pushes and opens a pull request; it cannot be a --dry-run") }
+            if draftOnConflict && !pr { throw ValidationError("--draft-on-conflict opens a draft pull request: add --pr") }
+            if draftOnConflict && checkout { throw ValidationError("--draft-on-conflict and --checkout cannot be combined") }
             if pr && patch { throw ValidationError("--pr opens pull requests into branches, not tags: create the patch branch, then pick with --onto it --pr") }
             if patch && onto != nil { throw ValidationError("--patch and --onto cannot be combined") }
             if markdown && global.json { throw ValidationError("--markdown and --json cannot be combined") }
@@ -78,19 +84,29 @@ extension RelkitCommand {
             options.dryRun = dryRun
             options.checkout = checkout
             options.allowOffTrunk = allowOffTrunk
+            options.draftOnConflict = draftOnConflict
             options.now = global.clock
             // The forge is checked before anything is created, so that a missing configuration creates nothing.
             let opener = pr ? try PickPullRequest(workspace: workspace, access: forge.access) : nil
+            var commentFailure: RelkitError?
             let report = try PickWorkflow(workspace: workspace).run(options)
             report.warnings.forEach(Output.warning)
             var renderer = PickRenderer(report: report, style: global.style,
                                         threshold: workspace.configuration.pick.smallConflict,
                                         remote: workspace.configuration.remote)
-            if let opener, report.createdBranch != nil, !report.hasConflict {
+            if let opener, report.createdBranch != nil, !report.hasConflict || report.unresolvedDraft != nil {
                 // The pull request's sources are the output's too: the forge is asked once.
-                let outcome = try opener.open(report)
+                let outcome = try opener.open(report, conflictReport: report.unresolvedDraft != nil ? renderer.markdown : nil)
                 renderer.pullRequest = (outcome.number, outcome.url, outcome.reused)
                 renderer.sourcePulls = outcome.sources.compactMapValues { $0.pull.map { ($0.number, $0.url) } }
+            } else if let opener, report.hasConflict, !report.dryRun {
+                // A conflict creates nothing; its report goes where people look: the source pull request.
+                renderer.sourcePulls = sourcePulls(report, workspace)
+                do {
+                    renderer.conflictComment = try opener.commentConflict(report, markdown: renderer.markdown)
+                } catch {
+                    commentFailure = error
+                }
             } else {
                 renderer.sourcePulls = sourcePulls(report, workspace)
             }
@@ -105,8 +121,10 @@ extension RelkitCommand {
                 Output.line(renderer.text)
             }
             if report.results.contains(where: { $0.status == .notOnTrunk }) { throw ExitCode(1) }
+            // The conflict is in the output above; that it could not be posted is the failure to report.
+            if let commentFailure { throw commentFailure }
             if report.hasConflict {
-                if !report.dryRun {
+                if !report.dryRun, report.unresolvedDraft == nil {
                     let conflicted = report.results.first { $0.status == .conflict }
                     Output.error(report.conflictInWorkingTree != nil
                         ? "cherry-pick of \(conflicted?.commit.id.abbreviated() ?? "") conflicts; resolve it in your work tree"

@@ -14,6 +14,8 @@ struct PickRenderer {
     var patchBranch: String?
     /// Each source commit's pull request, as the forge reports it (when one is configured).
     var sourcePulls: [String: (number: Int, url: String)] = [:]
+    /// Where `--pr` reported a conflict: the source pull request's comment.
+    var conflictComment: PickPullRequest.CommentOutcome?
 
     private func commitLine(_ commit: PickCommit) -> String {
         "\(style.dim(commit.id.abbreviated())) \(commit.summary)"
@@ -40,7 +42,15 @@ struct PickRenderer {
         }
         if let branch = report.createdBranch, let target = report.results.first?.target {
             lines.append("")
-            if let conflicted = report.conflictInWorkingTree {
+            if let unresolved = report.unresolvedDraft {
+                lines.append("\(branch) carries the conflicting pick of \(unresolved.id.abbreviated()) unresolved, conflict markers "
+                    + "and all; your work tree, index and HEAD are unchanged.")
+                if let pullRequest {
+                    lines.append("Pushed \(branch) to \(remote); " + (pullRequest.reused ? "a pull request was already open for it: "
+                        : "opened it as a draft labelled conflict into \(target.name), not to be merged until resolved: ")
+                        + "#\(pullRequest.number) \(pullRequest.url)")
+                }
+            } else if let conflicted = report.conflictInWorkingTree {
                 lines.append("Switched to \(branch); the conflict of \(conflicted.id.abbreviated()) is in your work tree.")
                 lines.append("Resolve it, `git add` the files, then `git cherry-pick --continue` (or `--abort`).")
                 if !report.remainingAfterConflict.isEmpty {
@@ -61,6 +71,12 @@ struct PickRenderer {
         } else if !report.dryRun, !report.hasConflict {
             lines.append("")
             lines.append("Nothing to pick: no branch was created.")
+        }
+        if let conflictComment {
+            lines.append("")
+            lines.append(conflictComment.existing
+                ? "The conflict report was already on #\(conflictComment.pullRequest); not repeated: \(conflictComment.url)"
+                : "Reported the conflict on #\(conflictComment.pullRequest): \(conflictComment.url)")
         }
         return lines.joined(separator: "\n")
     }
@@ -138,6 +154,10 @@ struct PickRenderer {
             lines.append("      likely missing prerequisites (trunk commits the target lacks that touched these lines):")
             lines.append(contentsOf: conflict.prerequisites.map { "        \(commitLine($0))" })
         }
+        if !conflict.unreleasedFeatureWork.isEmpty {
+            lines.append("      feature work in no release yet (no fix label), which a patch must not build on:")
+            lines.append(contentsOf: conflict.unreleasedFeatureWork.map { "        \(commitLine($0))" })
+        }
         lines.append("      verdict: \(conflict.verdict.rawValue)")
         return lines
     }
@@ -165,6 +185,11 @@ struct PickRenderer {
                 } else {
                     lines.append("Likely missing prerequisites (on the trunk, not on `\(target)`, touching the conflicting lines):")
                     lines.append(contentsOf: conflict.prerequisites.map { "- \($0.id.abbreviated()) \($0.summary)" })
+                }
+                if !conflict.unreleasedFeatureWork.isEmpty {
+                    lines.append("")
+                    lines.append("Feature work in no release yet (no fix label), which a patch must not build on:")
+                    lines.append(contentsOf: conflict.unreleasedFeatureWork.map { "- \($0.id.abbreviated()) \($0.summary)" })
                 }
                 lines.append("")
                 lines.append("**Verdict: \(conflict.verdict.rawValue)** (\(plural(conflict.size.files, "file")), "

@@ -56,13 +56,16 @@ struct PickCommandTests {
         #expect(result.stderr == "error: cherry-pick of \(commit) onto minor-fleet-v4.58.0 conflicts; nothing was created\n")
         #expect(result.stdout.contains("      orbit/pkg/update/update_runner.go: 1 conflicting hunk\n"))
         #expect(result.stdout.contains("            | // change 196\n"))
-        #expect(result.stdout.contains("      verdict: small conflict: resolve by hand\n"))
+        #expect(result.stdout.contains("      feature work in no release yet (no fix label), which a patch must not build on:\n"))
+        #expect(result.stdout.contains("      verdict: not suited for a patch: it builds on unreleased feature work; "
+            + "include it in the end-of-sprint release\n"))
         #expect(Shell.gitOutput(["for-each-ref"], in: work) == before)
         let markdown = relkit("pick", commit, "--markdown", in: work)
         #expect(markdown.status == 3)
         #expect(markdown.stdout.hasPrefix("### Cherry-pick of \(commit) onto `minor-fleet-v4.58.0` conflicts\n"))
         #expect(markdown.stdout.contains("| `orbit/pkg/update/update_runner.go` | 1 conflicting hunk |"))
-        #expect(markdown.stdout.contains("**Verdict: small conflict: resolve by hand**"))
+        #expect(markdown.stdout.contains("**Verdict: not suited for a patch: it builds on unreleased feature work; "
+            + "include it in the end-of-sprint release**"))
     }
 
     @Test func dryRunJSONPredictsEachStatus() throws {

@@ -149,7 +149,9 @@ struct PickWorkflowTests {
         // The line the RC lacks came with change 186: the prerequisite.
         #expect(conflict.prerequisites.map(\.summary) == ["Orbit: change 186 (#21190)"])
         #expect(conflict.size == ConflictSize(files: 1, hunks: 1, prerequisites: 1))
-        #expect(conflict.verdict == .smallConflict)
+        // Small, but change 186 is in no release and carries no fix label: feature work a patch must not build on.
+        #expect(conflict.unreleasedFeatureWork.map(\.summary) == ["Orbit: change 186 (#21190)"])
+        #expect(conflict.verdict == .unreleasedFeatureWork)
     }
 
     @Test func aBigConflictIsNotSuitedForAPatch() throws {
@@ -159,7 +161,8 @@ struct PickWorkflowTests {
         // On 4.57.2 the runner still has its old name, and six trunk changes to it are missing.
         #expect(conflict.files.first?.renamedOnTarget == "orbit/pkg/update/runner.go")
         #expect(conflict.prerequisites.count == 6)
-        #expect(conflict.verdict == .notSuited)
+        #expect(conflict.unreleasedFeatureWork.count == 6)
+        #expect(conflict.verdict == .unreleasedFeatureWork)
     }
 
     @Test func alreadyPickedIsRecognisedByPickLinePatchIDAndAncestry() throws {
