@@ -16,7 +16,7 @@ struct RelkitCommand: ParsableCommand {
         (not a repository, unknown revision, shallow or incomplete history, missing objects).
         """,
         version: relkitVersion,
-        subcommands: [Status.self, Changes.self, Pick.self, Pending.self, Check.self, Hook.self, Hooks.self, Label.self, Approve.self,
+        subcommands: [Status.self, Changes.self, Pick.self, AutopickCommand.self, Pending.self, Check.self, Hook.self, Hooks.self, Label.self, Approve.self,
                       CalendarCommand.self, Rc.self, Deps.self, DeployCheck.self, MilestoneCommand.self, Config.self]
     )
 

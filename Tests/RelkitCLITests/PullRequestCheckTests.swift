@@ -67,6 +67,7 @@ struct PullRequestCheckTests {
         pull["state"] = merged == nil ? "open" : "closed"
         pull["merged_at"] = merged == nil ? NSNull() : "2024-10-01T10:00:00Z" as Any
         pull["merge_commit_sha"] = merged ?? NSNull()
+        pull["merged"] = merged != nil
         var baseObject = pull["base"] as? [String: Any] ?? [:]
         baseObject["ref"] = base
         baseObject["sha"] = baseSHA
@@ -451,7 +452,9 @@ struct PullRequestCheckTests {
         #expect(setup.clone.remote(branch) == local)
         let requests = server.requests()
         let create = try #require(requests.first { $0.method == "POST" && $0.path == "/repos/fleetdm/fleet/pulls" })
-        let body = try #require(try JSONSerialization.jsonObject(with: Data(create.body.utf8)) as? [String: String])
+        let created = try #require(try JSONSerialization.jsonObject(with: Data(create.body.utf8)) as? [String: Any])
+        #expect(created["draft"] as? Bool == false)
+        let body = created.compactMapValues { $0 as? String }
         #expect(body["title"] == "Cherry-pick #501: Fix host count")
         #expect(body["head"] == branch && body["base"] == "minor-fleet-v4.58.0")
         #expect(body["body"]?.contains("(cherry picked from commit \(setup.fix))") == true)

@@ -1,0 +1,172 @@
+import ForgeKit
+import GitKit
+import ReleasePolicy
+
+/// `relkit autopick`, the job CI runs on every push to the trunk: every merged fix
+/// the active candidate lacks whose evidence says it belongs there (a fix label, or
+/// the candidate's milestone on its pull request or issue) is picked into a pull
+/// request, or its conflict is reported once on the source pull request. Oldest
+/// first, so a prerequisite's pull request comes before its dependents'. Idempotent:
+/// a pick whose branch already has a pull request (open, merged or closed by a
+/// person) is reported and left alone, and a conflict report already posted is not
+/// repeated.
+public struct Autopick {
+    public struct Options: Sendable {
+        public var dryRun = false
+        public var draftOnConflict = false
+        public init() {}
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        /// A pull request was opened for the pick (a draft when it carries an unresolved conflict).
+        case opened(number: Int, url: String, draft: Bool)
+        /// A pull request for the pick's branch exists already: `state` is open, merged or closed.
+        case existing(number: Int, url: String, state: String)
+        case conflictReported(pullRequest: Int, url: String, already: Bool)
+        /// Its changes are on the candidate already (picked by content).
+        case alreadyOnCandidate
+        /// A dry run's prediction.
+        case wouldPick
+        case wouldConflict
+        case failed(String)
+    }
+
+    public struct Item: Sendable, Equatable {
+        public let commit: PickCommit
+        /// Why it belongs in the candidate: its fix labels, or the milestone.
+        public let reason: String
+        public let branch: String
+        public let outcome: Outcome
+    }
+
+    public struct Report: Sendable {
+        public let candidate: PickTarget?
+        public let items: [Item]
+        public let labelSources: String
+        public var failures: Int { items.filter { if case .failed = $0.outcome { true } else { false } }.count }
+    }
+
+    let workspace: ReleaseWorkspace
+    let access: ForgeAccess
+    let opener: PickPullRequest
+
+    public init(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) {
+        self.workspace = workspace
+        self.access = access
+        opener = try PickPullRequest(workspace: workspace, access: access)
+    }
+
+    /// `conflictMarkdown` renders a conflicting pick's report for the comment (the CLI's `pick --markdown`).
+    public func run(_ options: Options, conflictMarkdown: (PickReport) -> String) throws(RelkitError) -> Report {
+        guard let candidate = try workspace.activeCandidate() else {
+            return Report(candidate: nil, items: [], labelSources: "")
+        }
+        workspace.forgeAccess = access
+        var pendingOptions = PendingWorkflow.Options()
+        pendingOptions.onto = candidate.reference
+        pendingOptions.predict = false
+        let pending = try PendingWorkflow(workspace: workspace).run(pendingOptions)
+        var wanted: [(commit: PickCommit, reason: String)] = pending.pending.map { item in
+            (item.commit, item.labels.isEmpty ? "any pick (policy.candidate)" : "labelled " + item.labels.joined(separator: ", "))
+        }
+        // Unlabelled commits belong when their pull request or issue is on the candidate's milestone.
+        if let version = candidate.version, !pending.unlabelled.isEmpty {
+            let milestones: Set<String> = ["\(version)", "\(version)-tentative"]
+            let found = try opener.forge.evidence(forTrunkCommits: pending.unlabelled.map(\.id.hex))
+            for commit in pending.unlabelled {
+                guard let evidence = found[commit.id.hex] else { continue }
+                let titles = (evidence.pull?.milestone.map { [$0.title] } ?? []) + evidence.milestones
+                if let title = titles.first(where: milestones.contains) {
+                    wanted.append((commit, "milestone \(title)"))
+                }
+            }
+        }
+        let order = try trunkOrder(candidate: candidate)
+        wanted.sort { (order[$0.commit.id] ?? .max) < (order[$1.commit.id] ?? .max) }
+
+        var items: [Item] = []
+        for (commit, reason) in wanted {
+            let branch = "cherry-pick-\(commit.id.abbreviated())-to-\(candidate.name)"
+            let outcome: Outcome
+            do {
+                outcome = try handle(commit, branch: branch, candidate: candidate, options: options,
+                                     conflictMarkdown: conflictMarkdown)
+            } catch {
+                outcome = .failed(error.message)
+            }
+            items.append(Item(commit: commit, reason: reason, branch: branch, outcome: outcome))
+        }
+        return Report(candidate: candidate, items: items, labelSources: pending.labelSources)
+    }
+
+    private func handle(_ commit: PickCommit, branch: String, candidate: PickTarget, options: Options,
+                        conflictMarkdown: (PickReport) -> String) throws(RelkitError) -> Outcome {
+        // A pull request of any state for this branch and base is the pick in someone's hands: never redone.
+        if let existing = try existingPullRequest(branch: branch, base: candidate.name) {
+            return existing
+        }
+        var pick = PickWorkflow.Options()
+        pick.commits = [commit.id.hex]
+        pick.target = .candidate
+        pick.branch = branch
+        pick.dryRun = options.dryRun
+        pick.draftOnConflict = options.draftOnConflict
+        let exists: Bool
+        do { exists = try workspace.repository.localBranchExists(branch) } catch { throw .git(error) }
+        if !options.dryRun, exists {
+            throw RelkitError.usage("branch \(branch) exists here but has no pull request; push it and open one "
+                + "(git push -u \(workspace.configuration.remote) \(branch) && gh pr create --base \(candidate.name) --head \(branch) --fill), "
+                + "or delete it (git branch -D \(branch)) for autopick to redo it")
+        }
+        let report = try PickWorkflow(workspace: workspace).run(pick)
+        guard let result = report.results.first else { throw RelkitError.repository("nothing was picked") }
+        switch result.status {
+        case .alreadyPicked:
+            return .alreadyOnCandidate
+        case .notOnTrunk:
+            throw RelkitError.repository("\(commit.id.abbreviated()) is not on the trunk")
+        case .picked where options.dryRun:
+            return .wouldPick
+        case .conflict where options.dryRun:
+            return .wouldConflict
+        case .picked:
+            let opened = try opener.open(report)
+            return .opened(number: opened.number, url: opened.url, draft: false)
+        case .conflict:
+            if report.unresolvedDraft != nil {
+                let opened = try opener.open(report, conflictReport: conflictMarkdown(report))
+                return .opened(number: opened.number, url: opened.url, draft: true)
+            }
+            let posted = try opener.commentConflict(report, markdown: conflictMarkdown(report))
+            return .conflictReported(pullRequest: posted.pullRequest, url: posted.url, already: posted.existing)
+        }
+    }
+
+    /// The newest pull request for `branch` into `base`, in any state.
+    private func existingPullRequest(branch: String, base: String) throws(RelkitError) -> Outcome? {
+        let client = opener.forge.client
+        let owner = client.repository.split(separator: "/").first.map(String.init) ?? ""
+        do throws(ForgeError) {
+            let pulls = try client.getAll("/repos/\(client.repository)/pulls?state=all&head=\(owner):\(branch)&base=\(base)&per_page=100")
+            guard let json = pulls.first, let pull = ForgePullRequest(json) else { return nil }
+            let state = pull.merged ? "merged" : pull.state
+            return .existing(number: pull.number, url: pull.url, state: state)
+        } catch {
+            throw RelkitError(forge: error)
+        }
+    }
+
+    /// Each trunk commit the candidate lacks, numbered oldest first.
+    private func trunkOrder(candidate: PickTarget) throws(RelkitError) -> [ObjectID: Int] {
+        do {
+            let reader = try ObjectReader(repository: workspace.repository)
+            let trunk = try workspace.trunkTip()
+            let commits = try reader.commitsOldestFirst(include: [trunk.commit], hide: [candidate.tip])
+            var order: [ObjectID: Int] = [:]
+            for (index, commit) in commits.enumerated() { order[commit.id] = index }
+            return order
+        } catch {
+            throw RelkitError(error)
+        }
+    }
+}
