@@ -35,10 +35,10 @@ public enum CandidateCutTexts {
     }
 
     /// The message for #help-engineering (FLEET-FACTS.md).
-    public static func announcement(version: Version, branch: String, commit: String) -> String {
+    public static func announcement(version: Version, branch: String, commit: String, qaURL: String? = nil) -> String {
         """
         Release \(version) QA ticket and docker publish
-        QA ticket: <link to "\(qaTitle(version))">
+        QA ticket: \(qaURL ?? "<link to \"\(qaTitle(version))\">")
         Release candidate: \(branch) at \(commit)
         """
     }

@@ -85,13 +85,41 @@ extension Configuration {
                 }
                 config.forge = ForgeSettings(kind: kind, repository: repository)
             case "rc":
-                for (_, value) in try reader.mapping(node, key: "rc", allowed: ["qa_issue"]) {
-                    config.qaIssueTemplate = try reader.string(value, key: "rc.qa_issue")
+                for (key, value) in try reader.mapping(node, key: "rc", allowed: ["qa_issue", "deploy_variable", "qa_labels"]) {
+                    switch key {
+                    case "qa_issue": config.qaIssueTemplate = try reader.string(value, key: "rc.qa_issue")
+                    case "qa_labels": config.qaLabels = try reader.strings(value, key: "rc.qa_labels")
+                    default:
+                        let name = try reader.string(value, key: "rc.deploy_variable")
+                        guard name.isEmpty || name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                            throw reader.error(value, "rc.deploy_variable", "a repository variable name: letters, digits and _")
+                        }
+                        config.deployVariable = name.isEmpty ? nil : name
+                    }
                 }
             case "deps":
-                for (key, value) in try reader.mapping(node, key: "deps", allowed: ["go_mod", "osquery_workflow"]) {
-                    let path = try reader.string(value, key: "deps." + key)
-                    if key == "go_mod" { config.deps.goMod = path } else { config.deps.osqueryWorkflow = path }
+                for (key, value) in try reader.mapping(node, key: "deps", allowed: ["go_mod", "osquery_workflow", "go_versions_url",
+                                                                                    "osquery_repository", "macadmins_repository",
+                                                                                    "assignees"]) {
+                    if key == "assignees" {
+                        config.deps.assignees = try reader.strings(value, key: "deps.assignees")
+                        continue
+                    }
+                    let text = try reader.string(value, key: "deps." + key)
+                    switch key {
+                    case "go_mod": config.deps.goMod = text
+                    case "osquery_workflow": config.deps.osqueryWorkflow = text
+                    case "go_versions_url":
+                        guard text.hasPrefix("https://") || text.hasPrefix("http://") else {
+                            throw reader.error(value, "deps.go_versions_url", "an http(s) URL")
+                        }
+                        config.deps.goVersionsURL = text
+                    default:
+                        guard text.split(separator: "/").count == 2 else {
+                            throw reader.error(value, "deps." + key, "owner/name")
+                        }
+                        if key == "osquery_repository" { config.deps.osqueryRepository = text } else { config.deps.macadminsRepository = text }
+                    }
                 }
             default: break
             }
@@ -283,7 +311,12 @@ private struct YAMLReader {
 
     mutating func labels(_ node: Node, into labels: inout LabelSettings) throws(ConfigurationError) {
         for (key, value) in try mapping(node, key: "labels", allowed: ["release_blocker", "unreleased_bug", "released_bug", "bug",
-                                                                       "givers"]) {
+                                                                       "givers", "pushed"]) {
+            if key == "pushed" {
+                let label = try string(value, key: "labels.pushed")
+                labels.pushed = label.isEmpty ? nil : label
+                continue
+            }
             let values = try strings(value, key: "labels." + key)
             switch key {
             case "givers": labels.givers = values

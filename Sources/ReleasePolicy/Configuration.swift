@@ -22,6 +22,11 @@ public struct Configuration: Sendable, Equatable {
     public var deps: DependencySettings
     /// The release QA issue template (`rc.qa_issue`).
     public var qaIssueTemplate: String
+    /// The repository variable `rc cut --publish` sets to the new candidate branch
+    /// (`rc.deploy_variable`; Fleet's QA Wolf deploy tag). Nil: none.
+    public var deployVariable: String? = "QAWOLF_DEPLOY_TAG"
+    /// Labels the release QA issues are filed with (`rc.qa_labels`).
+    public var qaLabels: [String] = []
 
     /// Fleet's conventions.
     public static let fleet: Configuration = {

@@ -8,6 +8,8 @@ public struct LabelSettings: Sendable, Equatable {
     public var bug: [String]
     /// Who may give release labels (email addresses, as in the allowed signers file).
     public var givers: [String] = []
+    /// The label for a story moved to the next milestone (`labels.pushed`; Fleet's `~pushed`). Nil: none.
+    public var pushed: String? = "~pushed"
 
     /// Every label the rules know, each spelling.
     public var known: [String] { releaseBlocker + unreleasedBug + releasedBug + bug }

@@ -46,18 +46,7 @@ public struct CandidateCut {
         let trunk = try workspace.trunkTip()
         let at = try options.at.map { (revision: String) throws(RelkitError) in try workspace.resolve(revision) } ?? trunk.commit
         let latest = try workspace.latestRelease()
-        let version: Version
-        if let text = options.version {
-            guard let parsed = Version(text), !parsed.isPrerelease else {
-                throw .usage("bad --version '\(text)'; use a release version like 4.58.0")
-            }
-            version = parsed
-        } else {
-            // After the highest release, or the highest candidate already cut if that is higher.
-            let highestRC = try workspace.highestBranch(matching: config.release.candidateBranch, kind: .candidate).first?.version
-            let base = [latest?.version, highestRC].compactMap { $0 }.max() ?? Version(0, 0, 0)
-            version = Version(base.major, base.minor, 0).bumped(.minor)
-        }
+        let version = try nextVersion(options.version)
         let branch = config.release.candidateBranch.format(version)
         guard Repository.isValidBranchName(branch) else { throw .usage("'\(branch)' is not a valid branch name") }
         for reference in ["refs/heads/\(branch)", "refs/remotes/\(config.remote)/\(branch)"] {
@@ -105,6 +94,22 @@ public struct CandidateCut {
         }
         return Result(version: version, branch: branch, at: at, created: created, pushed: pushed, qaIssue: qa,
                       fleetdQAIssue: fleetd, announcement: announcement, warnings: warnings)
+    }
+
+    /// The version to cut: `given` (--version), else the next minor after the highest release,
+    /// or after the highest candidate already cut if that is higher.
+    public func nextVersion(_ given: String?) throws(RelkitError) -> Version {
+        if let text = given {
+            guard let parsed = Version(text), !parsed.isPrerelease else {
+                throw .usage("bad --version '\(text)'; use a release version like 4.58.0")
+            }
+            return parsed
+        }
+        let latest = try workspace.latestRelease()
+        let highestRC = try workspace.highestBranch(matching: workspace.configuration.release.candidateBranch, kind: .candidate)
+            .first?.version
+        let base = [latest?.version, highestRC].compactMap { $0 }.max() ?? Version(0, 0, 0)
+        return Version(base.major, base.minor, 0).bumped(.minor)
     }
 
     /// The fleetd QA issue, when any fleetd component changed since its tag.

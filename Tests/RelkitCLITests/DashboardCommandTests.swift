@@ -105,7 +105,7 @@ struct DashboardCommandTests {
         #expect(json["branch"] as? String == "minor-fleet-v4.60.0")
         #expect(json["at"] as? String == Shell.gitOutput(["rev-parse", "origin/main~2"], in: work))
         #expect(json["created"] as? Bool == false)
-        #expect((json["qa_issue"] as? [String: String])?["title"] == "Release QA: 4.60.0")
+        #expect((json["qa_issue"] as? [String: Any])?["title"] as? String == "Release QA: 4.60.0")
         #expect(relkit("rc", "cut", "--version", "4.60", in: work).status == 2)
     }
 
@@ -114,7 +114,7 @@ struct DashboardCommandTests {
         try "rc:\n  qa_issue: |\n    QA {version} on {branch} ({commit}) after {previous}\n".write(to: config, atomically: true, encoding: .utf8)
         let result = relkit("rc", "cut", "--dry-run", "--json", "--config", config.path, in: Fixture.fleetWork)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let body = try #require((json["qa_issue"] as? [String: String])?["body"])
+        let body = try #require((json["qa_issue"] as? [String: Any])?["body"] as? String)
         #expect(body.hasPrefix("QA 4.59.0 on minor-fleet-v4.59.0 ("))
         #expect(body.hasSuffix(") after fleet-v4.57.2\n"))
     }

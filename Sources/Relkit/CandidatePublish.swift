@@ -1,0 +1,117 @@
+import ForgeKit
+import ReleasePolicy
+
+/// `relkit rc cut --publish`: after the candidate branch is cut and pushed, the
+/// release QA issue (and the fleetd one, when a component changed) filed on the
+/// forge, the deploy variable (`rc.deploy_variable`, Fleet's QAWOLF_DEPLOY_TAG) set to
+/// the branch, and the announcement with the QA issue's real URL.
+public struct CandidatePublish {
+    public struct Published: Sendable {
+        public let qaIssue: (number: Int, url: String)?
+        public let fleetdQAIssue: (number: Int, url: String)?
+        public let variable: String?
+        public let announcement: String
+        public let calls: [String]
+    }
+
+    let workspace: ReleaseWorkspace
+    let writer: ForgeWriter
+
+    public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
+        self.workspace = workspace
+        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
+                                                 access: access) else {
+            throw .usage("--publish needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
+        }
+        writer = ForgeWriter(client: forge.client, dryRun: dryRun)
+    }
+
+    public func publish(_ cut: CandidateCut.Result) throws(RelkitError) -> Published {
+        let configuration = workspace.configuration
+        let repository = writer.repository
+        var qa: (Int, String)?, fleetd: (Int, String)?, variable: String?
+        do throws(ForgeError) {
+            func file(_ issue: CandidateCut.Issue) throws(ForgeError) -> (Int, String)? {
+                var body: [String: Any] = ["title": issue.title, "body": issue.body]
+                if !configuration.qaLabels.isEmpty { body["labels"] = configuration.qaLabels }
+                let answer = try writer.send("POST", "/repos/\(repository)/issues", json: body)
+                guard let number = answer["number"]?.int else { return nil }
+                return (number, answer["html_url"]?.string ?? "")
+            }
+            qa = try file(cut.qaIssue)
+            if let issue = cut.fleetdQAIssue { fleetd = try file(issue) }
+            if let name = configuration.deployVariable {
+                let path = "/repos/\(repository)/actions/variables/\(name)"
+                do {
+                    try writer.send("PATCH", path, json: ["name": name, "value": cut.branch])
+                } catch where error.kind == .notFound {
+                    // Not there yet: created (the same call GitHub's settings page makes).
+                    try writer.send("POST", "/repos/\(repository)/actions/variables", json: ["name": name, "value": cut.branch])
+                }
+                variable = name
+            }
+        } catch {
+            let done = [qa.map { "filed \(cut.qaIssue.title) as #\($0.0)" }, fleetd.map { "filed the fleetd QA issue as #\($0.0)" }]
+                .compactMap { $0 }
+            let left = [qa == nil ? "file \(cut.qaIssue.title) (its body is above)" : nil,
+                        configuration.deployVariable.map { "gh variable set \($0) --body \(cut.branch)" }].compactMap { $0 }
+            throw RelkitError(.repository, "cut \(cut.branch)\(cut.pushed ? " and pushed it" : "")"
+                + (done.isEmpty ? "" : ", " + done.joined(separator: ", ")) + ", but \(error.message); finish by hand: "
+                + left.joined(separator: "; then "))
+        }
+        let announcement = CandidateCutTexts.announcement(version: cut.version, branch: cut.branch, commit: cut.at.abbreviated(),
+                                                          qaURL: qa?.1)
+        return Published(qaIssue: qa, fleetdQAIssue: fleetd, variable: variable, announcement: announcement,
+                         calls: writer.calls)
+    }
+}
+
+/// `relkit rc cut --check-partial`: the issues on the release's milestone whose
+/// linked pull requests are partly merged into the trunk and partly still open:
+/// partially merged feature work, which the handbook says to revert before the cut.
+public struct PartialWork {
+    public struct Story: Sendable, Equatable {
+        public let number: Int
+        public let title: String
+        public let url: String
+        public let merged: [ForgeLinkedPull]
+        public let open: [ForgeLinkedPull]
+    }
+
+    public struct Report: Sendable {
+        public let version: Version
+        /// The milestone read (nil: none found by either name).
+        public let milestone: String?
+        public let stories: [Story]
+        public let checked: Int
+    }
+
+    public static func check(workspace: ReleaseWorkspace, access: ForgeAccess, version: Version) throws(RelkitError) -> Report {
+        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
+                                                 access: access) else {
+            throw .usage("--check-partial reads the milestone on the forge: add `forge: { kind: github, repository: owner/name }` "
+                + "to .relkit.yml on the trunk")
+        }
+        let client = forge.client
+        do throws(ForgeError) {
+            let titles = ["\(version)-tentative", "\(version)"]
+            let milestones = try client.milestones()
+            guard let milestone = titles.lazy.compactMap({ title in milestones.first { $0.title == title } }).first else {
+                return Report(version: version, milestone: nil, stories: [], checked: 0)
+            }
+            let issues = try client.allIssues(inMilestone: milestone.number)
+            let linked = try client.linkedPullRequests(ofIssues: issues.map(\.number))
+            let trunk = workspace.configuration.trunk
+            let stories = issues.compactMap { issue -> Story? in
+                let pulls = linked[issue.number] ?? []
+                let merged = pulls.filter { $0.state == "MERGED" && $0.baseRef == trunk }
+                let open = pulls.filter { $0.state == "OPEN" }
+                guard !merged.isEmpty, !open.isEmpty else { return nil }
+                return Story(number: issue.number, title: issue.title, url: issue.url, merged: merged, open: open)
+            }
+            return Report(version: version, milestone: milestone.title, stories: stories, checked: issues.count)
+        } catch {
+            throw RelkitError(forge: error)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ForgeKit
+import Foundation
+
+/// The forge's write calls of one command, in order: made, or with `dryRun` only
+/// listed (method, path, body), so that `--dry-run` shows exactly what would be sent.
+public final class ForgeWriter {
+    public let client: GitHubClient
+    public let dryRun: Bool
+    /// Each call, as `METHOD /path {json}`, made or (dry run) not.
+    public private(set) var calls: [String] = []
+
+    public init(client: GitHubClient, dryRun: Bool) {
+        self.client = client
+        self.dryRun = dryRun
+    }
+
+    public var repository: String { client.repository }
+
+    /// Sends (or lists) one call; a dry run answers `.null`.
+    @discardableResult
+    public func send(_ method: String, _ path: String, json: [String: Any]) throws(ForgeError) -> ForgeJSON {
+        let body = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        calls.append("\(method) \(path) \(body)")
+        if dryRun { return .null }
+        return try client.send(method, path, json: json)
+    }
+}

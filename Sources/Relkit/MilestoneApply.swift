@@ -1,0 +1,93 @@
+import ForgeKit
+import ReleasePolicy
+
+/// `relkit milestone --apply`: the handbook's milestone ritual after a release is
+/// published (its tag exists), made on the forge: `X.Y.0-tentative` renamed `X.Y.0`,
+/// the next `X.(Y+1).0-tentative` created, and the released milestone's open issues
+/// moved to it (with `labels.pushed`, Fleet's `~pushed`). Idempotent; never deletes.
+public struct MilestoneApply {
+    public struct Result: Sendable {
+        /// The release published: the minor whose milestone was settled.
+        public let released: Version
+        public let renamed: String?
+        public let created: String?
+        public let moved: [(number: Int, title: String)]
+        /// What was already so (a second run).
+        public let already: [String]
+        public let calls: [String]
+    }
+
+    let workspace: ReleaseWorkspace
+    let writer: ForgeWriter
+
+    public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
+        self.workspace = workspace
+        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
+                                                 access: access) else {
+            throw .usage("--apply needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
+        }
+        writer = ForgeWriter(client: forge.client, dryRun: dryRun)
+    }
+
+    public func run() throws(RelkitError) -> Result {
+        guard let latest = try workspace.latestRelease(), let version = latest.version else {
+            throw .repository("no release tag matches \(workspace.configuration.release.tag) yet: the ritual follows a published "
+                + "release (`git fetch --tags`?)")
+        }
+        let released = Version(version.major, version.minor, 0)
+        let tentative = "\(released)-tentative", final = "\(released)"
+        let next = "\(released.bumped(.minor))-tentative"
+        let repository = writer.repository
+        var already: [String] = []
+        do throws(ForgeError) {
+            let milestones = try writer.client.milestones()
+            func named(_ title: String) -> ForgeMilestone? { milestones.first { $0.title == title } }
+            var renamed: String?
+            var finalNumber = named(final)?.number
+            if let existing = named(tentative) {
+                if finalNumber != nil {
+                    throw ForgeError(.invalid, "both \(tentative) and \(final) exist: merge them by hand (relkit never deletes a "
+                        + "milestone), then run --apply again")
+                }
+                try writer.send("PATCH", "/repos/\(repository)/milestones/\(existing.number)", json: ["title": final])
+                renamed = "\(tentative) -> \(final)"
+                finalNumber = existing.number
+            } else if finalNumber != nil {
+                already.append("\(final) is named already")
+            } else {
+                already.append("no \(tentative) or \(final) milestone: nothing to rename")
+            }
+            var created: String?
+            var nextNumber = named(next)?.number
+            if nextNumber == nil {
+                let answer = try writer.send("POST", "/repos/\(repository)/milestones", json: ["title": next])
+                nextNumber = answer["number"]?.int
+                created = next
+            } else {
+                already.append("\(next) exists already")
+            }
+            var moved: [(Int, String)] = []
+            if let finalNumber {
+                for issue in try writer.client.openIssues(inMilestone: finalNumber) {
+                    // In a dry run the next milestone has no number yet: the call shows its title instead.
+                    try writer.send("PATCH", "/repos/\(repository)/issues/\(issue.number)",
+                                    json: ["milestone": nextNumber.map { $0 as Any } ?? next])
+                    if let pushed = workspace.configuration.labels.pushed, !issue.labels.contains(pushed) {
+                        try writer.send("POST", "/repos/\(repository)/issues/\(issue.number)/labels", json: ["labels": [pushed]])
+                    }
+                    moved.append((issue.number, issue.title))
+                }
+            }
+            return Result(released: released, renamed: renamed, created: created, moved: moved, already: already,
+                          calls: writer.calls)
+        } catch {
+            let made = writer.dryRun || writer.calls.isEmpty ? "" : " (made before it: " + writer.calls.joined(separator: "; ") + ")"
+            throw RelkitError(forge: error).appending(made + "; --apply again finishes what is left")
+        }
+    }
+}
+
+extension RelkitError {
+    /// The same error with more said after its message.
+    func appending(_ text: String) -> RelkitError { RelkitError(kind, message + text) }
+}

@@ -1,0 +1,184 @@
+import FixtureKit
+import Foundation
+import Testing
+
+/// The release DRI's day on a local server with GitHub's response shapes (it is not
+/// GitHub): `rc cut --publish`, `rc cut --check-partial` and `milestone --apply`.
+/// Shapes: an issue as PyGithub recorded its creation (pygithub/issue-created.json),
+/// milestones (pygithub/milestone.json), the repository variable update's 204
+/// (pygithub/variable-updated.json), octokit's 422 (octokit/errors.json); the GraphQL
+/// timeline answer follows GitHub's documented Issue.timelineItems shape.
+struct ReleaseDayForgeTests {
+    static let token = PullRequestCheckTests.token
+    static let cutTime = "2024-10-29T12:00:00-07:00"
+
+    static func issue(_ number: Int, _ title: String, labels: [String] = []) -> [String: Any] {
+        var issue = ForgeServer.recordedResponse("pygithub/issue-created.json") as? [String: Any] ?? [:]
+        issue["number"] = number
+        issue["title"] = title
+        issue["html_url"] = "https://github.com/fleetdm/fleet/issues/\(number)"
+        issue["pull_request"] = nil
+        issue["labels"] = labels.map { ["name": $0] }
+        return issue
+    }
+
+    static func milestone(_ number: Int, _ title: String) -> [String: Any] {
+        var milestone = ForgeServer.recordedResponse("pygithub/milestone.json") as? [String: Any] ?? [:]
+        milestone["number"] = number
+        milestone["title"] = title
+        milestone["html_url"] = "https://github.com/fleetdm/fleet/milestone/\(number)"
+        return milestone
+    }
+
+    func environment(_ server: ForgeServer, now: String = Self.cutTime) -> [String: String] {
+        server.environment(token: Self.token).merging(["RELKIT_NOW": now]) { $1 }
+    }
+
+    @Test func publishPushesFilesTheQAIssuesSetsTheDeployVariableAndAnnouncesTheRealURL() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        let variable = ForgeServer.recorded("pygithub/variable-updated.json")[0]
+        let server = try ForgeServer(routes: [
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9001, "Release QA: 4.59.0"),
+                              matchBody: "\"title\":\"Release QA: 4.59.0\""),
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9002, "Release QA (fleetd)"),
+                              matchBody: "\"title\":\"Release QA (fleetd)"),
+            ForgeServer.route("PATCH", "/repos/fleetdm/fleet/actions/variables/QAWOLF_DEPLOY_TAG",
+                              status: variable["status"] as? Int ?? 204, response: ""),
+        ])
+        let dry = RelkitBinary.run(["rc", "cut", "--publish", "--dry-run"], in: work, environment: environment(server))
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("  PATCH /repos/fleetdm/fleet/actions/variables/QAWOLF_DEPLOY_TAG "
+            + "{\"name\":\"QAWOLF_DEPLOY_TAG\",\"value\":\"minor-fleet-v4.59.0\"}"), "\(dry.stdout)")
+        #expect(server.requests().isEmpty)
+        #expect(setup.clone.remote("minor-fleet-v4.59.0") == nil)
+
+        let cut = RelkitBinary.run(["rc", "cut", "--publish"], in: work, environment: environment(server))
+        #expect(cut.status == 0, "\(cut.stdout)\(cut.stderr)")
+        #expect(setup.clone.remote("minor-fleet-v4.59.0") == Shell.gitOutput(["rev-parse", "origin/main"], in: work))
+        #expect(cut.stdout.contains("Filed Release QA: 4.59.0: #9001 https://github.com/fleetdm/fleet/issues/9001"))
+        #expect(cut.stdout.contains("Set the repository variable QAWOLF_DEPLOY_TAG to minor-fleet-v4.59.0"))
+        #expect(cut.stdout.contains("QA ticket: https://github.com/fleetdm/fleet/issues/9001\n"), "\(cut.stdout)")
+        let requests = server.requests()
+        let filed = requests.filter { $0.method == "POST" && $0.path == "/repos/fleetdm/fleet/issues" }
+        #expect(filed.count == 2)
+        let qa = try #require(try JSONSerialization.jsonObject(with: Data(filed[0].body.utf8)) as? [String: Any])
+        #expect((qa["body"] as? String)?.contains("minor-fleet-v4.59.0") == true)
+        let patch = try #require(requests.first { $0.method == "PATCH" })
+        #expect(patch.body == "{\"name\":\"QAWOLF_DEPLOY_TAG\",\"value\":\"minor-fleet-v4.59.0\"}")
+        #expect(requests.allSatisfy { $0.headers["authorization"] == "Bearer \(Self.token)" })
+    }
+
+    @Test func aMissingVariableIsCreatedAndARefusedIssueSaysWhatExistsAndWhatIsLeft() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        let server = try ForgeServer(routes: [
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9001, "Release QA: 4.59.0")),
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/actions/variables", status: 201, response: [String: Any]()),
+        ])
+        let cut = RelkitBinary.run(["rc", "cut", "--publish", "--json"], in: work, environment: environment(server))
+        #expect(cut.status == 0, "\(cut.stdout)\(cut.stderr)")
+        let requests = server.requests().map { "\($0.method) \($0.path)" }
+        #expect(requests.suffix(2) == ["PATCH /repos/fleetdm/fleet/actions/variables/QAWOLF_DEPLOY_TAG",
+                                       "POST /repos/fleetdm/fleet/actions/variables"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(cut.stdout.utf8)) as? [String: Any])
+        #expect((json["qa_issue"] as? [String: Any])?["number"] as? Int == 9001)
+        #expect(json["deploy_variable"] as? String == "QAWOLF_DEPLOY_TAG")
+
+        // The forge refuses the issue (octokit's recorded 422): the branch is cut and pushed, exit 4, one line.
+        let refusal = ForgeServer.recorded("octokit/errors.json")[0]
+        try server.replaceRoutes([ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 422,
+                                                    response: refusal["response"] ?? [:])])
+        let again = RelkitBinary.run(["rc", "cut", "--publish", "--version", "4.60.0", "--force"], in: work, environment: environment(server))
+        #expect(again.status == 4)
+        #expect(setup.clone.remote("minor-fleet-v4.60.0") != nil)
+        let errors = again.stderr.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("error: cut minor-fleet-v4.60.0 and pushed it, but GitHub answered /repos/fleetdm/fleet/issues "
+            + "with HTTP 422: Validation Failed; ") == true, "\(again.stderr)")
+        #expect(again.stderr.contains("finish by hand: file Release QA: 4.60.0 (its body is above); then gh variable set "
+            + "QAWOLF_DEPLOY_TAG --body minor-fleet-v4.60.0"))
+        #expect(again.stdout.contains("----- qa-issue.md\n# Release QA: 4.60.0"))
+    }
+
+    @Test func checkPartialListsStoriesWithSomePullRequestsMergedAndOthersOpen() throws {
+        let setup = PullRequestCheckTests().setUp()
+        func pull(_ number: Int, _ state: String, base: String = "main") -> [String: Any] {
+            ["number": number, "state": state, "url": "https://github.com/fleetdm/fleet/pull/\(number)", "baseRefName": base]
+        }
+        let timeline: [String: Any] = ["data": ["repository": [
+            "i1001": ["timelineItems": ["nodes": [
+                ["__typename": "CrossReferencedEvent", "willCloseTarget": true, "source": pull(7001, "MERGED")],
+                ["__typename": "ConnectedEvent", "subject": pull(7002, "OPEN")],
+                ["__typename": "CrossReferencedEvent", "willCloseTarget": false, "source": pull(7003, "OPEN")],
+            ]]],
+            "i1002": ["timelineItems": ["nodes": [
+                ["__typename": "ConnectedEvent", "subject": pull(7004, "MERGED")],
+                ["__typename": "ConnectedEvent", "subject": pull(7005, "OPEN")],
+                ["__typename": "DisconnectedEvent", "subject": pull(7005, "OPEN")],
+            ]]],
+        ]]]
+        let server = try ForgeServer(routes: [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
+                              response: [Self.milestone(11, "4.58.0"), Self.milestone(12, "4.59.0-tentative")]),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=12&state=all&per_page=100",
+                              response: [Self.issue(1001, "Story: host vitals", labels: ["story"]), Self.issue(1002, "Story: done")]),
+            ForgeServer.route("POST", "/graphql", response: timeline, matchBody: "i1001: issue(number: 1001)"),
+        ])
+        let result = RelkitBinary.run(["rc", "cut", "--check-partial"], in: setup.clone.work, environment: environment(server))
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout == """
+            Partially merged work on 4.59.0-tentative (2 issues checked): revert the merged part before the cut, or finish it (the handbook):
+              #1001 Story: host vitals https://github.com/fleetdm/fleet/issues/1001
+                merged into main: #7001; still open: #7002
+
+            """, "\(result.stdout)")
+        #expect(!server.requests().contains { $0.method != "GET" && $0.path != "/graphql" })
+        #expect(setup.clone.remote("minor-fleet-v4.59.0") == nil)
+    }
+
+    @Test func milestoneApplyRenamesCreatesAndMovesOnceAndDryRunShowsTheCalls() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        func routes(after: Bool) -> [[String: Any]] {
+            [ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
+                               response: after ? [Self.milestone(5, "4.57.0"), Self.milestone(7, "4.58.0-tentative")]
+                                   : [Self.milestone(4, "4.56.0"), Self.milestone(5, "4.57.0-tentative")]),
+             ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100",
+                               response: after ? [] : [Self.issue(1003, "Story: pushed one"), Self.issue(1004, "Already pushed", labels: ["~pushed"])]),
+             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/milestones/5", response: Self.milestone(5, "4.57.0")),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/milestones", status: 201, response: Self.milestone(7, "4.58.0-tentative")),
+             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/1003", response: Self.issue(1003, "Story: pushed one")),
+             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/1004", response: Self.issue(1004, "Already pushed")),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/1003/labels", response: [["name": "~pushed"]])]
+        }
+        let server = try ForgeServer(routes: routes(after: false))
+        let dry = RelkitBinary.run(["milestone", "--apply", "--dry-run"], in: work, environment: environment(server))
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("would rename 4.57.0-tentative -> 4.57.0"))
+        #expect(dry.stdout.contains("  PATCH /repos/fleetdm/fleet/issues/1003 {\"milestone\":\"4.58.0-tentative\"}"), "\(dry.stdout)")
+        #expect(server.requests().allSatisfy { $0.method == "GET" })
+
+        server.clearRequests()
+        let apply = RelkitBinary.run(["milestone", "--apply"], in: work, environment: environment(server))
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let writes = server.requests().filter { $0.method != "GET" }.map { "\($0.method) \($0.path) \($0.body)" }
+        #expect(writes == [
+            "PATCH /repos/fleetdm/fleet/milestones/5 {\"title\":\"4.57.0\"}",
+            "POST /repos/fleetdm/fleet/milestones {\"title\":\"4.58.0-tentative\"}",
+            "PATCH /repos/fleetdm/fleet/issues/1003 {\"milestone\":7}",
+            "POST /repos/fleetdm/fleet/issues/1003/labels {\"labels\":[\"~pushed\"]}",
+            "PATCH /repos/fleetdm/fleet/issues/1004 {\"milestone\":7}",
+        ])
+        #expect(!server.requests().contains { $0.method == "DELETE" })
+        #expect(apply.stdout.contains("moved #1003 Story: pushed one"))
+
+        // Once done, a second run changes nothing and says what is already so.
+        try server.replaceRoutes(routes(after: true))
+        server.clearRequests()
+        let again = RelkitBinary.run(["milestone", "--apply"], in: work, environment: environment(server))
+        #expect(again.status == 0)
+        #expect(server.requests().allSatisfy { $0.method == "GET" })
+        #expect(again.stdout.contains("4.57.0 is named already") && again.stdout.contains("4.58.0-tentative exists already"))
+    }
+}
