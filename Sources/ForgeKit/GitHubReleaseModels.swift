@@ -111,3 +111,37 @@ extension GitHubClient {
         return (tag, json["html_url"]?.string ?? "")
     }
 }
+
+/// A public JSON document outside the forge's API (Go's release list), read
+/// without the token: the token is for the forge, never sent elsewhere.
+public enum PublicJSON {
+    public static func get(_ address: String, timeout: Double = 20,
+                           transport: HTTPTransport = CurlHTTPTransport()) throws(ForgeError) -> ForgeJSON {
+        guard let url = URL(string: address), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ForgeError(.invalid, "'\(address)' is not an http(s) URL")
+        }
+        let response: HTTPResponse
+        do {
+            response = try transport.send(HTTPRequest(url: url, headers: [("Accept", "application/json"),
+                                                                          ("User-Agent", "relkit")], timeout: timeout))
+        } catch {
+            throw ForgeError(error.kind == .timedOut ? .timedOut : .unreachable,
+                             "cannot read \(address): \(error.detail.split(separator: "\n").first.map(String.init) ?? "no answer")")
+        }
+        guard response.status == 200 else {
+            throw ForgeError(response.status == 404 ? .notFound : .badResponse, "\(address) answered HTTP \(response.status)")
+        }
+        guard let json = ForgeJSON.parse(response.body) else {
+            throw ForgeError(.badResponse, "\(address) did not answer JSON")
+        }
+        return json
+    }
+
+    /// The stable Go versions in go.dev/dl's JSON (`[{"version": "go1.23.6", "stable": true, …}]`).
+    public static func stableGoVersions(_ json: ForgeJSON) -> [String] {
+        json.array.compactMap { release in
+            guard release["stable"]?.bool == true, let version = release["version"]?.string, version.hasPrefix("go") else { return nil }
+            return String(version.dropFirst(2))
+        }
+    }
+}

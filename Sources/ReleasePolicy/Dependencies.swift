@@ -159,9 +159,27 @@ public struct DependencyVerdict: Sendable, Equatable {
                 (self.latest, kind) = (sameLine ?? latest.max(), latest.isEmpty ? .unknown : .current)
             }
         case .macadminsExtension, .osquery:
+            // The handbook: the macadmins extension behind is a bug with the ~release blocker label;
+            // osquery behind is a bug, never a release blocker.
             let newest = latest.max()
             self.latest = newest
-            kind = newest.map { $0 > current ? .bug : .current } ?? .unknown
+            let behind: Kind = found.name == .macadminsExtension ? .releaseBlocker : .bug
+            kind = newest.map { $0 > current ? behind : .current } ?? .unknown
+        }
+    }
+
+    /// The issue's title: the first line of `issueText` without its heading marks.
+    public var issueTitle: String? {
+        issueText?.split(separator: "\n").first.map { String($0.drop { $0 == "#" || $0 == " " }) }
+    }
+
+    /// The labels the handbook gives the issue: a story, or a bug (with the release blocker label when it blocks).
+    public func issueLabels(_ labels: LabelSettings) -> [String] {
+        switch kind {
+        case .story: return ["story"]
+        case .releaseBlocker: return (labels.bug.first.map { [$0] } ?? []) + (labels.releaseBlocker.first.map { [$0] } ?? [])
+        case .bug: return labels.bug.first.map { [$0] } ?? []
+        case .current, .unknown: return []
         }
     }
 
@@ -179,10 +197,13 @@ public struct DependencyVerdict: Sendable, Equatable {
                 + "`\(found.file)` line \(found.line) names Go \(found.version); Go \(latest) is out. Plan the move to the new line; not a release blocker."
         case (.macadminsExtension, _):
             return "### Bug: update the macadmins osquery extension to \(latest)\n\n"
-                + "`\(found.file)` line \(found.line) requires \(DependencyFiles.macadminsModule) \(found.version); \(latest) is the latest. For the release DRI."
+                + "`\(found.file)` line \(found.line) requires \(DependencyFiles.macadminsModule) \(found.version); \(latest) is the latest. "
+                + "For the release DRI and the on-call engineer; a release blocker (`~release-blocker`). Check the update for "
+                + "changes, like new tables, that require code changes in Fleet."
         default:
             return "### Bug: update osquery to \(latest)\n\n"
-                + "`\(found.file)` line \(found.line) sets OSQUERY_VERSION \(found.version); \(latest) is the latest. Not a release blocker."
+                + "`\(found.file)` line \(found.line) sets OSQUERY_VERSION \(found.version); \(latest) is the latest. Not a release blocker. "
+                + "Changes to osquery's command-line flags require updates to Fleet's flag validation and its documentation."
         }
     }
 }

@@ -1,3 +1,4 @@
+import ForgeKit
 import Foundation
 import GitKit
 import ReleasePolicy
@@ -83,5 +84,107 @@ public struct DependencyCheck {
         }
         let verdicts = found.map { DependencyVerdict(found: $0, latest: latest[$0.name] ?? []) }
         return Report(revision: name, commit: commit, verdicts: verdicts)
+    }
+}
+
+/// `relkit deps --fetch`: the latest versions from where they are published (Go's
+/// release list at `deps.go_versions_url`; osquery's and the macadmins extension's
+/// latest GitHub releases); `--publish` files the bugs and stories on the forge.
+public struct DependencyFetch {
+    public struct Fetched: Sendable {
+        public let latest: [DependencyName: [Version]]
+        /// Where each came from, for the report.
+        public let sources: [String]
+    }
+
+    public static func latest(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) -> Fetched {
+        let settings = workspace.configuration.deps
+        var latest: [DependencyName: [Version]] = [:]
+        var sources: [String] = []
+        do throws(ForgeError) {
+            let goJSON = try PublicJSON.get(settings.goVersionsURL, timeout: access.timeout)
+            let go = PublicJSON.stableGoVersions(goJSON).compactMap { Version($0) }
+            guard !go.isEmpty else {
+                throw ForgeError(.badResponse, "\(settings.goVersionsURL) lists no stable Go release")
+            }
+            latest[.go] = go
+            latest[.goToolchain] = go
+            sources.append("go: \(settings.goVersionsURL)")
+        } catch {
+            throw RelkitError(.repository, "cannot fetch Go's releases: \(error.message); or give them with --latest go=X.Y.Z")
+        }
+        let github = try ForgeEvidence.open(forgeRepository: workspace.configuration.forge?.repository ?? settings.osqueryRepository,
+                                            configuration: workspace.configuration, repository: workspace.repository, access: access)
+        for (name, repository) in [(DependencyName.osquery, settings.osqueryRepository),
+                                   (.macadminsExtension, settings.macadminsRepository)] {
+            do throws(ForgeError) {
+                let release = try github.client.latestReleaseTag(of: repository)
+                guard let version = Version(release.tag) else {
+                    throw ForgeError(.badResponse, "its latest release's tag '\(release.tag)' is not a version")
+                }
+                latest[name] = [version]
+                sources.append("\(name.rawValue): \(release.url.isEmpty ? repository : release.url)")
+            } catch {
+                throw RelkitError(.repository, "cannot fetch the latest \(name.rawValue) release from \(repository): \(error.message); "
+                    + "or give it with --latest \(name.rawValue)=X.Y.Z")
+            }
+        }
+        return Fetched(latest: latest, sources: sources)
+    }
+}
+
+/// `relkit deps --publish`: each bug or story filed once (an open issue with the
+/// same title is reported, not duplicated), with the handbook's labels, assigned
+/// to `deps.assignees`.
+public struct DependencyPublish {
+    public struct Filed: Sendable, Equatable {
+        public let title: String
+        public let number: Int?
+        public let url: String?
+        public let existing: Bool
+    }
+
+    let workspace: ReleaseWorkspace
+    let writer: ForgeWriter
+
+    public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
+        self.workspace = workspace
+        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
+                                                 access: access) else {
+            throw .usage("--publish needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
+        }
+        writer = ForgeWriter(client: forge.client, dryRun: dryRun)
+    }
+
+    public var calls: [String] { writer.calls }
+
+    public func publish(_ report: DependencyCheck.Report) throws(RelkitError) -> [Filed] {
+        let configuration = workspace.configuration
+        let repository = writer.repository
+        var filed: [Filed] = []
+        do throws(ForgeError) {
+            // Open issues with a title: one listing of the open issues is enough for a handful of titles.
+            let open = try writer.client.getAll("/repos/\(repository)/issues?state=open&per_page=100", maxPages: 10)
+                .compactMap(ForgeIssueSummary.init).filter { !$0.isPullRequest }
+            for verdict in report.verdicts {
+                guard let title = verdict.issueTitle, let text = verdict.issueText else { continue }
+                if let existing = open.first(where: { $0.title == title }) {
+                    filed.append(Filed(title: title, number: existing.number, url: existing.url, existing: true))
+                    continue
+                }
+                let body = text.split(separator: "\n", maxSplits: 1).dropFirst().joined()
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                var json: [String: Any] = ["title": title, "body": body + "\n\nFiled by `relkit deps --publish`.",
+                                           "labels": verdict.issueLabels(configuration.labels)]
+                if !configuration.deps.assignees.isEmpty { json["assignees"] = configuration.deps.assignees }
+                let answer = try writer.send("POST", "/repos/\(repository)/issues", json: json)
+                filed.append(Filed(title: title, number: answer["number"]?.int, url: answer["html_url"]?.string, existing: false))
+            }
+        } catch {
+            let done = filed.filter { !$0.existing }.compactMap { $0.number.map { "#\($0)" } }
+            throw RelkitError(forge: error).appending(done.isEmpty ? "" : " (filed before it: \(done.joined(separator: ", ")); "
+                + "--publish again files the rest, not these)")
+        }
+        return filed
     }
 }

@@ -58,12 +58,19 @@ public final class ForgeEvidence: @unchecked Sendable {
     public static func open(configuration: Configuration, repository: Repository,
                             access: ForgeAccess) throws(RelkitError) -> ForgeEvidence? {
         guard let forge = configuration.forge else { return nil }
+        return try open(forgeRepository: forge.repository, configuration: configuration, repository: repository, access: access)
+    }
+
+    /// A client for GitHub even when `.relkit.yml` names no forge (public data, such as
+    /// another project's latest release): `forgeRepository` is the repository it speaks for.
+    public static func open(forgeRepository: String, configuration: Configuration, repository: Repository,
+                            access: ForgeAccess) throws(RelkitError) -> ForgeEvidence {
         do {
             let endpoints = try GitHubClient.endpoints(environment: access.environment)
             let token = try ForgeToken.find(tokenFile: access.tokenFile, environment: access.environment,
                                             ghToken: access.offline || !access.useGhCLI ? { nil } : ForgeToken.fromGhCLI)
             let cache = ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache")
-            let client = GitHubClient(repository: forge.repository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
+            let client = GitHubClient(repository: forgeRepository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
                                       token: token, cache: cache, offline: access.offline, timeout: access.timeout)
             return ForgeEvidence(client: client, configuration: configuration)
         } catch {

@@ -13,10 +13,20 @@ extension RelkitCommand {
             and toolchain lines and the github.com/macadmins/osquery-extension require line of \
             go.mod, and OSQUERY_VERSION in .github/workflows/generate-osqueryd-targets.yml (both \
             paths set by `deps:` in .relkit.yml). Fleet's rules: Go behind on its line's latest \
-            patch is a release blocker, a newer Go line a story; the macadmins extension or \
-            osquery behind is a bug (osquery never a blocker). Exit 1 when anything is behind.
+            patch is a release blocker, a newer Go line a story; the macadmins extension behind is a \
+            bug labelled ~release-blocker; osquery behind is a bug, never a blocker. Exit 1 when \
+            anything is behind.
+
+            --fetch reads the latest versions where they are published: Go's release list \
+            (deps.go_versions_url, https://go.dev/dl/?mode=json), and the latest GitHub releases of \
+            osquery/osquery and macadmins/osquery-extension (deps.osquery_repository, \
+            deps.macadmins_repository). --latest values are added to what is fetched. --publish \
+            files each bug or story on the forge with those labels, assigned to deps.assignees; an \
+            open issue with the same title is reported, not filed again. --dry-run lists the calls.
 
             Examples:
+              relkit deps --fetch
+              relkit deps --fetch --publish --dry-run
               relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.4 --latest osquery=5.15.0
               relkit deps --latest-file latest.yml --markdown     the bug and story texts to file
             """
@@ -39,15 +49,41 @@ extension RelkitCommand {
         @Flag(help: "Print the text of each bug or story to file.")
         var markdown = false
 
+        @Flag(help: "Fetch the latest versions: Go's release list, osquery's and the macadmins extension's GitHub releases.")
+        var fetch = false
+
+        @Flag(help: "File each bug or story on the forge (once), labelled, assigned to deps.assignees.")
+        var publish = false
+
+        @Flag(help: "With --publish: list the calls; file nothing.")
+        var dryRun = false
+
+        @OptionGroup var forge: ForgeOptions
+
+        func validate() throws {
+            if dryRun && !publish { throw ValidationError("--dry-run goes with --publish") }
+            if publish && markdown { throw ValidationError("--publish files the texts --markdown prints; give one of them") }
+            if publish && forge.offline && !dryRun { throw ValidationError("--publish writes to the forge; it cannot be --offline") }
+        }
+
         func run() throws {
             let workspace = try global.openWorkspace()
+            // The forge is checked before anything is fetched, so that a missing configuration costs nothing.
+            let publisher = publish ? try DependencyPublish(workspace: workspace, access: forge.access, dryRun: dryRun) : nil
             var known = try DependencyCheck.parseLatest(latest)
             if let latestFile {
                 for (name, versions) in try DependencyCheck.readLatest(file: latestFile) { known[name, default: []] += versions }
             }
+            var sources: [String] = []
+            if fetch {
+                let fetched = try DependencyFetch.latest(workspace: workspace, access: forge.access)
+                for (name, versions) in fetched.latest { known[name, default: []] += versions }
+                sources = fetched.sources
+            }
             let report = try DependencyCheck(workspace: workspace).run(revision: ref, latest: known)
+            let filed = try publisher?.publish(report)
             if global.json {
-                try Output.json(JSONReport(report: report))
+                try Output.json(JSONReport(report: report, sources: sources, filed: filed, calls: publisher?.calls))
             } else if markdown {
                 let texts = report.verdicts.compactMap(\.issueText)
                 Output.line(texts.isEmpty ? "Nothing to file: every dependency is current." : texts.joined(separator: "\n\n"))
@@ -62,10 +98,21 @@ extension RelkitCommand {
                     case .current: words = "current"
                     case .unknown: words = "no latest version given"
                     case .bug: words = "behind: file a bug" + (verdict.found.name == .osquery ? " (not a release blocker)" : "")
-                    case .releaseBlocker: words = "behind: RELEASE BLOCKER"
+                    case .releaseBlocker:
+                        words = verdict.found.name == .macadminsExtension ? "behind: file a bug, a RELEASE BLOCKER" : "behind: RELEASE BLOCKER"
                     case .story: words = "a newer line: a story, not a blocker"
                     }
                     Output.line("  \(name) \(current) latest \(latest) \(words)  (\(verdict.found.file):\(verdict.found.line))")
+                }
+                if !sources.isEmpty { Output.line("Latest versions from: " + sources.joined(separator: "; ")) }
+                for item in filed ?? [] {
+                    let where_ = item.number.map { "#\($0) \(item.url ?? "")" } ?? ""
+                    Output.line(item.existing ? "Already filed: \(item.title) \(where_)"
+                        : dryRun ? "Would file: \(item.title)" : "Filed: \(item.title) \(where_)")
+                }
+                if dryRun, let calls = publisher?.calls {
+                    Output.line("Would call the forge:")
+                    for call in calls { Output.line("  \(call)") }
                 }
             }
             if report.behind { throw ExitCode(1) }
@@ -73,9 +120,21 @@ extension RelkitCommand {
 
         struct JSONReport: Encodable {
             let report: DependencyCheck.Report
+            var sources: [String] = []
+            var filed: [DependencyPublish.Filed]? = nil
+            var calls: [String]? = nil
+
+            struct FiledJSON: Encodable {
+                let item: DependencyPublish.Filed
+                func encode(to encoder: Encoder) throws {
+                    try encodeNullable(encoder, ["title": item.title, "number": item.number, "url": item.url, "existing": item.existing])
+                }
+            }
+
             func encode(to encoder: Encoder) throws {
                 try encodeNullable(encoder, ["ref": report.revision, "sha": report.commit.hex,
-                                             "dependencies": report.verdicts.map(JSONDependency.init)])
+                                             "dependencies": report.verdicts.map(JSONDependency.init),
+                                             "sources": sources, "filed": filed?.map(FiledJSON.init), "forge_calls": calls])
             }
         }
 

@@ -46,14 +46,14 @@ struct DependencyTests {
     }
 
     /// Fleet's rules (FLEET-FACTS.md): Go behind on its line is a blocker, a newer line a story;
-    /// the macadmins extension behind is a bug; osquery behind a bug, never a blocker.
+    /// the macadmins extension behind is a bug labelled ~release blocker; osquery behind a bug, never a blocker.
     @Test(arguments: [
         (DependencyName.go, "1.23.4", ["1.23.6"], DependencyVerdict.Kind.releaseBlocker),
         (.go, "1.23.4", ["1.23.6", "1.24.1"], .releaseBlocker),
         (.go, "1.23.6", ["1.23.6", "1.24.1"], .story),
         (.go, "1.23.6", ["1.23.6"], .current),
         (.go, "1.23.6", [], .unknown),
-        (.macadminsExtension, "1.2.3", ["1.2.4"], .bug),
+        (.macadminsExtension, "1.2.3", ["1.2.4"], .releaseBlocker),
         (.macadminsExtension, "1.2.4", ["1.2.4"], .current),
         (.osquery, "5.14.1", ["5.15.0"], .bug),
     ])

@@ -181,4 +181,63 @@ struct ReleaseDayForgeTests {
         #expect(server.requests().allSatisfy { $0.method == "GET" })
         #expect(again.stdout.contains("4.57.0 is named already") && again.stdout.contains("4.58.0-tentative exists already"))
     }
+
+    @Test func depsFetchesTheLatestVersionsAppliesTheRulesAndFilesEachIssueOnce() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        var osquery = ForgeServer.recordedResponse("pygithub/release-latest.json") as? [String: Any] ?? [:]
+        osquery["tag_name"] = "5.15.0"
+        osquery["html_url"] = "https://github.com/osquery/osquery/releases/tag/5.15.0"
+        var macadmins = osquery
+        macadmins["tag_name"] = "v1.2.4"
+        macadmins["html_url"] = "https://github.com/macadmins/osquery-extension/releases/tag/v1.2.4"
+        let goList = ForgeServer.recorded("go-dl.json")[0]
+        func routes(open: [[String: Any]]) -> [[String: Any]] {
+            [ForgeServer.route("GET", "/dl/?mode=json", response: goList["response"] ?? []),
+             ForgeServer.route("GET", "/repos/osquery/osquery/releases/latest", response: osquery),
+             ForgeServer.route("GET", "/repos/macadmins/osquery-extension/releases/latest", response: macadmins),
+             ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?state=open&per_page=100", response: open),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9101, "filed"))]
+        }
+        let server = try ForgeServer(routes: routes(open: []))
+        let config = Fixture.temporaryDirectory().appendingPathComponent("relkit.yml")
+        try """
+            forge: { kind: github, repository: fleetdm/fleet }
+            deps:
+              go_versions_url: \(server.url)/dl/?mode=json
+              assignees: [georgekarrv, oncall-dev]
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let fetched = RelkitBinary.run(["deps", "--fetch", "--config", config.path], in: work, environment: environment(server))
+        #expect(fetched.status == 1, "\(fetched.stderr)")
+        #expect(fetched.stdout.contains("go                   1.23.4     latest 1.23.7     behind: RELEASE BLOCKER"), "\(fetched.stdout)")
+        #expect(fetched.stdout.contains("macadmins-extension  1.2.3      latest 1.2.4      behind: file a bug, a RELEASE BLOCKER"))
+        #expect(fetched.stdout.contains("osquery              5.14.1     latest 5.15.0     behind: file a bug (not a release blocker)"))
+        #expect(fetched.stdout.contains("Latest versions from: go: \(server.url)/dl/?mode=json; "
+            + "osquery: https://github.com/osquery/osquery/releases/tag/5.15.0"))
+        // Go's list is public: the token never goes there.
+        let goRequest = try #require(server.requests().first { $0.path == "/dl/?mode=json" })
+        #expect(goRequest.headers["authorization"] == nil)
+
+        server.clearRequests()
+        let published = RelkitBinary.run(["deps", "--fetch", "--publish", "--json", "--config", config.path], in: work,
+                                         environment: environment(server))
+        #expect(published.status == 1, "\(published.stderr)")
+        let filed = server.requests().filter { $0.method == "POST" }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]
+        }
+        #expect(filed.map { $0["title"] as? String ?? "" } == [
+            "Release blocker: update Go from 1.23.4 to 1.23.7", "Bug: update the macadmins osquery extension to 1.2.4",
+            "Bug: update osquery to 5.15.0",
+        ])
+        #expect(filed.map { $0["labels"] as? [String] ?? [] } == [["bug", "~release-blocker"], ["bug", "~release-blocker"], ["bug"]])
+        #expect(filed.allSatisfy { $0["assignees"] as? [String] == ["georgekarrv", "oncall-dev"] })
+        #expect((filed.last?["body"] as? String)?.contains("flag validation") == true)
+
+        // Filed once: an open issue with the same title is reported, not filed again.
+        try server.replaceRoutes(routes(open: [Self.issue(9101, "Bug: update osquery to 5.15.0")]))
+        server.clearRequests()
+        let again = RelkitBinary.run(["deps", "--fetch", "--publish", "--config", config.path], in: work, environment: environment(server))
+        #expect(again.stdout.contains("Already filed: Bug: update osquery to 5.15.0 #9101"), "\(again.stdout)")
+        #expect(server.requests().filter { $0.method == "POST" }.count == 2)
+    }
 }

@@ -16,7 +16,7 @@ struct ReleaseManagerCommandTests {
         #expect(behind.status == 1)
         #expect(behind.lines.first?.hasPrefix("Dependencies at origin/minor-fleet-v4.58.0 (") == true)
         #expect(behind.stdout.contains("go                   1.23.4     latest 1.23.6     behind: RELEASE BLOCKER  (go.mod:3)"))
-        #expect(behind.stdout.contains("macadmins-extension  1.2.3      latest 1.2.4      behind: file a bug  (go.mod:5)"))
+        #expect(behind.stdout.contains("macadmins-extension  1.2.3      latest 1.2.4      behind: file a bug, a RELEASE BLOCKER  (go.mod:5)"))
         #expect(behind.stdout.contains("osquery              5.14.1     latest 5.14.1     current"))
         let current = relkit("deps", "--latest", "go=1.23.4", "--latest", "macadmins-extension=1.2.3", "--latest", "osquery=5.14.1")
         #expect(current.status == 0)
