@@ -3,11 +3,11 @@
 GitHub's recorded response shapes (Tests/ForgeFixtures, PyGithub's recordings)
 with the demo's numbers, refs and labels. It is a stand-in for GitHub, not GitHub.
 
-    demo-forge-routes.py OUT.json CANDIDATE_TIP FEATURE_HEAD PICK_HEAD FIX_COMMIT
+    demo-forge-routes.py OUT.json CANDIDATE_TIP FEATURE_HEAD PICK_HEAD FIX_COMMIT CONFLICTING_FIX
 """
 import copy, json, os, sys
 
-out, candidate, feature, pick, fix = sys.argv[1:6]
+out, candidate, feature, pick, fix, conflicting = sys.argv[1:7]
 fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "ForgeFixtures", "pygithub")
 recorded = lambda name: json.load(open(os.path.join(fixtures, name)))["response"]
 
@@ -48,5 +48,17 @@ routes = [
     route("POST", "/repos/fleetdm/fleet/pulls", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick), status=201),
     route("POST", "/repos/fleetdm/fleet/issues/7003/labels", [{"name": "~release blocker"}]),
     route("PATCH", "/repos/fleetdm/fleet/issues/7003", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick)),
+    # relkit autopick: the open pull requests into the candidate (#7003 names the host-count fix in its description),
+    # the conflicting fix's pull request #7004 (labelled bug), no pick branch for it yet, and its comments.
+    route("GET", "/repos/fleetdm/fleet/pulls?state=open&base=%s&per_page=100" % rc,
+          [pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick,
+                body="- `%s` Fix the host count: from #7000\n  - pick line: `(cherry picked from commit %s)`" % (fix, fix))]),
+    route("GET", "/repos/fleetdm/fleet/commits/%s/pulls" % conflicting,
+          [pull(7004, "Fix the new host page", "main", conflicting, conflicting, merged=conflicting, labels=["bug"])]),
+    route("GET", "/repos/fleetdm/fleet/pulls?state=all&head=fleetdm:cherry-pick-%s-to-%s&base=%s&per_page=100"
+          % (conflicting[:7], rc, rc), []),
+    route("GET", "/repos/fleetdm/fleet/issues/7004/comments", []),
+    route("POST", "/repos/fleetdm/fleet/issues/7004/comments",
+          dict(recorded("issue-comment.json"), html_url="https://github.com/fleetdm/fleet/pull/7004#issuecomment-1"), status=201),
 ]
 json.dump(routes, open(out, "w"), indent=1)

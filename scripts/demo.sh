@@ -78,8 +78,13 @@ git push -q origin main
 hostfix=$(git rev-parse HEAD)
 relkit pick "$hostfix" --branch demo-host-fix >/dev/null
 git push -q origin demo-host-fix demo-feature 2>/dev/null
+# Feature work merged after the cut, then a fix of it: the fix cannot be picked without the feature.
+echo 'const hostPage = "new host page"' >> server/fleet/app.go && git commit -q -am "Add the new host page (#40003)"
+sed -i 's/"new host page"/"new host page, fixed"/' server/fleet/app.go && git commit -q -am "Fix the new host page (#7004)"
+git push -q origin main
+pagefix=$(git rev-parse HEAD)
 python3 "$root/scripts/demo-forge-routes.py" "$demo/forge-routes.json" "$(git rev-parse origin/minor-fleet-v4.58.0)" \
-  "$(git rev-parse demo-feature)" "$(git rev-parse demo-host-fix)" "$hostfix"
+  "$(git rev-parse demo-feature)" "$(git rev-parse demo-host-fix)" "$hostfix" "$pagefix"
 : > "$demo/forge-requests.jsonl"
 python3 "$root/Tests/ForgeServer/forge_server.py" "$demo/forge-routes.json" "$demo/forge-requests.jsonl" > "$demo/forge-port" &
 forge_pid=$!
@@ -99,8 +104,25 @@ echo "
 git switch -q main
 run relkit pick "$hostfix" --pr --branch demo-host-fix-pr
 echo "
+# relkit autopick, the job CI runs on every push to main: every fix the candidate lacks gets a pull request, or
+# its conflict report on its own pull request. The host-count fix already has #7003; the host-page fix builds
+# on feature work no release has, so it conflicts, and the report (once) goes to #7004 for its author."
+run relkit autopick
+echo "
 # What relkit asked the forge (the server's log):"
-python3 -c 'import json,sys; [print("  ", r["method"], r["path"]) for r in map(json.loads, open(sys.argv[1]))]' "$demo/forge-requests.jsonl"
+python3 - "$demo/forge-requests.jsonl" <<'PY'
+import collections, json, re, sys
+requests = [json.loads(line) for line in open(sys.argv[1])]
+counts = collections.Counter()
+for r in requests:
+    shape = re.sub(r"/[0-9a-f]{40}", "/{sha}", r["path"].split("?")[0])
+    counts[(r["method"], shape)] += 1
+for (method, shape), n in counts.items():
+    print("  ", method, shape, "(%d times)" % n if n > 1 else "")
+comment = next(r for r in requests if r["path"].endswith("/issues/7004/comments") and r["method"] == "POST")
+print("\n# The comment autopick left on #7004:")
+print("\n".join("   " + line for line in json.loads(comment["body"])["body"].splitlines()))
+PY
 kill $forge_pid 2>/dev/null || true
 unset GITHUB_API_URL GH_TOKEN RELKIT_NOW
 

@@ -21,6 +21,10 @@ public final class GitHubClient: @unchecked Sendable {
     let sleep: @Sendable (Double) -> Void
     private let lock = NSLock()
     private var counts = (requests: 0, notModified: 0, fromCache: 0)
+    /// With `memoizesReads`, each GET page is asked once per process (a command that reads the same
+    /// commit's pull requests twice, as autopick after pending does, sends one request); any write forgets them.
+    public var memoizesReads = false
+    private var memo: [String: Result<(json: ForgeJSON, link: String?), ForgeError>] = [:]
 
     public init(repository: String, restBase: URL, graphQLURL: URL, token: ForgeToken?, cache: ResponseCache?,
                 offline: Bool = false, transport: any HTTPTransport = CurlHTTPTransport(), timeout: Double = 20,
@@ -92,6 +96,7 @@ public final class GitHubClient: @unchecked Sendable {
             throw ForgeError(.invalid, "cannot encode the request to \(path)")
         }
         if offline { throw ForgeError(.notCached, "--offline: cannot \(method) \(path) without the network") }
+        lock.withLock { memo.removeAll() }
         let response = try exchange(HTTPRequest(method: method, url: try url(path), headers: headers(json: true), body: data,
                                                 timeout: timeout), what: path)
         try check(response, what: path)
@@ -156,6 +161,19 @@ public final class GitHubClient: @unchecked Sendable {
 
     private func getPage(_ url: URL, what: String) throws(ForgeError) -> (json: ForgeJSON, link: String?) {
         let key = url.absoluteString
+        guard memoizesReads else { return try fetchPage(url, key: key, what: what) }
+        if let remembered = lock.withLock({ memo[key] }) { return try remembered.get() }
+        do {
+            let page = try fetchPage(url, key: key, what: what)
+            lock.withLock { memo[key] = .success(page) }
+            return page
+        } catch {
+            if error.kind == .notFound { lock.withLock { memo[key] = .failure(error) } }
+            throw error
+        }
+    }
+
+    private func fetchPage(_ url: URL, key: String, what: String) throws(ForgeError) -> (json: ForgeJSON, link: String?) {
         let cached = cache?.entry(for: key)
         let data: Data
         var link: String?

@@ -84,13 +84,20 @@ public struct Autopick {
         let order = try trunkOrder(candidate: candidate)
         wanted.sort { (order[$0.commit.id] ?? .max) < (order[$1.commit.id] ?? .max) }
 
+        // Open pull requests into the candidate that carry a pick already (any branch name: `pick --pr --branch`,
+        // or a pick by hand whose description names the commit, as `git cherry-pick -x` lines and relkit's bodies do).
+        let openPicks = wanted.isEmpty ? [] : try openPullRequests(into: candidate.name)
         var items: [Item] = []
         for (commit, reason) in wanted {
             let branch = "cherry-pick-\(commit.id.abbreviated())-to-\(candidate.name)"
             let outcome: Outcome
             do {
-                outcome = try handle(commit, branch: branch, candidate: candidate, options: options,
-                                     conflictMarkdown: conflictMarkdown)
+                if let open = openPicks.first(where: { $0.body.contains(commit.id.hex) }) {
+                    outcome = .existing(number: open.number, url: open.url, state: "open")
+                } else {
+                    outcome = try handle(commit, branch: branch, candidate: candidate, options: options,
+                                         conflictMarkdown: conflictMarkdown)
+                }
             } catch {
                 outcome = .failed(error.message)
             }
@@ -139,6 +146,17 @@ public struct Autopick {
             }
             let posted = try opener.commentConflict(report, markdown: conflictMarkdown(report))
             return .conflictReported(pullRequest: posted.pullRequest, url: posted.url, already: posted.existing)
+        }
+    }
+
+    /// The open pull requests into `base`.
+    private func openPullRequests(into base: String) throws(RelkitError) -> [ForgePullRequest] {
+        let client = opener.forge.client
+        do throws(ForgeError) {
+            return try client.getAll("/repos/\(client.repository)/pulls?state=open&base=\(base)&per_page=100")
+                .compactMap(ForgePullRequest.init)
+        } catch {
+            throw RelkitError(forge: error)
         }
     }
 

@@ -53,6 +53,9 @@ public final class ForgeEvidence: @unchecked Sendable {
         self.configuration = configuration
     }
 
+    nonisolated(unsafe) private static var clients: [String: GitHubClient] = [:]
+    private static let clientsLock = NSLock()
+
     /// The configured forge (nil when `.relkit.yml` names none), with its cache in
     /// `<git common dir>/relkit/forge-cache`. Without a token it still reads a public repository.
     public static func open(configuration: Configuration, repository: Repository,
@@ -70,8 +73,18 @@ public final class ForgeEvidence: @unchecked Sendable {
             let token = try ForgeToken.find(tokenFile: access.tokenFile, environment: access.environment,
                                             ghToken: access.offline || !access.useGhCLI ? { nil } : ForgeToken.fromGhCLI)
             let cache = ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache")
-            let client = GitHubClient(repository: forgeRepository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
-                                      token: token, cache: cache, offline: access.offline, timeout: access.timeout)
+            // One client per forge and access in a process: the reports and the workflows of one command
+            // (autopick's pending, then its picks) share what was read.
+            let key = [forgeRepository, endpoints.rest.absoluteString, endpoints.graphQL.absoluteString, cache.directory,
+                       "\(access.offline)", "\(access.timeout)", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
+            let client = clientsLock.withLock {
+                if let existing = clients[key] { return existing }
+                let client = GitHubClient(repository: forgeRepository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
+                                          token: token, cache: cache, offline: access.offline, timeout: access.timeout)
+                client.memoizesReads = true
+                clients[key] = client
+                return client
+            }
             return ForgeEvidence(client: client, configuration: configuration)
         } catch {
             throw RelkitError(forge: error)

@@ -35,6 +35,8 @@ struct AutopickTests {
         func opened(_ number: Int, _ sha: String) -> [String: Any] {
             PullRequestCheckTests.pull(number, base: rc, baseSHA: setup.candidateTip, head: sha, title: "Cherry-pick")
         }
+        var handPick = opened(803, setup.fix)
+        handPick["body"] = "Cherry-picked by hand.\n\n(cherry picked from commit \(setup.fix))"
         func routes(secondRun: Bool, comments: [[String: Any]]) -> [[String: Any]] {
             var routes: [[String: Any]] = [
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull]),
@@ -48,11 +50,15 @@ struct AutopickTests {
                                   response: PickConflictPullRequestTests.comment("posted", on: 502)),
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls?state=all&head=fleetdm:\(branch(conflictSetup.fix))&base=\(rc)&per_page=100",
                                   response: []),
+                // A pick opened by hand (`pick --pr --branch …`) is recognised by the commit its description names.
+                ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls?state=open&base=\(rc)&per_page=100",
+                                  response: secondRun ? [handPick] : []),
             ]
             for (sha, number) in clean {
                 let query = "head=fleetdm:\(branch(sha))&base=\(rc)&per_page=100"
+                // On the second run #803 is found by its description alone (its branch lookup would say nothing).
                 routes.append(ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls?state=all&" + query,
-                                                response: secondRun ? [opened(number, sha)] : []))
+                                                response: secondRun && number != 803 ? [opened(number, sha)] : []))
                 routes.append(ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls?state=open&" + query, response: []))
                 routes.append(ForgeServer.route("POST", "/repos/fleetdm/fleet/pulls", status: 201, response: opened(number, sha),
                                                 matchBody: "\"head\":\"\(branch(sha))\""))
@@ -97,6 +103,7 @@ struct AutopickTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
         let statuses = (json["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
         #expect(statuses == ["existing", "existing", "existing", "conflict", "existing"])
+        #expect(second.stdout.contains("\"pull_request\" : 803"))
         #expect(json["failures"] as? Int == 0)
 
         // A forge that refuses the comment is a failed row and exit 1; the rest is still reported.
