@@ -15,7 +15,12 @@ public enum ForgeKitFuzzing {
                 total += ForgeReview(item).map { ForgeReview.standing([$0, $0]).count } ?? 0
                 total += item["data"]?["repository"]?["p1"]?["closingIssuesReferences"]?["nodes"]?.array.count ?? 0
                 total += item["number"]?.int ?? 0 > 0 ? 1 : 0
+                total += ForgeMilestone(item)?.title.count ?? 0
+                total += ForgeIssueSummary(item)?.labels.count ?? 0
+                total += item["tag_name"]?.string?.count ?? 0
             }
+            total += GitHubClient.linkedPulls(in: json["data"] ?? .null, issues: [1, 2]).values.reduce(0) { $0 + $1.count }
+            total += PublicJSON.stableGoVersions(json).count
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let headers = HTTPResponse.parseHeaders(text)

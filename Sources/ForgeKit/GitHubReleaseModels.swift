@@ -82,22 +82,29 @@ extension GitHubClient {
             }.joined(separator: "\n")
             let query = "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {\n\(aliases)\n} }"
             let data = try graphQL(query, variables: ["owner": parts.first ?? "", "name": parts.last ?? ""])
-            for number in batch {
-                var linked: [Int: ForgeLinkedPull] = [:]
-                for event in data["repository"]?["i\(number)"]?["timelineItems"]?["nodes"]?.array ?? [] {
-                    let kind = event["__typename"]?.string
-                    let pull = kind == "CrossReferencedEvent" ? event["source"] : event["subject"]
-                    guard let pull, let pullNumber = pull["number"]?.int, let state = pull["state"]?.string else { continue }
-                    switch kind {
-                    case "DisconnectedEvent": linked[pullNumber] = nil
-                    case "CrossReferencedEvent" where event["willCloseTarget"]?.bool != true: continue
-                    default:
-                        linked[pullNumber] = ForgeLinkedPull(number: pullNumber, state: state, url: pull["url"]?.string ?? "",
-                                                             baseRef: pull["baseRefName"]?.string ?? "")
-                    }
+            result.merge(Self.linkedPulls(in: data, issues: Array(batch))) { $1 }
+        }
+        return result
+    }
+
+    /// Each issue's linked pull requests in a timeline answer (`i<number>` aliases).
+    static func linkedPulls(in data: ForgeJSON, issues: [Int]) -> [Int: [ForgeLinkedPull]] {
+        var result: [Int: [ForgeLinkedPull]] = [:]
+        for number in issues {
+            var linked: [Int: ForgeLinkedPull] = [:]
+            for event in data["repository"]?["i\(number)"]?["timelineItems"]?["nodes"]?.array ?? [] {
+                let kind = event["__typename"]?.string
+                let pull = kind == "CrossReferencedEvent" ? event["source"] : event["subject"]
+                guard let pull, let pullNumber = pull["number"]?.int, let state = pull["state"]?.string else { continue }
+                switch kind {
+                case "DisconnectedEvent": linked[pullNumber] = nil
+                case "CrossReferencedEvent" where event["willCloseTarget"]?.bool != true: continue
+                default:
+                    linked[pullNumber] = ForgeLinkedPull(number: pullNumber, state: state, url: pull["url"]?.string ?? "",
+                                                         baseRef: pull["baseRefName"]?.string ?? "")
                 }
-                result[number] = linked.keys.sorted().compactMap { linked[$0] }
             }
+            result[number] = linked.keys.sorted().compactMap { linked[$0] }
         }
         return result
     }
