@@ -7,6 +7,19 @@ extension Repository {
     /// reference changes. A merge commit is picked against its first parent.
     /// With `writeTree`, a clean result's tree is written to the object database.
     public func cherryPick(_ commit: ObjectID, onto target: ObjectID, writeTree: Bool) throws(GitError) -> CherryPickOutcome {
+        let index = try cherryPickIndex(commit, onto: target)
+        defer { git_index_free(index) }
+        if git_index_has_conflicts(index) == 1 {
+            return .conflicted(try conflicts(in: index))
+        }
+        guard writeTree else { return .clean(tree: nil) }
+        var tree = git_oid()
+        try check(git_index_write_tree_to(&tree, index, pointer), "git_index_write_tree_to")
+        return .clean(tree: ObjectID(tree))
+    }
+
+    /// The index `git_cherrypick_commit` makes (the caller frees it); a merge commit is picked against its first parent.
+    func cherryPickIndex(_ commit: ObjectID, onto target: ObjectID) throws(GitError) -> OpaquePointer? {
         let picked = try lookupCommit(commit)
         defer { git_commit_free(picked) }
         let ours = try lookupCommit(target)
@@ -17,14 +30,7 @@ extension Repository {
         var index: OpaquePointer?
         try check(git_cherrypick_commit(&index, pointer, picked, ours, mainline, &options),
                   "git_cherrypick_commit(\(commit.hex) onto \(target.hex))")
-        defer { git_index_free(index) }
-        if git_index_has_conflicts(index) == 1 {
-            return .conflicted(try conflicts(in: index))
-        }
-        guard writeTree else { return .clean(tree: nil) }
-        var tree = git_oid()
-        try check(git_index_write_tree_to(&tree, index, pointer), "git_index_write_tree_to")
-        return .clean(tree: ObjectID(tree))
+        return index
     }
 
     private func conflicts(in index: OpaquePointer?) throws(GitError) -> [ConflictedPath] {

@@ -9,16 +9,7 @@ extension Repository {
     /// index or work tree changes. For a draft pull request that shows the conflict.
     public func cherryPickTreeWithConflictMarkers(_ commit: ObjectID, onto target: ObjectID, oursLabel: String,
                                                   theirsLabel: String) throws(GitError) -> ObjectID {
-        let picked = try lookupCommit(commit)
-        defer { git_commit_free(picked) }
-        let ours = try lookupCommit(target)
-        defer { git_commit_free(ours) }
-        var options = git_merge_options()
-        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "git_merge_options_init")
-        let mainline: UInt32 = git_commit_parentcount(picked) > 1 ? 1 : 0
-        var index: OpaquePointer?
-        try check(git_cherrypick_commit(&index, pointer, picked, ours, mainline, &options),
-                  "git_cherrypick_commit(\(commit.hex) onto \(target.hex))")
+        let index = try cherryPickIndex(commit, onto: target)
         defer { git_index_free(index) }
         // Each conflicted path's resolution-with-markers is written before the index changes.
         var resolved: [(path: String, mode: UInt32, id: git_oid)] = []

@@ -19,11 +19,7 @@ public struct CandidatePublish {
 
     public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
-                                                 access: access) else {
-            throw .usage("--publish needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
-        }
-        writer = ForgeWriter(client: forge.client, dryRun: dryRun)
+        writer = try ForgeWriter.open(workspace, access: access, dryRun: dryRun, option: "--publish")
     }
 
     public func publish(_ cut: CandidateCut.Result) throws(RelkitError) -> Published {

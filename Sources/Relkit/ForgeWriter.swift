@@ -16,6 +16,17 @@ public final class ForgeWriter {
 
     public var repository: String { client.repository }
 
+    /// The writer for the forge `.relkit.yml` names; `option` (`--publish`, `--apply`) is named
+    /// in the usage error when it names none.
+    static func open(_ workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool,
+                     option: String) throws(RelkitError) -> ForgeWriter {
+        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
+                                                 access: access) else {
+            throw .usage("\(option) needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
+        }
+        return ForgeWriter(client: forge.client, dryRun: dryRun)
+    }
+
     /// Sends (or lists) one call; a dry run answers `.null`.
     @discardableResult
     public func send(_ method: String, _ path: String, json: [String: Any]) throws(ForgeError) -> ForgeJSON {
