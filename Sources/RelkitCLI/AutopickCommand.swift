@@ -16,9 +16,10 @@ extension RelkitCommand {
             comment the conflict report on the source pull request (--draft-on-conflict: a draft pull request \
             carrying the unresolved pick instead).
 
-            Idempotent: a pick whose branch already has a pull request, open, merged or closed, is reported \
-            and left alone (a pull request someone closed is not reopened), and a conflict report already on \
-            the source pull request is not posted again. It prints a Markdown summary, also appended to \
+            Idempotent: a commit that an open pull request into the candidate already names in its \
+            description (whatever its branch, as `pick --pr --branch` opens them), or whose pick branch has a \
+            pull request, open, merged or closed, is reported and left alone (a pull request someone closed is \
+            not reopened), and a conflict report already on the source pull request is not posted again. It prints a Markdown summary, also appended to \
             $GITHUB_STEP_SUMMARY when that is set.
 
             Pull requests opened with the workflow's default GITHUB_TOKEN start no workflows, so the release \

@@ -18,12 +18,20 @@ extension RelkitCommand {
             refused (exit 1): fixes merge into main first. A conflict creates nothing (exit 3) and \
             lists the conflicting hunks and the trunk commits that likely must be picked first.
 
+            --pr (with a forge in .relkit.yml) pushes the new branch with your git and opens a pull request \
+            into the target, or reuses the open one for the same branch and base. On a conflict it creates \
+            nothing and comments the conflict report on the source pull request, once; with \
+            --draft-on-conflict it opens a draft pull request labelled conflict that carries the unresolved \
+            pick instead. A branch that adds conflict markers never becomes a pull request that is not a draft.
+
             Examples:
               relkit pick 1a2b3c4                       onto the release candidate
               relkit pick 1a2b3c4 5d6e7f8 --dry-run     predict, create nothing
               relkit pick 1a2b3c4 --patch               onto the latest release tag, as patch-fleet-vX.Y.Z
               relkit pick 1a2b3c4 --onto patch-fleet-v4.57.3
               relkit pick 1a2b3c4 --markdown            on a conflict, the block for the ticket
+              relkit pick 1a2b3c4 --pr                  push and open the pull request
+              relkit pick 1a2b3c4 --pr --draft-on-conflict
             """
         )
 

@@ -37,14 +37,20 @@ struct AutopickTests {
         }
         var handPick = opened(803, setup.fix)
         handPick["body"] = "Cherry-picked by hand.\n\n(cherry picked from commit \(setup.fix))"
+        var repository: [String: Any] = [:]
+        for route in [PullRequestCheckTests.linked(501, closing: [(123, ["~release blocker"])]),
+                      PullRequestCheckTests.linked(502, closing: []), PullRequestCheckTests.linked(503, closing: [])] {
+            let data = (route["response"] as? [String: Any])?["data"] as? [String: Any]
+            repository.merge(data?["repository"] as? [String: Any] ?? [:]) { $1 }
+        }
+        let graphQL = ForgeServer.route("POST", "/graphql", response: ["data": ["repository": repository]])
         func routes(secondRun: Bool, comments: [[String: Any]]) -> [[String: Any]] {
             var routes: [[String: Any]] = [
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull]),
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(conflictSetup.fix)/pulls?per_page=100", response: [conflictPull]),
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(tidy)/pulls?per_page=100", response: [tidyPull]),
-                PullRequestCheckTests.linked(501, closing: [(123, ["~release blocker"])]),
-                PullRequestCheckTests.linked(502, closing: []),
-                PullRequestCheckTests.linked(503, closing: []),
+                // One GraphQL answer for every query (the server answers repeated routes in turn, so one route, not three).
+                graphQL,
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/issues/502/comments?per_page=100", response: comments),
                 ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/502/comments", status: 201,
                                   response: PickConflictPullRequestTests.comment("posted", on: 502)),
@@ -71,6 +77,17 @@ struct AutopickTests {
         let summary = Fixture.temporaryDirectory().appendingPathComponent("summary.md")
         let environment = server.environment(token: Self.token)
             .merging(["RELKIT_NOW": PushHookTests.candidate, "GITHUB_STEP_SUMMARY": summary.path]) { $1 }
+
+        // A dry run predicts, and pushes, opens and posts nothing.
+        let dry = RelkitBinary.run(["autopick", "--dry-run", "--json"], in: work, environment: environment)
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        let predicted = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
+        #expect((predicted["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
+            == ["would-pick", "would-pick", "would-pick", "would-conflict", "would-pick"])
+        #expect(!server.requests().contains { $0.method != "GET" && $0.path != "/graphql" })
+        #expect(Shell.gitOutput(["for-each-ref", "refs/heads/cherry-pick-*"], in: work).isEmpty)
+        try? FileManager.default.removeItem(at: summary)
+        server.clearRequests()
 
         let first = RelkitBinary.run(["autopick"], in: work, environment: environment)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
