@@ -69,6 +69,12 @@ GIT_COMMITTER_NAME=QA GIT_COMMITTER_EMAIL=qa@fleet.example run relkit label "$bl
 run git push origin "cherry-pick-$blocker-to-minor-fleet-v4.58.0:minor-fleet-v4.58.0" refs/notes/relkit
 run git -c gpg.ssh.allowedSignersFile=.github/allowed_signers log -2 --format='%h %G? %GS %s' refs/notes/relkit --
 
+# The release DRI's other checks.
+run relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.3 --latest osquery=5.14.1
+run relkit deploy-check fleetdm/fleet:main
+run relkit milestone
+run relkit rc cut --dry-run --now 2024-10-29T12:00:00-07:00
+
 # On GitHub: `relkit check --pr` is the required check on pull requests into release branches.
 # Here a local server answers with GitHub's recorded response shapes (Tests/ForgeServer; not GitHub).
 printf 'forge: { kind: github, repository: fleetdm/fleet }\n' >> .relkit.yml
@@ -126,10 +132,5 @@ PY
 kill $forge_pid 2>/dev/null || true
 unset GITHUB_API_URL GH_TOKEN RELKIT_NOW
 
-# The release DRI's other checks.
-run relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.3 --latest osquery=5.14.1
-run relkit deploy-check fleetdm/fleet:main
-run relkit milestone
-run relkit rc cut --dry-run --now 2024-10-29T12:00:00-07:00
 echo
 echo "Try it yourself: cd $demo/work && PATH=$bin:\$PATH relkit --help"
