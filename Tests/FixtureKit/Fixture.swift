@@ -124,6 +124,7 @@ public enum Shell {
     }
 
     /// git's output, trimmed; fails the precondition when git fails (a broken test setup).
+    @discardableResult
     public static func gitOutput(_ arguments: [String], in directory: URL) -> String {
         let result = git(arguments, in: directory)
         precondition(result.status == 0, "git \(arguments.joined(separator: " ")) failed: \(result.stderr)")

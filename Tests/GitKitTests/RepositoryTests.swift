@@ -29,7 +29,7 @@ struct RepositoryTests {
     /// `git for-each-ref` has that the pattern matches, peeled the same way.
     @Test func referenceListingsAgreeWithGit() throws {
         let work = Fixture.fleetCopy().appendingPathComponent("work")
-        func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
+        @discardableResult func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
         // Every reference git has under the pattern's directory, kept when the pattern
         // matches it as libgit2 matches globs (`*` also matches `/`).
         func forEachRef(_ pattern: String) -> [String: String] {
@@ -64,7 +64,7 @@ struct RepositoryTests {
                      "refs/heads/nested/deeper/branch", "refs/heads/feature-a", "refs/tags/fleet-v9.0.0"] {
             git("update-ref", name, head)
         }
-        FileManager.default.createFile(atPath: work.appendingPathComponent(".git/refs/heads/feature-b.lock").path, contents: Data())
+        _ = FileManager.default.createFile(atPath: work.appendingPathComponent(".git/refs/heads/feature-b.lock").path, contents: Data())
         try check("loose")
         git("pack-refs", "--all")
         try check("packed")

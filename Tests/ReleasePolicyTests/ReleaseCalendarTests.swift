@@ -90,7 +90,7 @@ struct ReleaseCalendarTests {
         #expect(upcoming.map(\.date.description) == ["2024-10-14", "2024-11-04", "2024-11-25"])
         // 2024-11-04 is after the November switch: 11:00 PST.
         #expect(upcoming[1].release == utc("2024-11-04T19:00:00Z"))
-        #expect(try releases.window(forVersion: Version(4, 63, 0))?.date.description == "2025-01-27")
+        #expect(releases.window(forVersion: Version(4, 63, 0))?.date.description == "2025-01-27")
         #expect(throws: ConfigurationError.self) { try calendar("release: { cadence: 36h }") }
     }
 
