@@ -9,6 +9,10 @@ enum CommandRunner {
     static func run(_ root: RelkitCommand.Type) {
         PerformanceTrace.start()
         let arguments = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        if let unknown = unknownSubcommand(arguments) {
+            Output.error(unknown)
+            exit(RelkitError.Kind.usage.rawValue)
+        }
         var command: ParsableCommand
         do {
             command = try root.parseAsRoot(arguments)
@@ -60,6 +64,52 @@ enum CommandRunner {
             index += 1
         }
         return command + leading + arguments[index...]
+    }
+
+    /// `relkit stauts`: swift-argument-parser says only "unexpected argument"; a word where a
+    /// subcommand must be that is none gets git's kind of answer, with the closest names.
+    static func unknownSubcommand(_ arguments: [String]) -> String? {
+        var current: ParsableCommand.Type = RelkitCommand.self
+        var path = ["relkit"]
+        for argument in arguments {
+            if argument.hasPrefix("-") { return nil }
+            let subcommands = current.configuration.subcommands
+            guard !subcommands.isEmpty, current.configuration.defaultSubcommand == nil else { return nil }
+            if let next = subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) }) {
+                current = next
+                path.append(argument)
+                continue
+            }
+            if argument == "help" { return nil }
+            let names = subcommands.map { $0._commandName }
+            let close = names.map { ($0, editDistance($0, argument)) }.filter { $0.1 <= max(1, min(2, argument.count / 3)) }
+                .sorted { $0.1 < $1.1 }.map(\.0)
+            let prefixed = names.filter { $0.hasPrefix(argument) && argument.count >= 2 }
+            let suggestions = Array((close + prefixed).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.prefix(3))
+            let command = path.joined(separator: " ")
+            if suggestions.isEmpty {
+                return "'\(argument)' is not a \(command) command; see '\(command) --help' for the list"
+            }
+            return "'\(argument)' is not a \(command) command; did you mean "
+                + suggestions.map { "'\(command) \($0)'" }.joined(separator: " or ") + "?"
+        }
+        return nil
+    }
+
+    /// Levenshtein distance, for suggestions (names are short).
+    static func editDistance(_ one: String, _ two: String) -> Int {
+        let a = Array(one), b = Array(two)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var row = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[b.count]
     }
 
     private static func reportParseError(_ error: Error, root: RelkitCommand.Type) -> Never {

@@ -34,6 +34,22 @@ struct CommandLineTests {
         #expect(result.stdout.contains("--json"))
     }
 
+    @Test func aMistypedCommandGetsTheClosestNames() {
+        for (arguments, line) in [
+            (["stauts"], "error: 'stauts' is not a relkit command; did you mean 'relkit status'?\n"),
+            (["-C", ".", "pik", "1a2b3c4"], "error: 'pik' is not a relkit command; did you mean 'relkit pick'?\n"),
+            (["hooks", "instal"], "error: 'instal' is not a relkit hooks command; did you mean 'relkit hooks install'?\n"),
+            (["xyzzy"], "error: 'xyzzy' is not a relkit command; see 'relkit --help' for the list\n"),
+        ] {
+            let result = RelkitBinary.run(arguments, in: work)
+            #expect(result.status == 2)
+            #expect(result.stderr == line, "\(arguments)")
+            #expect(result.stdout.isEmpty)
+        }
+        // A command's own arguments are never taken for a mistyped command.
+        #expect(relkit("changes", "orbit", "--json").status == 0)
+    }
+
     @Test func version() {
         let result = relkit("--version")
         #expect(result.status == 0)
