@@ -155,9 +155,10 @@ extension RelkitCommand {
             discussion: """
             The handbook: "fleetdm/fleet:main is not a image name, instead use the commit hash in \
             place of main", and "this action will not handle down migrations. Always deploy a newer \
-            version than is currently deployed." A version tag or a commit id of this repository is \
-            accepted; a branch name is refused; with --deployed, a version that is not newer is \
-            refused. Exit 1 when refused.
+            version than is currently deployed." A version tag whose release tag exists in this \
+            repository (release.tag: fleet-vX.Y.Z) or a commit id of this repository is accepted; a \
+            version no release has (not published yet, or never, like fleetdm/fleet:v9.99.9) and a branch \
+            name are refused; with --deployed, a version that is not newer is refused. Exit 1 when refused.
 
             Examples:
               relkit deploy-check fleetdm/fleet:v4.58.0 --deployed 4.57.2
@@ -185,7 +186,18 @@ extension RelkitCommand {
             }
             switch parsed.reference {
             case .version(let version):
-                Output.line("ok: \(image) is version \(version)" + (deployedVersion.map { ", newer than the deployed \($0)" } ?? ""))
+                // An image of a release that does not exist (no release tag, e.g. :v9.99.9) is not deployable.
+                let workspace = try global.openWorkspace()
+                let tag = workspace.configuration.release.tag.format(version)
+                let tagged: Bool
+                do { tagged = try workspace.repository.commitID(ofReference: "refs/tags/" + tag) != nil } catch { throw RelkitError(error) }
+                guard tagged else {
+                    Output.error("\(image) names \(version), but this repository has no release tag \(tag): no such release has "
+                        + "been published, so its image is not deployable (`git fetch --tags` if it is new)")
+                    throw ExitCode(1)
+                }
+                Output.line("ok: \(image) is version \(version), released as \(tag)"
+                    + (deployedVersion.map { ", newer than the deployed \($0)" } ?? ""))
             case .commit(let id):
                 Output.line("ok: \(image) is commit \(id) of this repository"
                     + (deployedVersion != nil ? " (make sure it is newer than the deployed version: no down migrations)" : ""))

@@ -65,7 +65,15 @@ struct ReleaseManagerCommandTests {
         #expect(main.stderr == "error: fleetdm/fleet:main names a branch, not an image: use the commit id in place of main (fleetdm/fleet:<commit>), or a version tag\n")
         let commit = Shell.gitOutput(["rev-parse", "--short=8", "origin/main"], in: work)
         #expect(relkit("deploy-check", "fleetdm/fleet:\(commit)").stdout == "ok: fleetdm/fleet:\(commit) is commit \(commit) of this repository\n")
-        #expect(relkit("deploy-check", "fleetdm/fleet:v4.58.0", "--deployed", "4.57.2").status == 0)
+        #expect(relkit("deploy-check", "fleetdm/fleet:v4.57.2", "--deployed", "4.57.1").stdout
+            == "ok: fleetdm/fleet:v4.57.2 is version 4.57.2, released as fleet-v4.57.2, newer than the deployed 4.57.1\n")
+        // No release tag, no release: 4.58.0 is only a candidate here, and 9.99.9 is Fleet's test version.
+        for version in ["4.58.0", "9.99.9"] {
+            let unreleased = relkit("deploy-check", "fleetdm/fleet:v\(version)", "--deployed", "4.57.2")
+            #expect(unreleased.status == 1)
+            #expect(unreleased.stderr == "error: fleetdm/fleet:v\(version) names \(version), but this repository has no release tag "
+                + "fleet-v\(version): no such release has been published, so its image is not deployable (`git fetch --tags` if it is new)\n")
+        }
         let downgrade = relkit("deploy-check", "fleetdm/fleet:v4.57.1", "--deployed", "4.57.2")
         #expect(downgrade.status == 1)
         #expect(downgrade.stderr.hasPrefix("error: 4.57.1 is not newer than the deployed 4.57.2"))
