@@ -70,9 +70,27 @@ public struct ForgeToken: Sendable, Equatable, CustomStringConvertible, CustomDe
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = PipeReading.readAll(output.fileHandleForReading)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Everything a pipe gives until its end. Foundation's `readDataToEndOfFile` traps when a
+/// signal interrupts its read (EINTR, seen under load); this retries the read instead.
+public enum PipeReading {
+    public static func readAll(_ handle: FileHandle) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let descriptor = handle.fileDescriptor
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return data
+            }
+        }
     }
 }

@@ -242,10 +242,16 @@ private struct YAMLReader {
     mutating func release(_ node: Node, into release: inout ReleaseSettings) throws(ConfigurationError) {
         for (key, value) in try mapping(node, key: "release", allowed: [
             "tag", "candidate_branch", "patch_branch", "release_time", "candidate_cut", "deep_freeze", "schedule",
-            "cadence", "release_weekday",
+            "cadence", "release_weekday", "name",
         ]) {
             let path = "release." + key
             switch key {
+            case "name":
+                let name = try string(value, key: path).trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty, !name.contains(where: \.isNewline) else {
+                    throw error(value, path, "the product's name, one line, such as Fleet")
+                }
+                release.name = name
             case "tag": release.tag = try pattern(value, key: path)
             case "candidate_branch": release.candidateBranch = try patterns(value, key: path)
             case "patch_branch": release.patchBranch = try patterns(value, key: path)

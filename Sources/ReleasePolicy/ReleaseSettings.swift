@@ -17,6 +17,8 @@ public struct ReleaseSettings: Sendable, Equatable {
     public var cadenceDays: Int? = nil
     /// With no schedule, the release day after an inferred candidate cut.
     public var releaseWeekday: Weekday = .monday
+    /// The product's name in texts and calendar events (`release.name`).
+    public var name = "Fleet"
 }
 /// The release candidate is cut on the last `weekday` before the release, at `time`.
 public struct CandidateCut: Sendable, Equatable {

@@ -19,7 +19,7 @@ extension ReleaseWorkspace {
         } catch {
             return "git could not be run to push it (\(error.localizedDescription))"
         }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: PipeReading.readAll(errors.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let last = message.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"

@@ -64,7 +64,7 @@ extension RelkitCommand {
                 windows = [inferred]
             }
             if let ics {
-                let text = ICalendar.document(windows, product: "relkit", stamp: now)
+                let text = ICalendar.document(windows, product: config.release.name, stamp: now)
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: ics))
                 } catch {

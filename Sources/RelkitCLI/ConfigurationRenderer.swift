@@ -31,6 +31,7 @@ struct ConfigurationRenderer {
         lines.append("timezone: \(config.timezone.identifier)  # \(origin("timezone"))")
         lines.append("release:")
         for (key, value) in [
+            ("name", quote(release.name)),
             ("tag", quote(release.tag.text)),
             ("candidate_branch", list(release.candidateBranch.all.map(\.text))),
             ("patch_branch", list(release.patchBranch.all.map(\.text))),
@@ -58,6 +59,7 @@ struct ConfigurationRenderer {
             lines.append("  \(key): \(list(values))  # \(origin("labels." + key))")
         }
         lines.append("  givers: \(list(config.labels.givers))  # \(origin("labels.givers"))")
+        lines.append("  pushed: \(quote(config.labels.pushed ?? ""))  # \(origin("labels.pushed"))")
         lines.append("trust:")
         lines.append("  allowed_signers: \(config.trust.allowedSigners.map(quote) ?? "null")  # \(origin("trust.allowed_signers"))")
         if let forge = config.forge {
@@ -79,11 +81,20 @@ struct ConfigurationRenderer {
             lines.append("  - { " + fields.joined(separator: ", ") + " }")
         }
         lines.append("rc:  # \(origin("rc"))")
-        lines.append("  qa_issue: |")
-        lines += config.qaIssueTemplate.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }
+        // `|-` keeps a template without a final newline as it is (`|` would add one at every round trip).
+        let template = config.qaIssueTemplate
+        lines.append("  qa_issue: " + (template.hasSuffix("\n") ? "|" : "|-"))
+        lines += (template.hasSuffix("\n") ? String(template.dropLast()) : template)
+            .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }
+        lines.append("  qa_labels: \(list(config.qaLabels))  # \(origin("rc.qa_labels"))")
+        lines.append("  deploy_variable: \(quote(config.deployVariable ?? ""))  # \(origin("rc.deploy_variable"))")
         lines.append("deps:")
         lines.append("  go_mod: \(quote(config.deps.goMod))  # \(origin("deps.go_mod"))")
         lines.append("  osquery_workflow: \(quote(config.deps.osqueryWorkflow))  # \(origin("deps.osquery_workflow"))")
+        lines.append("  go_versions_url: \(quote(config.deps.goVersionsURL))  # \(origin("deps.go_versions_url"))")
+        lines.append("  osquery_repository: \(quote(config.deps.osqueryRepository))  # \(origin("deps.osquery_repository"))")
+        lines.append("  macadmins_repository: \(quote(config.deps.macadminsRepository))  # \(origin("deps.macadmins_repository"))")
+        lines.append("  assignees: \(list(config.deps.assignees))  # \(origin("deps.assignees"))")
         lines.append("policy:")
         lines.append("  candidate: \(config.policy.candidate.rawValue)  # \(origin("policy.candidate"))")
         lines.append("  always_allowed: \(list(config.policy.alwaysAllowed))  # \(origin("policy.always_allowed"))")

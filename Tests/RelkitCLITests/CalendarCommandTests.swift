@@ -50,9 +50,17 @@ struct CalendarCommandTests {
         #expect(lines.filter { $0 == "BEGIN:VEVENT" }.count == 6)
         #expect(lines.filter { $0 == "END:VEVENT" }.count == 6)
         for required in ["VERSION:2.0", "UID:4.58.0-deep-freeze@relkit", "DTSTART:20241013T180000Z", "DTEND:20241014T180000Z",
-                         "UID:4.59.0-release@relkit", "DTSTART:20241104T190000Z", "DTSTAMP:20241001T000000Z"] {
+                         "UID:4.59.0-release@relkit", "DTSTART:20241104T190000Z", "DTSTAMP:20241001T000000Z",
+                         "SUMMARY:Fleet 4.59.0: release"] {
             #expect(lines.contains(required), "\(required)")
         }
+        // The product's name comes from release.name.
+        let config = Fixture.temporaryDirectory().appendingPathComponent("relkit.yml")
+        try "release:\n  name: Acme Server\n  schedule:\n    - { version: 2.1.0, date: 2024-10-14 }\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let named = relkit("calendar", "--now", "2024-10-01T00:00:00Z", "--config", config.path, "--ics", file.path)
+        #expect(named.status == 0)
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("SUMMARY:Acme Server 2.1.0: release\r\n"))
     }
 
     @Test func withoutAScheduleItSaysWhatToAdd() {
