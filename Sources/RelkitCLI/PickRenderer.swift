@@ -106,6 +106,11 @@ struct PickRenderer {
         let status = result.status.rawValue.padded(to: 15)
         var lines: [String] = []
         switch result.status {
+        case .picked where result.newCommit == nil && !report.dryRun && report.hasConflict:
+            // The pick applies, but a conflict elsewhere in the same run means nothing was created.
+            let conflicting = report.results.first { $0.status == .conflict && $0.target == result.target }?.commit.id.abbreviated()
+            lines.append("  \(style.yellow("not created".padded(to: 15))) \(commitLine(result.commit)) "
+                + style.dim("(would apply cleanly; nothing was created because \(conflicting ?? "another pick") conflicts)"))
         case .picked:
             let outcome = result.newCommit.map { "-> \($0.abbreviated()) " } ?? ""
             lines.append("  \(style.green(status)) \(commitLine(result.commit)) \(style.dim(outcome.isEmpty ? "(applies cleanly)" : outcome.trimmingCharacters(in: .whitespaces)))")
@@ -197,6 +202,9 @@ struct PickRenderer {
                     + "small means at most \(threshold.files), \(threshold.hunks) and \(threshold.prerequisites): "
                     + "`pick.small_conflict` in .relkit.yml)")
                 blocks.append(lines.joined(separator: "\n"))
+            case .picked where result.newCommit == nil && !report.dryRun && report.hasConflict:
+                blocks.append("- \(id) \(result.commit.summary): would apply cleanly to `\(target)`; not created, because a pick "
+                    + "before it conflicts")
             case .picked:
                 blocks.append("- \(id) \(result.commit.summary): \(report.dryRun ? "applies cleanly to" : "picked onto") `\(target)`"
                     + (result.branch.map { " (branch `\($0)`)" } ?? ""))

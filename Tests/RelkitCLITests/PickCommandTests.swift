@@ -64,6 +64,14 @@ struct PickCommandTests {
         #expect(markdown.status == 3)
         #expect(markdown.stdout.hasPrefix("### Cherry-pick of \(commit) onto `minor-fleet-v4.58.0` conflicts\n"))
         #expect(markdown.stdout.contains("| `orbit/pkg/update/update_runner.go` | 1 conflicting hunk |"))
+        // With a clean pick after it: nothing is created, and the clean one says so rather than "picked".
+        let fix = Shell.gitOutput(["rev-parse", "--short=7", "origin/main^{/Fix hosts page empty state}"], in: work)
+        let both = relkit("pick", commit, fix, in: work)
+        #expect(both.status == 3)
+        #expect(both.stdout.contains("  not created     \(fix) Fix hosts page empty state (#21220) (would apply cleanly; nothing was "
+            + "created because \(commit) conflicts)"), "\(both.stdout)")
+        #expect(!both.stdout.contains("picked "))
+        #expect(Shell.gitOutput(["for-each-ref"], in: work) == before)
         #expect(markdown.stdout.contains("**Verdict: not suited for a patch: it builds on unreleased feature work; "
             + "include it in the end-of-sprint release**"))
     }
