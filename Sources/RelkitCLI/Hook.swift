@@ -65,7 +65,17 @@ extension RelkitCommand {
         }
 
         struct PrePush: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "pre-push", abstract: "git's pre-push hook.")
+            static let configuration = CommandConfiguration(
+                commandName: "pre-push", abstract: "git's pre-push hook.",
+                discussion: """
+                git runs it before a push with the remote's name and URL as arguments and one line per ref on \
+                stdin: `<local ref> <local id> <remote ref> <remote id>`. The policy is the trunk's .relkit.yml \
+                as that remote has it. Exit 1 rejects the push (git then pushes nothing).
+
+                Examples:
+                  relkit hooks install                                   what puts it in place
+                  echo "refs/heads/fix $FIX refs/heads/minor-fleet-v4.58.0 $RC" | relkit hook pre-push origin
+                """)
             @OptionGroup var global: GlobalOptions
             @Argument(help: "The remote's name.") var remote: String
             @Argument(help: "The remote's URL.") var url: String = ""
@@ -77,7 +87,17 @@ extension RelkitCommand {
         }
 
         struct PreReceive: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "pre-receive", abstract: "git's pre-receive hook (server side).")
+            static let configuration = CommandConfiguration(
+                commandName: "pre-receive", abstract: "git's pre-receive hook (server side).",
+                discussion: """
+                git runs it in the receiving (bare) repository with one line per ref on stdin: `<old id> <new id> \
+                <ref>`. The policy is the server's own trunk's .relkit.yml; a pusher's --no-verify cannot skip it. \
+                Exit 1 rejects the whole push.
+
+                Examples:
+                  relkit hooks install --server                          in the bare repository, once
+                  echo "$OLD $NEW refs/heads/minor-fleet-v4.58.0" | relkit hook pre-receive
+                """)
             @OptionGroup var global: GlobalOptions
 
             func run() throws {

@@ -6,6 +6,15 @@ extension RelkitCommand {
         static let configuration = CommandConfiguration(
             commandName: "hooks",
             abstract: "Install or remove relkit's git hooks.",
+            discussion: """
+            The pre-push hook judges every push from a clone before it leaves; the pre-receive hook \
+            judges it again on the server, where --no-verify cannot skip it. Both run `relkit hook`.
+
+            Examples:
+              relkit hooks install                  on every engineer's clone (pre-push)
+              relkit hooks install --server         in the bare repository that receives pushes
+              relkit hooks install --uninstall      put back whatever hook was there before
+            """,
             subcommands: [Install.self]
         )
 

@@ -118,10 +118,18 @@ struct StatusRenderer {
                 "pending_fixes": status.pendingFixes.value?.count,
                 "unlabelled": status.pendingFixes.value?.unlabelled,
                 "label_sources": status.pendingFixes.value.flatMap { $0.labels.isEmpty ? nil : $0.labels },
-                "components": status.components.value?.map { ["name": $0.component.name, "tag": $0.tag ?? "", "changed": $0.changed ? "true" : "false"] },
+                "components": status.components.value?.map { JSONComponent(name: $0.component.name, tag: $0.tag, changed: $0.changed) },
                 "problems": status.problems,
             ])
         }
+    }
+
+    /// A component as `status --json` shows it: `changed` a boolean and `tag` null when none, as in `changes --json`.
+    struct JSONComponent: Encodable {
+        let name: String
+        let tag: String?
+        let changed: Bool
+        func encode(to encoder: Encoder) throws { try encodeNullable(encoder, ["name": name, "tag": tag, "changed": changed]) }
     }
 
     struct JSONCandidate: Encodable {

@@ -35,6 +35,11 @@ struct DashboardCommandTests {
         #expect(json["pending_fixes"] as? Int == 2)
         #expect(json["unlabelled"] as? Int == 99)
         #expect((json["problems"] as? [String])?.isEmpty == true)
+        // Booleans are booleans, as in `changes --json`.
+        let components = try #require(json["components"] as? [[String: Any]])
+        #expect(components.first?["changed"] as? Bool == true)
+        #expect(components.first?["changed"] is Bool)
+        #expect(components.first?["tag"] as? String == "orbit-v1.33.0")
     }
 
     @Test func statusSaysWhatItCannotKnow() {
