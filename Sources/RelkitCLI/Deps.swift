@@ -180,9 +180,22 @@ extension RelkitCommand {
             guard let parsed = DeployImage(image, isCommit: { (try? repository?.resolveCommit($0)) != nil }) else {
                 throw RelkitError.usage("'\(image)' is not an image reference; use repository:tag, e.g. fleetdm/fleet:v4.58.0")
             }
+            // One verdict, printed as text or (--json) as {"image", "deployable", "reason", "version", "commit", "tag"}.
+            func verdict(ok: Bool, _ text: String, version: Version? = nil, commit: String? = nil, tag: String? = nil) throws {
+                if global.json {
+                    Output.line(JSONValue.object([
+                        ("image", .string(image)), ("deployable", .bool(ok)), ("reason", .string(text)),
+                        ("version", .optional(version?.description)), ("commit", .optional(commit)), ("tag", .optional(tag)),
+                    ]).text)
+                } else if ok {
+                    Output.line("ok: " + text)
+                } else {
+                    Output.error(text)
+                }
+                if !ok { throw ExitCode(1) }
+            }
             if let refusal = parsed.refusal(deployed: deployedVersion) {
-                Output.error(refusal)
-                throw ExitCode(1)
+                return try verdict(ok: false, refusal)
             }
             switch parsed.reference {
             case .version(let version):
@@ -192,15 +205,15 @@ extension RelkitCommand {
                 let tagged: Bool
                 do { tagged = try workspace.repository.commitID(ofReference: "refs/tags/" + tag) != nil } catch { throw RelkitError(error) }
                 guard tagged else {
-                    Output.error("\(image) names \(version), but this repository has no release tag \(tag): no such release has "
-                        + "been published, so its image is not deployable (`git fetch --tags` if it is new)")
-                    throw ExitCode(1)
+                    return try verdict(ok: false, "\(image) names \(version), but this repository has no release tag \(tag): no such "
+                        + "release has been published, so its image is not deployable (`git fetch --tags` if it is new)", version: version)
                 }
-                Output.line("ok: \(image) is version \(version), released as \(tag)"
-                    + (deployedVersion.map { ", newer than the deployed \($0)" } ?? ""))
+                try verdict(ok: true, "\(image) is version \(version), released as \(tag)"
+                    + (deployedVersion.map { ", newer than the deployed \($0)" } ?? ""), version: version, tag: tag)
             case .commit(let id):
-                Output.line("ok: \(image) is commit \(id) of this repository"
-                    + (deployedVersion != nil ? " (make sure it is newer than the deployed version: no down migrations)" : ""))
+                try verdict(ok: true, "\(image) is commit \(id) of this repository"
+                    + (deployedVersion != nil ? " (make sure it is newer than the deployed version: no down migrations)" : ""),
+                    commit: id)
             case .branch:
                 break
             }

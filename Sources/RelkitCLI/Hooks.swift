@@ -44,6 +44,11 @@ extension RelkitCommand {
                 let installer = HookInstaller(repository: repository)
                 let name = server ? "pre-receive" : "pre-push"
                 let outcome = uninstall ? try installer.uninstall(name) : try installer.install(name)
+                if global.json {
+                    Output.line(JSONValue.object([("hook", .string(name)), ("path", .string(outcome.path)),
+                                                  ("action", .string("\(outcome.action)"))]).text)
+                    return
+                }
                 Output.line("\(outcome.path): \(outcome.action)")
             }
         }

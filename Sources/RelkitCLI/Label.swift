@@ -35,6 +35,11 @@ extension RelkitCommand {
         func run() throws {
             let workspace = try global.openWorkspace()
             let (id, now) = try LabelWorkflow(workspace: workspace).label(commit, labels: labels, remove: remove, now: global.clock)
+            if global.json {
+                Output.line(JSONValue.object([("sha", .string(id.hex)), ("labels", .array(now.map(JSONValue.string))),
+                                              ("notes_ref", .string("refs/notes/relkit"))]).text)
+                return
+            }
             Output.line("\(id.abbreviated()): \(now.isEmpty ? "no labels in notes" : now.joined(separator: ", "))")
         }
     }
@@ -64,6 +69,11 @@ extension RelkitCommand {
         func run() throws {
             let workspace = try global.openWorkspace()
             let (id, line) = try LabelWorkflow(workspace: workspace).approve(commit, role: role, now: global.clock)
+            if global.json {
+                Output.line(JSONValue.object([("sha", .string(id.hex)), ("role", .string(role.rawValue)), ("line", .string(line)),
+                                              ("notes_ref", .string("refs/notes/relkit"))]).text)
+                return
+            }
             Output.line("\(id.abbreviated()): \(line) (\(role.rawValue))")
         }
     }

@@ -493,7 +493,11 @@ struct PushHookTests {
             #expect(result.stderr.contains("deep freeze: only ~release-blocker or ~unreleased-bug fixes, and a resolved pick of \(source)"),
                     "\(result.stderr)")
         }
-        #expect(label(clone, signers, as: "qa", "main", "~release-blocker").status == 0)
+        let given = label(clone, signers, as: "qa", "main", "~release-blocker", "--json")
+        #expect(given.status == 0)
+        let json = try? JSONSerialization.jsonObject(with: Data(given.stdout.utf8)) as? [String: Any]
+        #expect(json?["sha"] as? String == Shell.gitOutput(["rev-parse", "main"], in: clone.work))
+        #expect((json?["labels"] as? [String])?.contains("~release-blocker") == true, "\(given.stdout)")
         let labelled = bothGates(clone, ["resolved:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
         #expect(labelled.client.status == 0, "\(labelled.client.stderr)")
         #expect(labelled.server.status == 0, "\(labelled.server.stderr)")
@@ -504,8 +508,13 @@ struct PushHookTests {
     @Test func anApprovalSignedByTheWrongPersonDoesNotCount() {
         let (clone, signers) = trustedClone(server: true)
         commitOnRC(clone, "feature")
-        #expect(RelkitBinary.run(["approve", "feature", "--role", "release_dri"], in: clone.work,
-                                 environment: signers.use("dri", in: clone.work)).status == 0)
+        let driApproval = RelkitBinary.run(["approve", "feature", "--role", "release_dri", "--json"], in: clone.work,
+                                        environment: signers.use("dri", in: clone.work))
+        #expect(driApproval.status == 0)
+        // --json: the commit, the role and the line written.
+        let json = try? JSONSerialization.jsonObject(with: Data(driApproval.stdout.utf8)) as? [String: String]
+        #expect(json?["sha"] == Shell.gitOutput(["rev-parse", "feature"], in: clone.work))
+        #expect(json?["role"] == "release_dri" && json?["line"]?.hasPrefix("Approved-by: ") == true, "\(driApproval.stdout)")
         // qa may not approve as em: relkit refuses, so qa forges the line with git, in a commit signed with qa's own key.
         let asQA = signers.use("qa", in: clone.work)
         let refused = RelkitBinary.run(["approve", "feature", "--role", "em"], in: clone.work, environment: asQA)
@@ -726,6 +735,9 @@ struct PushHookTests {
         let first = clone.relkit("hooks", "install")
         #expect(first.stdout.hasSuffix("pre-push: installed, running the existing hook first (kept as pre-push.relkit-chained)\n"))
         #expect(clone.relkit("hooks", "install").stdout.hasSuffix("pre-push: already installed\n"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(clone.relkit("hooks", "install", "--json").stdout.utf8))
+            as? [String: String])
+        #expect(json["hook"] == "pre-push" && json["action"] == "already installed" && json["path"]?.hasSuffix("pre-push") == true)
         let installed = try String(contentsOf: hooks.appendingPathComponent("pre-push"), encoding: .utf8)
         #expect(installed == (try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-push"), encoding: .utf8)))
         let push = clone.git(["push", "origin", "main"])

@@ -78,6 +78,11 @@ struct ReleaseManagerCommandTests {
         #expect(downgrade.status == 1)
         #expect(downgrade.stderr.hasPrefix("error: 4.57.1 is not newer than the deployed 4.57.2"))
         #expect(relkit("deploy-check", "fleet").status == 2)
+        // --json: the verdict as an object, refused or not (exit 1 when refused).
+        let refused = relkit("deploy-check", "fleetdm/fleet:v9.99.9", "--json")
+        #expect(refused.status == 1)
+        let object = try? JSONSerialization.jsonObject(with: Data(refused.stdout.utf8)) as? [String: Any]
+        #expect(object?["deployable"] as? Bool == false && object?["version"] as? String == "9.99.9" && object?["tag"] is NSNull)
     }
 
     @Test func milestoneNamesTheRitual() throws {
