@@ -17,7 +17,7 @@ struct RelkitCommand: ParsableCommand {
         """,
         version: relkitVersion,
         subcommands: [Status.self, Changes.self, Pick.self, AutopickCommand.self, Pending.self, Check.self, Hook.self, Hooks.self, Label.self, Approve.self,
-                      CalendarCommand.self, Rc.self, Deps.self, DeployCheck.self, MilestoneCommand.self, Config.self]
+                      CalendarCommand.self, Rc.self, Deps.self, DeployCheck.self, MilestoneCommand.self, Config.self, DoctorCommand.self]
     )
 
     /// Whether `path` names a (nested) subcommand, e.g. `["changes"]`.
