@@ -3,7 +3,7 @@
 SWIFT   ?= swift
 PREFIX  ?= /usr/local
 
-.PHONY: all deps build release test demo bench fuzz fuzz-smoke faults sanitize-address sanitize-thread install uninstall clean
+.PHONY: all deps build release test demo bench fuzz fuzz-smoke faults sanitize-address sanitize-thread install uninstall install-check clean
 
 all: build
 
@@ -54,12 +54,32 @@ sanitize-thread: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-xctest --filter ConcurrencyTests
 
+# The binary, its man page (swift-argument-parser's generate-manual, run on the built
+# binary) and its bash, zsh and fish completions.
 install: release
-	install -d "$(DESTDIR)$(PREFIX)/bin"
-	install -m 755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/relkit" "$(DESTDIR)$(PREFIX)/bin/relkit"
+	$(SWIFT) build --product generate-manual
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
+	bin=$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/relkit; \
+	man=$$(mktemp -d); \
+	"$$($(SWIFT) build --show-bin-path)/generate-manual" "$$bin" --output-directory "$$man" && \
+	install -m 755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/relkit" && \
+	install -m 644 "$$man/relkit.1" "$(DESTDIR)$(PREFIX)/share/man/man1/relkit.1" && \
+	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/relkit" && \
+	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_relkit" && \
+	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/relkit.fish"; \
+	status=$$?; rm -rf "$$man"; exit $$status
 
 uninstall:
-	rm -f "$(DESTDIR)$(PREFIX)/bin/relkit"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/relkit" "$(DESTDIR)$(PREFIX)/share/man/man1/relkit.1" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/relkit" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_relkit" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/relkit.fish"
+
+# make install into a temporary prefix, then: the binary runs, the man page renders,
+# each completion script is there, and make uninstall removes every file (CI runs it).
+install-check: deps
+	@sh scripts/install-check.sh
 
 clean:
 	rm -rf .build .build-demo .build-asan .build-tsan Fuzz/.build bench-out

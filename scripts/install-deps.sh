@@ -3,7 +3,8 @@
 # libgit2 (with pkg-config), git, python3 (the benchmark generator),
 # script(1) (the colour test) and ssh-keygen (relkit signs and verifies
 # labels and approvals with it, as git does), gpg (a test signs with openpgp)
-# and libcurl (the forge client loads it when it first talks to GitHub).
+# libcurl (the forge client loads it when it first talks to GitHub) and man
+# (make install-check renders the man page).
 # Without root it prints the command to run.
 set -eu
 missing=""
@@ -14,6 +15,7 @@ command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 command -v script >/dev/null 2>&1 || missing="$missing bsdutils"
 command -v ssh-keygen >/dev/null 2>&1 || missing="$missing openssh-client"
 command -v gpg >/dev/null 2>&1 || missing="$missing gnupg"
+command -v man >/dev/null 2>&1 || missing="$missing man-db"
 if [ "$(uname)" = Linux ] && ! ldconfig -p 2>/dev/null | grep -q -E 'libcurl(-gnutls)?\.so\.4 '; then
   missing="$missing libcurl4"
 fi
