@@ -4,7 +4,8 @@
 # script(1) (the colour test) and ssh-keygen (relkit signs and verifies
 # labels and approvals with it, as git does), gpg (a test signs with openpgp)
 # libcurl (the forge client loads it when it first talks to GitHub) and man
-# (make install-check renders the man page).
+# (make install-check renders the man page); and PyPI's jsonschema (the tests
+# validate every command's --json with it).
 # Without root it prints the command to run.
 set -eu
 missing=""
@@ -33,4 +34,10 @@ fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "relkit needs a Swift 6 toolchain (swift); see https://www.swift.org/install/" >&2
   exit 1
+fi
+# The tests validate every command's --json against docs/schemas with PyPI's jsonschema.
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+  echo "installing: jsonschema (PyPI)"
+  python3 -m pip install --quiet jsonschema >/dev/null 2>&1 || python3 -m pip install --quiet --user jsonschema \
+    || { echo "relkit's tests need jsonschema: run python3 -m pip install jsonschema" >&2; exit 1; }
 fi

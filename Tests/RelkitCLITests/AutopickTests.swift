@@ -122,6 +122,9 @@ struct AutopickTests {
         #expect(statuses == ["existing", "existing", "existing", "conflict", "existing"])
         #expect(second.stdout.contains("\"pull_request\" : 803"))
         #expect(json["failures"] as? Int == 0)
+        let schema = JSONSchemaTests.validate(second.stdout, schema: "autopick")
+        #expect(schema.valid, "\(schema.errors)")
+        #expect(JSONSchemaTests.validate(dry.stdout, schema: "autopick").valid)
 
         // A forge that refuses the comment is a failed row and exit 1; the rest is still reported.
         try server.replaceRoutes(routes(secondRun: true, comments: []).filter { ($0["path"] as? String)?.hasSuffix("/issues/502/comments") != true

@@ -84,6 +84,7 @@ struct ReleaseDayForgeTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(cut.stdout.utf8)) as? [String: Any])
         #expect((json["qa_issue"] as? [String: Any])?["number"] as? Int == 9001)
         #expect(json["deploy_variable"] as? String == "QAWOLF_DEPLOY_TAG")
+        #expect(JSONSchemaTests.validate(cut.stdout, schema: "rc-cut").valid)
 
         // The forge refuses the issue (octokit's recorded 422): the branch is cut and pushed, exit 4, one line.
         let refusal = ForgeServer.recorded("octokit/errors.json")[0]
@@ -135,6 +136,10 @@ struct ReleaseDayForgeTests {
             """, "\(result.stdout)")
         #expect(!server.requests().contains { $0.method != "GET" && $0.path != "/graphql" })
         #expect(setup.clone.remote("minor-fleet-v4.59.0") == nil)
+        let json = RelkitBinary.run(["rc", "cut", "--check-partial", "--json"], in: setup.clone.work, environment: environment(server))
+        #expect(json.status == 1)
+        let schema = JSONSchemaTests.validate(json.stdout, schema: "rc-cut-check-partial")
+        #expect(schema.valid && json.stdout.contains("\"merged\" : [\n        7001"), "\(schema.errors)\(json.stdout)")
     }
 
     @Test func milestoneApplyRenamesCreatesAndMovesOnceAndDryRunShowsTheCalls() throws {
@@ -180,6 +185,9 @@ struct ReleaseDayForgeTests {
         #expect(again.status == 0)
         #expect(server.requests().allSatisfy { $0.method == "GET" })
         #expect(again.stdout.contains("4.57.0 is named already") && again.stdout.contains("4.58.0-tentative exists already"))
+        let json = RelkitBinary.run(["milestone", "--apply", "--json"], in: work, environment: environment(server))
+        let schema = JSONSchemaTests.validate(json.stdout, schema: "milestone-apply")
+        #expect(json.status == 0 && schema.valid, "\(schema.errors)\(json.stdout)")
     }
 
     @Test func depsFetchesTheLatestVersionsAppliesTheRulesAndFilesEachIssueOnce() throws {
@@ -222,6 +230,8 @@ struct ReleaseDayForgeTests {
         let published = RelkitBinary.run(["deps", "--fetch", "--publish", "--json", "--config", config.path], in: work,
                                          environment: environment(server))
         #expect(published.status == 1, "\(published.stderr)")
+        let schema = JSONSchemaTests.validate(published.stdout, schema: "deps")
+        #expect(schema.valid, "\(schema.errors)")
         let filed = server.requests().filter { $0.method == "POST" }.compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]
         }
