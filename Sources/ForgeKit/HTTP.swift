@@ -72,7 +72,7 @@ public struct TransportError: Error, Sendable, Equatable {
 
 /// libcurl, loaded on first use (see CurlTransport.h): relkit's start-up, and so
 /// every git hook's, does not grow by the ~8 ms FoundationNetworking's link-time
-/// libcurl costs at every start (README "On GitHub" has the measurements).
+/// libcurl costs at every start (docs/github.md has the measurements).
 public struct CurlHTTPTransport: HTTPTransport {
     public init() {}
 
