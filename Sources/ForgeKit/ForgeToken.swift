@@ -79,8 +79,8 @@ public struct ForgeToken: Sendable, Equatable, CustomStringConvertible, CustomDe
 
 /// Everything a pipe gives until its end. Foundation's `readDataToEndOfFile` traps when a
 /// signal interrupts its read (EINTR, seen under load); this retries the read instead.
-public enum PipeReading {
-    public static func readAll(_ handle: FileHandle) -> Data {
+enum PipeReading {
+    static func readAll(_ handle: FileHandle) -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let descriptor = handle.fileDescriptor

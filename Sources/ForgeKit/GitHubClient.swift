@@ -5,6 +5,8 @@ import Foundation
 public final class GitHubClient: @unchecked Sendable {
     /// `owner/name`.
     public let repository: String
+    /// The `owner` of `owner/name` (for `head=owner:branch` queries).
+    public var owner: String { repository.split(separator: "/").first.map(String.init) ?? "" }
     public let restBase: URL
     public let graphQLURL: URL
     /// The web address of the repository, for the evidence URLs relkit prints.

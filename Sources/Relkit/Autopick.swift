@@ -163,9 +163,8 @@ public struct Autopick {
     /// The newest pull request for `branch` into `base`, in any state.
     private func existingPullRequest(branch: String, base: String) throws(RelkitError) -> Outcome? {
         let client = opener.forge.client
-        let owner = client.repository.split(separator: "/").first.map(String.init) ?? ""
         do throws(ForgeError) {
-            let pulls = try client.getAll("/repos/\(client.repository)/pulls?state=all&head=\(owner):\(branch)&base=\(base)&per_page=100")
+            let pulls = try client.getAll("/repos/\(client.repository)/pulls?state=all&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
             guard let json = pulls.first, let pull = ForgePullRequest(json) else { return nil }
             let state = pull.merged ? "merged" : pull.state
             return .existing(number: pull.number, url: pull.url, state: state)

@@ -83,11 +83,7 @@ public struct PartialWork {
     }
 
     public static func check(workspace: ReleaseWorkspace, access: ForgeAccess, version: Version) throws(RelkitError) -> Report {
-        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
-                                                 access: access) else {
-            throw .usage("--check-partial reads the milestone on the forge: add `forge: { kind: github, repository: owner/name }` "
-                + "to .relkit.yml on the trunk")
-        }
+        let forge = try ForgeEvidence.required(workspace, access: access, need: "--check-partial reads the milestone on the forge")
         let client = forge.client
         do throws(ForgeError) {
             let titles = ["\(version)-tentative", "\(version)"]

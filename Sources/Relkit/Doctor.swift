@@ -86,7 +86,7 @@ public struct Doctor {
                     fix: "relkit hooks install")
             }
             let named = environment["RELKIT"].flatMap { $0.isEmpty ? nil : $0 }
-            if text?.contains(HookInstaller.marker) == true, named == nil, Self.onPath("relkit", environment["PATH"]) == nil {
+            if text?.contains(HookInstaller.marker) == true, named == nil, ExternalTool(name: "relkit").path == nil {
                 add("hooks", .fail, "the hook runs `relkit`, which is not on PATH: every push would be refused",
                     fix: "install relkit on PATH (make install), or set RELKIT to its path")
             }
@@ -173,13 +173,5 @@ public struct Doctor {
         case ..<172_800: return "\(Int(seconds / 3_600)) h"
         default: return "\(Int(seconds / 86_400)) days"
         }
-    }
-
-    static func onPath(_ name: String, _ path: String?) -> String? {
-        for directory in (path ?? "").split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
     }
 }

@@ -64,6 +64,15 @@ public final class ForgeEvidence: @unchecked Sendable {
         return try open(forgeRepository: forge.repository, configuration: configuration, repository: repository, access: access)
     }
 
+    /// The configured forge, for a command or option that cannot work without one: `need` says
+    /// which ("--pr needs a forge"), and the usage error says what to add.
+    static func required(_ workspace: ReleaseWorkspace, access: ForgeAccess, need: String) throws(RelkitError) -> ForgeEvidence {
+        guard let forge = try open(configuration: workspace.configuration, repository: workspace.repository, access: access) else {
+            throw .usage("\(need): add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
+        }
+        return forge
+    }
+
     /// A client for GitHub even when `.relkit.yml` names no forge (public data, such as
     /// another project's latest release): `forgeRepository` is the repository it speaks for.
     public static func open(forgeRepository: String, configuration: Configuration, repository: Repository,

@@ -20,11 +20,8 @@ public final class ForgeWriter {
     /// in the usage error when it names none.
     static func open(_ workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool,
                      option: String) throws(RelkitError) -> ForgeWriter {
-        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
-                                                 access: access) else {
-            throw .usage("\(option) needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
-        }
-        return ForgeWriter(client: forge.client, dryRun: dryRun)
+        ForgeWriter(client: try ForgeEvidence.required(workspace, access: access, need: "\(option) needs a forge").client,
+                    dryRun: dryRun)
     }
 
     /// Sends (or lists) one call; a dry run answers `.null`.

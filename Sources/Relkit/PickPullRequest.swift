@@ -7,22 +7,16 @@ extension ReleaseWorkspace {
     /// Pushes a local branch to the configured remote with the user's own git (their
     /// credentials, their hooks). Nil when it went; otherwise why, in one line.
     public func pushBranch(_ branch: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir", repository.gitDirectory, "push", configuration.remote,
-                             "refs/heads/\(branch):refs/heads/\(branch)"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        let output: ExternalTool.Output
         do {
-            try process.run()
+            output = try ExternalTool(name: "git").run(["--git-dir", repository.gitDirectory, "push", configuration.remote,
+                                                        "refs/heads/\(branch):refs/heads/\(branch)"])
         } catch {
-            return "git could not be run to push it (\(error.localizedDescription))"
+            return "git could not be run to push it (\(error.message))"
         }
-        let message = String(decoding: PipeReading.readAll(errors.fileHandleForReading), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let last = message.split(separator: "\n").last.map(String.init) ?? "exit \(process.terminationStatus)"
+        guard output.status == 0 else {
+            let message = String(decoding: output.stderr, as: UTF8.self)
+            let last = message.split(separator: "\n").last.map(String.init) ?? "exit \(output.status)"
             return "`git push` failed: \(last)"
         }
         return nil
@@ -49,11 +43,7 @@ public struct PickPullRequest {
 
     public init(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) {
         self.workspace = workspace
-        guard let forge = try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository,
-                                                 access: access) else {
-            throw .usage("--pr needs a forge: add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
-        }
-        self.forge = forge
+        forge = try ForgeEvidence.required(workspace, access: access, need: "--pr needs a forge")
     }
 
     /// The branch a pull request can go into: the target when it is a branch; never a tag.
@@ -93,10 +83,9 @@ public struct PickPullRequest {
             throw .repository("created \(branch) locally, but \(failure); nothing was opened. Finish with: \(finish)")
         }
         let client = forge.client
-        let owner = client.repository.split(separator: "/").first.map(String.init) ?? ""
         do throws(ForgeError) {
             // An open pull request for the same branch and base is reported, never duplicated.
-            let open = try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(owner):\(branch)&base=\(base)&per_page=100")
+            let open = try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
                 .compactMap(ForgePullRequest.init)
             if let existing = open.first {
                 return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil,

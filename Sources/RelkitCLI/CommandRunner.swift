@@ -75,7 +75,7 @@ enum CommandRunner {
             if argument.hasPrefix("-") { return nil }
             let subcommands = current.configuration.subcommands
             guard !subcommands.isEmpty, current.configuration.defaultSubcommand == nil else { return nil }
-            if let next = subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) }) {
+            if let next = RelkitCommand.subcommand(named: argument, of: current) {
                 current = next
                 path.append(argument)
                 continue

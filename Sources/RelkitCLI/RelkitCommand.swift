@@ -24,12 +24,15 @@ struct RelkitCommand: ParsableCommand {
     static func isSubcommandPath(_ path: [String]) -> Bool {
         var current: ParsableCommand.Type = RelkitCommand.self
         for name in path {
-            guard let next = current.configuration.subcommands.first(where: {
-                $0._commandName == name || $0.configuration.aliases.contains(name)
-            }) else { return false }
+            guard let next = subcommand(named: name, of: current) else { return false }
             current = next
         }
         return true
+    }
+
+    /// `command`'s subcommand called `name` (or one of its aliases).
+    static func subcommand(named name: String, of command: ParsableCommand.Type) -> ParsableCommand.Type? {
+        command.configuration.subcommands.first { $0._commandName == name || $0.configuration.aliases.contains(name) }
     }
 
     /// One line at the entry point; the work is in `CommandRunner`.
