@@ -150,12 +150,8 @@ public struct Doctor {
         let log = repository.commonDirectory + "logs/" + reference
         if let data = FileManager.default.contents(atPath: log),
            let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-           let tab = last.firstIndex(of: "\t") {
-            // `<old> <new> <name> <email> <seconds> <zone>\t<message>`
-            let fields = last[..<tab].split(separator: " ")
-            if fields.count >= 2, let seconds = TimeInterval(fields[fields.count - 2]) {
-                ages.append(max(0, now.timeIntervalSince1970 - seconds))
-            }
+           let seconds = reflogTime(last) {
+            ages.append(max(0, now.timeIntervalSince1970 - seconds))
         }
         for directory in [repository.gitDirectory, repository.commonDirectory] {
             if let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "FETCH_HEAD"),
@@ -164,6 +160,14 @@ public struct Doctor {
             }
         }
         return ages.min()
+    }
+
+    /// The time of a reflog line, `<old> <new> <name> <email> <seconds> <zone>\t<message>`; nil when it has none.
+    static func reflogTime(_ line: Substring) -> TimeInterval? {
+        guard let tab = line.firstIndex(of: "\t") else { return nil }
+        let fields = line[..<tab].split(separator: " ")
+        guard fields.count >= 2, let seconds = TimeInterval(fields[fields.count - 2]), seconds.isFinite else { return nil }
+        return seconds
     }
 
     static func duration(_ seconds: TimeInterval) -> String {

@@ -20,7 +20,7 @@ public enum RelkitFuzzing {
     }
 
     /// A commit message or note: pick lines, `Label:` and `Approved-by:` lines,
-    /// and the message `git cherry-pick -x` would write.
+    /// and the message `git cherry-pick -x` would write; each line also as a reflog line (`relkit doctor`).
     public static func messageLines(_ bytes: [UInt8]) -> Int {
         let text = String(decoding: bytes, as: UTF8.self)
         let labels = LabelLines.labels(in: LabelLines.values("Label", in: text))
@@ -31,7 +31,8 @@ public enum RelkitFuzzing {
         // As a note: its lines (what attribution compares), and each approver's email.
         let noteLines = NoteAttribution.lines(text)
         let emails = approvers.map(LabelLines.email).map(\.utf8.count).reduce(0, +)
-        return labels.count + roles + picked.count + appended.count + noteLines.count + emails
+        let reflog = text.split(separator: "\n").compactMap(Doctor.reflogTime).count
+        return labels.count + roles + picked.count + appended.count + noteLines.count + emails + reflog
     }
 
     /// A `.relkit.yml`, as a gate reads it from a pushed trunk.

@@ -36,6 +36,18 @@ struct DoctorTests {
         let lost = doctor(work, [], environment(relkitOnPath: false))
         #expect(lost.status == 1)
         #expect(lost.stdout.contains("✗ hooks          the hook runs `relkit`, which is not on PATH"))
+        // A fetch 30 days old (FETCH_HEAD and the ref's reflog both say so) is stale.
+        let old = Int(Date().timeIntervalSince1970) - 30 * 86_400
+        let reflog = work.appendingPathComponent(".git/logs/refs/remotes/origin/main")
+        try FileManager.default.createDirectory(at: reflog.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let tip = Shell.gitOutput(["rev-parse", "origin/main"], in: work)
+        try "\(tip) \(tip) Dev <dev@fleet.example> \(old) +0000\tfetch: fast-forward\n".write(to: reflog, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(old))],
+                                              ofItemAtPath: work.appendingPathComponent(".git/FETCH_HEAD").path)
+        let stale = doctor(work, [], environment(relkitOnPath: true))
+        #expect(stale.status == 1)
+        #expect(stale.stdout.contains("✗ remote trunk   origin/main fetched 30 days ago: the policy and the labels may be out of date\n"
+            + "                 fix: git fetch origin\n"), "\(stale.stdout)")
         // Read-only: nothing was written by any of it.
         #expect(Shell.gitOutput(["status", "--porcelain"], in: work).isEmpty)
     }
