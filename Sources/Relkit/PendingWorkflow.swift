@@ -152,13 +152,17 @@ public struct PendingWorkflow {
     }
 
     /// The latest release tag and the patch branches at or above its version:
-    /// the patch releases in flight or just shipped.
+    /// the patch releases in flight or just shipped. Only versions older than
+    /// the target's count: a newer release line owes nothing to an older
+    /// branch (`--onto` an old patch branch while a newer line exists).
     private func patchSources(excluding target: PickTarget) throws(RelkitError) -> [PickTarget] {
         var sources: [PickTarget] = []
-        let latest = try workspace.latestRelease()
+        let limit = target.version
+        let latest = try workspace.latestRelease(below: limit)
         if let latest { sources.append(latest) }
         for branch in try workspace.highestBranch(matching: workspace.configuration.release.patchBranch, kind: .branch)
         where latest.map({ (branch.version ?? .zero) >= ($0.version ?? .zero) }) ?? true {
+            if let limit, let version = branch.version, !(version < limit) { continue }
             sources.append(branch)
         }
         return sources.filter { $0.tip != target.tip }

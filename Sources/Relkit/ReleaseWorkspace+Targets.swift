@@ -50,14 +50,16 @@ extension ReleaseWorkspace {
         }
     }
 
-    /// The latest release: the highest non-pre-release version among tags matching `release.tag`.
-    public func latestRelease() throws(RelkitError) -> PickTarget? {
+    /// The latest release: the highest non-pre-release version among tags matching `release.tag`;
+    /// with `below`, the highest one older than that version.
+    public func latestRelease(below limit: Version? = nil) throws(RelkitError) -> PickTarget? {
         let pattern = configuration.release.tag
         do {
             let listing = try repository.tags(matching: pattern.glob)
             for skipped in listing.skipped where pattern.parse(skipped.name) != nil { warn(skipped.warning) }
             return listing.tags.compactMap { tag -> PickTarget? in
                 guard let version = pattern.parse(tag.name), !version.isPrerelease else { return nil }
+                if let limit, !(version < limit) { return nil }
                 return PickTarget(kind: .patch, name: tag.name, reference: "refs/tags/" + tag.name, tip: tag.commit,
                                   version: version)
             }.max { ($0.version ?? .zero) < ($1.version ?? .zero) }

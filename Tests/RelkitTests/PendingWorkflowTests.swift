@@ -94,6 +94,20 @@ struct PendingWorkflowTests {
         #expect(report.missingFromCandidate.allSatisfy { $0.on == "patch-fleet-v4.57.3" })
     }
 
+    /// Onto an older release line while a newer one exists, only older releases count:
+    /// 4.57.x owes nothing to patch-fleet-v4.56.1 (it used to list the whole newer line).
+    @Test func ontoAnOlderReleaseLineTheNewerLineIsNotMissing() throws {
+        let work = Fixture.fleetWork
+        let report = try pending(work, onto: "patch-fleet-v4.56.1")
+        #expect(report.patchSources == ["fleet-v4.56.0"])
+        // As git says: nothing of fleet-v4.56.0 is outside the branch.
+        #expect(Shell.gitOutput(["rev-list", "--no-merges", "fleet-v4.56.0", "^origin/patch-fleet-v4.56.1"], in: work).isEmpty)
+        #expect(report.missingFromCandidate.isEmpty)
+        // The newer line's fixes are still found missing from the newer candidate.
+        let candidate = try pending(work)
+        #expect(candidate.patchSources == ["fleet-v4.57.2", "origin/patch-fleet-v4.57.3"])
+    }
+
     @Test func aPatchCommitPickedIntoTheCandidateIsNotMissing() throws {
         let work = Fixture.fleetCopy().appendingPathComponent("work")
         Shell.gitOutput(["config", "user.name", "Rel Eng"], in: work)
