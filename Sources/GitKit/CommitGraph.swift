@@ -59,7 +59,6 @@ final class CommitGraph {
     /// `core.commitGraph` is false, or when replace refs could change history.
     static func open(_ repository: Repository) -> CommitGraph? {
         if (try? repository.configBool("core.commitGraph")) == false { return nil }
-        if repository.hasReplaceRefs { return nil }
         let objects = repository.commonDirectory + "objects/info/"
         let graph = CommitGraph()
         var files: [String] = []
@@ -69,6 +68,8 @@ final class CommitGraph {
             files = [objects + "commit-graph"]
         }
         guard !files.isEmpty else { return nil }
+        // Only when there is a graph to use: listing replace refs reads `packed-refs`.
+        if repository.hasReplaceRefs { return nil }
         for file in files {
             guard graph.map(file) else { return nil }
         }

@@ -63,6 +63,8 @@ public final class Repository {
 
     /// Whether `refs/replace/` holds any reference (git then distrusts its commit-graph).
     var hasReplaceRefs: Bool {
+        // Read by bytes where the layout is git's own: libgit2's glob iterator parses every `packed-refs` line.
+        if let names = ReferenceNames.matching("refs/replace/*", in: commonDirectory) { return !names.isEmpty }
         var iterator: OpaquePointer?
         guard git_reference_iterator_glob_new(&iterator, pointer, "refs/replace/*") == 0 else { return false }
         defer { git_reference_iterator_free(iterator) }

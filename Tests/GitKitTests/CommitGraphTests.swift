@@ -86,6 +86,33 @@ struct CommitGraphTests {
                                                    "orbit-v1.33.0..main", "--", "orbit/"], in: work).split(separator: "\n").count)
     }
 
+    /// A replace ref (`git replace`) changes history as git shows it, so the graph
+    /// (which records the original parents) is not used: loose, and packed among
+    /// thousands of pull refs, which the listing reads by bytes.
+    @Test func replaceRefsDisableTheGraph() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work)
+        let pulls = (1...3000).map { "create refs/pull/\($0)/head HEAD\n" }.joined()
+        #expect(Shell.run("/bin/sh", ["-c", "git update-ref --stdin"], in: work, input: pulls).status == 0)
+        Shell.gitOutput(["pack-refs", "--all"], in: work)
+        #expect(CommitGraph.open(try Repository.discover(from: work.path)) != nil)
+        Shell.gitOutput(["replace", "main~2", "main~3"], in: work)
+        #expect(CommitGraph.open(try Repository.discover(from: work.path)) == nil)
+        Shell.gitOutput(["pack-refs", "--all"], in: work)
+        let loose = (try? FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent(".git/refs/replace").path)) ?? []
+        #expect(loose.isEmpty)
+        #expect(CommitGraph.open(try Repository.discover(from: work.path)) == nil)
+        // And what relkit walks then is the objects' own history (libgit2 does not apply
+        // replacements), as git shows it with --no-replace-objects.
+        let repository = try Repository.discover(from: work.path)
+        let ours = try repository.commitsTouching(PathFilter(include: ["orbit/"]), include: [try repository.resolveCommit("main")],
+                                                  hide: [try repository.resolveCommit("orbit-v1.33.0")])
+        #expect(ours.map(\.hex) == Shell.gitOutput(["--no-replace-objects", "log", "--no-merges", "--format=%H",
+                                                    "orbit-v1.33.0..main", "--", "orbit/"], in: work).split(separator: "\n").map(String.init))
+        Shell.gitOutput(["replace", "-d", Shell.gitOutput(["rev-parse", "main~2"], in: work)], in: work)
+        #expect(CommitGraph.open(try Repository.discover(from: work.path)) != nil)
+    }
+
     /// Rewrites the parent fields of CDAT rows: `edit(row, count)` returns the new first-parent position.
     static func rewriteParents(_ file: URL, _ edit: (Int, Int) -> UInt32?) throws {
         var bytes = [UInt8](try Data(contentsOf: file))

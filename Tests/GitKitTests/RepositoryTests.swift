@@ -71,6 +71,13 @@ struct RepositoryTests {
         git("update-ref", "refs/remotes/origin/minor-fleet-v4.60.0", head)
         git("update-ref", "-d", "refs/remotes/origin/minor-fleet-v4.59.0")
         try check("mixed")
+        // Thousands of pull refs in packed-refs (a clone that fetches them, a forge's server), and
+        // names that share a prefix with a pattern's directory without being under it.
+        let pulls = (1...3000).map { "create refs/pull/\($0)/head \(head)\n" }.joined()
+            + "create refs/remotes/origin2/minor-fleet-v4.70.0 \(head)\ncreate refs/tagsX/fleet-v9.1.0 \(head)\n"
+        #expect(Shell.run("/bin/sh", ["-c", "git update-ref --stdin"], in: work, input: pulls).status == 0)
+        git("pack-refs", "--all")
+        try check("pull refs")
     }
 
     @Test func discoversUpwardsFromASubdirectory() throws {
