@@ -85,3 +85,26 @@ extension ObjectReader {
         return RangeListing(commits: result, walk: walk)
     }
 }
+
+extension ObjectReader {
+    /// The non-merge commits of `include ^hide` that change any of `paths`
+    /// (exact file paths), in the walk's order: what `commitsTouching` answers
+    /// for file paths, but asked of each commit's trees once for the whole set
+    /// (equal subtree ids end the descent), so thousands of paths cost what the
+    /// changed subtrees cost, not a lookup from the root per path per commit.
+    public func commitsChanging(_ paths: PathSet, include: [ObjectID], hide: [ObjectID]) throws(GitError) -> [ObjectID] {
+        guard !paths.isEmpty else { return [] }
+        let listing = try range(include: include, hide: hide)
+        var found: [ObjectID] = []
+        for (id, parents) in listing.commits.reversed() where parents.count <= 1 {
+            guard let tree = listing.tree(of: id) else { continue }
+            var parentTree: ObjectID?
+            if let parent = parents.first {
+                parentTree = listing.tree(of: parent)
+                if parentTree == nil { parentTree = try treeAndParents(ofCommit: parent).tree }
+            }
+            if try differ(tree, parentTree, at: paths) { found.append(id) }
+        }
+        return found
+    }
+}

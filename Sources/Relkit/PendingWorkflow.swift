@@ -206,8 +206,7 @@ public struct PendingWorkflow {
             usable.append((id, key, texts))
         }
         guard !usable.isEmpty else { return [] }
-        let touching = try repository.commitsTouching(PathFilter(include: paths.sorted()), include: [target.tip],
-                                                      hide: [patchLine])
+        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [target.tip], hide: [patchLine])
         var byKey: [[[UInt8]]: [ObjectID]] = [:]
         for id in touching { byKey[TargetHistory.pathKey(try reader.changes(ofCommit: id)), default: []].append(id) }
         var matched = Set<ObjectID>()

@@ -236,16 +236,17 @@ public struct PushCheck {
         PerformanceTrace.mark("read \(details.count) new commits")
         let onTrunk = try trunkCommits(named: details, trunk: trunk, reader: reader)
         PerformanceTrace.mark("find the \(onTrunk.count) commits their pick lines name on the trunk")
-        let newSet = Set(commits.map(\.id))
+        // What every merge brings in, from the listing's own links: one walk serves them all.
+        let contributions = MergeContributions.of(commits)
+        PerformanceTrace.mark("find what \(contributions.count) merges bring in")
         var facts: [CommitFacts] = []
         var unproven: [(index: Int, changes: [PathChange])] = []
-        for (commit, detail) in zip(commits, details) {
+        for (position, (commit, detail)) in zip(commits, details).enumerated() {
             var bringsIn: [ObjectID] = []
             var changes: [PathChange] = []
             var provenance = Provenance.none
             if commit.parents.count > 1 {
-                bringsIn = try reader.commitsOldestFirst(include: Array(commit.parents.dropFirst()), hide: [commit.parents[0]])
-                    .map(\.id).filter { newSet.contains($0) }
+                bringsIn = (contributions[position] ?? []).map { commits[$0].id }
             } else {
                 changes = try listing.changes(of: commit, reader: reader)
                 let named = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:)).filter { onTrunk.contains($0) }
@@ -334,7 +335,7 @@ public struct PushCheck {
                                   reader: ObjectReader) throws(GitError) -> [ObjectID?] {
         let paths = Set(changes.flatMap(PushCheck.textPaths))
         guard !paths.isEmpty else { return commits.map { _ in nil } }
-        let touching = try repository.commitsTouching(PathFilter(include: paths.sorted()), include: [trunk], hide: [base])
+        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [trunk], hide: [base])
         var byKey: [[[UInt8]]: [ObjectID]] = [:]
         for id in touching { byKey[TargetHistory.pathKey(try reader.changes(ofCommit: id)), default: []].append(id) }
         var found: [ObjectID?] = []
