@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """relkit versus the git CLI on the same generated repository, in one run.
 
-    bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH] [--only changes|pick|pending]
+    bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH] [--only real|changes|pick|pending|hook|status|forge]
+
+First the realistic shape (Benchmarks/real_shape.py: PR merge commits, 10,000+
+pull refs, release lines with backports; its targets are listed there), then:
 
 Generates (once, under bench-out/) a repository of N commits over F files with
 Fixtures/large-repo.py (a work tree of F files, an RC branch cut 2,000 commits
@@ -565,9 +568,16 @@ def main():
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
-    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status", "forge"])
+    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status", "forge", "real"])
     args = parser.parse_args()
 
+    failed = False
+    if args.only in (None, "real"):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from real_shape import bench_real_shape
+        failed = bench_real_shape(ROOT, args.relkit, args.runs)
+        if args.only == "real":
+            sys.exit(1 if failed else 0)
     # The name changes whenever the generator does, so a stale repository is never reused.
     repo = os.path.join(ROOT, "bench-out", f"repo-{args.commits}-{args.files}-v5")
     if not os.path.isdir(repo):
@@ -578,7 +588,6 @@ def main():
         print(f"generated in {time.perf_counter() - started:.1f} s")
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, env=ENV, check=True, capture_output=True, text=True).stdout
     print(f"repository: {git('rev-list', '--count', 'main').strip()} commits, {len(git('ls-files').splitlines())} files")
-    failed = False
     for name, bench in (("changes", bench_changes), ("pick", bench_pick), ("pending", bench_pending), ("hook", bench_hook),
                         ("status", bench_status), ("forge", bench_forge)):
         if args.only in (None, name):
