@@ -60,18 +60,16 @@ def generate(root, commits):
     return repo
 
 
-def build_push(repo, git, env, count):
-    """A release line cut where minor-fleet-v4.61.0 was (1,300 behind), untagged, as the remote has it;
-    and a local branch `count` commits ahead of it: picks with pick lines of the trunk's commits since
-    the cut, oldest first, in pull requests of 1-2 picks each merged with a merge commit (40% merges).
+def build_push(repo, git, env, name, base, cut, count):
+    """A local branch `count` commits ahead of `base` (the tip of the release line `name` as the remote
+    has it): picks with pick lines of the trunk's commits since `cut` (where the line left the trunk),
+    the newest ones, in pull requests of 1-2 picks each merged with a merge commit (40% merges).
     Each pick takes its source's new blobs (exact where the branch had the old ones, else resolved)."""
-    base = git("merge-base", "main", OLD_RC).strip()
-    git("update-ref", f"refs/remotes/origin/{PUSH_LINE}", base)
-    branch = f"refs/heads/bench-push-{count}"
+    branch = f"refs/heads/bench-push-{name}-{count}"
     if subprocess.run(["git", "rev-parse", "-q", "--verify", branch], cwd=repo, capture_output=True).returncode == 0:
         return git("rev-parse", branch).strip()
     # The trunk's own commits since the cut (the merges' sides), oldest first.
-    sides = git("log", "--reverse", "--no-merges", "--no-abbrev", "--raw", "--format=%x00%H%x01%P%x01%s", f"{base}..main")
+    sides = git("log", "--reverse", "--no-merges", "--no-abbrev", "--raw", "--format=%x00%H%x01%P%x01%s", f"{cut}..main")
     sources = []
     for entry in sides.split("\x00")[1:]:
         head, _, raw = entry.partition("\n")
@@ -82,6 +80,15 @@ def build_push(repo, git, env, count):
     picks_needed = count - count * 2 // 5
     if len(sources) < picks_needed:
         sys.exit(f"bench: only {len(sources)} trunk commits to pick, {picks_needed} needed")
+    # A commit the line already has would be an empty pick, which git refuses: leave those out.
+    blobs = {}
+    for entry in git("ls-tree", "-r", base).splitlines():
+        meta, path = entry.split("\t", 1)
+        blobs[path] = meta.split()[2]
+    sources = [source for source in sources if any(blobs.get(path) != blob for path, blob in source[2])]
+    if len(sources) < picks_needed:
+        sys.exit(f"bench: only {len(sources)} trunk commits the line lacks, {picks_needed} needed")
+    sources = sources[-picks_needed:]
     stream = [f"reset {branch}\nfrom {base}\n\n"]
     mark, clock, made, index = 0, 1800000000, 0, 0
     tip = base
@@ -188,16 +195,23 @@ def bench_real_shape(root, relkit, runs, commits=28000):
     print(f"pending onto {OLD_RC} ({git('rev-list', '--count', OLD_RC + '..main').strip()} behind): "
           + same_pending(relkit, git, repo, env, OLD_RC, True))
 
-    # The pushed line was cut an hour ago: its candidate phase, where picks are allowed (any-pick policy).
-    cut = int(git("log", "-1", "--format=%ct", git("merge-base", "main", OLD_RC).strip()).strip())
-    env["RELKIT_NOW"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(cut + 3600))
-    pushes = {}
-    for count in (10, 1000):
-        new = build_push(repo, git, env, count)
-        old = git("rev-parse", f"refs/remotes/origin/{PUSH_LINE}").strip()
-        line = f"refs/heads/{PUSH_LINE} {new} refs/heads/{PUSH_LINE} {old}\n"
-        judged = subprocess.run([relkit, "hook", "pre-push", "origin", "/dev/null", "--json"], cwd=repo, env=env, input=line,
+    # Pushes onto release lines in their candidate phase (picks allowed under the any-pick policy), each judged
+    # with the clock an hour after the line's cut: 10 commits onto the active candidate (469 behind), and 10 and
+    # 1,000 onto minor-fleet-v4.63.0, a line cut where 4.61 was (1,301 behind), which the remote has only
+    # while its pushes are judged (else it would be the active candidate).
+    old_cut = git("merge-base", "main", OLD_RC).strip()
+    new_cut = git("merge-base", "main", NEW_RC).strip()
+    pushes = []
+    for name, base, cut, count in ((NEW_RC, git("rev-parse", NEW_RC).strip(), new_cut, 10),
+                                   (PUSH_LINE, old_cut, old_cut, 10), (PUSH_LINE, old_cut, old_cut, 1000)):
+        git("update-ref", f"refs/remotes/origin/{PUSH_LINE}", old_cut)
+        new = build_push(repo, git, env, name, base, cut, count)
+        line = f"refs/heads/{name} {new} refs/heads/{name} {base}\n"
+        now = dict(env, RELKIT_NOW=time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                 time.gmtime(int(git("log", "-1", "--format=%ct", cut).strip()) + 3600)))
+        judged = subprocess.run([relkit, "hook", "pre-push", "origin", "/dev/null", "--json"], cwd=repo, env=now, input=line,
                                 capture_output=True, text=True)
+        git("update-ref", "-d", f"refs/remotes/origin/{PUSH_LINE}")
         result = json.loads(judged.stdout)
         commits = result["updates"][0]["commits"]
         listed = int(git("rev-list", "--count", new, "--not", "--remotes").strip())
@@ -205,10 +219,11 @@ def bench_real_shape(root, relkit, runs, commits=28000):
         if len(commits) != listed or listed != count or not result["allowed"]:
             sys.exit(f"bench: the hook judged {len(commits)} commits (git lists {listed}), allowed {result['allowed']}: "
                      f"{judged.stdout[:1500]}")
-        print(f"pre-push of {count} commits ({merges_in} merges): the hook judges the {listed} commits git lists, all allowed")
-        pushes[count] = (new, line)
-    # The pushed line exists at the remote only while its pushes are timed: otherwise it would be the active candidate.
-    git("update-ref", "-d", f"refs/remotes/origin/{PUSH_LINE}")
+        behind = git("rev-list", "--count", f"{base}..main").strip() if name == NEW_RC else \
+            git("rev-list", "--count", f"{old_cut}..main").strip()
+        print(f"pre-push of {count} commits ({merges_in} merges) onto {name} ({behind} behind): the hook judges the "
+              f"{listed} commits git lists, all allowed")
+        pushes.append((name, behind, count, new, line, now))
     status = json.loads(subprocess.run([relkit, "status", "--json"], cwd=repo, env=env, check=True, capture_output=True,
                                        text=True).stdout)
     pending = json.loads(subprocess.run([relkit, "pending", "--json"], cwd=repo, env=env, check=True, capture_output=True,
@@ -222,10 +237,10 @@ def bench_real_shape(root, relkit, runs, commits=28000):
     for bloom in (False, True):
         set_graph(repo, git, bloom)
         mode = "Bloom" if bloom else "none"
-        def row(label, theirs, ours, target_ratio=None, target_ms=None, stdin=None):
+        def row(label, theirs, ours, target_ratio=None, target_ms=None, stdin=None, env_=None):
             nonlocal failed
-            git_time, _ = timed(theirs, repo, env, runs) if theirs else (None, None)
-            relkit_time, peak = timed(ours, repo, env, runs, stdin)
+            git_time, _ = timed(theirs, repo, env_ or env, runs) if theirs else (None, None)
+            relkit_time, peak = timed(ours, repo, env_ or env, runs, stdin)
             ratio = relkit_time / git_time if git_time else None
             met = peak <= MIB
             if target_ratio is not None:
@@ -244,15 +259,15 @@ def bench_real_shape(root, relkit, runs, commits=28000):
             cherry = ["git", "cherry", rc, "main"]
             row(f"pending --no-predict ({behind} behind)", cherry, [relkit, "pending", "--json", "--no-predict"] + extra, 1.0)
             row(f"pending ({behind} behind)", cherry, [relkit, "pending", "--json"] + extra, 1.5)
-        git("update-ref", f"refs/remotes/origin/{PUSH_LINE}", git("merge-base", "main", OLD_RC).strip())
-        for count in (10, 1000):
-            new, line = pushes[count]
+        for name, behind, count, new, line, now in pushes:
+            git("update-ref", f"refs/remotes/origin/{PUSH_LINE}", old_cut)
             hook = [relkit, "hook", "pre-push", "origin", "/dev/null"]
+            reference = ["git", "rev-list", new, "--not", "--remotes"]
             if count == 10:
-                row("pre-push hook, 10 commits", ["git", "rev-list", new, "--not", "--remotes"], hook, target_ms=15, stdin=line)
+                row(f"hook, 10 commits ({behind} behind)", reference, hook, target_ms=15, stdin=line, env_=now)
             else:
-                row("pre-push hook, 1,000 (40% merges)", ["git", "rev-list", new, "--not", "--remotes"], hook, 3.0, stdin=line)
-        git("update-ref", "-d", f"refs/remotes/origin/{PUSH_LINE}")
+                row(f"hook, 1,000, 40% merges ({behind})", reference, hook, 3.0, stdin=line, env_=now)
+            git("update-ref", "-d", f"refs/remotes/origin/{PUSH_LINE}")
         row("status", ["git", "rev-list", "--count", "--no-merges", f"{NEW_RC}..main"], [relkit, "status"], target_ms=50)
     set_graph(repo, git, False)
     print("targets (realistic shape): " + ("MISSED" if failed else "met"))

@@ -17,7 +17,7 @@ extension Configuration {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw YAMLReader.syntaxError(error, file: file)
         } catch {

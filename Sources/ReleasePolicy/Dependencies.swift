@@ -88,7 +88,7 @@ public enum DependencyFiles {
     /// The latest versions from YAML or JSON: `{ go: [1.23.6, 1.24.1], osquery: 5.15.0 }`.
     public static func parseLatest(_ text: String, file: String) throws(DependencyProblem) -> [DependencyName: [Version]] {
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        do { node = try Yams.compose(yaml: text, .basic) } catch {
             throw DependencyProblem(file: file, line: nil, problem: "not YAML or JSON: \(error)")
         }
         guard case .mapping(let mapping)? = node else {

@@ -6,13 +6,46 @@ public enum PickLine {
     /// The full commit ids the message's pick lines name, oldest pick first.
     public static func sources(in message: String) -> [String] {
         var ids: [String] = []
-        for line in message.split(separator: "\n") {
+        // Only lines holding the pick line's words are trimmed and read (the hook reads every
+        // pushed commit's message: a thousand messages, few lines of them pick lines).
+        let marker = Array(prefix.utf8)
+        var message = message
+        let candidates: [Substring]? = message.withUTF8 { bytes -> [Substring]? in
+            var lines: [Range<Int>] = []
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                if end - start >= marker.count, contains(marker, in: bytes, start, end) { lines.append(start..<end) }
+                start = end + 1
+            }
+            guard !lines.isEmpty else { return nil }
+            return lines.map { Substring(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+        for line in candidates ?? [] {
             let text = line.trimmingCharacters(in: .whitespaces)
             guard text.hasPrefix(prefix), text.hasSuffix(")") else { continue }
             let id = text.dropFirst(prefix.count).dropLast()
             if id.count == 40, id.allSatisfy(\.isHexDigit) { ids.append(id.lowercased()) }
         }
         return ids
+    }
+
+    private static func contains(_ marker: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let first = marker.first else { return true }
+        var index = start
+        while index + marker.count <= end {
+            if bytes[index] == first {
+                var matched = true
+                for offset in 1..<marker.count where bytes[index + offset] != marker[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// The message `git cherry-pick -x` writes: the original, ending in a

@@ -174,13 +174,13 @@ public struct PendingWorkflow {
         var seen = Set<ObjectID>()
         for source in sources {
             let listing = try reader.range(include: [source.tip], hide: [target.tip])
-            var candidates: [(commit: Commit, key: [[UInt8]])] = []
+            var candidates: [(commit: Commit, changes: [PathChange])] = []
             for (id, parents) in listing.commits where parents.count <= 1 && seen.insert(id).inserted {
                 let commit = try repository.commit(id)
                 if try carriedByPickLine(commit, target: target, history: history, walk: listing) { continue }
-                candidates.append((commit, TargetHistory.pathKey(try listing.changes(of: (id, parents), reader: reader))))
+                candidates.append((commit, try listing.changes(of: (id, parents), reader: reader)))
             }
-            let matched = try samePatches(candidates.map { ($0.commit.id, $0.key) }, on: target, since: source.tip,
+            let matched = try samePatches(candidates.map { ($0.commit.id, $0.changes) }, on: target, since: source.tip,
                                           reader: reader)
             for candidate in candidates where !matched.contains(candidate.commit.id) {
                 missing.append(.init(commit: PickCommit(candidate.commit), on: source.name))
@@ -195,25 +195,35 @@ public struct PendingWorkflow {
     /// commits touching any of the candidates' files, by comparing subtree ids
     /// as `relkit changes` does; only those are diffed, and patch ids are
     /// compared only where the changed paths are the same.
-    private func samePatches(_ candidates: [(id: ObjectID, key: [[UInt8]])], on target: PickTarget,
+    private func samePatches(_ candidates: [(id: ObjectID, changes: [PathChange])], on target: PickTarget,
                              since patchLine: ObjectID, reader: ObjectReader) throws(GitError) -> Set<ObjectID> {
         var paths = Set<String>()
-        var usable: [(id: ObjectID, key: [[UInt8]], paths: [String])] = []
-        for (id, key) in candidates where !key.isEmpty {
+        var usable: [(id: ObjectID, key: [[UInt8]], paths: [String], changes: Set<PathChange>)] = []
+        for (id, changes) in candidates {
+            let key = TargetHistory.pathKey(changes)
+            guard !key.isEmpty else { continue }
             let texts = key.compactMap { String(validating: $0, as: UTF8.self) }
             guard texts.count == key.count else { continue }  // a path that is not UTF-8 cannot be named to libgit2
             paths.formUnion(texts)
-            usable.append((id, key, texts))
+            usable.append((id, key, texts, Set(changes)))
         }
         guard !usable.isEmpty else { return [] }
         let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [target.tip], hide: [patchLine])
-        var byKey: [[[UInt8]]: [ObjectID]] = [:]
-        for id in touching { byKey[TargetHistory.pathKey(try reader.changes(ofCommit: id)), default: []].append(id) }
+        var byKey: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
+        for id in touching {
+            let changes = try reader.changes(ofCommit: id)
+            byKey[TargetHistory.pathKey(changes), default: []].append((id, Set(changes)))
+        }
         var matched = Set<ObjectID>()
         for candidate in usable {
-            guard let sameFiles = byKey[candidate.key],
-                  let mine = try repository.patchID(of: candidate.id, paths: candidate.paths) else { continue }
-            for other in sameFiles where try repository.patchID(of: other, paths: candidate.paths) == mine {
+            guard let sameFiles = byKey[candidate.key] else { continue }
+            // The same blobs before and after: the same patch, with no diff to make.
+            if sameFiles.contains(where: { $0.changes == candidate.changes }) {
+                matched.insert(candidate.id)
+                continue
+            }
+            guard let mine = try repository.patchID(of: candidate.id, paths: candidate.paths) else { continue }
+            for other in sameFiles where try repository.patchID(of: other.id, paths: candidate.paths) == mine {
                 matched.insert(candidate.id)
                 break
             }

@@ -151,9 +151,17 @@ public struct PushCheck {
                 }
                 let tagged = try workspace.isTagged(version)
                 // Scheduled, else (a candidate) inferred from where the branch as it stood left the trunk.
-                let window = try workspace.releaseWindow(branch: shortReferenceName(update.ref),
-                                                         tip: update.old.isZero ? update.new : update.old,
-                                                         version: version, trunk: trunk)
+                // That walk of the trunk's side also finds the trunk commits the pushed picks name.
+                let branchName = shortReferenceName(update.ref), standing = update.old.isZero ? update.new : update.old
+                var trunkSide: RangeListing?
+                var fork: ObjectID?
+                if let trunk, workspace.windowNeedsForkPoint(branch: branchName, version: version) {
+                    let listing = try reader.range(include: [trunk], hide: [standing])
+                    trunkSide = listing
+                    fork = try workspace.forkPoint(of: standing, trunk: trunk, trunkSide: listing.commits)
+                }
+                let window = try workspace.releaseWindow(branch: branchName, tip: standing, version: version, trunk: trunk,
+                                                         knownFork: fork)
                 // A release branch with no scheduled release takes fixes only, until it is tagged.
                 let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
                 PerformanceTrace.mark("place \(update.ref) in its release's phase")
@@ -163,7 +171,7 @@ public struct PushCheck {
                     // exists (another branch, the trunk merged in); a new branch starts from the trunk.
                     let hide = update.old.isZero ? (trunk.map { [$0] } ?? []) : [update.old]
                     let listing = try reader.range(include: [update.new], hide: hide)
-                    facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader)
+                    facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader, trunkSide: trunkSide)
                     if let approvals {
                         for index in facts.indices where !facts[index].isMerge {
                             facts[index].approvals.formUnion(approvals.roles)
@@ -228,13 +236,13 @@ public struct PushCheck {
     }
 
     private func describe(_ listing: RangeListing, trunk: ObjectID?, branchTip: ObjectID,
-                          reader: ObjectReader) throws(GitError) -> [CommitFacts] {
+                          reader: ObjectReader, trunkSide: RangeListing?) throws(GitError) -> [CommitFacts] {
         let commits = listing.commits
         let details = try commits.map { (commit: (id: ObjectID, parents: [ObjectID])) throws(GitError) in
             try repository.commit(commit.id)
         }
         PerformanceTrace.mark("read \(details.count) new commits")
-        let onTrunk = try trunkCommits(named: details, trunk: trunk, reader: reader)
+        let onTrunk = try trunkCommits(named: details, trunk: trunk, reader: reader, trunkSide: trunkSide)
         PerformanceTrace.mark("find the \(onTrunk.count) commits their pick lines name on the trunk")
         // What every merge brings in, from the listing's own links: one walk serves them all.
         let contributions = MergeContributions.of(commits)
@@ -285,11 +293,24 @@ public struct PushCheck {
         return facts
     }
 
-    /// The commits named by pick lines that are on the trunk: one walk down the trunk, as far as the oldest.
-    private func trunkCommits(named details: [Commit], trunk: ObjectID?, reader: ObjectReader) throws(GitError) -> Set<ObjectID> {
+    /// The commits named by pick lines that are on the trunk: one walk down the trunk, as far as the oldest;
+    /// or, when the trunk's side since the branch left it was walked already (`trunkSide`), that walk.
+    private func trunkCommits(named details: [Commit], trunk: ObjectID?, reader: ObjectReader,
+                              trunkSide: RangeListing?) throws(GitError) -> Set<ObjectID> {
         let named = Set(details.flatMap { PickLine.sources(in: $0.message).compactMap(ObjectID.init(hex:)) })
         var onTrunk = Set<ObjectID>()
         guard let trunk, !named.isEmpty else { return onTrunk }
+        if let trunkSide {
+            // Listed there: reachable from the trunk. Anything else (below the fork point, or not on the trunk) is asked.
+            for id in named {
+                if trunkSide.reachableFromInclude(id) == true && !trunkSide.reachableFromHidden(id) {
+                    onTrunk.insert(id)
+                } else if (try? repository.isAncestor(id, of: trunk)) == true {
+                    onTrunk.insert(id)
+                }
+            }
+            return onTrunk
+        }
         let times = named.map { (try? reader.commitTime($0)) ?? 0 }
         // To the oldest named commit's date: one behind a skewed clock is found through the commit graph.
         let listing = try reader.range(include: [trunk], hide: [], stopBelow: times.min() ?? 0)
@@ -336,16 +357,27 @@ public struct PushCheck {
         let paths = Set(changes.flatMap(PushCheck.textPaths))
         guard !paths.isEmpty else { return commits.map { _ in nil } }
         let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [trunk], hide: [base])
-        var byKey: [[[UInt8]]: [ObjectID]] = [:]
-        for id in touching { byKey[TargetHistory.pathKey(try reader.changes(ofCommit: id)), default: []].append(id) }
+        var byKey: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
+        for id in touching {
+            let changes = try reader.changes(ofCommit: id)
+            byKey[TargetHistory.pathKey(changes), default: []].append((id, Set(changes)))
+        }
         var found: [ObjectID?] = []
         for (commit, own) in zip(commits, changes) {
             var match: ObjectID?
             if let sameFiles = byKey[TargetHistory.pathKey(own)] {
-                let paths = PushCheck.textPaths(own)
-                if let mine = try repository.patchID(of: commit, paths: paths) {
-                    for other in sameFiles where try repository.patchID(of: other, paths: paths) == mine {
-                        match = other
+                let paths = PushCheck.textPaths(own), mine = Set(own)
+                var patch: ObjectID??
+                for other in sameFiles {
+                    // The same blobs before and after: the same patch, with no diff to make.
+                    if other.changes == mine {
+                        match = other.id
+                        break
+                    }
+                    if patch == nil { patch = .some(try repository.patchID(of: commit, paths: paths)) }
+                    guard let computed = patch ?? nil else { break }
+                    if try repository.patchID(of: other.id, paths: paths) == computed {
+                        match = other.id
                         break
                     }
                 }

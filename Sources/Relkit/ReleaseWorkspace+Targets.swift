@@ -128,6 +128,13 @@ extension ReleaseWorkspace {
     /// with `trunk`), so that the freeze holds without configuration. Nil for a
     /// patch branch no schedule names.
     /// `knownFork`: where the branch left the trunk, when the caller walked that far already.
+    /// Whether `releaseWindow` needs where the branch left the trunk (no schedule names the version, and
+    /// it is a candidate branch), so a caller that walks the trunk anyway can find it first.
+    func windowNeedsForkPoint(branch name: String, version: Version) -> Bool {
+        let calendar = ReleaseCalendar(settings: configuration.release, timeZone: configuration.timezone)
+        return calendar.window(forVersion: version) == nil && configuration.release.candidateBranch.parse(name) != nil
+    }
+
     public func releaseWindow(branch name: String, tip: ObjectID, version: Version,
                               trunk: ObjectID?, knownFork: ObjectID? = nil) throws(RelkitError) -> ReleaseWindow? {
         let config = configuration

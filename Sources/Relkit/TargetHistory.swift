@@ -12,7 +12,7 @@ final class TargetHistory {
     let tip: ObjectID
     private(set) var members: Set<ObjectID> = []
     private var bySource: [ObjectID: ObjectID] = [:]
-    private var byPaths: [[[UInt8]]: [ObjectID]] = [:]
+    private var byPaths: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
 
     /// Every file the target's own commits change.
     var changedPaths: Set<[UInt8]> { Set(byPaths.keys.flatMap { $0 }) }
@@ -42,8 +42,9 @@ final class TargetHistory {
                 if let sourceID = ObjectID(hex: source), bySource[sourceID] == nil { bySource[sourceID] = id }
             }
             guard parents.count <= 1 else { continue }
-            let key = TargetHistory.pathKey(try listing.changes(of: (id, parents), reader: reader))
-            if !key.isEmpty { byPaths[key, default: []].append(id) }
+            let changes = try listing.changes(of: (id, parents), reader: reader)
+            let key = TargetHistory.pathKey(changes)
+            if !key.isEmpty { byPaths[key, default: []].append((id, Set(changes))) }
         }
     }
 
@@ -85,9 +86,14 @@ final class TargetHistory {
         guard let candidates = byPaths[key] else { return nil }
         // Paths that are not UTF-8 cannot be named to libgit2 as text: then diff everything.
         let paths = TargetHistory.textPaths(key)
-        guard let mine = try patchID(commit, paths: paths) else { return nil }
-        for candidate in candidates where try patchID(candidate, paths: paths) == mine {
-            return PickedAs(how: .patchID, carrier: candidate)
+        let own = Set(changes)
+        var mine: ObjectID??
+        for candidate in candidates {
+            // The same blobs before and after (an exact pick): the same patch, with no diff to make.
+            if candidate.changes == own { return PickedAs(how: .patchID, carrier: candidate.id) }
+            if mine == nil { mine = .some(try patchID(commit, paths: paths)) }
+            guard let computed = mine ?? nil else { return nil }
+            if try patchID(candidate.id, paths: paths) == computed { return PickedAs(how: .patchID, carrier: candidate.id) }
         }
         return nil
     }

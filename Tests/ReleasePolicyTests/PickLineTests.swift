@@ -17,6 +17,33 @@ struct PickLineTests {
         #expect(PickLine.sources(in: "Fix it (#1)") == [])
     }
 
+    /// The byte-scanning reader gives what the plain one (each line trimmed with Foundation) gives,
+    /// on messages built from pick lines, look-alikes, indents, CRLF, tabs, Unicode spaces and prose.
+    @Test func theFastReaderAgreesWithThePlainOne() {
+        func plain(_ message: String) -> [String] {
+            var ids: [String] = []
+            // Lines end at each "\n" as git reads them (so "\r\n" leaves a "\r", and such a line is no pick line).
+            for line in message.unicodeScalars.split(separator: "\n").map({ String(String.UnicodeScalarView($0)) }) {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                guard text.hasPrefix(PickLine.prefix), text.hasSuffix(")") else { continue }
+                let found = text.dropFirst(PickLine.prefix.count).dropLast()
+                if found.count == 40, found.allSatisfy(\.isHexDigit) { ids.append(found.lowercased()) }
+            }
+            return ids
+        }
+        let pieces = ["(cherry picked from commit \(id))", "  (cherry picked from commit \(id))\t", "\u{00A0}(cherry picked from commit \(id))",
+                      "(cherry picked from commit \(id))\r", "(cherry picked from commit \(id.uppercased()))",
+                      "(cherry picked from commit 123)", "(cherry picked from commit \(id)", "Fix it (#1)", "", "é (cherry picked from commit",
+                      "\r\n", "Label: ~bug", "(cherry picked from commit \(id))x"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let count = Int.random(in: 0...6, using: &generator)
+            let message = (0..<count).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: Bool.random(using: &generator) ? "\n" : "\r\n")
+            #expect(PickLine.sources(in: message) == plain(message), "\(message.debugDescription)")
+        }
+    }
+
     /// The shapes `git cherry-pick -x` distinguishes (sequencer.c, has_conforming_footer).
     @Test(arguments: [
         ("Fix it (#1)\n", "Fix it (#1)\n\n(cherry picked from commit X)\n"),
