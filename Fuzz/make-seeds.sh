@@ -25,6 +25,8 @@ done
 git cat-file tree HEAD:orbit > "$seeds/tree-object/orbit"
 git commit-graph write --reachable
 cp .git/objects/info/commit-graph "$seeds/commit-graph/single"
+git commit-graph write --reachable --changed-paths
+cp .git/objects/info/commit-graph "$seeds/commit-graph/bloom"
 git pack-refs --all
 cp .git/packed-refs "$seeds/packed-refs/fixture"
 main=$(git rev-parse origin/main); rc=$(git rev-parse origin/minor-fleet-v4.58.0)

@@ -50,14 +50,30 @@ public struct Commit: Sendable, Equatable {
 
     static func summary(of message: String) -> String {
         var lines: [Substring] = []
-        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+        var rest = Substring(message)
+        // Line by line up to the end of the first paragraph (the rest of a long message is never split).
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+            let trimmed = trimmedOfWhitespace(line)
             if trimmed.isEmpty {
                 if lines.isEmpty { continue } else { break }
             }
-            lines.append(Substring(trimmed))
+            lines.append(trimmed)
         }
         return lines.joined(separator: " ")
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation when the line starts and ends
+    /// in ASCII other than a space or tab (the only ASCII characters in that set): then nothing is trimmed.
+    static func trimmedOfWhitespace(_ line: Substring) -> Substring {
+        let bytes = line.utf8
+        if let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80,
+           first != 0x20, first != 0x09, last != 0x20, last != 0x09 {
+            return line
+        }
+        return Substring(line.trimmingCharacters(in: .whitespaces))
     }
 
     static func pullRequests(inSummary summary: String) -> [Int] {

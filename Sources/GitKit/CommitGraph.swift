@@ -20,6 +20,8 @@ final class CommitGraph {
         let data: Int
         let edges: Int?
         let edgesCount: Int
+        /// The changed-path Bloom filters, when the layer has usable ones.
+        let bloom: BloomChunks?
     }
 
     private var layers: [Layer] = []
@@ -59,6 +61,8 @@ final class CommitGraph {
     /// `core.commitGraph` is false, or when replace refs could change history.
     static func open(_ repository: Repository) -> CommitGraph? {
         if (try? repository.configBool("core.commitGraph")) == false { return nil }
+        // As git: a shallow clone's parents are not the graph's.
+        if repository.isShallow { return nil }
         let objects = repository.commonDirectory + "objects/info/"
         let graph = CommitGraph()
         var files: [String] = []
@@ -119,8 +123,11 @@ final class CommitGraph {
             previous = value
         }
         let edges = chunks[0x4544_4745]                                     // EDGE
+        let bloom = BloomChunks(base: base, count: count, index: chunks[0x4249_4458],       // BIDX
+                                data: chunks[0x4244_4154])                                  // BDAT
         return Layer(base: base, size: size, count: count, firstPosition: firstPosition, fanout: fanout.offset,
-                     lookup: lookup.offset, data: data.offset, edges: edges?.offset, edgesCount: (edges?.size ?? 0) / 4)
+                     lookup: lookup.offset, data: data.offset, edges: edges?.offset, edgesCount: (edges?.size ?? 0) / 4,
+                     bloom: bloom)
     }
 
     /// The id at a position of the whole chain.
@@ -159,6 +166,49 @@ final class CommitGraph {
         else { return nil }
         let offset = layer.data + (position - layer.firstPosition) * 36 + 28
         return UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) >> 2
+    }
+
+    /// Whether any layer carries changed-path Bloom filters.
+    var hasChangedPathFilters: Bool { layers.contains { $0.bloom != nil } }
+
+    /// True when the commit's changed-path filter says its diff against its
+    /// first parent touches none of the paths of `keys`: then it certainly
+    /// does not. False means maybe (no filter, an empty or overfull one, a key
+    /// the filter cannot answer for, or a possible match).
+    func certainlyUnchanged(_ id: ObjectID, at keys: ChangedPathKeys) -> Bool {
+        for layer in layers.reversed() {
+            guard let index = position(of: id, in: layer) else { continue }
+            guard let bloom = layer.bloom else { return false }
+            func end(_ position: Int) -> Int {
+                Int(UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: bloom.index + position * 4, as: UInt32.self)))
+            }
+            let start = index == 0 ? 0 : end(index - 1)
+            let length = end(index) - start
+            guard length > 0 else { return false }
+            let bits = UInt64(length) * 8
+            let filter = layer.base + bloom.data + start
+            for (set, ascii) in zip(keys.sets, keys.asciiOnly) {
+                if bloom.version == 1 && !ascii { return false }
+                var everyKey = !set.isEmpty
+                for key in set {
+                    var present = true
+                    for round in 0..<bloom.hashes {
+                        let bit = UInt64(key.hash0 &+ round &* key.hash1) % bits
+                        if filter.load(fromByteOffset: Int(bit / 8), as: UInt8.self) & (UInt8(1) << UInt8(bit % 8)) == 0 {
+                            present = false
+                            break
+                        }
+                    }
+                    if !present {
+                        everyKey = false
+                        break
+                    }
+                }
+                if everyKey || set.isEmpty { return false }  // this path may have changed
+            }
+            return true
+        }
+        return false
     }
 
     /// The commit's tree, parents and commit time, or nil when the graph does

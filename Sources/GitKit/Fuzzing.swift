@@ -32,13 +32,16 @@ public enum GitKitFuzzing {
         return total + (problem == nil ? 0 : 1)
     }
 
-    /// A commit-graph file: every listed commit's header, as a walk asks for it.
+    /// A commit-graph file: every listed commit's header, as a walk asks for it, and its
+    /// changed-path Bloom filter (BIDX/BDAT) asked about a file and a directory.
     public static func commitGraph(_ bytes: [UInt8]) -> Int {
         guard let graph = CommitGraph.parse(bytes: bytes) else { return 0 }
         var total = 0
+        let keys = ChangedPathKeys(paths: ["orbit/cmd/desktop/main.go", "server/", "é/x"])
         for position in 0..<min(graph.commitCount, 4096) {
             guard let id = graph.listedID(at: position) else { continue }
             total &+= graph.header(of: id)?.parents.count ?? 1
+            total &+= graph.certainlyUnchanged(id, at: keys) ? 1 : 0
         }
         return total
     }

@@ -18,6 +18,8 @@ public final class ObjectReader {
     private let odb: OpaquePointer
     private let repository: Repository  // keeps the repository alive
     private let graph: CommitGraph?
+    /// The commit-graph this reader answers from, when the repository has a usable one.
+    var commitGraph: CommitGraph? { graph }
     /// Parsed trees, by id: neighbouring commits share most of theirs.
     var treeCache: [ObjectID: ParsedTree] = [:]
     /// When set, the messages of the commits a walk reads are kept for

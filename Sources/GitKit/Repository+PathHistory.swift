@@ -40,6 +40,10 @@ extension Repository {
                 touching[index].append(node.id)
             }
         }
+        if let graph = reader.commitGraph, graph.hasChangedPathFilters {
+            PerformanceTrace.mark("walk \(listed.count) commits; changed-path filters passed over "
+                                  + resolvers.map { String($0.passedByFilter) }.joined(separator: ", "))
+        }
         return touching
     }
 }
@@ -53,6 +57,10 @@ private struct PrefixResolver {
     let components: [[[UInt8]]]
     private var lookups: [LookupKey: TreeEntry?] = [:]
     private var lastRoot: (tree: ObjectID, entries: [ObjectID?])?
+    /// The include prefixes as changed-path Bloom filter keys, when the commit-graph has filters.
+    private let bloomKeys: ChangedPathKeys?
+    /// How many commits the filters answered for without a tree read (for the trace).
+    private(set) var passedByFilter = 0
 
     private struct LookupKey: Hashable {
         let tree: ObjectID
@@ -64,6 +72,8 @@ private struct PrefixResolver {
         self.reader = reader
         self.filter = filter
         components = filter.includes.map { prefix in prefix.path.split(separator: "/").map { Array($0.utf8) } }
+        let useFilters = reader.commitGraph?.hasChangedPathFilters == true && !filter.includesEverything
+        bloomKeys = useFilters ? ChangedPathKeys(paths: filter.includes.map(\.path)) : nil
     }
 
     /// One id per include prefix (nil where absent) for the root tree `tree`.
@@ -100,6 +110,12 @@ private struct PrefixResolver {
                           parent: ObjectID?) throws(GitError) -> Bool {
         if tree == parentTree { return false }
         if filter.includesEverything && filter.excludes.isEmpty { return true }
+        // The commit's changed-path filter (its diff against its first parent, as here) rules it out
+        // without a tree read; a "maybe" is checked against the trees.
+        if let bloomKeys, let graph = reader.commitGraph, graph.certainlyUnchanged(commit, at: bloomKeys) {
+            passedByFilter += 1
+            return false
+        }
         if !filter.includesEverything {
             let mine = try entries(of: tree)
             let theirs = try parentTree.map { (parentTree: ObjectID) throws(GitError) in try entries(of: parentTree) }

@@ -57,7 +57,7 @@ extension RelkitCommand {
             report.warnings.forEach(Output.warning)
             let renderer = ChangesRenderer(report: report, style: global.style, limit: limit)
             if global.json {
-                try Output.json(renderer.json)
+                Output.line(renderer.json.text)
             } else if markdown {
                 Output.line(renderer.markdown)
             } else {

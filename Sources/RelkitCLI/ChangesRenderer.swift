@@ -65,61 +65,31 @@ struct ChangesRenderer {
         return lines.joined(separator: "\n")
     }
 
-    struct JSONReport: Encodable {
-        struct Trunk: Encodable { let ref: String; let sha: String }
-        struct Commit: Encodable {
-            let sha: String; let summary: String; let author: String; let pr: Int?
-            func encode(to encoder: Encoder) throws {
-                try encodeNullable(encoder, ["sha": sha, "summary": summary, "author": author, "pr": pr])
-            }
-        }
-        struct File: Encodable {
-            let status: String; let path: String; let oldPath: String?
-            func encode(to encoder: Encoder) throws {
-                try encodeNullable(encoder, ["status": status, "path": path, "old_path": oldPath])
-            }
-        }
-        struct Item: Encodable {
-            let name: String
-            let title: String
-            let tag: String?
-            let tagSha: String?
-            let version: String?
-            let changed: Bool
-            let nextVersion: String?
-            let paths: [String]
-            let files: [String]
-            let fileChanges: [File]
-            let commits: [Commit]
-            let qaLine: String
-
-            func encode(to encoder: Encoder) throws {
-                try encodeNullable(encoder, [
-                    "name": name, "title": title, "tag": tag, "tag_sha": tagSha, "version": version,
-                    "changed": changed, "next_version": nextVersion, "paths": paths, "files": files,
-                    "file_changes": fileChanges, "commits": commits, "qa_line": qaLine,
+    /// `--json`, built directly (a long range lists thousands of commits; Foundation's
+    /// encoder took 10 ms for 500): the same text as the encoder wrote, byte for byte.
+    var json: JSONValue {
+        .object([
+            ("trunk", .object([("ref", .string(report.trunkReference)), ("sha", .string(report.trunkTip.hex))])),
+            ("components", .array(report.components.map { item in
+                .object([
+                    ("name", .string(item.component.name)), ("title", .string(item.component.title)),
+                    ("tag", .optional(item.baseline)), ("tag_sha", .optional(item.baselineCommit?.hex)),
+                    ("version", .optional(item.version?.description)), ("changed", .bool(item.changed)),
+                    ("next_version", .optional(item.nextVersion?.description)),
+                    ("paths", .array(item.component.paths.map(JSONValue.string))),
+                    ("files", .array(item.files.map { .string($0.path) })),
+                    ("file_changes", .array(item.files.map { file in
+                        .object([("status", .string(file.status.rawValue)), ("path", .string(file.path)),
+                                 ("old_path", .optional(file.oldPath))])
+                    })),
+                    ("commits", .array(item.commits.map { commit in
+                        .object([("sha", .string(commit.id.hex)), ("summary", .string(commit.summary)),
+                                 ("author", .string(commit.author)), ("pr", .optional(commit.pullRequest))])
+                    })),
+                    ("qa_line", .string(qaLine(item).description)),
                 ])
-            }
-        }
-        let trunk: Trunk
-        let components: [Item]
-        let warnings: [String]
-    }
-
-    var json: JSONReport {
-        JSONReport(
-            trunk: .init(ref: report.trunkReference, sha: report.trunkTip.hex),
-            components: report.components.map { item in
-                JSONReport.Item(
-                    name: item.component.name, title: item.component.title, tag: item.baseline,
-                    tagSha: item.baselineCommit?.hex, version: item.version?.description, changed: item.changed,
-                    nextVersion: item.nextVersion?.description, paths: item.component.paths,
-                    files: item.files.map(\.path),
-                    fileChanges: item.files.map { .init(status: $0.status.rawValue, path: $0.path, oldPath: $0.oldPath) },
-                    commits: item.commits.map { .init(sha: $0.id.hex, summary: $0.summary, author: $0.author,
-                                                      pr: $0.pullRequest) },
-                    qaLine: qaLine(item).description)
-            },
-            warnings: report.warnings)
+            })),
+            ("warnings", .array(report.warnings.map(JSONValue.string))),
+        ])
     }
 }

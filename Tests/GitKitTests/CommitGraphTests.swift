@@ -86,6 +86,110 @@ struct CommitGraphTests {
                                                    "orbit-v1.33.0..main", "--", "orbit/"], in: work).split(separator: "\n").count)
     }
 
+    /// Every path a commit's diff against its first parent changes, and each of its leading
+    /// directories, is a "maybe" in the filter git wrote (no false "certainly not"); most
+    /// paths it did not change are ruled out, so the hashing is git's (a wrong hash would
+    /// rule out the changed ones).
+    @Test func changedPathFiltersAgreeWithGitsDiffs() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        Shell.gitOutput(["commit-graph", "write", "--reachable", "--changed-paths"], in: work)
+        let graph = try #require(CommitGraph.open(try Repository.discover(from: work.path)))
+        #expect(graph.hasChangedPathFilters)
+        let everyPath = Set(Shell.gitOutput(["ls-tree", "-r", "--name-only", "main"], in: work).split(separator: "\n").map(String.init))
+        var ruledOut = 0, asked = 0, checked = 0
+        for line in Shell.gitOutput(["rev-list", "--no-merges", "--all"], in: work).split(separator: "\n") {
+            let id = try #require(ObjectID(hex: String(line)))
+            let changed = Set(Shell.gitOutput(["diff-tree", "--root", "--no-commit-id", "-r", "--name-only", String(line)], in: work)
+                .split(separator: "\n").map(String.init))
+            for path in changed {
+                var prefixes = [path]
+                var rest = Substring(path)
+                while let slash = rest.lastIndex(of: "/") { rest = rest[..<slash]; prefixes.append(String(rest)) }
+                for prefix in prefixes {
+                    #expect(!graph.certainlyUnchanged(id, at: ChangedPathKeys(paths: [prefix])), "\(line) \(prefix)")
+                    checked += 1
+                }
+            }
+            for path in everyPath.subtracting(changed).prefix(20) {
+                asked += 1
+                if graph.certainlyUnchanged(id, at: ChangedPathKeys(paths: [path])) { ruledOut += 1 }
+            }
+        }
+        #expect(checked > 500)
+        #expect(Double(ruledOut) > Double(asked) * 0.9, "\(ruledOut) of \(asked)")
+    }
+
+    /// `commitsTouching` gives git's answer with no graph, a graph without filters, one with
+    /// them, a split chain whose layers have them, and filters whose chunks are damaged (ignored).
+    @Test func pathHistoryIsTheSameWithChangedPathFilters() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let filters: [(PathFilter, [String])] = [
+            (PathFilter(include: ["orbit/"]), ["orbit/"]),
+            (PathFilter(include: ["orbit/cmd/desktop/"]), ["orbit/cmd/desktop/"]),
+            (PathFilter(include: ["orbit/", "ee/fleetd-chrome/"], exclude: ["orbit/cmd/desktop/"]),
+             ["orbit/", "ee/fleetd-chrome/", ":(exclude)orbit/cmd/desktop/"]),
+            (PathFilter(include: ["server"]), ["server"]),
+        ]
+        func expectGitsAnswer(_ label: String, filtersExpected: Bool) throws {
+            let repository = try Repository.discover(from: work.path)
+            #expect((CommitGraph.open(repository)?.hasChangedPathFilters ?? false) == filtersExpected, "\(label)")
+            let main = try repository.resolveCommit("main"), tag = try repository.resolveCommit("orbit-v1.32.0")
+            for (filter, pathspec) in filters {
+                let ours = try repository.commitsTouching(filter, include: [main], hide: [tag]).map(\.hex)
+                let git = Shell.gitOutput(["-c", "core.commitGraph=false", "log", "--no-merges", "--full-history", "--format=%H",
+                                           "orbit-v1.32.0..main", "--"] + pathspec, in: work).split(separator: "\n").map(String.init)
+                #expect(Set(ours) == Set(git), "\(label) \(pathspec)")
+                #expect(!ours.isEmpty, "\(label) \(pathspec)")
+            }
+        }
+        try expectGitsAnswer("no graph", filtersExpected: false)
+        Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work)
+        try expectGitsAnswer("graph without filters", filtersExpected: false)
+        Shell.gitOutput(["commit-graph", "write", "--reachable", "--changed-paths"], in: work)
+        try expectGitsAnswer("graph with filters", filtersExpected: true)
+        // Damaged chunks: a BDAT header of an unknown version, then BIDX offsets that decrease.
+        let file = work.appendingPathComponent(".git/objects/info/commit-graph")
+        let pristine = try Data(contentsOf: file)
+        try Self.editChunk(file, "BDAT") { bytes, offset in bytes[offset + 3] = 9 }
+        try expectGitsAnswer("unknown filter version", filtersExpected: false)
+        try FileManager.default.removeItem(at: file)
+        try pristine.write(to: file)
+        try Self.editChunk(file, "BIDX") { bytes, offset in
+            for byte in 0..<4 { bytes[offset + 4 + byte] = 0 }   // the second commit's filter ends before the first's
+            for byte in 0..<4 { bytes[offset + byte] = 0xFF }
+        }
+        try expectGitsAnswer("decreasing filter offsets", filtersExpected: false)
+        try FileManager.default.removeItem(at: file)
+        // A split chain: the base layer and a newer one, each with its filters.
+        Shell.gitOutput(["commit-graph", "write", "--reachable", "--split", "--changed-paths"], in: work)
+        let head = Shell.gitOutput(["rev-parse", "main"], in: work)
+        try "more\n".write(to: work.appendingPathComponent("orbit/more.txt"), atomically: true, encoding: .utf8)
+        Shell.gitOutput(["add", "orbit/more.txt"], in: work)
+        Shell.gitOutput(["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "More orbit"], in: work)
+        Shell.gitOutput(["commit-graph", "write", "--reachable", "--split=no-merge", "--changed-paths"], in: work)
+        let chain = try String(contentsOf: work.appendingPathComponent(".git/objects/info/commit-graphs/commit-graph-chain"),
+                               encoding: .utf8)
+        #expect(chain.split(separator: "\n").count == 2)
+        try expectGitsAnswer("split chain with filters", filtersExpected: true)
+        #expect(Shell.gitOutput(["rev-parse", "main^"], in: work) == head)
+    }
+
+    /// Calls `edit(bytes, offset)` with a chunk's offset in a single-file graph, and writes the result.
+    static func editChunk(_ file: URL, _ name: String, _ edit: (inout [UInt8], Int) -> Void) throws {
+        var bytes = [UInt8](try Data(contentsOf: file))
+        func u32(_ offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+        for index in 0..<Int(bytes[6]) {
+            let entry = 8 + index * 12
+            if bytes[entry..<entry + 4].elementsEqual(Array(name.utf8)) {
+                edit(&bytes, u32(entry + 8))
+                try FileManager.default.removeItem(at: file)
+                try Data(bytes).write(to: file)
+                return
+            }
+        }
+        Issue.record("no \(name) chunk")
+    }
+
     /// A replace ref (`git replace`) changes history as git shows it, so the graph
     /// (which records the original parents) is not used: loose, and packed among
     /// thousands of pull refs, which the listing reads by bytes.

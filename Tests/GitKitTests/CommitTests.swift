@@ -23,6 +23,31 @@ struct CommitTests {
         #expect(commit.summary == git("log", "-1", "--format=%s", id.hex))
     }
 
+    /// The summary read without Foundation where it can be is the one read with it, on
+    /// messages of indented, tabbed, Unicode-spaced, CRLF and multi-paragraph lines.
+    @Test func summaryAgreesWithThePlainReading() {
+        func plain(_ message: String) -> String {
+            var lines: [Substring] = []
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty {
+                    if lines.isEmpty { continue } else { break }
+                }
+                lines.append(Substring(trimmed))
+            }
+            return lines.joined(separator: " ")
+        }
+        let pieces = ["Fix SSO cookie (#40765)", "  indented", "\ttabbed\t", "\u{00A0}no-break\u{3000}", "trailing ", "", " ",
+                      "é accent", "end é", "a\r", "Signed-off-by: A <a@b>", "x\u{0301}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let count = Int.random(in: 0...6, using: &generator)
+            let message = (0..<count).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: Bool.random(using: &generator) ? "\n" : "\r\n")
+            #expect(Commit.summary(of: message) == plain(message), "\(message.debugDescription)")
+        }
+    }
+
     @Test func mergeCommitsHaveTwoParents() throws {
         let repository = try Repository.discover(from: work.path)
         let merges = git("rev-list", "--merges", "main").split(separator: "\n")
