@@ -168,6 +168,35 @@ final class CommitGraph {
         return UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) >> 2
     }
 
+    /// The commit's header and generation (topological level), when the graph holds it consistently.
+    private func entry(_ id: ObjectID) -> (header: CommitHeader, generation: UInt32)? {
+        for layer in layers.reversed() {
+            guard let index = position(of: id, in: layer) else { continue }
+            guard let generation = generation(at: layer.firstPosition + index), generation > 0,
+                  let header = header(of: id) else { return nil }
+            return (header, generation)
+        }
+        return nil
+    }
+
+    /// Whether `ancestor` is reachable from `descendant`, from the graph alone: a walk down
+    /// the parents that never goes below the ancestor's generation (an ancestor's is always
+    /// lower). Nil when the graph does not hold every commit the answer needs.
+    func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) -> Bool? {
+        if ancestor == descendant { return true }
+        guard let target = entry(ancestor)?.generation else { return nil }
+        var stack = [descendant]
+        var seen = Set<ObjectID>()
+        while let id = stack.popLast() {
+            if id == ancestor { return true }
+            guard seen.insert(id).inserted else { continue }
+            guard let (header, generation) = entry(id) else { return nil }
+            if generation <= target { continue }
+            stack.append(contentsOf: header.parents)
+        }
+        return false
+    }
+
     /// Whether any layer carries changed-path Bloom filters.
     var hasChangedPathFilters: Bool { layers.contains { $0.bloom != nil } }
 

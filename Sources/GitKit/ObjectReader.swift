@@ -34,7 +34,7 @@ public final class ObjectReader {
         guard let odb else { throw GitError(code: -1, errorClass: 0, message: "no object database", operation: "git_repository_odb") }
         self.odb = odb
         self.repository = repository
-        graph = useCommitGraph ? CommitGraph.open(repository) : nil
+        graph = useCommitGraph ? repository.commitGraph : nil
     }
 
     deinit { git_odb_free(odb) }

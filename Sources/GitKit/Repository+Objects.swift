@@ -116,6 +116,9 @@ extension Repository {
     /// Whether `ancestor` is reachable from `descendant` (or is the same commit).
     public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
         if ancestor == descendant { return true }
+        // From relkit's own reading of the commit-graph when it answers: libgit2 would load the
+        // graph itself on first use, checksumming the whole file (12 ms on a 28,000-commit graph).
+        if let graph = commitGraph, let answer = graph.isAncestor(ancestor, of: descendant) { return answer }
         var a = descendant.raw
         var b = ancestor.raw
         let result = git_graph_descendant_of(pointer, &a, &b)

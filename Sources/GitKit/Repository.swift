@@ -10,6 +10,10 @@ public final class Repository {
         self.pointer = pointer
     }
 
+    /// The commit-graph, opened once per repository handle and shared by every reader:
+    /// opening it reads the configuration and lists replace refs.
+    private(set) lazy var commitGraph: CommitGraph? = CommitGraph.open(self)
+
     deinit { git_repository_free(pointer) }
 
     /// Opens the repository containing `path`, searching upwards like git does

@@ -3,11 +3,47 @@ import Foundation
 /// How release instants are written for people: `Tue 2024-10-08 11:00 PDT`.
 public enum LocalTime {
     public static func format(_ date: Date, in zone: TimeZone, _ pattern: String = "EEE yyyy-MM-dd HH:mm zzz") -> String {
+        if let quick = quickFormat(date, in: zone, pattern) { return quick }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
         formatter.dateFormat = pattern
         return formatter.string(from: date)
+    }
+
+    /// Zones whose short names ICU writes as the time zone database abbreviates them (`PDT`, `EST`,
+    /// `UTC`): for these the two patterns relkit uses are written without a DateFormatter, whose first
+    /// use loads ICU (2-3 ms in every hook that places a branch in its release). Tested to give the
+    /// formatter's text, byte for byte, across years of instants.
+    static let quickZones: [String: (standard: String, daylight: String)] = [
+        "America/Los_Angeles": ("PST", "PDT"), "America/Denver": ("MST", "MDT"), "America/Phoenix": ("MST", "MDT"),
+        "America/Chicago": ("CST", "CDT"), "America/New_York": ("EST", "EDT"), "UTC": ("GMT", "GMT"), "GMT": ("GMT", "GMT"),
+    ]
+
+    static func quickFormat(_ date: Date, in zone: TimeZone, _ pattern: String) -> String? {
+        let withName = pattern == "EEE yyyy-MM-dd HH:mm zzz"
+        guard withName || pattern == "yyyy-MM-dd HH:mm", let names = quickZones[zone.identifier] else { return nil }
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 1e11 else { return nil }
+        let local = Int(seconds.rounded(.down)) + zone.secondsFromGMT(for: date)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = local - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        guard (1000...9999).contains(year) else { return nil }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let text = "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60))"
+        guard withName else { return text }
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        return "\(weekday) \(text) \(zone.isDaylightSavingTime(for: date) ? names.daylight : names.standard)"
     }
 
     /// Parses ISO-8601 with an offset (`2024-10-08T11:00:00-07:00`, `…Z`,

@@ -222,8 +222,8 @@ public struct PendingWorkflow {
                 matched.insert(candidate.id)
                 continue
             }
-            guard let mine = try repository.patchID(of: candidate.id, paths: candidate.paths) else { continue }
-            for other in sameFiles where try repository.patchID(of: other.id, paths: candidate.paths) == mine {
+            guard let mine = try repository.patchID(ofChanges: Array(candidate.changes)) else { continue }
+            for other in sameFiles where try repository.patchID(ofChanges: Array(other.changes)) == mine {
                 matched.insert(candidate.id)
                 break
             }

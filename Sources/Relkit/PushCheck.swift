@@ -156,9 +156,11 @@ public struct PushCheck {
                 var trunkSide: RangeListing?
                 var fork: ObjectID?
                 if let trunk, workspace.windowNeedsForkPoint(branch: branchName, version: version) {
+                    PerformanceTrace.mark("ask the schedule for \(version)")
                     let listing = try reader.range(include: [trunk], hide: [standing])
                     trunkSide = listing
                     fork = try workspace.forkPoint(of: standing, trunk: trunk, trunkSide: listing.commits)
+                    PerformanceTrace.mark("walk the trunk since \(branchName) left it (\(listing.commits.count) commits)")
                 }
                 let window = try workspace.releaseWindow(branch: branchName, tip: standing, version: version, trunk: trunk,
                                                          knownFork: fork)
@@ -335,8 +337,7 @@ public struct PushCheck {
             if Set(theirs) == Set(changes) { return .exact(source: source.hex) }
             let mine = Set(changes.map(\.pathBytes)), sourcePaths = Set(theirs.map(\.pathBytes))
             if mine == sourcePaths {
-                let paths = PushCheck.textPaths(changes)
-                if let id = try repository.patchID(of: commit, paths: paths), try repository.patchID(of: source, paths: paths) == id {
+                if let id = try repository.patchID(ofChanges: changes), try repository.patchID(ofChanges: theirs) == id {
                     return .exact(source: source.hex)
                 }
             }
@@ -363,10 +364,10 @@ public struct PushCheck {
             byKey[TargetHistory.pathKey(changes), default: []].append((id, Set(changes)))
         }
         var found: [ObjectID?] = []
-        for (commit, own) in zip(commits, changes) {
+        for own in changes.prefix(commits.count) {
             var match: ObjectID?
             if let sameFiles = byKey[TargetHistory.pathKey(own)] {
-                let paths = PushCheck.textPaths(own), mine = Set(own)
+                let mine = Set(own)
                 var patch: ObjectID??
                 for other in sameFiles {
                     // The same blobs before and after: the same patch, with no diff to make.
@@ -374,9 +375,9 @@ public struct PushCheck {
                         match = other.id
                         break
                     }
-                    if patch == nil { patch = .some(try repository.patchID(of: commit, paths: paths)) }
+                    if patch == nil { patch = .some(try repository.patchID(ofChanges: own)) }
                     guard let computed = patch ?? nil else { break }
-                    if try repository.patchID(of: other.id, paths: paths) == computed {
+                    if try repository.patchID(ofChanges: Array(other.changes)) == computed {
                         match = other.id
                         break
                     }

@@ -84,23 +84,23 @@ final class TargetHistory {
         if let known { changes = known } else { changes = try reader.changes(ofCommit: commit) }
         let key = TargetHistory.pathKey(changes)
         guard let candidates = byPaths[key] else { return nil }
-        // Paths that are not UTF-8 cannot be named to libgit2 as text: then diff everything.
-        let paths = TargetHistory.textPaths(key)
         let own = Set(changes)
         var mine: ObjectID??
         for candidate in candidates {
             // The same blobs before and after (an exact pick): the same patch, with no diff to make.
             if candidate.changes == own { return PickedAs(how: .patchID, carrier: candidate.id) }
-            if mine == nil { mine = .some(try patchID(commit, paths: paths)) }
+            if mine == nil { mine = .some(try patchID(commit, changes: changes)) }
             guard let computed = mine ?? nil else { return nil }
-            if try patchID(candidate.id, paths: paths) == computed { return PickedAs(how: .patchID, carrier: candidate.id) }
+            if try patchID(candidate.id, changes: Array(candidate.changes)) == computed {
+                return PickedAs(how: .patchID, carrier: candidate.id)
+            }
         }
         return nil
     }
 
-    private func patchID(_ commit: ObjectID, paths: [String]) throws(GitError) -> ObjectID? {
+    private func patchID(_ commit: ObjectID, changes: [PathChange]) throws(GitError) -> ObjectID? {
         if let known = patchIDs[commit] { return known }
-        let id = try repository.patchID(of: commit, paths: paths)
+        let id = try repository.patchID(ofChanges: changes)
         patchIDs[commit] = id
         return id
     }

@@ -190,6 +190,25 @@ struct CommitGraphTests {
         Issue.record("no \(name) chunk")
     }
 
+    /// Ancestry answered from the graph (a walk bounded by generation numbers) is git's
+    /// `merge-base --is-ancestor`, for pairs across branches, tags and merges.
+    @Test func ancestryFromTheGraphIsGits() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        addOctopusMerge(work)
+        Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work)
+        let graph = try #require(CommitGraph.open(try Repository.discover(from: work.path)))
+        let commits = allCommits(work)
+        var generator = SystemRandomNumberGenerator()
+        var yes = 0, no = 0
+        for _ in 0..<150 {
+            let a = commits.randomElement(using: &generator)!, b = commits.randomElement(using: &generator)!
+            let git = Shell.run("/usr/bin/env", ["git", "merge-base", "--is-ancestor", a.hex, b.hex], in: work).status == 0
+            #expect(graph.isAncestor(a, of: b) == git, "\(a) \(b)")
+            if git { yes += 1 } else { no += 1 }
+        }
+        #expect(yes > 10 && no > 10)
+    }
+
     /// A replace ref (`git replace`) changes history as git shows it, so the graph
     /// (which records the original parents) is not used: loose, and packed among
     /// thousands of pull refs, which the listing reads by bytes.
