@@ -80,7 +80,8 @@ public struct PendingWorkflow {
                                      labels: labels))
             }
             PerformanceTrace.mark("predict \(pending.count) fixes")
-            let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history)
+            let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history,
+                                                   trunkSide: Set(trunkSide.map(\.id)))
             PerformanceTrace.mark("check \(sources.count) patch lines")
             return PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
                                  unlabelled: unlabelled, unverified: fixes.unverified, labelSources: evidence.sources(fixes.forgeProblem),
@@ -168,18 +169,21 @@ public struct PendingWorkflow {
         return sources.filter { $0.tip != target.tip }
     }
 
-    private func missingFromCandidate(_ sources: [PickTarget], target: PickTarget,
-                                      reader: ObjectReader, history: TargetHistory) throws(GitError) -> [PendingReport.Missing] {
+    /// `trunkSide`: the trunk's commits the target lacks (`trunk ^target`), which are certainly not in it.
+    private func missingFromCandidate(_ sources: [PickTarget], target: PickTarget, reader: ObjectReader,
+                                      history: TargetHistory, trunkSide: Set<ObjectID>) throws(GitError) -> [PendingReport.Missing] {
         var missing: [PendingReport.Missing] = []
         var seen = Set<ObjectID>()
         for source in sources {
             let listing = try reader.range(include: [source.tip], hide: [target.tip])
+            PerformanceTrace.mark("walk \(source.name) since \(target.name) (\(listing.commits.count) commits)")
             var candidates: [(commit: Commit, changes: [PathChange])] = []
             for (id, parents) in listing.commits where parents.count <= 1 && seen.insert(id).inserted {
                 let commit = try repository.commit(id)
-                if try carriedByPickLine(commit, target: target, history: history, walk: listing) { continue }
+                if try carriedByPickLine(commit, target: target, history: history, walk: listing, lacking: trunkSide) { continue }
                 candidates.append((commit, try listing.changes(of: (id, parents), reader: reader)))
             }
+            PerformanceTrace.mark("leave out \(listing.commits.count - candidates.count) carried by pick lines")
             let matched = try samePatches(candidates.map { ($0.commit.id, $0.changes) }, on: target, since: source.tip,
                                           reader: reader)
             for candidate in candidates where !matched.contains(candidate.commit.id) {
@@ -208,7 +212,9 @@ public struct PendingWorkflow {
             usable.append((id, key, texts, Set(changes)))
         }
         guard !usable.isEmpty else { return [] }
-        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [target.tip], hide: [patchLine])
+        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [target.tip], hide: [patchLine],
+                                                  filterKeys: paths.count <= 512 ? ChangedPathKeys(paths: Array(paths)) : nil)
+        PerformanceTrace.mark("find the \(touching.count) commits of \(target.name) changing their \(paths.count) files")
         var byKey: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
         for id in touching {
             let changes = try reader.changes(ofCommit: id)
@@ -234,11 +240,12 @@ public struct PendingWorkflow {
     /// Whether a pick line of `commit` names a commit the target contains or already picked.
     /// (The walk that found `commit` usually met its source on the candidate's side already.)
     private func carriedByPickLine(_ commit: Commit, target: PickTarget, history: TargetHistory,
-                                   walk: RangeListing) throws(GitError) -> Bool {
+                                   walk: RangeListing, lacking: Set<ObjectID>) throws(GitError) -> Bool {
         for source in PickLine.sources(in: commit.message) {
             guard let id = ObjectID(hex: source) else { continue }
             if walk.reachableFromHidden(id) { return true }
-            if try repository.isAncestor(id, of: target.tip) { return true }
+            // A trunk commit the target lacks is not in it: no ancestry question to ask.
+            if !lacking.contains(id), try repository.isAncestor(id, of: target.tip) { return true }
             if try history.recognise(id) != nil { return true }
         }
         return false

@@ -357,7 +357,8 @@ public struct PushCheck {
                                   reader: ObjectReader) throws(GitError) -> [ObjectID?] {
         let paths = Set(changes.flatMap(PushCheck.textPaths))
         guard !paths.isEmpty else { return commits.map { _ in nil } }
-        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [trunk], hide: [base])
+        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [trunk], hide: [base],
+                                                  filterKeys: paths.count <= 512 ? ChangedPathKeys(paths: Array(paths)) : nil)
         var byKey: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
         for id in touching {
             let changes = try reader.changes(ofCommit: id)

@@ -174,6 +174,30 @@ struct CommitGraphTests {
         #expect(Shell.gitOutput(["rev-parse", "main^"], in: work) == head)
     }
 
+    /// `commitsChanging` (the same-patch search's walk, one tree comparison per commit for
+    /// the whole path set, the filters asked first) lists what `commitsTouching` and git list
+    /// for the same file paths: no graph, a graph, and one with filters.
+    @Test func commitsChangingIsCommitsTouchingAndGit() throws {
+        let work = Fixture.fleetCopy().appendingPathComponent("work")
+        let files = Shell.gitOutput(["ls-tree", "-r", "--name-only", "main"], in: work).split(separator: "\n").map(String.init)
+        let chosen = stride(from: 0, to: files.count, by: max(1, files.count / 12)).map { files[$0] }
+        for step in ["none", "graph", "filters"] {
+            if step == "graph" { Shell.gitOutput(["commit-graph", "write", "--reachable"], in: work) }
+            if step == "filters" { Shell.gitOutput(["commit-graph", "write", "--reachable", "--changed-paths"], in: work) }
+            let repository = try Repository.discover(from: work.path)
+            let reader = try ObjectReader(repository: repository)
+            let main = try repository.resolveCommit("main"), tag = try repository.resolveCommit("orbit-v1.32.0")
+            let fast = try reader.commitsChanging(PathSet(chosen.map { Array($0.utf8) }), include: [main], hide: [tag],
+                                                  filterKeys: ChangedPathKeys(paths: chosen))
+            let slow = try repository.commitsTouching(PathFilter(include: chosen), include: [main], hide: [tag])
+            let git = Shell.gitOutput(["log", "--no-merges", "--full-history", "--format=%H", "orbit-v1.32.0..main", "--"] + chosen,
+                                      in: work).split(separator: "\n").map(String.init)
+            #expect(Set(fast) == Set(slow), "\(step)")
+            #expect(Set(fast.map(\.hex)) == Set(git), "\(step)")
+            #expect(fast.count > 5, "\(step)")
+        }
+    }
+
     /// Calls `edit(bytes, offset)` with a chunk's offset in a single-file graph, and writes the result.
     static func editChunk(_ file: URL, _ name: String, _ edit: (inout [UInt8], Int) -> Void) throws {
         var bytes = [UInt8](try Data(contentsOf: file))
