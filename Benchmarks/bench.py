@@ -48,6 +48,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from real_shape import agrees_with_git_cherry, bench_real_shape  # noqa: E402
 TARGET_RATIO = 1.5
 TARGET_MIB = 150
 PICK_SPEEDUP = 20
@@ -199,17 +201,7 @@ def bench_pending(repo, git, args):
     git_cmd = ["git", "cherry", RC, "main"]
     print(f"\n== pending: main since {RC} branched ({git('rev-list', '--count', RC + '..main').strip()} commits)")
     report = json.loads(subprocess.run(relkit_cmd, cwd=repo, env=ENV, check=True, capture_output=True, text=True).stdout)
-    merges = set(git("rev-list", "--merges", f"{RC}..main").split())
-    plus, minus = set(), set()
-    for line in git(*git_cmd[1:]).splitlines():
-        sign, sha = line.split()
-        if sha not in merges:
-            (plus if sign == "+" else minus).add(sha)
-    pending = {c["sha"] for c in report["pending"]}
-    picked = {c["sha"]: c["how"] for c in report["picked"]}
-    extra = {sha for sha in picked if sha not in minus}
-    if not minus <= set(picked) or not pending <= plus or any(picked[sha] != "pick-line" for sha in extra):
-        sys.exit("bench: relkit pending and git cherry disagree")
+    minus, picked, pending, extra = agrees_with_git_cherry(git, RC, report)
     clean = sum(1 for c in report["pending"] if c["applies_cleanly"])
     print(f"same answer: git cherry marks {len(minus)} present, relkit {len(picked)} "
           f"({len(extra)} more, each by its pick line); {len(pending)} pending, {clean} would apply cleanly")
@@ -573,8 +565,6 @@ def main():
 
     failed = False
     if args.only in (None, "real"):
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from real_shape import bench_real_shape
         failed = bench_real_shape(ROOT, args.relkit, args.runs)
         if args.only == "real":
             sys.exit(1 if failed else 0)

@@ -136,6 +136,17 @@ def same_pending(relkit, git, repo, env, rc, onto):
     argv = [relkit, "pending", "--json"] + (["--onto", rc] if onto else [])
     report = json.loads(subprocess.run(argv, cwd=repo, env=env, check=True, capture_output=True, text=True).stdout)
     quick = json.loads(subprocess.run(argv + ["--no-predict"], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout)
+    minus, picked, pending, extra = agrees_with_git_cherry(git, rc, report)
+    if [c["sha"] for c in quick["pending"]] != [c["sha"] for c in report["pending"]] or quick["picked"] != report["picked"]:
+        sys.exit(f"bench: relkit pending --no-predict lists other commits onto {rc}")
+    return (f"{len(minus)} present by git cherry, {len(picked)} by relkit ({len(extra)} more by pick line), "
+            f"{len(pending)} pending, {len(report['missing_from_candidate'])} patch commits missing")
+
+
+def agrees_with_git_cherry(git, rc, report):
+    """Exits unless `relkit pending --json` (report) agrees with `git cherry rc main`, merges left
+    out: every commit git marks present relkit finds, relkit's pending ones git marks missing, and
+    any more it finds are explained by a pick line. Returns (present, picked, pending, extra)."""
     merges = set(git("rev-list", "--merges", f"{rc}..main").split())
     plus, minus = set(), set()
     for line in git("cherry", rc, "main").splitlines():
@@ -147,10 +158,7 @@ def same_pending(relkit, git, repo, env, rc, onto):
     extra = {sha for sha in picked if sha not in minus}
     if not minus <= set(picked) or not pending <= plus or any(picked[sha] != "pick-line" for sha in extra):
         sys.exit(f"bench: relkit pending and git cherry disagree onto {rc}")
-    if [c["sha"] for c in quick["pending"]] != [c["sha"] for c in report["pending"]] or quick["picked"] != report["picked"]:
-        sys.exit(f"bench: relkit pending --no-predict lists other commits onto {rc}")
-    return (f"{len(minus)} present by git cherry, {len(picked)} by relkit ({len(extra)} more by pick line), "
-            f"{len(pending)} pending, {len(report['missing_from_candidate'])} patch commits missing")
+    return minus, picked, pending, extra
 
 
 def set_graph(repo, git, bloom):
