@@ -177,17 +177,21 @@ public struct PendingWorkflow {
         for source in sources {
             let listing = try reader.range(include: [source.tip], hide: [target.tip])
             PerformanceTrace.mark("walk \(source.name) since \(target.name) (\(listing.commits.count) commits)")
-            var candidates: [(commit: Commit, changes: [PathChange])] = []
+            var candidates: [(commit: PickCommit, changes: [PathChange])] = []
             for (id, parents) in listing.commits where parents.count <= 1 && seen.insert(id).inserted {
-                let commit = try repository.commit(id)
-                if try carriedByPickLine(commit, target: target, history: history, walk: listing, lacking: trunkSide) { continue }
-                candidates.append((commit, try listing.changes(of: (id, parents), reader: reader)))
+                // The raw message, as the walk read it: no libgit2 commit object to build.
+                let (bytes, encoding) = try reader.message(ofCommit: id)
+                let message = Commit.text(ofRawMessage: bytes, encoding: encoding)
+                if try carriedByPickLine(message, target: target, history: history, walk: listing, lacking: trunkSide) { continue }
+                let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
+                candidates.append((PickCommit(id: id, summary: summary, pullRequest: pullRequest),
+                                   try listing.changes(of: (id, parents), reader: reader)))
             }
             PerformanceTrace.mark("leave out \(listing.commits.count - candidates.count) carried by pick lines")
             let matched = try samePatches(candidates.map { ($0.commit.id, $0.changes) }, on: target, since: source.tip,
                                           reader: reader)
             for candidate in candidates where !matched.contains(candidate.commit.id) {
-                missing.append(.init(commit: PickCommit(candidate.commit), on: source.name))
+                missing.append(.init(commit: candidate.commit, on: source.name))
             }
         }
         return missing
@@ -237,11 +241,11 @@ public struct PendingWorkflow {
         return matched
     }
 
-    /// Whether a pick line of `commit` names a commit the target contains or already picked.
+    /// Whether a pick line of a commit (its `message`) names a commit the target contains or already picked.
     /// (The walk that found `commit` usually met its source on the candidate's side already.)
-    private func carriedByPickLine(_ commit: Commit, target: PickTarget, history: TargetHistory,
+    private func carriedByPickLine(_ message: String, target: PickTarget, history: TargetHistory,
                                    walk: RangeListing, lacking: Set<ObjectID>) throws(GitError) -> Bool {
-        for source in PickLine.sources(in: commit.message) {
+        for source in PickLine.sources(in: message) {
             guard let id = ObjectID(hex: source) else { continue }
             if walk.reachableFromHidden(id) { return true }
             // A trunk commit the target lacks is not in it: no ancestry question to ask.
