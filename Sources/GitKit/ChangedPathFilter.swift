@@ -9,10 +9,10 @@
 /// "certainly not" or "maybe": a "maybe" is always checked against the trees.
 public struct ChangedPathKeys: Sendable {
     /// For each path asked about: the keys of the path and of each leading
-    /// directory (all must be present for a maybe), or nil when the path cannot
-    /// be asked (version 1 filters hashed bytes above 0x7f differently on
-    /// different machines).
+    /// directory (all must be present for a maybe).
     let sets: [[(hash0: UInt32, hash1: UInt32)]]
+    /// Whether each path is ASCII: only then can version 1 filters be asked
+    /// (they hashed bytes above 0x7f differently on different machines).
     let asciiOnly: [Bool]
 
     /// Keys for directory or file paths as git's pathspecs name them (no
@@ -79,7 +79,6 @@ extension CommitGraph {
     struct BloomChunks {
         let index: Int        // BIDX: one big-endian end offset per commit
         let data: Int         // BDAT, after its 12-byte header
-        let dataSize: Int
         let version: UInt32
         let hashes: UInt32
 
@@ -100,7 +99,6 @@ extension CommitGraph {
             }
             self.index = index.offset
             self.data = data.offset + 12
-            dataSize = data.size - 12
         }
     }
 }

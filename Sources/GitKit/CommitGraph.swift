@@ -173,7 +173,7 @@ final class CommitGraph {
         for layer in layers.reversed() {
             guard let index = position(of: id, in: layer) else { continue }
             guard let generation = generation(at: layer.firstPosition + index), generation > 0,
-                  let header = header(of: id) else { return nil }
+                  let header = header(in: layer, at: index) else { return nil }
             return (header, generation)
         }
         return nil
@@ -218,7 +218,7 @@ final class CommitGraph {
             let filter = layer.base + bloom.data + start
             for (set, ascii) in zip(keys.sets, keys.asciiOnly) {
                 if bloom.version == 1 && !ascii { return false }
-                var everyKey = !set.isEmpty
+                var everyKey = true
                 for key in set {
                     var present = true
                     for round in 0..<bloom.hashes {
@@ -233,7 +233,7 @@ final class CommitGraph {
                         break
                     }
                 }
-                if everyKey || set.isEmpty { return false }  // this path may have changed
+                if everyKey { return false }  // this path may have changed (no keys: the whole tree)
             }
             return true
         }
@@ -247,44 +247,49 @@ final class CommitGraph {
     func header(of id: ObjectID) -> CommitHeader? {
         for layer in layers.reversed() {
             guard let index = position(of: id, in: layer) else { continue }
-            let row = layer.data + index * 36
-            func u32(_ offset: Int) -> UInt32 { UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: row + offset, as: UInt32.self)) }
-            let tree = ObjectID(rawBytes: UnsafeRawBufferPointer(start: layer.base + row, count: 20))
-            let ownGeneration = u32(28) >> 2
-            guard ownGeneration > 0 else { return nil }
-            func parent(at position: UInt32) -> ObjectID? {
-                guard let generation = generation(at: Int(position)), generation < ownGeneration else { return nil }
-                return self.id(at: Int(position))
-            }
-            var parents: [ObjectID] = []
-            let first = u32(20), second = u32(24)
-            if first != Self.noParent {
-                guard let parent = parent(at: first) else { return nil }
-                parents.append(parent)
-            }
-            if second != Self.noParent {
-                if second & Self.extraEdges == 0 {
-                    guard let parent = parent(at: second) else { return nil }
-                    parents.append(parent)
-                } else {
-                    // An octopus merge: the rest of its parents are listed in EDGE.
-                    guard let edges = layer.edges else { return nil }
-                    var edge = Int(second & ~Self.extraEdges)
-                    var ended = false
-                    while edge < layer.edgesCount {
-                        let value = UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: edges + edge * 4, as: UInt32.self))
-                        guard let parent = parent(at: value & ~Self.lastEdge) else { return nil }
-                        parents.append(parent)
-                        if value & Self.lastEdge != 0 { ended = true; break }
-                        edge += 1
-                    }
-                    guard ended else { return nil }
-                }
-            }
-            // Generation (30 bits) and commit time (34 bits) share the last 8 bytes.
-            let time = Int64(u32(28) & 0x3) << 32 | Int64(u32(32))
-            return CommitHeader(tree: tree, parents: parents, time: time)
+            return header(in: layer, at: index)
         }
         return nil
+    }
+
+    /// The header of the commit at `index` of `layer` (see `header(of:)`).
+    private func header(in layer: Layer, at index: Int) -> CommitHeader? {
+        let row = layer.data + index * 36
+        func u32(_ offset: Int) -> UInt32 { UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: row + offset, as: UInt32.self)) }
+        let tree = ObjectID(rawBytes: UnsafeRawBufferPointer(start: layer.base + row, count: 20))
+        let ownGeneration = u32(28) >> 2
+        guard ownGeneration > 0 else { return nil }
+        func parent(at position: UInt32) -> ObjectID? {
+            guard let generation = generation(at: Int(position)), generation < ownGeneration else { return nil }
+            return self.id(at: Int(position))
+        }
+        var parents: [ObjectID] = []
+        let first = u32(20), second = u32(24)
+        if first != Self.noParent {
+            guard let parent = parent(at: first) else { return nil }
+            parents.append(parent)
+        }
+        if second != Self.noParent {
+            if second & Self.extraEdges == 0 {
+                guard let parent = parent(at: second) else { return nil }
+                parents.append(parent)
+            } else {
+                // An octopus merge: the rest of its parents are listed in EDGE.
+                guard let edges = layer.edges else { return nil }
+                var edge = Int(second & ~Self.extraEdges)
+                var ended = false
+                while edge < layer.edgesCount {
+                    let value = UInt32(bigEndian: layer.base.loadUnaligned(fromByteOffset: edges + edge * 4, as: UInt32.self))
+                    guard let parent = parent(at: value & ~Self.lastEdge) else { return nil }
+                    parents.append(parent)
+                    if value & Self.lastEdge != 0 { ended = true; break }
+                    edge += 1
+                }
+                guard ended else { return nil }
+            }
+        }
+        // Generation (30 bits) and commit time (34 bits) share the last 8 bytes.
+        let time = Int64(u32(28) & 0x3) << 32 | Int64(u32(32))
+        return CommitHeader(tree: tree, parents: parents, time: time)
     }
 }

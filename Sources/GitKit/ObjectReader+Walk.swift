@@ -92,14 +92,15 @@ extension ObjectReader {
     /// for file paths, but asked of each commit's trees once for the whole set
     /// (equal subtree ids end the descent), so thousands of paths cost what the
     /// changed subtrees cost, not a lookup from the root per path per commit.
-    /// `filterKeys`: the same paths as changed-path filter keys, asked first when the graph has filters.
-    public func commitsChanging(_ paths: PathSet, include: [ObjectID], hide: [ObjectID],
-                                filterKeys: ChangedPathKeys? = nil) throws(GitError) -> [ObjectID] {
+    /// When the commit-graph has changed-path filters (and there are at most 512 paths to ask
+    /// them about), they are asked first and rule most commits out without a tree read.
+    public func commitsChanging(_ filePaths: some Collection<String>, include: [ObjectID],
+                                hide: [ObjectID]) throws(GitError) -> [ObjectID] {
+        let paths = PathSet(filePaths.map { Array($0.utf8) })
         guard !paths.isEmpty else { return [] }
         let listing = try range(include: include, hide: hide)
-        // The commit-graph's changed-path filters rule most commits out without a tree read.
         let graph = commitGraph
-        let keys = graph?.hasChangedPathFilters == true ? filterKeys : nil
+        let keys = graph?.hasChangedPathFilters == true && filePaths.count <= 512 ? ChangedPathKeys(paths: Array(filePaths)) : nil
         var found: [ObjectID] = []
         for (id, parents) in listing.commits.reversed() where parents.count <= 1 {
             if let keys, let graph, graph.certainlyUnchanged(id, at: keys) { continue }

@@ -197,46 +197,29 @@ public struct PendingWorkflow {
         return missing
     }
 
-    /// The commits among `candidates` (each with its sorted changed paths) for
-    /// which a commit of the target that the patch line lacks makes the same
-    /// change (a pick made without -x). One walk of the target's side finds the
-    /// commits touching any of the candidates' files, by comparing subtree ids
-    /// as `relkit changes` does; only those are diffed, and patch ids are
-    /// compared only where the changed paths are the same.
+    /// The commits among `candidates` (each with its changes) for which a
+    /// commit of the target that the patch line lacks makes the same change (a
+    /// pick made without -x). One walk of the target's side finds the commits
+    /// changing any of the candidates' files; those are indexed by the files
+    /// they change and compared as `git cherry` compares them (`PatchIndex`).
     private func samePatches(_ candidates: [(id: ObjectID, changes: [PathChange])], on target: PickTarget,
                              since patchLine: ObjectID, reader: ObjectReader) throws(GitError) -> Set<ObjectID> {
         var paths = Set<String>()
-        var usable: [(id: ObjectID, key: [[UInt8]], paths: [String], changes: Set<PathChange>)] = []
-        for (id, changes) in candidates {
-            let key = TargetHistory.pathKey(changes)
-            guard !key.isEmpty else { continue }
-            let texts = key.compactMap { String(validating: $0, as: UTF8.self) }
-            guard texts.count == key.count else { continue }  // a path that is not UTF-8 cannot be named to libgit2
+        var usable: [(id: ObjectID, changes: [PathChange])] = []
+        for (id, changes) in candidates where !changes.isEmpty {
+            let texts = changes.compactMap { String(validating: $0.pathBytes, as: UTF8.self) }
+            guard texts.count == changes.count else { continue }  // a path that is not UTF-8 cannot be named to libgit2
             paths.formUnion(texts)
-            usable.append((id, key, texts, Set(changes)))
+            usable.append((id, changes))
         }
         guard !usable.isEmpty else { return [] }
-        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [target.tip], hide: [patchLine],
-                                                  filterKeys: paths.count <= 512 ? ChangedPathKeys(paths: Array(paths)) : nil)
+        let touching = try reader.commitsChanging(paths, include: [target.tip], hide: [patchLine])
         PerformanceTrace.mark("find the \(touching.count) commits of \(target.name) changing their \(paths.count) files")
-        var byKey: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
-        for id in touching {
-            let changes = try reader.changes(ofCommit: id)
-            byKey[TargetHistory.pathKey(changes), default: []].append((id, Set(changes)))
-        }
+        let index = PatchIndex(repository: repository)
+        for id in touching { index.add(id, changes: try reader.changes(ofCommit: id)) }
         var matched = Set<ObjectID>()
-        for candidate in usable {
-            guard let sameFiles = byKey[candidate.key] else { continue }
-            // The same blobs before and after: the same patch, with no diff to make.
-            if sameFiles.contains(where: { $0.changes == candidate.changes }) {
-                matched.insert(candidate.id)
-                continue
-            }
-            guard let mine = try repository.patchID(ofChanges: Array(candidate.changes)) else { continue }
-            for other in sameFiles where try repository.patchID(ofChanges: Array(other.changes)) == mine {
-                matched.insert(candidate.id)
-                break
-            }
+        for candidate in usable where try index.sameChange(as: candidate.id, changes: candidate.changes) != nil {
+            matched.insert(candidate.id)
         }
         return matched
     }

@@ -303,13 +303,9 @@ public struct PushCheck {
         var onTrunk = Set<ObjectID>()
         guard let trunk, !named.isEmpty else { return onTrunk }
         if let trunkSide {
-            // Listed there: reachable from the trunk. Anything else (below the fork point, or not on the trunk) is asked.
-            for id in named {
-                if trunkSide.reachableFromInclude(id) == true && !trunkSide.reachableFromHidden(id) {
-                    onTrunk.insert(id)
-                } else if (try? repository.isAncestor(id, of: trunk)) == true {
-                    onTrunk.insert(id)
-                }
+            // Met by that walk from the trunk: on it. Anything else (below the fork point, or not on the trunk) is asked.
+            for id in named where trunkSide.reachableFromInclude(id) == true || (try? repository.isAncestor(id, of: trunk)) == true {
+                onTrunk.insert(id)
             }
             return onTrunk
         }
@@ -357,34 +353,12 @@ public struct PushCheck {
                                   reader: ObjectReader) throws(GitError) -> [ObjectID?] {
         let paths = Set(changes.flatMap(PushCheck.textPaths))
         guard !paths.isEmpty else { return commits.map { _ in nil } }
-        let touching = try reader.commitsChanging(PathSet(paths.map { Array($0.utf8) }), include: [trunk], hide: [base],
-                                                  filterKeys: paths.count <= 512 ? ChangedPathKeys(paths: Array(paths)) : nil)
-        var byKey: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
-        for id in touching {
-            let changes = try reader.changes(ofCommit: id)
-            byKey[TargetHistory.pathKey(changes), default: []].append((id, Set(changes)))
-        }
+        let touching = try reader.commitsChanging(paths, include: [trunk], hide: [base])
+        let index = PatchIndex(repository: repository)
+        for id in touching { index.add(id, changes: try reader.changes(ofCommit: id)) }
         var found: [ObjectID?] = []
-        for own in changes.prefix(commits.count) {
-            var match: ObjectID?
-            if let sameFiles = byKey[TargetHistory.pathKey(own)] {
-                let mine = Set(own)
-                var patch: ObjectID??
-                for other in sameFiles {
-                    // The same blobs before and after: the same patch, with no diff to make.
-                    if other.changes == mine {
-                        match = other.id
-                        break
-                    }
-                    if patch == nil { patch = .some(try repository.patchID(ofChanges: own)) }
-                    guard let computed = patch ?? nil else { break }
-                    if try repository.patchID(ofChanges: Array(other.changes)) == computed {
-                        match = other.id
-                        break
-                    }
-                }
-            }
-            found.append(match)
+        for (commit, own) in zip(commits, changes) {
+            found.append(try index.sameChange(as: commit, changes: own))
         }
         return found
     }

@@ -12,11 +12,10 @@ final class TargetHistory {
     let tip: ObjectID
     private(set) var members: Set<ObjectID> = []
     private var bySource: [ObjectID: ObjectID] = [:]
-    private var byPaths: [[[UInt8]]: [(id: ObjectID, changes: Set<PathChange>)]] = [:]
+    private let patches: PatchIndex
 
     /// Every file the target's own commits change.
-    var changedPaths: Set<[UInt8]> { Set(byPaths.keys.flatMap { $0 }) }
-    private var patchIDs: [ObjectID: ObjectID?] = [:]
+    var changedPaths: Set<[UInt8]> { patches.changedPaths }
 
     /// Commits met on the hidden side (the trunk): certainly reachable from it.
     private var hiddenSide: RangeListing?
@@ -33,6 +32,7 @@ final class TargetHistory {
         self.repository = repository
         self.reader = reader
         self.tip = tip
+        patches = PatchIndex(repository: repository)
         let listing = try reader.range(include: [tip], hide: hide, stopBelow: stopBelow, hiddenStopBelow: hiddenStopBelow)
         hiddenSide = listing
         for (id, parents) in listing.commits {
@@ -42,9 +42,7 @@ final class TargetHistory {
                 if let sourceID = ObjectID(hex: source), bySource[sourceID] == nil { bySource[sourceID] = id }
             }
             guard parents.count <= 1 else { continue }
-            let changes = try listing.changes(of: (id, parents), reader: reader)
-            let key = TargetHistory.pathKey(changes)
-            if !key.isEmpty { byPaths[key, default: []].append((id, Set(changes))) }
+            patches.add(id, changes: try listing.changes(of: (id, parents), reader: reader))
         }
     }
 
@@ -68,10 +66,6 @@ final class TargetHistory {
         return texts.contains(nil) ? [] : texts.compactMap { $0 }
     }
 
-    static func pathKey(_ changes: [PathChange]) -> [[UInt8]] {
-        changes.map(\.pathBytes).sorted { $0.lexicographicallyPrecedes($1) }
-    }
-
     /// Whether the target already has `commit` and how; `changes` are the
     /// commit's own, when the caller has them. `checkAncestry` also asks the
     /// commit graph whether the target contains the commit itself.
@@ -82,26 +76,6 @@ final class TargetHistory {
         if let carrier = bySource[commit] { return PickedAs(how: .pickLine, carrier: carrier) }
         let changes: [PathChange]
         if let known { changes = known } else { changes = try reader.changes(ofCommit: commit) }
-        let key = TargetHistory.pathKey(changes)
-        guard let candidates = byPaths[key] else { return nil }
-        let own = Set(changes)
-        var mine: ObjectID??
-        for candidate in candidates {
-            // The same blobs before and after (an exact pick): the same patch, with no diff to make.
-            if candidate.changes == own { return PickedAs(how: .patchID, carrier: candidate.id) }
-            if mine == nil { mine = .some(try patchID(commit, changes: changes)) }
-            guard let computed = mine ?? nil else { return nil }
-            if try patchID(candidate.id, changes: Array(candidate.changes)) == computed {
-                return PickedAs(how: .patchID, carrier: candidate.id)
-            }
-        }
-        return nil
-    }
-
-    private func patchID(_ commit: ObjectID, changes: [PathChange]) throws(GitError) -> ObjectID? {
-        if let known = patchIDs[commit] { return known }
-        let id = try repository.patchID(ofChanges: changes)
-        patchIDs[commit] = id
-        return id
+        return try patches.sameChange(as: commit, changes: changes).map { PickedAs(how: .patchID, carrier: $0) }
     }
 }

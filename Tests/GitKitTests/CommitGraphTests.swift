@@ -187,8 +187,7 @@ struct CommitGraphTests {
             let repository = try Repository.discover(from: work.path)
             let reader = try ObjectReader(repository: repository)
             let main = try repository.resolveCommit("main"), tag = try repository.resolveCommit("orbit-v1.32.0")
-            let fast = try reader.commitsChanging(PathSet(chosen.map { Array($0.utf8) }), include: [main], hide: [tag],
-                                                  filterKeys: ChangedPathKeys(paths: chosen))
+            let fast = try reader.commitsChanging(chosen, include: [main], hide: [tag])
             let slow = try repository.commitsTouching(PathFilter(include: chosen), include: [main], hide: [tag])
             let git = Shell.gitOutput(["log", "--no-merges", "--full-history", "--format=%H", "orbit-v1.32.0..main", "--"] + chosen,
                                       in: work).split(separator: "\n").map(String.init)
