@@ -9,6 +9,11 @@ extension Repository {
     public func cherryPick(_ commit: ObjectID, onto target: ObjectID, writeTree: Bool) throws(GitError) -> CherryPickOutcome {
         let index = try cherryPickIndex(commit, onto: target)
         defer { git_index_free(index) }
+        return try outcome(of: index, writeTree: writeTree)
+    }
+
+    /// What a merge's index says: its conflicts, or (with `writeTree`) the tree it makes.
+    func outcome(of index: OpaquePointer?, writeTree: Bool) throws(GitError) -> CherryPickOutcome {
         if git_index_has_conflicts(index) == 1 {
             return .conflicted(try conflicts(in: index))
         }
@@ -31,6 +36,32 @@ extension Repository {
         try check(git_cherrypick_commit(&index, pointer, picked, ours, mainline, &options),
                   "git_cherrypick_commit(\(commit.hex) onto \(target.hex))")
         return index
+    }
+
+    /// The index libgit2's three-way merge of trees makes, with the options
+    /// `git_cherrypick_commit` uses (the caller frees it).
+    func mergeIndex(ancestor: ObjectID, ours: ObjectID, theirs: ObjectID) throws(GitError) -> OpaquePointer? {
+        var trees: [OpaquePointer?] = []
+        defer { trees.forEach { git_tree_free($0) } }
+        for id in [ancestor, ours, theirs] {
+            var oid = id.raw
+            var tree: OpaquePointer?
+            try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup(\(id.hex))")
+            trees.append(tree)
+        }
+        var options = git_merge_options()
+        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "git_merge_options_init")
+        var index: OpaquePointer?
+        try check(git_merge_trees(&index, pointer, trees[0], trees[1], trees[2], &options), "git_merge_trees")
+        return index
+    }
+
+    /// The stage-0 entry a merge's index has at `path`, or nil.
+    func mergedEntry(_ index: OpaquePointer?, atPath path: [UInt8]) -> TreeEntry? {
+        guard let entry = (path + [0]).withUnsafeBufferPointer({ buffer in
+            git_index_get_bypath(index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), 0)
+        }) else { return nil }
+        return TreeEntry(id: ObjectID(entry.pointee.id), mode: entry.pointee.mode)
     }
 
     private func conflicts(in index: OpaquePointer?) throws(GitError) -> [ConflictedPath] {

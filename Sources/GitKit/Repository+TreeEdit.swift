@@ -16,6 +16,15 @@ extension Repository {
     /// directories on the edited paths; a directory left empty disappears, as
     /// in git. Returns the new root tree's id.
     public func tree(_ base: ObjectID, applying edits: [TreeEdit]) throws(GitError) -> ObjectID {
+        try writeTree(base, edits)
+    }
+
+    /// Writes the tree holding exactly `entries` (their directories made as needed).
+    public func tree(holding entries: [TreeEdit]) throws(GitError) -> ObjectID {
+        try writeTree(nil, entries)
+    }
+
+    private func writeTree(_ base: ObjectID?, _ edits: [TreeEdit]) throws(GitError) -> ObjectID {
         let split = edits.map { (components: $0.path.split(separator: UInt8(ascii: "/")).map(Array.init)[...], entry: $0.entry) }
         if let edited = try editTree(base, split) { return edited }
         return try writeEmptyTree()
