@@ -5,6 +5,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/index.h>
+#include <git2/sys/hashsig.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call; these wrap the options relkit sets. */
 static inline int relkit_git_set_mwindow_mapped_limit(size_t bytes) {

@@ -24,6 +24,9 @@ public final class CherryPickPredictor {
     private let targetTree: ObjectID
     /// File contents by blob id: one commit's new version is the next one's base.
     private var blobs: [ObjectID: Data] = [:]
+    /// libgit2's similarity signatures by blob id (nil where it declines one).
+    private var signatures: [ObjectID: BlobSignature?] = [:]
+    private var knownRenameLimit: Int?
 
     public init(repository: Repository, reader: ObjectReader, target: ObjectID) throws(GitError) {
         self.repository = repository
@@ -44,8 +47,7 @@ public final class CherryPickPredictor {
         case .clean: return true
         case .conflict: return false
         case .needsFullMerge:
-            if case .clean = try mergeDiffering(commit, changes: known, writeTree: false) { return true }
-            return false
+            return try !conflicts(rows: differingPaths(commit, changes: known))
         }
     }
 
@@ -58,29 +60,41 @@ public final class CherryPickPredictor {
         return try mergeDiffering(commit, changes: nil, writeTree: true)
     }
 
-    /// libgit2's cherry-pick merge given only the paths where the commit's
-    /// parent, the commit and the target differ; every other path is the same
-    /// on all three sides, which the merge passes through untouched.
-    func mergeDiffering(_ commit: ObjectID, changes known: [PathChange]?, writeTree: Bool) throws(GitError) -> CherryPickOutcome {
+    /// One path where the commit's parent, the target and the commit differ: its entry in each (nil where absent).
+    struct Row {
+        var base: TreeEntry?
+        var ours: TreeEntry?
+        var theirs: TreeEntry?
+    }
+
+    /// The paths where the commit's parent (its first, as `cherryPick` picks
+    /// a merge), the target and the commit differ: the entries libgit2's merge
+    /// looks at. Every other path is the same on all three sides, and the merge
+    /// passes it through untouched.
+    func differingPaths(_ commit: ObjectID, changes known: [PathChange]?) throws(GitError) -> [[UInt8]: Row] {
         let (theirsTree, parents) = try reader.treeAndParents(ofCommit: commit)
-        // A merge commit is picked against its first parent, as `cherryPick` does.
         let baseTree = try parents.first.map { (parent: ObjectID) throws(GitError) in
             try reader.treeAndParents(ofCommit: parent).tree
         }
-        var rows: [[UInt8]: (base: TreeEntry?, ours: TreeEntry?, theirs: TreeEntry?)] = [:]
+        var rows: [[UInt8]: Row] = [:]
         let theirsSide: [PathChange]
         if let known { theirsSide = known } else { theirsSide = try reader.changes(from: baseTree, to: theirsTree) }
         for change in theirsSide {
-            rows[change.pathBytes] = (change.old, change.old, change.new)
+            rows[change.pathBytes] = Row(base: change.old, ours: change.old, theirs: change.new)
         }
         for change in try reader.changes(from: baseTree, to: targetTree) {
-            if let row = rows[change.pathBytes] {
-                rows[change.pathBytes] = (row.base, change.new, row.theirs)
-            } else {
-                rows[change.pathBytes] = (change.old, change.new, change.old)
-            }
+            rows[change.pathBytes, default: Row(base: change.old, ours: nil, theirs: change.old)].ours = change.new
         }
-        func side(_ pick: ((base: TreeEntry?, ours: TreeEntry?, theirs: TreeEntry?)) -> TreeEntry?) throws(GitError) -> ObjectID {
+        return rows
+    }
+
+    /// libgit2's cherry-pick merge given only the differing paths.
+    func mergeDiffering(_ commit: ObjectID, changes known: [PathChange]?, writeTree: Bool) throws(GitError) -> CherryPickOutcome {
+        try mergeDiffering(rows: try differingPaths(commit, changes: known), writeTree: writeTree)
+    }
+
+    private func mergeDiffering(rows: [[UInt8]: Row], writeTree: Bool) throws(GitError) -> CherryPickOutcome {
+        func side(_ pick: (Row) -> TreeEntry?) throws(GitError) -> ObjectID {
             try repository.tree(holding: rows.compactMap { path, row in pick(row).map { TreeEdit(path: path, entry: $0) } })
         }
         let index = try repository.mergeIndex(ancestor: try side(\.base), ours: try side(\.ours), theirs: try side(\.theirs))
@@ -95,6 +109,77 @@ public final class CherryPickPredictor {
         // Deletions first, so that a file replaced by a directory frees its name.
         let ordered = edits.filter { $0.entry == nil } + edits.filter { $0.entry != nil }
         return .clean(tree: try repository.tree(targetTree, applying: ordered))
+    }
+
+    /// Whether the pick conflicts, said without the merge where that is
+    /// certain: one side changed a file the other lacks (a change against a
+    /// deletion), and libgit2's merge could not find that file renamed on the
+    /// side that lacks it. The merge finds a rename by identical contents
+    /// among the files that side added, or, when no more paths differ than
+    /// its rename limit, by similar contents (its own measure, 50% or more);
+    /// where either might, the merge decides.
+    func conflicts(rows: [[UInt8]: Row]) throws(GitError) -> Bool {
+        let lacking = rows.values.filter { row in
+            guard let base = row.base else { return false }
+            return (row.ours == nil && row.theirs != nil && row.theirs != base)
+                || (row.theirs == nil && row.ours != nil && row.ours != base)
+        }
+        if !lacking.isEmpty {
+            // The merge's rename candidates, counted as it counts them.
+            let sources = rows.values.filter { $0.base != nil && ($0.ours == nil || $0.theirs == nil) }.count
+            let targets = rows.values.filter { $0.base == nil }
+            let limit = try renameLimit()
+            let similarWanted = rows.count <= limit && sources <= limit && targets.count <= limit
+            for row in lacking {
+                guard let base = row.base else { continue }
+                var renamable = false
+                for candidate in targets.compactMap({ row.ours == nil ? $0.ours : $0.theirs }) {
+                    if candidate.id == base.id { renamable = true; break }
+                    guard similarWanted, base.isRegularFile, candidate.isRegularFile else { continue }
+                    if try similarity(base.id, candidate.id) >= 50 { renamable = true; break }
+                }
+                if !renamable { return true }
+            }
+        }
+        return try !isClean(mergeDiffering(rows: rows, writeTree: false))
+    }
+
+    private func isClean(_ outcome: CherryPickOutcome) -> Bool {
+        if case .clean = outcome { return true }
+        return false
+    }
+
+    private func renameLimit() throws(GitError) -> Int {
+        if let known = knownRenameLimit { return known }
+        let limit = try repository.mergeRenameLimit()
+        knownRenameLimit = limit
+        return limit
+    }
+
+    /// libgit2's similarity of two blobs (0-100) as its merge measures it; 0
+    /// where it declines (a file too small to measure).
+    private func similarity(_ one: ObjectID, _ two: ObjectID) throws(GitError) -> Int {
+        guard let first = try signature(one), let second = try signature(two) else { return 0 }
+        return max(0, min(100, Int(git_hashsig_compare(first.pointer, second.pointer))))
+    }
+
+    private func signature(_ blob: ObjectID) throws(GitError) -> BlobSignature? {
+        if let known = signatures[blob] { return known }
+        let data = try contents(blob)
+        var made: OpaquePointer?
+        let status = data.withUnsafeBytes { bytes in
+            git_hashsig_create(&made, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count,
+                               GIT_HASHSIG_SMART_WHITESPACE)
+        }
+        let signature: BlobSignature?
+        if status == GIT_EBUFS.rawValue {
+            signature = nil
+        } else {
+            try check(status, "git_hashsig_create(\(blob.hex))")
+            signature = made.map(BlobSignature.init)
+        }
+        signatures[blob] = .some(signature)
+        return signature
     }
 
     func resolve(_ commit: ObjectID, changes known: [PathChange]?, writeBlobs: Bool) throws(GitError) -> Resolution {
@@ -146,4 +231,13 @@ public final class CherryPickPredictor {
         }
         return true
     }
+}
+
+/// A libgit2 similarity signature, freed with its owner.
+final class BlobSignature {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { git_hashsig_free(pointer) }
 }

@@ -90,6 +90,23 @@ public final class Repository {
         return value != 0
     }
 
+    /// An integer from the repository's configuration, or nil when unset or not a number.
+    public func configInt(_ key: String) throws(GitError) -> Int32? {
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, pointer), "git_repository_config_snapshot")
+        defer { git_config_free(config) }
+        var value: Int32 = 0
+        return git_config_get_int32(&value, config, key) == 0 ? value : nil
+    }
+
+    /// The rename limit libgit2's merge uses: `merge.renameLimit`, else
+    /// `diff.renameLimit`, else 1,000 (what zero, a negative or a bad value give too).
+    public func mergeRenameLimit() throws(GitError) -> Int {
+        let limit = try configInt("merge.renamelimit") ?? 0
+        let chosen = limit != 0 ? limit : try configInt("diff.renamelimit") ?? 0
+        return chosen > 0 ? Int(chosen) : 1000
+    }
+
     /// Whether HEAD points at a commit directly rather than at a branch.
     public var isHeadDetached: Bool { git_repository_head_detached(pointer) == 1 }
 }
