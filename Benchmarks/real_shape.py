@@ -50,7 +50,7 @@ def timed(argv, cwd, env, runs, stdin=None):
 
 
 def generate(root, commits):
-    repo = os.path.join(root, "bench-out", f"real-shape-{commits}-v1")
+    repo = os.path.join(root, "bench-out", f"real-shape-{commits}-v2")
     if not os.path.isdir(repo):
         print(f"generating the realistic repository ({commits} commits) in {repo} ...", flush=True)
         started = time.perf_counter()

@@ -11,7 +11,11 @@ repository):
     commit whose first parent is the trunk (about 38% of the commits are merges);
   - a `refs/pull/N/head` for every pull request (10,000+ at the default size),
     all in `packed-refs`, as a clone that fetches pull refs or a forge's server has;
-  - about 6,500 files in about 1,400 directories, up to five levels deep;
+  - about 6,500 files in about 1,400 directories, up to five levels deep, and
+    files come and go as in real histories: about 1 commit in 8 adds a file,
+    1 in 50 deletes one and 1 in 100 renames one (half of them unchanged, half
+    edited as they move), so later fixes touch files an older release branch
+    lacks or has under another name;
   - orbit-v1.0.0 14,000 commits back and orbit-v1.40.0 470 back (the long and
     the short `changes` range), fleetd-chrome-v1.0.0 with the first;
   - fleet-v4.60.0, an older release, tagged on the trunk 2,600 commits back;
@@ -33,6 +37,7 @@ import os
 import random
 import subprocess
 import sys
+import zlib
 
 AREAS = [  # (directory, share of files and directories, share of commits)
     ("orbit/pkg", 0.08, 0.06),
@@ -42,13 +47,21 @@ AREAS = [  # (directory, share of files and directories, share of commits)
     ("frontend", 0.30, 0.30),
     ("tools", 0.06, 0.09),
 ]
-BODY = "".join(f"\nfunc handle{i}(ctx context.Context, req *Request) (*Response, error) {{\n"
-               f"\treturn &Response{{ID: req.ID, Code: {200 + i}}}, nil\n}}\n" for i in range(8))
 CONFIG = "policy:\n  candidate: any-pick\n"
+# Each file's own body, so that files are as unlike each other as real ones; a
+# renamed file keeps its body (its token), so a rename looks like one.
+TOKENS = {}
+
+
+def body(token):
+    return "".join(f"\nfunc handle{token:08x}x{i}(ctx context.Context, req *Request) (*Response, error) {{\n"
+                   f"\treturn &Response{{ID: req.ID, Code: {token % 9973 + i}, Name: \"h{token:x}{i}\"}}, nil\n}}\n"
+                   for i in range(8))
 
 
 def content(path, revision, resolved=0):
-    text = f"package p\n\n// {path}\n{BODY}\n// revision {revision}\n"
+    token = TOKENS.setdefault(path, zlib.crc32(path.encode()))
+    text = f"package p\n\n// {path}\n{body(token)}\n// revision {revision}\n"
     if resolved:
         text += f"// conflict resolved on the release branch ({resolved})\n"
     return text
@@ -113,6 +126,9 @@ def main():
         for i, parent in enumerate(parents):
             write(f"{'from' if i == 0 else 'merge'} :{parent}\n")
         for path, text in changes.items():
+            if text is None:
+                write(f"D {path}\n")
+                continue
             write(f"M 100644 inline {path}\n")
             data(text)
         return mark
@@ -135,6 +151,41 @@ def main():
             chosen.append(rng.choice(by_area[other]))
         return sorted(set(chosen))
 
+    added = 0
+
+    def come_and_go(texts):
+        """Now and then a file is added, deleted or renamed: its changes join
+        `texts` (None deletes). Returns whether anything came or went."""
+        nonlocal added
+        roll = rng.random()
+        area = rng.choices([d for d, _, _ in AREAS], weights)[0]
+        paths = by_area[area]
+        if roll < 0.125:
+            added += 1
+            path = f"{rng.choice(paths).rsplit('/', 1)[0]}/n{added:05d}.go"
+            paths.append(path)
+            revision[path] = 0
+            texts[path] = content(path, 0)
+        elif roll < 0.145 and len(paths) > 50:
+            path = rng.choice([p for p in paths if p not in texts])
+            paths.remove(path)
+            del revision[path]
+            texts[path] = None
+        elif roll < 0.155 and len(paths) > 50:
+            old = rng.choice([p for p in paths if p not in texts])
+            added += 1
+            new = f"{rng.choice(paths).rsplit('/', 1)[0]}/r{added:05d}.go"
+            paths.remove(old)
+            paths.append(new)
+            TOKENS[new] = TOKENS.setdefault(old, zlib.crc32(old.encode()))
+            # Half move unchanged (an exact rename), half are edited as they move.
+            revision[new] = revision.pop(old) + (added % 2)
+            texts[old] = None
+            texts[new] = content(old, revision[new]) if added % 2 == 0 else content(new, revision[new])
+        else:
+            return False
+        return True
+
     revision = {path: 0 for path in files}
     initial = {path: content(path, 0) for path in files}
     initial[".relkit.yml"] = CONFIG
@@ -150,7 +201,7 @@ def main():
             reset(f"refs/heads/{name}", at)
 
         def revision_of(self, path):
-            return self.state.get(path, (self.fork_revision[path], 0))
+            return self.state.get(path, (self.fork_revision.get(path), 0))
 
     lines = []
     count, pr = 1, 1
@@ -172,9 +223,12 @@ def main():
             for path in changes:
                 revision[path] += 1
             texts = {path: content(path, revision[path]) for path in changes}
+            structural = come_and_go(texts)
             subject = f"{rng.choice(['Server', 'UI', 'Orbit', 'Tools'])}: change {count} (#{pr})"
             side = commit(f"refs/heads/pr-{pr}", subject + "\n", texts, [side])
-            made.append((side, subject, {path: (before[path], revision[path]) for path in changes}))
+            # Backports carry modifications only: a file that came or went is not picked.
+            if not structural:
+                made.append((side, subject, {path: (before[path], revision[path]) for path in changes}))
             merged.update(texts)
             count += 1
         reset(f"refs/pull/{pr}/head", side)
@@ -186,6 +240,9 @@ def main():
             for source, subject, changes in made:
                 remaining = args.commits - count
                 if line.picks >= line.limit or rng.random() > (line.limit - line.picks) / max(1, remaining * 0.6):
+                    continue
+                # A fix to a file the line lacks is not backported.
+                if any(path not in line.fork_revision for path in changes):
                     continue
                 line.picks += 1
                 exact = all(line.revision_of(path) == (old, 0) for path, (old, _) in changes.items())
