@@ -41,14 +41,16 @@ extension Repository {
     /// file in path order, the path, the modes, and every hunk's added,
     /// removed and context lines with whitespace and line numbers left out.
     /// (A hash of its own: compared only with others made the same way.)
-    /// Nil when there is no change.
+    /// Nil when there is no change. Attributes come from the repository
+    /// alone (`objectsOnly()`), not from the work tree or the index.
     public func patchID(ofChanges changes: [PathChange]) throws(GitError) -> ObjectID? {
         guard !changes.isEmpty else { return nil }
+        let objects = try objectsOnly()
         let text = PatchText()
         for change in changes.sorted(by: { $0.pathBytes.lexicographicallyPrecedes($1.pathBytes) }) {
             text.bytes += Array("diff ".utf8) + change.pathBytes + [0]
             text.bytes += Array("\(change.old?.mode ?? 0) \(change.new?.mode ?? 0)\n".utf8)
-            let oldBlob = try blobHandle(change.old), newBlob = try blobHandle(change.new)
+            let oldBlob = try blobHandle(change.old, in: objects), newBlob = try blobHandle(change.new, in: objects)
             defer {
                 git_blob_free(oldBlob)
                 git_blob_free(newBlob)
@@ -94,11 +96,11 @@ extension Repository {
     }
 
     /// The blob of a tree entry, or nil for none, a tree or a submodule.
-    private func blobHandle(_ entry: TreeEntry?) throws(GitError) -> OpaquePointer? {
+    private func blobHandle(_ entry: TreeEntry?, in handle: OpaquePointer) throws(GitError) -> OpaquePointer? {
         guard let entry, !entry.isTree, entry.mode != 0o160000 else { return nil }
         var oid = entry.id.raw
         var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup(\(entry.id.hex))")
+        try check(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup(\(entry.id.hex))")
         return blob
     }
 }

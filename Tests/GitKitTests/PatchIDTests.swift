@@ -64,4 +64,35 @@ struct PatchIDTests {
         #expect(equal > 5)
         #expect(equal < pairs)
     }
+
+    /// A patch id depends on what was committed, not on the clone: a
+    /// `.gitattributes` left in the work tree (here one marking every file
+    /// `-diff`, which would make the diff a binary one) changes nothing, and a
+    /// bare clone (a server's) gives the same ids.
+    @Test func patchIDsIgnoreTheWorkTreesAttributes() throws {
+        let root = Fixture.temporaryDirectory()
+        let work = root.appendingPathComponent("work")
+        let script = """
+            set -e
+            git init -q -b main work && cd work
+            seq 1 30 > a.txt && git add a.txt && git commit -qm base
+            sed -i 's/^7$/seven/' a.txt && git commit -qam change
+            cd .. && git clone -q --bare work bare.git
+            printf '* -diff\\n' > work/.gitattributes
+            """
+        #expect(Shell.run("/bin/sh", ["-c", script], in: root).status == 0)
+        func patchID(_ path: String) throws -> ObjectID? {
+            let repository = try Repository.discover(from: path)
+            let reader = try ObjectReader(repository: repository)
+            let head = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", "HEAD"], in: URL(fileURLWithPath: path))))
+            return try repository.patchID(ofChanges: try reader.changes(ofCommit: head))
+        }
+        let inWork = try patchID(work.path)
+        #expect(inWork != nil)
+        #expect(inWork == (try patchID(root.appendingPathComponent("bare.git").path)))
+        // The same files without the attributes file, and a different change, for contrast.
+        Shell.gitOutput(["rm", "-q", "--cached", "--ignore-unmatch", ".gitattributes"], in: work)
+        try FileManager.default.removeItem(at: work.appendingPathComponent(".gitattributes"))
+        #expect(try patchID(work.path) == inWork)
+    }
 }
