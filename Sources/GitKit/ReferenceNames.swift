@@ -92,12 +92,14 @@ enum ReferenceNames {
         let prefix = Array(directory.utf8)
         var names: [String] = []
         bytes.withUnsafeBufferPointer { buffer in
-            let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
+            guard let base = buffer.baseAddress else { return }
+            let space = UInt8(ascii: " ")
             var start = 0
             let count = buffer.count
             while start < count {
-                var end = start
-                while end < count, buffer[end] != newline { end += 1 }
+                // libc's memchr finds the line's end many bytes at a time.
+                let end = memchr(base + start, Int32(UInt8(ascii: "\n")), count - start)
+                    .map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
                 defer { start = end + 1 }
                 guard end > start, buffer[start] != UInt8(ascii: "#"), buffer[start] != UInt8(ascii: "^") else { continue }
                 var gap = start
