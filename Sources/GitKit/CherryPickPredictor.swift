@@ -27,6 +27,7 @@ public final class CherryPickPredictor {
     /// libgit2's similarity signatures by blob id (nil where it declines one).
     private var signatures: [ObjectID: BlobSignature?] = [:]
     private var knownRenameLimit: Int?
+    private var lastTargetSide: (base: ObjectID, changes: [[UInt8]: PathChange])?
 
     public init(repository: Repository, reader: ObjectReader, target: ObjectID) throws(GitError) {
         self.repository = repository
@@ -61,7 +62,7 @@ public final class CherryPickPredictor {
     }
 
     /// One path where the commit's parent, the target and the commit differ: its entry in each (nil where absent).
-    struct Row {
+    struct Row: Equatable {
         var base: TreeEntry?
         var ours: TreeEntry?
         var theirs: TreeEntry?
@@ -82,10 +83,36 @@ public final class CherryPickPredictor {
         for change in theirsSide {
             rows[change.pathBytes] = Row(base: change.old, ours: change.old, theirs: change.new)
         }
-        for change in try reader.changes(from: baseTree, to: targetTree) {
+        for change in try targetSide(from: baseTree).values {
             rows[change.pathBytes, default: Row(base: change.old, ours: nil, theirs: change.old)].ours = change.new
         }
         return rows
+    }
+
+    /// The files where `base` and the target differ, by path. The last answer
+    /// is kept: the next commit's parent is usually a little further along
+    /// the same trunk, so only what changed between the two parents is
+    /// compared again (where the older parent equalled the target, the target
+    /// has what that parent had).
+    private func targetSide(from base: ObjectID?) throws(GitError) -> [[UInt8]: PathChange] {
+        guard let base else {
+            return Dictionary(try reader.changes(from: nil, to: targetTree).map { ($0.pathBytes, $0) },
+                              uniquingKeysWith: { first, _ in first })
+        }
+        var known: [[UInt8]: PathChange]
+        if let last = lastTargetSide {
+            if last.base == base { return last.changes }
+            known = last.changes
+            for step in try reader.changes(from: last.base, to: base) {
+                let ours = known[step.pathBytes].map(\.new) ?? step.old
+                known[step.pathBytes] = step.new == ours ? nil : PathChange(pathBytes: step.pathBytes, old: step.new, new: ours)
+            }
+        } else {
+            known = Dictionary(try reader.changes(from: base, to: targetTree).map { ($0.pathBytes, $0) },
+                               uniquingKeysWith: { first, _ in first })
+        }
+        lastTargetSide = (base, known)
+        return known
     }
 
     /// libgit2's cherry-pick merge given only the differing paths.

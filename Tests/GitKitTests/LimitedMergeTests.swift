@@ -188,3 +188,42 @@ struct LimitedMergeTests {
         }
     }
 }
+
+/// Predictions along a generated history where files come and go (added,
+/// deleted, renamed as they are edited), onto a release line: each equals
+/// libgit2's whole-tree merge, and the target side kept from one commit to
+/// the next equals a fresh diff.
+struct PredictionsAlongAHistoryTests {
+    @Test func everyTrunkCommitPredictedAsTheWholeTreeMergeSays() throws {
+        let work = Fixture.temporaryDirectory().appendingPathComponent("repo")
+        let made = Shell.run("/usr/bin/env", ["python3", Fixture.packageRoot.appendingPathComponent("Fixtures/real-shape-repo.py").path,
+                                              "--commits", "6000", "--files", "300", "--dirs", "60", work.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let repository = try Repository.discover(from: work.path)
+        let staging = try ObjectStaging(repository: repository)
+        defer { withExtendedLifetime(staging) {} }
+        let reader = try ObjectReader(repository: repository)
+        let target = try #require(ObjectID(hex: Shell.gitOutput(["rev-parse", "minor-fleet-v4.61.0"], in: work)))
+        let predictor = try CherryPickPredictor(repository: repository, reader: reader, target: target)
+        let commits = Shell.gitOutput(["rev-list", "--no-merges", "--reverse", "minor-fleet-v4.61.0..main"], in: work)
+            .split(separator: "\n").compactMap { ObjectID(hex: String($0)) }
+        #expect(commits.count > 100)
+        var clean = 0, merged = 0
+        for (position, commit) in commits.enumerated() {
+            let whole = try repository.cherryPick(commit, onto: target, writeTree: false)
+            let predicted = try predictor.appliesCleanly(commit)
+            if case .clean = whole { #expect(predicted, "\(commit)") } else { #expect(!predicted, "\(commit)") }
+            if predicted { clean += 1 }
+            if case .clean = try predictor.resolve(commit, changes: nil, writeBlobs: false) { continue }
+            merged += 1
+            // The kept target side, against a predictor that never saw another commit.
+            if position % 3 == 0 {
+                let fresh = try CherryPickPredictor(repository: repository, reader: reader, target: target)
+                #expect(try predictor.differingPaths(commit, changes: nil) == fresh.differingPaths(commit, changes: nil))
+            }
+        }
+        // Both outcomes, and commits the quick per-path answer leaves to the merge, occur.
+        #expect(clean > 10 && clean < commits.count - 10)
+        #expect(merged > 5)
+    }
+}
