@@ -27,7 +27,7 @@ public final class CherryPickPredictor {
     /// libgit2's similarity signatures by blob id (nil where it declines one).
     private var signatures: [ObjectID: BlobSignature?] = [:]
     private var knownRenameLimit: Int?
-    private var lastTargetSide: (base: ObjectID, changes: [[UInt8]: PathChange])?
+    private var lastTargetSide: (base: ObjectID, changes: [[UInt8]: TargetDifference])?
 
     public init(repository: Repository, reader: ObjectReader, target: ObjectID) throws(GitError) {
         self.repository = repository
@@ -48,7 +48,7 @@ public final class CherryPickPredictor {
         case .clean: return true
         case .conflict: return false
         case .needsFullMerge:
-            return try !conflicts(rows: differingPaths(commit, changes: known))
+            return try !conflicts(commit, changes: known)
         }
     }
 
@@ -73,20 +73,41 @@ public final class CherryPickPredictor {
     /// looks at. Every other path is the same on all three sides, and the merge
     /// passes it through untouched.
     func differingPaths(_ commit: ObjectID, changes known: [PathChange]?) throws(GitError) -> [[UInt8]: Row] {
+        let (theirsSide, target) = try sides(commit, changes: known)
+        var rows: [[UInt8]: Row] = [:]
+        rows.reserveCapacity(theirsSide.count + target.count)
+        for (path, difference) in target {
+            rows[path] = Row(base: difference.base, ours: difference.ours, theirs: difference.base)
+        }
+        for change in theirsSide {
+            rows[change.pathBytes] = Row(base: change.old, ours: Self.ours(at: change, target), theirs: change.new)
+        }
+        return rows
+    }
+
+    /// The commit's own changes, and where its parent and the target differ.
+    private func sides(_ commit: ObjectID, changes known: [PathChange]?)
+        throws(GitError) -> (theirs: [PathChange], target: [[UInt8]: TargetDifference]) {
         let (theirsTree, parents) = try reader.treeAndParents(ofCommit: commit)
         let baseTree = try parents.first.map { (parent: ObjectID) throws(GitError) in
             try reader.treeAndParents(ofCommit: parent).tree
         }
-        var rows: [[UInt8]: Row] = [:]
         let theirsSide: [PathChange]
         if let known { theirsSide = known } else { theirsSide = try reader.changes(from: baseTree, to: theirsTree) }
-        for change in theirsSide {
-            rows[change.pathBytes] = Row(base: change.old, ours: change.old, theirs: change.new)
-        }
-        for change in try targetSide(from: baseTree).values {
-            rows[change.pathBytes, default: Row(base: change.old, ours: nil, theirs: change.old)].ours = change.new
-        }
-        return rows
+        return (theirsSide, try targetSide(from: baseTree))
+    }
+
+    /// The target's entry at a path the commit changes: its parent's, where the two do not differ there.
+    private static func ours(at change: PathChange, _ target: [[UInt8]: TargetDifference]) -> TreeEntry? {
+        // Not `target[path]?.ours ?? change.old`: that would give the parent's entry where the target lacks the file.
+        if let difference = target[change.pathBytes] { return difference.ours }
+        return change.old
+    }
+
+    /// A file where a commit's parent and the target differ: its entry in each.
+    struct TargetDifference: Equatable {
+        var base: TreeEntry?
+        var ours: TreeEntry?
     }
 
     /// The files where `base` and the target differ, by path. The last answer
@@ -94,22 +115,27 @@ public final class CherryPickPredictor {
     /// the same trunk, so only what changed between the two parents is
     /// compared again (where the older parent equalled the target, the target
     /// has what that parent had).
-    private func targetSide(from base: ObjectID?) throws(GitError) -> [[UInt8]: PathChange] {
-        guard let base else {
-            return Dictionary(try reader.changes(from: nil, to: targetTree).map { ($0.pathBytes, $0) },
-                              uniquingKeysWith: { first, _ in first })
+    private func targetSide(from base: ObjectID?) throws(GitError) -> [[UInt8]: TargetDifference] {
+        func fresh() throws(GitError) -> [[UInt8]: TargetDifference] {
+            var known: [[UInt8]: TargetDifference] = [:]
+            for change in try reader.changes(from: base, to: targetTree) {
+                known[change.pathBytes] = TargetDifference(base: change.old, ours: change.new)
+            }
+            return known
         }
-        var known: [[UInt8]: PathChange]
+        guard let base else { return try fresh() }
+        var known: [[UInt8]: TargetDifference]
         if let last = lastTargetSide {
             if last.base == base { return last.changes }
+            // Taken, not copied: the dictionary is changed in place.
             known = last.changes
+            lastTargetSide = nil
             for step in try reader.changes(from: last.base, to: base) {
-                let ours = known[step.pathBytes].map(\.new) ?? step.old
-                known[step.pathBytes] = step.new == ours ? nil : PathChange(pathBytes: step.pathBytes, old: step.new, new: ours)
+                let ours = known[step.pathBytes].map(\.ours) ?? step.old
+                known[step.pathBytes] = step.new == ours ? nil : TargetDifference(base: step.new, ours: ours)
             }
         } else {
-            known = Dictionary(try reader.changes(from: base, to: targetTree).map { ($0.pathBytes, $0) },
-                               uniquingKeysWith: { first, _ in first })
+            known = try fresh()
         }
         lastTargetSide = (base, known)
         return known
@@ -145,22 +171,47 @@ public final class CherryPickPredictor {
     /// among the files that side added, or, when no more paths differ than
     /// its rename limit, by similar contents (its own measure, 50% or more);
     /// where either might, the merge decides.
-    func conflicts(rows: [[UInt8]: Row]) throws(GitError) -> Bool {
-        let lacking = rows.values.filter { row in
-            guard let base = row.base else { return false }
-            return (row.ours == nil && row.theirs != nil && row.theirs != base)
-                || (row.theirs == nil && row.ours != nil && row.ours != base)
+    func conflicts(_ commit: ObjectID, changes known: [PathChange]?) throws(GitError) -> Bool {
+        let (theirsSide, target) = try sides(commit, changes: known)
+        // A file one side changed and the other lacks is among the commit's own paths.
+        var lacking: [Row] = []
+        for change in theirsSide {
+            guard let base = change.old else { continue }
+            let ours = Self.ours(at: change, target)
+            if (ours == nil && change.new != nil && change.new != base) || (change.new == nil && ours != nil && ours != base) {
+                lacking.append(Row(base: base, ours: ours, theirs: change.new))
+            }
         }
         if !lacking.isEmpty {
-            // The merge's rename candidates, counted as it counts them.
-            let sources = rows.values.filter { $0.base != nil && ($0.ours == nil || $0.theirs == nil) }.count
-            let targets = rows.values.filter { $0.base == nil }
+            // The merge's rename candidates, counted as it counts them (over every differing path).
+            var rows = target.count, sources = 0, targets = 0
+            var addedOurs: [TreeEntry] = [], addedTheirs: [TreeEntry] = []
+            var ownPaths = Set<[UInt8]>()
+            for change in theirsSide {
+                ownPaths.insert(change.pathBytes)
+                let ours = Self.ours(at: change, target)
+                if target[change.pathBytes] == nil { rows += 1 }
+                if change.old != nil, ours == nil || change.new == nil { sources += 1 }
+                if change.old == nil {
+                    targets += 1
+                    if let ours { addedOurs.append(ours) }
+                    if let theirs = change.new { addedTheirs.append(theirs) }
+                }
+            }
+            for (path, difference) in target where !ownPaths.contains(path) {
+                // The commit leaves these as its parent had them.
+                if difference.base != nil, difference.ours == nil { sources += 1 }
+                if difference.base == nil {
+                    targets += 1
+                    if let ours = difference.ours { addedOurs.append(ours) }
+                }
+            }
             let limit = try renameLimit()
-            let similarWanted = rows.count <= limit && sources <= limit && targets.count <= limit
+            let similarWanted = rows <= limit && sources <= limit && targets <= limit
             for row in lacking {
                 guard let base = row.base else { continue }
                 var renamable = false
-                for candidate in targets.compactMap({ row.ours == nil ? $0.ours : $0.theirs }) {
+                for candidate in row.ours == nil ? addedOurs : addedTheirs {
                     if candidate.id == base.id { renamable = true; break }
                     guard similarWanted, base.isRegularFile, candidate.isRegularFile else { continue }
                     if try similarity(base.id, candidate.id) >= 50 { renamable = true; break }
@@ -168,7 +219,7 @@ public final class CherryPickPredictor {
                 if !renamable { return true }
             }
         }
-        return try !isClean(mergeDiffering(rows: rows, writeTree: false))
+        return try !isClean(mergeDiffering(rows: differingPaths(commit, changes: known), writeTree: false))
     }
 
     private func isClean(_ outcome: CherryPickOutcome) -> Bool {

@@ -48,6 +48,17 @@ public enum Fixture {
         return url
     }
 
+    /// A repository shaped like a large real one (`Fixtures/real-shape-repo.py`:
+    /// pull-request merges, release lines with backports, files that come and go), at a small size.
+    public static func realShape(commits: Int, files: Int = 300, dirs: Int = 60, name: String = #function) -> URL {
+        let dest = temporaryDirectory(name).appendingPathComponent("repo")
+        let result = Shell.run("/usr/bin/env", ["python3", packageRoot.appendingPathComponent("Fixtures/real-shape-repo.py").path,
+                                                "--commits", String(commits), "--files", String(files), "--dirs", String(dirs),
+                                                dest.path])
+        precondition(result.status == 0, "real-shape-repo.py failed: \(result.stderr)")
+        return dest
+    }
+
     /// A repository of `commits` commits from the benchmark generator (small sizes in tests).
     public static func generated(commits: Int, files: Int, name: String = #function) -> URL {
         let dest = temporaryDirectory(name).appendingPathComponent("repo")

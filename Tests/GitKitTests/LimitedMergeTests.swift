@@ -195,10 +195,7 @@ struct LimitedMergeTests {
 /// the next equals a fresh diff.
 struct PredictionsAlongAHistoryTests {
     @Test func everyTrunkCommitPredictedAsTheWholeTreeMergeSays() throws {
-        let work = Fixture.temporaryDirectory().appendingPathComponent("repo")
-        let made = Shell.run("/usr/bin/env", ["python3", Fixture.packageRoot.appendingPathComponent("Fixtures/real-shape-repo.py").path,
-                                              "--commits", "6000", "--files", "300", "--dirs", "60", work.path])
-        #expect(made.status == 0, "\(made.stderr)")
+        let work = Fixture.realShape(commits: 6000)
         let repository = try Repository.discover(from: work.path)
         let staging = try ObjectStaging(repository: repository)
         defer { withExtendedLifetime(staging) {} }

@@ -7,13 +7,7 @@ import Testing
 /// walk per merge finds (`git rev-list M^2 ^M^1`, kept to the range) and what
 /// git itself lists, on a history of pull-request merges.
 struct MergeContributionsTests {
-    static let repository: URL = {
-        let dest = Fixture.temporaryDirectory("real-shape").appendingPathComponent("repo")
-        let result = Shell.run("/usr/bin/env", ["python3", Fixture.packageRoot.appendingPathComponent("Fixtures/real-shape-repo.py").path,
-                                                "--commits", "1500", dest.path])
-        precondition(result.status == 0, "real-shape-repo.py failed: \(result.stderr)")
-        return dest
-    }()
+    static let repository = Fixture.realShape(commits: 1500, files: 6500, dirs: 1400, name: "real-shape")
 
     func expectSameAsWalks(_ work: URL, include: String, hide: String) throws -> Int {
         let repository = try Repository.discover(from: work.path)

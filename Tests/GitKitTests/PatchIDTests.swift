@@ -10,10 +10,7 @@ import Testing
 /// commit changing the same files.
 struct PatchIDTests {
     @Test func blobPatchIDsAgreeWithLibgit2AndGit() throws {
-        let work = Fixture.temporaryDirectory().appendingPathComponent("repo")
-        let made = Shell.run("/usr/bin/env", ["python3", Fixture.packageRoot.appendingPathComponent("Fixtures/real-shape-repo.py").path,
-                                              "--commits", "3000", "--files", "300", "--dirs", "60", work.path])
-        #expect(made.status == 0, "\(made.stderr)")
+        let work = Fixture.realShape(commits: 3000)
         let repository = try Repository.discover(from: work.path)
         let reader = try ObjectReader(repository: repository)
         func ids(_ range: String) -> [ObjectID] {
