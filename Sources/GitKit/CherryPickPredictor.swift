@@ -74,13 +74,17 @@ public final class CherryPickPredictor {
     /// passes it through untouched.
     func differingPaths(_ commit: ObjectID, changes known: [PathChange]?) throws(GitError) -> [[UInt8]: Row] {
         let (theirsSide, target) = try sides(commit, changes: known)
+        return Self.rows(theirs: theirsSide, target: target)
+    }
+
+    private static func rows(theirs theirsSide: [PathChange], target: [[UInt8]: TargetDifference]) -> [[UInt8]: Row] {
         var rows: [[UInt8]: Row] = [:]
         rows.reserveCapacity(theirsSide.count + target.count)
         for (path, difference) in target {
             rows[path] = Row(base: difference.base, ours: difference.ours, theirs: difference.base)
         }
         for change in theirsSide {
-            rows[change.pathBytes] = Row(base: change.old, ours: Self.ours(at: change, target), theirs: change.new)
+            rows[change.pathBytes] = Row(base: change.old, ours: ours(at: change, target), theirs: change.new)
         }
         return rows
     }
@@ -173,31 +177,26 @@ public final class CherryPickPredictor {
     /// where either might, the merge decides.
     func conflicts(_ commit: ObjectID, changes known: [PathChange]?) throws(GitError) -> Bool {
         let (theirsSide, target) = try sides(commit, changes: known)
-        // A file one side changed and the other lacks is among the commit's own paths.
-        var lacking: [Row] = []
+        // A file one side changed and the other lacks is among the commit's own paths. The merge's
+        // rename candidates are counted as it counts them, over every differing path.
+        var lacking: [(base: TreeEntry, oursLacks: Bool)] = []
+        var rows = target.count, sources = 0, targets = 0
+        var addedOurs: [TreeEntry] = [], addedTheirs: [TreeEntry] = []
         for change in theirsSide {
-            guard let base = change.old else { continue }
             let ours = Self.ours(at: change, target)
-            if (ours == nil && change.new != nil && change.new != base) || (change.new == nil && ours != nil && ours != base) {
-                lacking.append(Row(base: base, ours: ours, theirs: change.new))
+            if target[change.pathBytes] == nil { rows += 1 }
+            if let base = change.old {
+                if ours == nil || change.new == nil { sources += 1 }
+                if ours == nil, change.new != nil, change.new != base { lacking.append((base, true)) }
+                if change.new == nil, ours != nil, ours != base { lacking.append((base, false)) }
+            } else {
+                targets += 1
+                if let ours { addedOurs.append(ours) }
+                if let theirs = change.new { addedTheirs.append(theirs) }
             }
         }
         if !lacking.isEmpty {
-            // The merge's rename candidates, counted as it counts them (over every differing path).
-            var rows = target.count, sources = 0, targets = 0
-            var addedOurs: [TreeEntry] = [], addedTheirs: [TreeEntry] = []
-            var ownPaths = Set<[UInt8]>()
-            for change in theirsSide {
-                ownPaths.insert(change.pathBytes)
-                let ours = Self.ours(at: change, target)
-                if target[change.pathBytes] == nil { rows += 1 }
-                if change.old != nil, ours == nil || change.new == nil { sources += 1 }
-                if change.old == nil {
-                    targets += 1
-                    if let ours { addedOurs.append(ours) }
-                    if let theirs = change.new { addedTheirs.append(theirs) }
-                }
-            }
+            let ownPaths = Set(theirsSide.map(\.pathBytes))
             for (path, difference) in target where !ownPaths.contains(path) {
                 // The commit leaves these as its parent had them.
                 if difference.base != nil, difference.ours == nil { sources += 1 }
@@ -208,10 +207,9 @@ public final class CherryPickPredictor {
             }
             let limit = try renameLimit()
             let similarWanted = rows <= limit && sources <= limit && targets <= limit
-            for row in lacking {
-                guard let base = row.base else { continue }
+            for (base, oursLacks) in lacking {
                 var renamable = false
-                for candidate in row.ours == nil ? addedOurs : addedTheirs {
+                for candidate in oursLacks ? addedOurs : addedTheirs {
                     if candidate.id == base.id { renamable = true; break }
                     guard similarWanted, base.isRegularFile, candidate.isRegularFile else { continue }
                     if try similarity(base.id, candidate.id) >= 50 { renamable = true; break }
@@ -219,7 +217,7 @@ public final class CherryPickPredictor {
                 if !renamable { return true }
             }
         }
-        return try !isClean(mergeDiffering(rows: differingPaths(commit, changes: known), writeTree: false))
+        return try !isClean(mergeDiffering(rows: Self.rows(theirs: theirsSide, target: target), writeTree: false))
     }
 
     private func isClean(_ outcome: CherryPickOutcome) -> Bool {
