@@ -57,10 +57,13 @@ public struct CommitFacts: Sendable, Equatable {
     public var evidence: [String] = []
     /// The forge's pull request that merged the trunk commit this one is a pick of, when the forge was asked.
     public var sourcePullRequest: Int?
-    /// The files it changes.
+    /// The files it changes; for a merge, its own change: where its tree differs
+    /// from the clean merge of its parents (an evil merge, a conflict resolved by hand).
     public let paths: [String]
     /// For a merge: the new commits it brings in.
     public let bringsIn: [String]
+    /// For a merge: the paths where merging its parents conflicts, which it resolved itself (among `paths`).
+    public var resolvedConflicts: [String] = []
 
     public init(id: String, summary: String, isMerge: Bool = false, provenance: Provenance = .none, labels: [String] = [],
                 approvals: Set<ApprovalRole> = [], unverified: [String] = [], paths: [String] = [], bringsIn: [String] = []) {
@@ -176,10 +179,15 @@ public struct PushPolicy: Sendable {
                 return reject("merge", "brings in \(first.commit.shortID), which is not allowed: \(first.reason)",
                               first.fix ?? "leave \(first.commit.shortID) out of the merge")
             }
-            if phase == .released && !allApproved {
-                return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
+            if commit.paths.isEmpty {
+                if phase == .released && !allApproved {
+                    return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
+                }
+                return commit.bringsIn.isEmpty
+                    ? allow("merge", "brings in nothing new and changes nothing of its own: harmless")
+                    : allow("merge", "brings in only allowed commits and changes nothing of its own")
             }
-            return allow("merge", "brings in only allowed commits")
+            // Its own change is in no commit it brings in: judged as a commit that is not a pick.
         }
         if phase != .released, !commit.paths.isEmpty, commit.paths.allSatisfy(isAlwaysAllowed) {
             return allow("changelog", "changes only \(configuration.policy.alwaysAllowed.joined(separator: ", "))")
@@ -194,6 +202,10 @@ public struct PushPolicy: Sendable {
         }
         // A pick line that does not match its source is said so, before the rules judge it as an ordinary commit.
         func notAPick(_ base: String, _ fix: String) -> CommitDecision {
+            if commit.isMerge {
+                return reject("merge", ownChange(of: commit) + "; " + base,
+                              "redo the merge without a change of its own; " + fix)
+            }
             guard case .mismatched(let source) = commit.provenance else { return reject("cherry-pick", base, fix) }
             return reject("cherry-pick", "pick line does not match its source: it names \(short(source)) but changes files "
                           + "\(short(source)) does not, so it is judged as an ordinary commit; " + base, fix)
@@ -235,6 +247,14 @@ public struct PushPolicy: Sendable {
     }
 
     private func short(_ id: String) -> String { String(id.prefix(7)) }
+
+    /// What a merge changes on its own, in a sentence.
+    private func ownChange(of merge: CommitFacts) -> String {
+        let shown = merge.paths.prefix(3).joined(separator: ", ") + (merge.paths.count > 3 ? " and \(merge.paths.count - 3) more" : "")
+        let how = merge.resolvedConflicts.isEmpty ? "content the clean merge does not have there (an evil merge)"
+            : "conflicts it resolved itself (\(merge.resolvedConflicts.prefix(3).joined(separator: ", ")))"
+        return "the merge changes \(shown) on its own, beyond the clean merge of its parents: \(how)"
+    }
 
     /// Who may give labels, for "who can unblock".
     private var givers: String {

@@ -111,6 +111,9 @@ public struct PushCheck {
         // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
         let pushedNotes = updates.first { $0.ref == NotesRef.name && !$0.new.isZero }?.new
         do {
+            // A merge's own change is found by merging its parents: those trees and files stay in memory.
+            let staging = try ObjectStaging(repository: repository)
+            defer { withExtendedLifetime(staging) {} }
             let reader = try ObjectReader(repository: repository)
             let trunk = try trunkTip(side)
             let verifier = SignatureVerifier.forTrunk(trunk, name: trunkName(side), configuration: configuration,
@@ -175,7 +178,7 @@ public struct PushCheck {
                     let listing = try reader.range(include: [update.new], hide: hide)
                     facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader, trunkSide: trunkSide)
                     if let approvals {
-                        for index in facts.indices where !facts[index].isMerge {
+                        for index in facts.indices {
                             facts[index].approvals.formUnion(approvals.roles)
                             facts[index].evidence += approvals.evidence
                             facts[index].unverified += approvals.unverified
@@ -255,16 +258,23 @@ public struct PushCheck {
             var bringsIn: [ObjectID] = []
             var changes: [PathChange] = []
             var provenance = Provenance.none
+            var resolvedConflicts: [String] = []
             if commit.parents.count > 1 {
                 bringsIn = (contributions[position] ?? []).map { commits[$0].id }
+                // Its own change, against the clean merge of its parents (made in memory, under the staging).
+                let own = try repository.ownChange(ofMerge: commit.id, reader: reader)
+                changes = own.changes
+                resolvedConflicts = own.conflicted
             } else {
                 changes = try listing.changes(of: commit, reader: reader)
                 let named = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:)).filter { onTrunk.contains($0) }
                 provenance = try pickProvenance(commit.id, changes: changes, named: named, reader: reader)
                 if provenance.pickedFrom == nil, !changes.isEmpty { unproven.append((facts.count, changes)) }
             }
-            facts.append(CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
-                                     provenance: provenance, paths: changes.map(\.path), bringsIn: bringsIn.map(\.hex)))
+            var fact = CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
+                                   provenance: provenance, paths: changes.map(\.path), bringsIn: bringsIn.map(\.hex))
+            fact.resolvedConflicts = resolvedConflicts
+            facts.append(fact)
         }
         PerformanceTrace.mark("prove \(facts.count - unproven.count) picks by their pick lines")
         // A plain `git cherry-pick` (no pick line): the trunk commit since the branch left it with the same patch id.

@@ -200,6 +200,34 @@ struct PullRequestCheckTests {
         expectNoLeak(result, server)
     }
 
+    /// A pull request whose head is a merge of the candidate and a labelled pick, with a file of the
+    /// merge's own: the pick passes, the merge's own change is judged as a commit that is not a pick.
+    @Test func aMergeHeadCarryingItsOwnChangeIsRejected() throws {
+        let setup = setUp()
+        setup.clone.sh("""
+            git switch -q -c evil pick
+            echo 'package server' > server/backdoor.go && git add server/backdoor.go
+            m=$(git commit-tree $(git write-tree) -p \(setup.candidateTip) -p \(setup.pick) -m 'Merge pick')
+            git reset -q --hard $m && git switch -q main
+            """)
+        let evil = Shell.gitOutput(["rev-parse", "evil"], in: setup.clone.work)
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug", "~release blocker"]) + [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/605", response: Self.pull(
+                605, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: evil, title: "Cherry-pick #501 (merged)")),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/605/reviews?per_page=100", response: []),
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/statuses/\(evil)", status: 201,
+                              response: ForgeServer.recorded("octokit/create-status.json")[0]["response"] ?? [:]),
+        ])
+        let result = check(setup, server, ["--pr", "605", "--status"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("label: an exact pick of \(setup.fix.prefix(7)), labelled ~release blocker"), "\(result.stdout)")
+        #expect(result.stdout.contains("merge: the merge changes server/backdoor.go on its own"), "\(result.stdout)")
+        let status = try #require(server.requests().first { $0.method == "POST" && $0.path.hasPrefix("/repos/fleetdm/fleet/statuses/") })
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any])
+        #expect(body["state"] as? String == "failure")
+        expectNoLeak(result, server)
+    }
+
     @Test func aPullRequestIntoTheTrunkIsNotAReleaseBranch() throws {
         let setup = setUp()
         let server = try ForgeServer(routes: routes(setup, issueLabels: []))

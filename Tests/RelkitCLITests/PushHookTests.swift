@@ -82,6 +82,60 @@ struct PushHookTests {
         #expect(clone.remote(Self.rc) == Shell.gitOutput(["rev-parse", "fix"], in: clone.work))
     }
 
+    /// A merge is judged by its own change too (its tree against the clean merge of its parents):
+    /// an evil merge of the candidate's tip and its own parent that adds a file is a change no pick
+    /// covers, at pre-push, at pre-receive and in `relkit check`, in the candidate phase and the deep freeze.
+    @Test func aMergesOwnChangeIsJudgedAsACommitThatIsNotAPick() {
+        let clone = clone(server: true)
+        let before = clone.remote(Self.rc)
+        // An evil merge, and a conflict-free merge of a picked fix that carries an extra edit.
+        clone.sh("""
+            git switch -q -c evil origin/\(Self.rc)
+            mkdir -p server && echo 'package server' > server/backdoor.go && git add server/backdoor.go
+            m=$(git commit-tree $(git write-tree) -p HEAD -p HEAD~1 -m 'Merge branch')
+            git reset -q --hard $m && git switch -q main
+            """)
+        pickedFix(clone, "fix")
+        clone.sh("""
+            git switch -q -c fix-merged origin/\(Self.rc) && git merge -q --no-ff --no-edit fix
+            git switch -q -c fix-merged-evil && git reset -q --soft HEAD~0
+            echo extra >> server/fleet/app.go && git add -A && git commit -q --amend --no-edit
+            git switch -q main
+            """)
+        for now in [Self.candidate, Self.deepFreeze] {
+            for branch in ["evil", "fix-merged-evil"] {
+                let (client, server) = bothGates(clone, ["\(branch):\(Self.rc)"], now: now)
+                for result in [client, server] {
+                    #expect(result.status != 0, "\(branch) at \(now): \(result.stderr)")
+                    // In the deep freeze the unlabelled pick the second merge brings in is named first.
+                    if branch == "evil" || now == Self.candidate {
+                        #expect(result.stderr.contains("on its own, beyond the clean merge of its parents"), "\(result.stderr)")
+                    }
+                }
+            }
+        }
+        #expect(clone.remote(Self.rc) == before)
+        let check = clone.relkit("check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "evil", "--now", Self.candidate, "--json")
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("\"rule\" : \"merge\""), "\(check.stdout)")
+        // The picked fix merged cleanly changes nothing of its own: allowed in the candidate phase.
+        let clean = bothGates(clone, ["fix-merged:\(Self.rc)"], now: Self.candidate)
+        #expect(clean.client.status == 0, "\(clean.client.stderr)")
+        #expect(clean.server.status == 0, "\(clean.server.stderr)")
+        #expect(clean.client.stderr.contains("brings in only allowed commits and changes nothing of its own"), "\(clean.client.stderr)")
+        // A merge of the candidate's tip with its own parent that changes nothing: harmless, and said so.
+        clone.git(["fetch", "-q", "origin"])
+        clone.sh("""
+            git switch -q -c harmless origin/\(Self.rc)
+            m=$(git commit-tree HEAD^{tree} -p HEAD -p HEAD~1 -m 'Merge branch')
+            git reset -q --hard $m && git switch -q main
+            """)
+        let harmless = bothGates(clone, ["harmless:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(harmless.client.status == 0, "\(harmless.client.stderr)")
+        #expect(harmless.server.status == 0, "\(harmless.server.stderr)")
+        #expect(harmless.client.stderr.contains("brings in nothing new and changes nothing of its own: harmless"), "\(harmless.client.stderr)")
+    }
+
     /// Signers: qa gives labels; em is trusted (in the allowed signers file) but gives no labels;
     /// mallory has a key the trunk does not list.
     func trustedClone(server: Bool = false) -> (Clone, Signers) {
