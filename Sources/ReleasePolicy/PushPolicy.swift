@@ -128,6 +128,111 @@ public struct PushPolicy: Sendable {
                        reason: reason, commits: [])
     }
 
+    // MARK: The refs the evidence and the releases live in
+
+    /// The notes ref that holds signed labels and approvals.
+    public static let evidenceNotes = "refs/notes/relkit"
+
+    /// Who may do what the rules refuse on a guarded ref, for every such rejection.
+    public static let refOwner = "a repository administrator, on the server itself (the hooks do not run for "
+        + "`git update-ref` there, nor for an administrator's bypass of branch protection)"
+
+    /// A ref the rules guard beyond the release branches' commits.
+    public enum GuardedRef: Sendable, Equatable {
+        /// `refs/notes/relkit`: its history only moves forward, in a straight line.
+        case evidenceNotes
+        /// A release tag (`release.tag`): made once, on a commit of its release line, never moved or deleted.
+        case releaseTag(Version)
+    }
+
+    public func guardedRef(_ ref: String) -> GuardedRef? {
+        if ref == Self.evidenceNotes { return .evidenceNotes }
+        if ref.hasPrefix("refs/tags/"), let version = configuration.release.tag.parse(String(ref.dropFirst("refs/tags/".count))) {
+            return .releaseTag(version)
+        }
+        return nil
+    }
+
+    /// What the update of a guarded ref brings, as far as its rules need.
+    public struct GuardedRefFacts: Sendable, Equatable {
+        /// The notes ref: its new notes commits that have more than one parent (short ids).
+        public var merges: [String]
+        /// A release tag: the release branch of its version line that holds the tagged commit, when one does.
+        public var releaseLine: String?
+        /// A release tag: why it names no commit, when it does not.
+        public var notACommit: String?
+
+        public init(merges: [String] = [], releaseLine: String? = nil, notACommit: String? = nil) {
+            self.merges = merges
+            self.releaseLine = releaseLine
+            self.notACommit = notACommit
+        }
+    }
+
+    /// A release branch of `branch`'s version is a release line of the tag for `tag`: the same major and minor.
+    public func isReleaseLine(_ branch: Version, of tag: Version) -> Bool {
+        branch.major == tag.major && branch.minor == tag.minor
+    }
+
+    /// Judges an update of the notes ref or of a release tag.
+    public func judge(_ update: RefUpdate, guarded: GuardedRef, facts: GuardedRefFacts) -> UpdateDecision {
+        func decision(_ allowed: Bool, _ reason: String) -> UpdateDecision {
+            UpdateDecision(update: update, version: nil, phase: nil, window: nil, allowed: allowed,
+                           reason: allowed ? reason : reason + "; only \(Self.refOwner) may", commits: [])
+        }
+        switch guarded {
+        case .evidenceNotes:
+            switch update.kind {
+            case .delete:
+                return decision(false, "the release evidence (\(Self.evidenceNotes)) is never deleted: every signed label and approval would go")
+            case .rewrite:
+                return decision(false, "the release evidence (\(Self.evidenceNotes)) only moves forward: this push is not a fast-forward, "
+                                + "and would bring back lines their givers removed (fetch it, then label again on top)")
+            case .create, .update:
+                if let merge = facts.merges.first {
+                    return decision(false, "the release evidence (\(Self.evidenceNotes)) only moves forward in a straight line: "
+                                    + "\(merge) is a merge, which could bring back lines their givers removed "
+                                    + "(fetch it, then label again on top)")
+                }
+                return decision(true, "the release evidence moves forward in a straight line")
+            }
+        case .releaseTag(let version):
+            let name = String(update.ref.dropFirst("refs/tags/".count))
+            switch update.kind {
+            case .delete:
+                return decision(false, "release tag \(name) is never deleted: it is what shipped")
+            case .rewrite, .update:
+                return decision(false, "release tag \(name) is never moved: it is what shipped")
+            case .create:
+                if let notACommit = facts.notACommit { return decision(false, "release tag \(name) must name a commit: \(notACommit)") }
+                guard let line = facts.releaseLine else {
+                    let branches = configuration.release.candidateBranch.format(Version(version.major, version.minor, 0))
+                    return decision(false, "release tag \(name) must tag a commit of its release line (\(branches), or a patch "
+                                    + "branch of \(version.major).\(version.minor)), and no such branch holds it")
+                }
+                return decision(true, "a new release tag on \(line), its release line")
+            }
+        }
+    }
+
+    /// Why a release branch may not be created where `update` creates it, or nil: a candidate starts at a
+    /// trunk commit (`onTrunk`), a patch branch at a release tag of its version line (`atReleaseTag`).
+    public func creationProblem(of update: RefUpdate, onTrunk: Bool, atReleaseTag: String?) -> String? {
+        guard update.kind == .create, let name = update.ref.hasPrefix("refs/heads/") ? String(update.ref.dropFirst(11)) : nil else {
+            return nil
+        }
+        if let version = configuration.release.candidateBranch.parse(name) {
+            return onTrunk ? nil : "a release candidate starts at a commit of \(configuration.trunk), and this one does not "
+                + "(cut \(version) with `relkit rc cut`); otherwise only \(Self.refOwner) may"
+        }
+        if let version = configuration.release.patchBranch.parse(name) {
+            return atReleaseTag != nil ? nil : "a patch branch starts at a release tag of \(version.major).\(version.minor) "
+                + "(\(configuration.release.tag.format(Version(version.major, version.minor, max(version.patch, 1) - 1)))), "
+                + "and this one does not; otherwise only \(Self.refOwner) may"
+        }
+        return nil
+    }
+
     /// Judges one update of `ref` whose release is in `phase` (nil for an
     /// unprotected ref), given its new commits.
     public func judge(_ update: RefUpdate, phase: ReleasePhase?, window: ReleaseWindow?,
@@ -142,9 +247,9 @@ public struct PushPolicy: Sendable {
         }
         switch update.kind {
         case .delete:
-            return decision(false, "a release branch is never deleted", [])
+            return decision(false, "a release branch is never deleted; only \(Self.refOwner) may", [])
         case .rewrite:
-            return decision(false, "a release branch is never rewritten (the push is not a fast-forward)", [])
+            return decision(false, "a release branch is never rewritten (the push is not a fast-forward); only \(Self.refOwner) may", [])
         case .create, .update:
             break
         }

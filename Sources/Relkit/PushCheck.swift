@@ -108,14 +108,19 @@ public struct PushCheck {
         }
         try workspace.requireCompleteHistory()
         let policy = PushPolicy(configuration: configuration)
-        // Notes this very push brings are read, but count only where signed by someone allowed: never on the pusher's word.
-        let pushedNotes = updates.first { $0.ref == NotesRef.name && !$0.new.isZero }?.new
         do {
             // A merge's own change is found by merging its parents: those trees and files stay in memory.
             let staging = try ObjectStaging(repository: repository)
             defer { withExtendedLifetime(staging) {} }
             let reader = try ObjectReader(repository: repository)
             let trunk = try trunkTip(side)
+            // Notes this very push brings are read, but count only where signed by someone allowed, and only
+            // when their own update is allowed (a rewound or merged notes history brings back removed lines).
+            var pushedNotes: ObjectID?
+            if let notes = updates.first(where: { $0.ref == NotesRef.name && !$0.new.isZero }),
+               try guardedDecision(notes, .evidenceNotes, policy: policy, side: side, updates: updates, reader: reader).allowed {
+                pushedNotes = notes.new
+            }
             let verifier = SignatureVerifier.forTrunk(trunk, name: trunkName(side), configuration: configuration,
                                                       repository: repository)
             PerformanceTrace.mark("open the trunk and its allowed signers")
@@ -142,9 +147,22 @@ public struct PushCheck {
                         + "policy, and every later push would be judged by it: \(problem)")))
                     continue
                 }
+                if let guarded = policy.guardedRef(update.ref) {
+                    results.append((update, try guardedDecision(update, guarded, policy: policy, side: side, updates: updates,
+                                                                reader: reader)))
+                    continue
+                }
                 guard let version = policy.protectedVersion(of: update.ref) else {
                     results.append((update, policy.judge(refUpdate, phase: nil, window: nil, commits: [])))
                     continue
+                }
+                if kind == .create {
+                    let onTrunk = try trunk.map { trunk throws(GitError) in try repository.isAncestor(update.new, of: trunk) } ?? false
+                    if let problem = policy.creationProblem(of: refUpdate, onTrunk: onTrunk,
+                                                            atReleaseTag: try releaseTag(at: update.new, line: version, policy: policy)) {
+                        results.append((update, policy.refuse(refUpdate, reason: problem)))
+                        continue
+                    }
                 }
                 if let brokenPolicy {
                     results.append((update, policy.refuse(refUpdate, reason: "the trunk's policy cannot be read, so release "
@@ -221,6 +239,60 @@ public struct PushCheck {
         } catch {
             throw RelkitError(error)
         }
+    }
+
+    /// The verdict on an update of the notes ref or a release tag, from what it brings.
+    private func guardedDecision(_ update: Update, _ guarded: PushPolicy.GuardedRef, policy: PushPolicy, side: Side,
+                                 updates: [Update], reader: ObjectReader) throws(GitError) -> UpdateDecision {
+        let kind: RefUpdate.Kind = update.new.isZero ? .delete : update.old.isZero ? .create
+            : try repository.isAncestor(update.old, of: update.new) ? .update : .rewrite
+        let refUpdate = RefUpdate(ref: update.ref, kind: kind)
+        var facts = PushPolicy.GuardedRefFacts()
+        switch guarded {
+        case .evidenceNotes:
+            guard kind == .create || kind == .update else { break }
+            let listing = try reader.range(include: [update.new], hide: update.old.isZero ? [] : [update.old])
+            facts.merges = listing.commits.filter { $0.parents.count > 1 }.map { $0.id.abbreviated() }
+        case .releaseTag(let version):
+            guard kind == .create else { break }
+            let tagged: ObjectID
+            do {
+                tagged = try repository.resolveCommit(update.new.hex)
+            } catch {
+                facts.notACommit = "\(update.new.abbreviated()) is not a commit"
+                break
+            }
+            // The release branches of its line as the receiving side has them, and as this push makes them.
+            var lines: [(name: String, tip: ObjectID)] = []
+            for pattern in configuration.release.candidateBranch.all + configuration.release.patchBranch.all {
+                let branches = switch side {
+                case .pushingTo(let remote): try repository.remoteBranches(of: remote, matching: pattern.glob)
+                case .receiving: try repository.localBranches(matching: pattern.glob)
+                }
+                for branch in branches { lines.append((branch.name, branch.tip)) }
+            }
+            for other in updates where other.ref.hasPrefix("refs/heads/") && !other.new.isZero {
+                lines.append((shortReferenceName(other.ref), other.new))
+            }
+            for line in lines {
+                guard let lineVersion = configuration.release.candidateBranch.parse(line.name)
+                        ?? configuration.release.patchBranch.parse(line.name),
+                      policy.isReleaseLine(lineVersion, of: version),
+                      try repository.isAncestor(tagged, of: line.tip) else { continue }
+                facts.releaseLine = line.name
+                break
+            }
+        }
+        return policy.judge(refUpdate, guarded: guarded, facts: facts)
+    }
+
+    /// The release tag of `line`'s version line (an older patch of it) that names `commit`, or nil.
+    private func releaseTag(at commit: ObjectID, line: Version, policy: PushPolicy) throws(GitError) -> String? {
+        let pattern = configuration.release.tag
+        for tag in try repository.tags(matching: pattern.glob).tags where tag.commit == commit {
+            if let version = pattern.parse(tag.name), policy.isReleaseLine(line, of: version), version < line { return tag.name }
+        }
+        return nil
     }
 
     private func trunkName(_ side: Side) -> String {

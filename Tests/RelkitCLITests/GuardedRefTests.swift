@@ -1,0 +1,125 @@
+import FixtureKit
+import Foundation
+import Testing
+
+/// The refs the gates rely on are guarded like release branches (issue 23): the
+/// evidence notes only move forward in a straight line, release tags are made
+/// once on their release line and never moved or deleted, candidates start at a
+/// trunk commit and patch branches at a release tag. Each through pre-push, pre-receive
+/// (`git push --no-verify` to the server's hook) and `relkit check --ref`.
+struct GuardedRefTests {
+    let hooks = PushHookTests()
+    static let zero = String(repeating: "0", count: 40)
+
+    /// One gate's answer: its exit status and what it printed.
+    struct Outcome {
+        let status: Int32
+        let stderr: String
+    }
+
+    /// Pushes `refspec` through the client's hook (dry run) and then the server's alone; and
+    /// `relkit check --ref` on the same update, which must agree with the client's hook.
+    func gates(_ clone: PushHookTests.Clone, _ refspec: String, force: Bool = false, now: String = PushHookTests.candidate,
+               sourceLocation: SourceLocation = #_sourceLocation) -> [Outcome] {
+        let flags = force ? ["--force"] : []
+        let client = clone.git(["push", "--dry-run"] + flags + ["origin", refspec], now: now)
+        let colon = refspec.firstIndex(of: ":")!
+        let source = String(refspec[..<colon]), ref = String(refspec[refspec.index(after: colon)...])
+        let old = clone.remote(ref) ?? Self.zero
+        let new = source.isEmpty ? Self.zero : Shell.gitOutput(["rev-parse", source], in: clone.work)
+        let check = clone.relkit("check", "--ref", ref, "--old", old, "--new", new, "--now", now)
+        #expect(check.status == (client.status == 0 ? 0 : 1), "check: \(check.stdout)\(check.stderr)", sourceLocation: sourceLocation)
+        let server = clone.git(["push", "--no-verify"] + flags + ["origin", refspec], now: now)
+        return [Outcome(status: client.status, stderr: client.stderr), Outcome(status: server.status, stderr: server.stderr),
+                Outcome(status: check.status, stderr: check.stdout)]
+    }
+
+    func expectRejected(_ results: [Outcome], _ words: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for result in results {
+            #expect(result.status != 0, "\(result.stderr)", sourceLocation: sourceLocation)
+            #expect(result.stderr.contains(words), "\(result.stderr)", sourceLocation: sourceLocation)
+            #expect(result.stderr.contains("only a repository administrator"), "\(result.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func theEvidenceNotesOnlyMoveForwardInAStraightLine() {
+        let (clone, signers) = hooks.trustedClone(server: true)
+        let fix = hooks.fixtureID("ui-fix-id")
+        #expect(hooks.label(clone, signers, as: "qa", fix, "~release-blocker").status == 0)
+        let first = Shell.gitOutput(["rev-parse", "refs/notes/relkit"], in: clone.work)
+        let forward = gates(clone, "refs/notes/relkit:refs/notes/relkit")
+        for result in forward { #expect(result.status == 0, "\(result.stderr)") }
+        #expect(clone.remote("refs/notes/relkit") == first)
+        // The giver takes the label back (a new notes commit on top), and that goes forward too.
+        clone.sh("git notes --ref relkit remove \(fix)")
+        #expect(gates(clone, "refs/notes/relkit:refs/notes/relkit").allSatisfy { $0.status == 0 })
+        let second = Shell.gitOutput(["rev-parse", "refs/notes/relkit"], in: clone.work)
+        #expect(clone.remote("refs/notes/relkit") == second)
+
+        // Rewound, forced, to the state that had the label: refused.
+        clone.sh("git branch old-notes \(first)")
+        expectRejected(gates(clone, "old-notes:refs/notes/relkit", force: true), "only moves forward")
+        // A fast-forward to a merge whose second parent is that older state: refused.
+        clone.sh("git branch merged-notes $(git commit-tree \(first)^{tree} -p \(second) -p \(first) -m 'Notes merged')")
+        expectRejected(gates(clone, "merged-notes:refs/notes/relkit"), "is a merge")
+        // Deleted: refused.
+        expectRejected(gates(clone, ":refs/notes/relkit"), "is never deleted")
+        #expect(clone.remote("refs/notes/relkit") == second)
+    }
+
+    /// A rewound notes ref pushed with the branch it would let in: the branch is judged on the notes
+    /// the server has, not on the rewound ones, and the push is refused whole.
+    @Test func aRewoundNotesRefLendsNoLabelToTheBranchPushedWithIt() {
+        let (clone, signers) = hooks.trustedClone(server: true)
+        let fix = hooks.fixtureID("ui-fix-id")
+        #expect(hooks.label(clone, signers, as: "qa", fix, "~release-blocker").status == 0)
+        let labelled = Shell.gitOutput(["rev-parse", "refs/notes/relkit"], in: clone.work)
+        #expect(clone.git(["push", "-q", "origin", "refs/notes/relkit"]).status == 0)
+        clone.sh("git notes --ref relkit remove \(fix)")
+        #expect(clone.git(["push", "-q", "origin", "refs/notes/relkit"]).status == 0)
+        hooks.pickedFix(clone, "fix")
+        let result = clone.git(["push", "--no-verify", "--force", "origin", "\(labelled):refs/notes/relkit", "fix:\(PushHookTests.rc)"],
+                               now: PushHookTests.deepFreeze)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("only moves forward"), "\(result.stderr)")
+        #expect(result.stderr.contains("has neither label verified"), "\(result.stderr)")
+    }
+
+    @Test func releaseTagsAreMadeOnceOnTheirReleaseLine() {
+        let clone = hooks.clone(server: true)
+        hooks.commitOnRC(clone, "feature")
+        // A release tag on a commit no release branch of its line holds: refused.
+        clone.sh("git tag fleet-v9.9.9 feature && git tag -a -m 'Fleet 4.58.0' fleet-v4.58.0 feature")
+        expectRejected(gates(clone, "refs/tags/fleet-v9.9.9:refs/tags/fleet-v9.9.9"), "must tag a commit of its release line")
+        expectRejected(gates(clone, "refs/tags/fleet-v4.58.0:refs/tags/fleet-v4.58.0"), "must tag a commit of its release line")
+        #expect(clone.remote("refs/tags/fleet-v9.9.9") == nil)
+        // On the candidate's tip: its release line. Allowed, as an annotated tag too.
+        clone.sh("git tag -d fleet-v4.58.0 >/dev/null && git tag -a -m 'Fleet 4.58.0' fleet-v4.58.0 origin/\(PushHookTests.rc)")
+        for result in gates(clone, "refs/tags/fleet-v4.58.0:refs/tags/fleet-v4.58.0") { #expect(result.status == 0, "\(result.stderr)") }
+        #expect(clone.remote("refs/tags/fleet-v4.58.0") != nil)
+        // Never moved, never deleted.
+        let released = clone.remote("refs/tags/fleet-v4.57.1")
+        clone.sh("git tag -f fleet-v4.57.1 origin/\(PushHookTests.rc) >/dev/null")
+        expectRejected(gates(clone, "refs/tags/fleet-v4.57.1:refs/tags/fleet-v4.57.1", force: true), "is never moved")
+        expectRejected(gates(clone, ":refs/tags/fleet-v4.57.1"), "is never deleted")
+        #expect(clone.remote("refs/tags/fleet-v4.57.1") == released)
+        // A tag that is not a release tag is not guarded.
+        clone.sh("git tag scratch-tag feature")
+        for result in gates(clone, "refs/tags/scratch-tag:refs/tags/scratch-tag") { #expect(result.status == 0, "\(result.stderr)") }
+    }
+
+    @Test func candidatesStartOnTheTrunkAndPatchBranchesAtAReleaseTag() {
+        let clone = hooks.clone(server: true)
+        hooks.commitOnRC(clone, "feature")
+        // A future candidate off a commit that is not on main: refused, before its cut and after.
+        expectRejected(gates(clone, "feature:refs/heads/minor-fleet-v4.59.0"), "starts at a commit of main")
+        #expect(clone.remote("refs/heads/minor-fleet-v4.59.0") == nil)
+        for result in gates(clone, "origin/main:refs/heads/minor-fleet-v4.59.0") { #expect(result.status == 0, "\(result.stderr)") }
+        // A patch branch off anything but a release tag of its line: refused; at fleet-v4.57.2: allowed.
+        expectRejected(gates(clone, "origin/main:refs/heads/patch-fleet-v4.57.4"), "starts at a release tag of 4.57")
+        clone.sh("git branch patch-start fleet-v4.57.2^{commit}")
+        for result in gates(clone, "patch-start:refs/heads/patch-fleet-v4.57.4") { #expect(result.status == 0, "\(result.stderr)") }
+        // Deleting a release branch names who may.
+        expectRejected(gates(clone, ":refs/heads/patch-fleet-v4.57.1"), "is never deleted")
+    }
+}
