@@ -85,8 +85,16 @@ public final class GitHubClient: @unchecked Sendable {
             items += elements
             pages += 1
             next = link.flatMap { Self.nextLink(in: $0) }
-            // Never follow a link off the API's host: a hostile answer must not send the token elsewhere.
-            if let candidate = next, candidate.host != restBase.host || candidate.port != restBase.port { next = nil }
+            // Never follow a link off the API's scheme, host and port: a hostile answer must not send the token
+            // elsewhere. Nor stop there: a list cut short is never decided on.
+            if let candidate = next,
+               candidate.scheme != restBase.scheme || candidate.host != restBase.host || candidate.port != restBase.port {
+                throw ForgeError(.badResponse, "GitHub's answer to \(path) links its next page off \(restBase.host ?? "its host"); "
+                                 + "the list is not read further, and nothing is decided on part of it")
+            }
+        }
+        if next != nil {
+            throw ForgeError(.badResponse, "GitHub's answer to \(path) runs past \(maxPages) pages; nothing is decided on part of it")
         }
         return items
     }

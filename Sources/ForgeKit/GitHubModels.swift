@@ -99,6 +99,12 @@ extension GitHubClient {
         guard let pull = ForgePullRequest(json) else {
             throw ForgeError(.badResponse, "GitHub's answer for pull request #\(number) has no number")
         }
+        // A gate decides by the base and head: an answer without them is an error, never "not a release branch".
+        func isSHA(_ text: String) -> Bool { text.utf8.count == 40 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) } }
+        guard json["base"]?["ref"]?.string?.isEmpty == false, isSHA(pull.baseSHA), isSHA(pull.headSHA) else {
+            throw ForgeError(.badResponse, "GitHub's answer for pull request #\(number) has no readable base or head "
+                             + "(base.ref, base.sha, head.sha); nothing is judged on an answer that cannot be read")
+        }
         return pull
     }
 

@@ -123,8 +123,8 @@ public struct PushPolicy: Sendable {
 
     /// An update refused as a whole, before its commits are looked at (a trunk
     /// push carrying a broken `.relkit.yml`, a release branch while the policy is unreadable).
-    public func refuse(_ update: RefUpdate, reason: String) -> UpdateDecision {
-        UpdateDecision(update: update, version: protectedVersion(of: update.ref), phase: nil, window: nil, allowed: false,
+    public func refuse(_ update: RefUpdate, reason: String, phase: ReleasePhase? = nil, window: ReleaseWindow? = nil) -> UpdateDecision {
+        UpdateDecision(update: update, version: protectedVersion(of: update.ref), phase: phase, window: window, allowed: false,
                        reason: reason, commits: [])
     }
 

@@ -159,8 +159,8 @@ public struct DependencyPublish {
         let repository = writer.repository
         var filed: [Filed] = []
         do throws(ForgeError) {
-            // Open issues with a title: one listing of the open issues is enough for a handful of titles.
-            let open = try writer.client.getAll("/repos/\(repository)/issues?state=open&per_page=100", maxPages: 10)
+            // Open issues with a title: one listing of the open issues (all of it: a list cut short would file a duplicate).
+            let open = try writer.client.getAll("/repos/\(repository)/issues?state=open&per_page=100", maxPages: 50)
                 .compactMap(ForgeIssueSummary.init).filter { !$0.isPullRequest }
             for verdict in report.verdicts {
                 guard let title = verdict.issueTitle, let text = verdict.issueText else { continue }

@@ -156,14 +156,6 @@ public struct PushCheck {
                     results.append((update, policy.judge(refUpdate, phase: nil, window: nil, commits: [])))
                     continue
                 }
-                if kind == .create {
-                    let onTrunk = try trunk.map { trunk throws(GitError) in try repository.isAncestor(update.new, of: trunk) } ?? false
-                    if let problem = policy.creationProblem(of: refUpdate, onTrunk: onTrunk,
-                                                            atReleaseTag: try releaseTag(at: update.new, line: version, policy: policy)) {
-                        results.append((update, policy.refuse(refUpdate, reason: problem)))
-                        continue
-                    }
-                }
                 if let brokenPolicy {
                     results.append((update, policy.refuse(refUpdate, reason: "the trunk's policy cannot be read, so release "
                         + "branches are closed until someone who may push to \(configuration.trunk) pushes a fixed "
@@ -188,6 +180,14 @@ public struct PushCheck {
                 // A release branch with no scheduled release takes fixes only, until it is tagged.
                 let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
                 PerformanceTrace.mark("place \(update.ref) in its release's phase")
+                if kind == .create {
+                    let onTrunk = try trunk.map { trunk throws(GitError) in try repository.isAncestor(update.new, of: trunk) } ?? false
+                    if let problem = policy.creationProblem(of: refUpdate, onTrunk: onTrunk,
+                                                            atReleaseTag: try releaseTag(at: update.new, line: version, policy: policy)) {
+                        results.append((update, policy.refuse(refUpdate, reason: problem, phase: phase, window: window)))
+                        continue
+                    }
+                }
                 var facts: [CommitFacts] = []
                 if kind == .create || kind == .update {
                     // Every commit the branch did not contain before is new to it, wherever else it

@@ -228,6 +228,57 @@ struct PullRequestCheckTests {
         expectNoLeak(result, server)
     }
 
+    /// An answer the gate cannot read is an error (exit 4, no status set), never "not a release branch":
+    /// a pull request whose base is null, missing or not a string, or whose head is not a commit id.
+    @Test(arguments: ["null", "missing", "number", "head"])
+    func aMalformedPullRequestFailsClosed(_ shape: String) throws {
+        let setup = setUp()
+        var pull = Self.pull(608, base: "minor-fleet-v4.58.0", baseSHA: setup.candidateTip, head: setup.feature, title: "Broken")
+        switch shape {
+        case "null": pull["base"] = NSNull()
+        case "missing": pull["base"] = nil
+        case "number": pull["base"] = ["ref": 42, "sha": setup.candidateTip]
+        default: pull["head"] = ["sha": "not-a-sha"]
+        }
+        let server = try ForgeServer(routes: [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/608", response: pull),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/608/reviews?per_page=100", response: []),
+        ])
+        let result = check(setup, server, ["--pr", "608", "--status"])
+        #expect(result.status == 4, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("has no readable base or head"), "\(result.stderr)")
+        #expect(!result.stdout.contains("allowed"))
+        #expect(!server.requests().contains { $0.method == "POST" })
+    }
+
+    /// Reviews are read whole or not at all: a list that runs past its pages, or links its next page
+    /// to another host or port, is an error, never a decision on part of it.
+    @Test func reviewsAreNeverReadInPart() throws {
+        let setup = setUp()
+        func page(_ number: Int, next: String?) -> [String: Any] {
+            let path = "/repos/fleetdm/fleet/pulls/604/reviews?per_page=100" + (number == 1 ? "" : "&page=\(number)")
+            let reviews = number == 1 ? [Self.review("lukeheath", "APPROVED", on: setup.feature)] : []
+            return ForgeServer.route("GET", path, response: reviews, headers: next.map { ["link": "<\($0)>; rel=\"next\""] } ?? [:])
+        }
+        let server = try ForgeServer(routes: [])
+        // 31 pages, each linking to the next on the server's own address.
+        var paged = routes(setup, issueLabels: []).filter { ($0["path"] as? String)?.contains("/604/reviews") != true }
+        paged += (1...31).map { page($0, next: "\(server.url)/repos/fleetdm/fleet/pulls/604/reviews?per_page=100&page=\($0 + 1)") }
+        try server.replaceRoutes(paged)
+        let long = check(setup, server, ["--pr", "604", "--status"], now: PushHookTests.candidate)
+        #expect(long.status == 4, "\(long.stdout)\(long.stderr)")
+        #expect(long.stderr.contains("runs past 30 pages"), "\(long.stderr)")
+        #expect(!server.requests().contains { $0.method == "POST" && $0.path.contains("/statuses/") })
+
+        var offHost = routes(setup, issueLabels: []).filter { ($0["path"] as? String)?.contains("/604/reviews") != true }
+        offHost.append(page(1, next: "http://127.0.0.2:\(server.port)/repos/fleetdm/fleet/pulls/604/reviews?per_page=100&page=2"))
+        try server.replaceRoutes(offHost)
+        server.clearRequests()
+        let elsewhere = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
+        #expect(elsewhere.status == 4, "\(elsewhere.stdout)\(elsewhere.stderr)")
+        #expect(elsewhere.stderr.contains("links its next page off"), "\(elsewhere.stderr)")
+    }
+
     @Test func aPullRequestIntoTheTrunkIsNotAReleaseBranch() throws {
         let setup = setUp()
         let server = try ForgeServer(routes: routes(setup, issueLabels: []))
