@@ -52,6 +52,15 @@ public final class ObjectReader {
         return try body(UnsafeRawBufferPointer(start: data, count: size))
     }
 
+    /// An object's size in bytes, from its header: a large blob is measured without being read.
+    public func size(of id: ObjectID) throws(GitError) -> Int {
+        var oid = id.raw
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        try check(git_odb_read_header(&size, &type, odb, &oid), "git_odb_read_header(\(id.hex))")
+        return size
+    }
+
     func malformed(_ id: ObjectID, _ problem: String) -> GitError {
         GitError(code: -1, errorClass: Int32(GIT_ERROR_OBJECT.rawValue), message: "object \(id.hex) \(problem)", operation: "parse")
     }

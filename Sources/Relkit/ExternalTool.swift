@@ -7,6 +7,8 @@ struct ExternalTool {
         let status: Int32
         let stdout: Data
         let stderr: Data
+        /// It was still running at its deadline, and was killed.
+        var timedOut = false
 
         /// The first line of stderr, for an error message.
         var complaint: String {
@@ -30,10 +32,27 @@ struct ExternalTool {
             self.cleanup = cleanup
         }
 
-        func wait() -> Output {
+        /// Collects the run; past `deadline` it is killed (SIGKILL) and comes back `timedOut`.
+        func wait(until deadline: Date? = nil) -> Output {
             defer { for url in cleanup + [stdout, stderr] { try? FileManager.default.removeItem(at: url) } }
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            if let deadline {
+                // Polled, from 0.2 ms up to 5 ms between looks: a run of a few milliseconds is not slowed.
+                var pause: useconds_t = 200
+                while true {
+                    let done = waitpid(pid, &status, WNOHANG)
+                    if done == pid || (done < 0 && errno != EINTR) { break }
+                    if Date() >= deadline {
+                        kill(pid, SIGKILL)
+                        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                        return Output(status: 128 + SIGKILL, stdout: Data(), stderr: Data(), timedOut: true)
+                    }
+                    usleep(pause)
+                    pause = min(pause * 2, 5_000)
+                }
+            } else {
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            }
             // WIFEXITED / WEXITSTATUS, spelled out (the macros are not imported).
             let exited = status & 0x7f == 0
             let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)

@@ -127,6 +127,7 @@ final class SignatureVerifier {
         var verified: [(ObjectID, String)] = []
         var index = 0
         while index < checks.count {
+            let deadline = Date().addingTimeInterval(Self.verifySeconds)
             var running: [(ObjectID, String, ExternalTool.Running)] = []
             for (commit, signature, principal) in checks[index..<min(checks.count, index + width)] {
                 let sigFile = try TemporaryFile.write(signature.signature, suffix: ".sig")
@@ -135,8 +136,10 @@ final class SignatureVerifier {
                 running.append((commit, principal, run))
             }
             for (commit, principal, run) in running {
-                let output = run.wait()
-                if output.status == 0 {
+                let output = run.wait(until: deadline)
+                if output.timedOut {
+                    verdicts[commit] = .unverified("ssh-keygen did not answer within \(Int(Self.verifySeconds)) s, so its signature is not counted")
+                } else if output.status == 0 {
                     // Compared with the configuration's lists without case, as emails are.
                     verdicts[commit] = .signed(principal.lowercased())
                     verified.append((commit, principal))
@@ -149,6 +152,12 @@ final class SignatureVerifier {
         cache?.remember(verified)
     }
 
+    /// How long one `ssh-keygen -Y verify` may take (a real one takes about 6 ms): a pusher controls what it reads.
+    static let verifySeconds: TimeInterval = 10
+    /// The largest signature checked (a real SSH signature is under 2 KB), and the largest signed notes commit.
+    static let maximumSignatureBytes = 16 << 10
+    static let maximumSignedBytes = 1 << 20
+
     private enum Prepared {
         case success((CommitSignature, String))
         case failure(String)
@@ -158,6 +167,10 @@ final class SignatureVerifier {
     private func prepare(_ commit: ObjectID) throws(RelkitError) -> Prepared {
         do {
             guard let signature = try repository.signature(ofCommit: commit) else { return .failure("not signed") }
+            guard signature.signature.count <= Self.maximumSignatureBytes, signature.signedData.count <= Self.maximumSignedBytes else {
+                return .failure("its signature (\(signature.signature.count) bytes over \(signature.signedData.count)) is over the "
+                                + "\(Self.maximumSignatureBytes) bytes over \(Self.maximumSignedBytes) checked, so it is not checked")
+            }
             guard signature.format == .ssh else {
                 return .failure("signed with \(signature.format.rawValue); \(allowedSigners?.source ?? "the trust file") lists ssh keys")
             }
@@ -179,7 +192,8 @@ final class SignatureVerifier {
 /// allowed signers file (by blob id) and identity that `ssh-keygen` verified.
 /// A changed allowed signers file is a new key, so a removed key stops
 /// counting at once. Not used when the file limits keys in time
-/// (`valid-before`, `valid-after`), whose verdict the clock changes, nor by
+/// (`valid-before`, `valid-after`, in any case) or trusts a certificate
+/// authority, whose verdicts the clock changes, nor by
 /// `relkit check`: a CI job's git directory may be restored from a cache
 /// someone else wrote, while a hook's (the pusher's own clone, the server's
 /// repository) is written only by its owner.
@@ -192,11 +206,17 @@ final class VerifiedSignatures {
     static let maximumBytes = 4 << 20
 
     init?(repository: Repository, allowedSigners: Data) {
-        let text = String(decoding: allowedSigners, as: UTF8.self)
-        guard !text.contains("valid-before"), !text.contains("valid-after"),
-              let allowed = try? ObjectID.blob(hashing: allowedSigners) else { return nil }
+        guard !Self.dependsOnTheClock(allowedSigners), let allowed = try? ObjectID.blob(hashing: allowedSigners) else { return nil }
         self.allowed = allowed
         path = repository.commonDirectory + "relkit/verified-signatures"
+    }
+
+    /// Whether a verdict on this allowed signers file can change with the clock: a key limited in
+    /// time (`valid-before`, `valid-after`, in any case, as ssh-keygen reads options), or a
+    /// certificate authority, whose certificates expire. Such verdicts are never remembered.
+    static func dependsOnTheClock(_ allowedSigners: Data) -> Bool {
+        let text = String(decoding: allowedSigners, as: UTF8.self).lowercased()
+        return ["valid-before", "valid-after", "cert-authority"].contains { text.contains($0) }
     }
 
     private func key(_ commit: ObjectID, _ principal: String) -> String { "\(commit.hex) \(allowed.hex) \(principal)" }
@@ -232,6 +252,11 @@ final class VerifiedSignatures {
 /// line counts only as what its own commit's signer may give, so a signed
 /// notes commit never lends its signature to lines someone else added before.
 final class NoteAttribution {
+    /// A note's bytes and lines beyond which it is not read, and counts for nothing: a pusher controls
+    /// the notes a server reads (a real one is a few lines; `relkit label` writes one per label).
+    static let maximumNoteBytes = 64 << 10
+    static let maximumNoteLines = 200
+
     struct Line: Sendable, Equatable {
         let text: String
         /// The notes commit that added it.
@@ -242,6 +267,8 @@ final class NoteAttribution {
     let reader: ObjectReader
     let tip: ObjectID?
     private var known: [ObjectID: [Line]] = [:]
+    /// The notes (by the object they annotate) that were over a bound, with why: they count for nothing.
+    private(set) var overBound: [ObjectID: String] = [:]
 
     init(repository: Repository, reader: ObjectReader, tip: ObjectID?) {
         self.repository = repository
@@ -249,28 +276,25 @@ final class NoteAttribution {
         self.tip = tip
     }
 
-    /// The note's text on `object`, or nil.
-    func text(of object: ObjectID) throws(GitError) -> String? {
-        guard let tip else { return nil }
-        return try repository.note(for: object, notesCommit: tip)
-    }
-
     /// The lines of each object's note, each with the notes commit that added it:
     /// one walk down the notes history (first parents), diffing each notes commit
     /// against its parent, until every line is accounted for.
     func lines(of objects: Set<ObjectID>) throws(GitError) -> [ObjectID: [Line]] {
         var open: [ObjectID: Set<String>] = [:]
-        // A few objects: each note read on its own; many: one listing of the notes tree
+        // A few objects: each note looked up on its own; many: one listing of the notes tree
         // (fan-out directories and all) says which have a note (measured: the listing costs
-        // 6 ms for 1,000 notes, 20 separate reads 2 ms).
+        // 6 ms for 1,000 notes, 20 separate reads 2 ms). Either way, a note's size is read from
+        // its header before the note itself.
         let wanted = objects.filter { known[$0] == nil }
-        let notes = wanted.count > 64 ? try noteBlobs() : nil
+        let blobs = wanted.count > 64 ? try noteBlobs() : try noteBlobs(of: wanted)
         for object in wanted {
-            let lines: Set<String>
-            if let notes {
-                lines = try notes[object].map(blobLines) ?? []
-            } else {
-                lines = Set(try text(of: object).map(NoteAttribution.lines) ?? [])
+            var lines: Set<String> = []
+            if let blob = blobs[object] {
+                if let bound = try exceedsBound(blob) {
+                    overBound[object] = bound
+                } else {
+                    lines = try blobLines(blob)
+                }
             }
             if lines.isEmpty { known[object] = [] } else { open[object] = lines }
         }
@@ -284,8 +308,8 @@ final class NoteAttribution {
                 let hex = change.path.filter { $0 != "/" }
                 guard let object = ObjectID(hex: hex), open[object] != nil else { continue }
                 var entry = changed[object] ?? ([], [], true)
-                if let old = change.old { entry.before.formUnion(try blobLines(old.id)); entry.created = false }
-                if let new = change.new { entry.now.formUnion(try blobLines(new.id)) }
+                if let old = change.old { entry.before.formUnion(try boundedLines(old.id)); entry.created = false }
+                if let new = change.new { entry.now.formUnion(try boundedLines(new.id)) }
                 changed[object] = entry
             }
             for (object, change) in changed {
@@ -318,6 +342,49 @@ final class NoteAttribution {
         }
         listed = blobs
         return blobs
+    }
+
+    /// Each of a few objects' note blob at the tip, looked up one by one (no listing of the notes tree).
+    private func noteBlobs(of objects: Set<ObjectID>) throws(GitError) -> [ObjectID: ObjectID] {
+        guard let tip, !objects.isEmpty else { return [:] }
+        let tree = try reader.treeAndParents(ofCommit: tip).tree
+        var blobs: [ObjectID: ObjectID] = [:]
+        for object in objects {
+            // git's notes trees fan out by leading pairs of hex digits as they grow: try each depth.
+            let hex = Array(object.hex.utf8)
+            for depth in 0...19 {
+                var path: [UInt8] = []
+                for level in 0..<depth { path += hex[(level * 2)..<(level * 2 + 2)] + [UInt8(ascii: "/")] }
+                path += hex[(depth * 2)...]
+                if let entry = try reader.entry(atPath: path, inTree: tree), !entry.isTree {
+                    blobs[object] = entry.id
+                    break
+                }
+                // No directory for the next level: the note is not deeper.
+                let directory = Array(path.prefix(depth * 3 + 2))
+                guard let next = try reader.entry(atPath: directory, inTree: tree), next.isTree else { break }
+            }
+        }
+        return blobs
+    }
+
+    /// Why a note blob is not read, when it is over a bound: its size first, from its header alone.
+    private func exceedsBound(_ blob: ObjectID) throws(GitError) -> String? {
+        let size = try reader.size(of: blob)
+        if size > Self.maximumNoteBytes {
+            return "a note of \(size) bytes, over the \(Self.maximumNoteBytes) a note may have, is not read"
+        }
+        let data = try reader.blob(blob)
+        let lines = data.reduce(into: 0) { count, byte in if byte == UInt8(ascii: "\n") { count += 1 } }
+        if lines > Self.maximumNoteLines {
+            return "a note of \(lines) lines, over the \(Self.maximumNoteLines) a note may have, is not read"
+        }
+        return nil
+    }
+
+    /// A note blob's lines; none when it is over a bound (an earlier version of a note, met in its history).
+    private func boundedLines(_ id: ObjectID) throws(GitError) -> Set<String> {
+        try exceedsBound(id) == nil ? try blobLines(id) : []
     }
 
     private func blobLines(_ id: ObjectID) throws(GitError) -> Set<String> {
@@ -375,6 +442,9 @@ final class EvidenceReader {
         var result: [ObjectID: Evidence] = [:]
         for (object, objectLines) in lines {
             var evidence = Evidence()
+            if let bound = notes.overBound[object] {
+                evidence.unverified.append("note on \(object.abbreviated()): \(bound); it counts for nothing")
+            }
             for line in objectLines {
                 let short = String(object.hex.prefix(7))
                 if let value = LabelLines.value("Label", of: Substring(line.text)) {

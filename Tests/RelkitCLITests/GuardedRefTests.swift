@@ -122,4 +122,39 @@ struct GuardedRefTests {
         // Deleting a release branch names who may.
         expectRejected(gates(clone, ":refs/heads/patch-fleet-v4.57.1"), "is never deleted")
     }
+
+    /// What a pusher controls has a bounded cost, and a bound never leads to acceptance: a signed
+    /// note over its size or line bound, and a signature over its size, count for nothing.
+    @Test(arguments: ["bytes", "lines", "signature"])
+    func evidenceOverItsBoundCountsForNothing(_ bound: String) {
+        let (clone, signers) = hooks.trustedClone(server: true)
+        let source = hooks.fixtureID("ui-fix-id")
+        hooks.pickedFix(clone, "fix")
+        let environment = signers.use("qa", in: clone.work)
+        let padding = bound == "bytes" ? "head -c 70000 /dev/zero | tr '\\0' x; echo" : "i=0; while [ $i -lt 250 ]; do echo pad $i; i=$((i+1)); done"
+        var script = """
+            set -e
+            { echo 'Label: ~release-blocker (by qa@fleet.example)'; \(bound == "signature" ? "true" : padding); } > note.txt
+            git notes --ref relkit add -F note.txt \(source)
+            tree=$(git rev-parse refs/notes/relkit^{tree})
+
+            """
+        if bound == "signature" {
+            // A notes commit whose signature is 20 KB: not checked at all.
+            script += """
+                sig=$(head -c 15000 /dev/urandom | base64 -w 70 | sed 's/^/ /')
+                printf 'tree %s\\nauthor qa <qa@fleet.example> 1728000000 -0700\\ncommitter qa <qa@fleet.example> 1728000000 -0700\\ngpgsig -----BEGIN SSH SIGNATURE-----\\n%s\\n -----END SSH SIGNATURE-----\\n\\nNotes\\n' "$tree" "$sig" > commit.txt
+                git update-ref refs/notes/relkit $(git hash-object -t commit -w commit.txt)
+                """
+        } else {
+            script += "git update-ref refs/notes/relkit $(git commit-tree -S -m Notes $tree)\n"
+        }
+        let made = Shell.run("/bin/sh", ["-c", script], in: clone.work, environment: Shell.gitEnvironment.merging(environment) { $1 })
+        #expect(made.status == 0, "\(made.stderr)")
+        let result = clone.git(["push", "--no-verify", "origin", "refs/notes/relkit", "fix:\(PushHookTests.rc)"], now: PushHookTests.deepFreeze)
+        #expect(result.status != 0, "\(result.stderr)")
+        let words = bound == "signature" ? "is over the 16384 bytes" : bound == "bytes" ? "over the 65536 a note may have" : "over the 200 a note may have"
+        #expect(result.stderr.contains(words), "\(result.stderr)")
+        #expect(result.stderr.contains("has neither label verified"), "\(result.stderr)")
+    }
 }
