@@ -57,7 +57,6 @@ for f in "$here"/../Tests/ForgeFixtures/pygithub/*.json; do
   python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["response"]))' "$f" > "$seeds/forge-response/$(basename "$f" .json)"
 done
 printf 'HTTP/1.1 403 Forbidden\r\nx-ratelimit-remaining: 0\r\nx-ratelimit-reset: 1507651200\r\nretry-after: 7\r\nlink: <https://api.github.com/x?page=2>; rel="next"\r\n\r\n' > "$seeds/forge-response/headers"
-printf 'Fixes #123 and fleetdm/fleet#124; https://github.com/fleetdm/fleet/issues/125\n' > "$seeds/forge-response/mentions"
 python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["response"]))' "$here/../Tests/ForgeFixtures/go-dl.json" > "$seeds/forge-response/go-dl"
 printf '{"data":{"repository":{"i1":{"timelineItems":{"nodes":[{"__typename":"CrossReferencedEvent","willCloseTarget":true,"source":{"number":7,"state":"MERGED","url":"u","baseRefName":"main"}},{"__typename":"ConnectedEvent","subject":{"number":8,"state":"OPEN"}},{"__typename":"DisconnectedEvent","subject":{"number":8,"state":"OPEN"}}]}}}}}' > "$seeds/forge-response/timeline"
 echo "seeds written to $seeds"

@@ -30,7 +30,9 @@ def route(method, path, response, status=200, **extra):
 
 rc = "minor-fleet-v4.58.0"
 issue = {"number": 123, "title": "Host count is wrong after a restart", "url": "https://github.com/fleetdm/fleet/issues/123",
-         "labels": {"nodes": [{"name": "bug"}, {"name": "~release blocker"}]}, "milestone": {"title": "4.58.0"}}
+         "labels": {"nodes": [{"name": "bug"}, {"name": "~release blocker"}]}, "milestone": {"title": "4.58.0"},
+         # Closed by #7000's merge (its ClosedEvent names the pull request): the only kind of named link that counts.
+         "timelineItems": {"nodes": [{"closer": {"__typename": "PullRequest", "number": 7000}}]}}
 routes = [
     route("GET", "/repos/fleetdm/fleet/pulls/7001", pull(7001, "Add a feature", rc, candidate, feature)),
     route("GET", "/repos/fleetdm/fleet/pulls/7002", pull(7002, "Cherry-pick #7000: Fix the host count", rc, candidate, pick)),

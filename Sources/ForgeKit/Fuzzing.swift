@@ -5,7 +5,7 @@ import Foundation
 @_spi(Fuzzing)
 public enum ForgeKitFuzzing {
     /// The bytes as a response body (JSON into each model, a GraphQL answer) and as a
-    /// header block (headers, `Link`, rate-limit waits), and as a description's mentions.
+    /// header block (headers, `Link`, rate-limit waits).
     public static func response(_ bytes: [UInt8]) -> Int {
         var total = 0
         let data = Data(bytes)
@@ -29,7 +29,6 @@ public enum ForgeKitFuzzing {
         let response = HTTPResponse(status: 403, headers: headers, body: data)
         if GitHubClient.isRateLimited(response) { total += 1 }
         total += Int(GitHubClient.wait(for: response, now: Date(timeIntervalSince1970: 0)).map { min($0, 1e9) } ?? 0) & 1
-        total += GitHubClient.mentions(in: text, repository: "fleetdm/fleet").count
         total += GitHubClient.oneLine(text).count
         return total
     }

@@ -89,8 +89,8 @@ public final class GitHubClient: @unchecked Sendable {
             // elsewhere. Nor stop there: a list cut short is never decided on.
             if let candidate = next,
                candidate.scheme != restBase.scheme || candidate.host != restBase.host || candidate.port != restBase.port {
-                throw ForgeError(.badResponse, "GitHub's answer to \(path) links its next page off \(restBase.host ?? "its host"); "
-                                 + "the list is not read further, and nothing is decided on part of it")
+                throw ForgeError(.badResponse, "GitHub's answer to \(path) links its next page to \(candidate.host ?? "another host"), "
+                                 + "not \(restBase.host ?? "its own host"); the list is not read further, and nothing is decided on part of it")
             }
         }
         if next != nil {

@@ -43,15 +43,16 @@ public struct ForgePullRequest: Sendable, Equatable {
     }
 }
 
-/// An issue a pull request resolves, and how it is linked to it.
+/// An issue linked to a pull request, and how GitHub recorded the link.
 public struct ForgeIssue: Sendable, Equatable {
     public enum Link: String, Sendable {
-        /// GitHub's `closingIssuesReferences` ("Fixes #123", or linked in the sidebar).
-        case closes
-        /// Linked through the timeline (a connected event).
-        case timeline
-        /// A "#123" mention in the pull request's description.
-        case mention
+        /// Closed by the pull request's merge: the issue's closed event names the pull request or its merge commit.
+        case closedByMerge
+        /// Linked by hand (a connected event on the pull request's timeline), by `linkedBy`.
+        case connected
+        /// Named by a closing keyword or the sidebar (`closingIssuesReferences`), but not closed by this
+        /// pull request's merge: the description can be edited after review, so the link proves nothing.
+        case namedOnly
     }
 
     public let number: Int
@@ -60,6 +61,18 @@ public struct ForgeIssue: Sendable, Equatable {
     public let labels: [String]
     public let milestone: String?
     public let link: Link
+    /// Who made a `connected` link (a login), as GitHub recorded it.
+    public let linkedBy: String?
+
+    public init(number: Int, title: String, url: String, labels: [String], milestone: String?, link: Link, linkedBy: String? = nil) {
+        self.number = number
+        self.title = title
+        self.url = url
+        self.labels = labels
+        self.milestone = milestone
+        self.link = link
+        self.linkedBy = linkedBy
+    }
 }
 
 /// A pull request review.
@@ -126,15 +139,20 @@ extension GitHubClient {
         try getAll("/repos/\(repository)/pulls/\(number)/reviews?per_page=100").compactMap(ForgeReview.init)
     }
 
-    /// The issues each pull request resolves: GraphQL `closingIssuesReferences` and
-    /// timeline links (one query for all of them), then "#123" mentions in their descriptions.
+    /// The issues linked to each pull request, as GitHub recorded the links (one GraphQL query):
+    /// those its `closingIssuesReferences` name, each with whether its closed event names this pull
+    /// request or its merge commit (`closedByMerge`, else `namedOnly`), and those connected by hand on
+    /// its timeline, with who connected them (`connected`; a later disconnected event undoes one).
+    /// Mentions in a description are never links: anyone who can edit it can write one.
     public func linkedIssues(of pulls: [ForgePullRequest]) throws(ForgeError) -> [Int: [ForgeIssue]] {
         guard !pulls.isEmpty else { return [:] }
-        let issueFields = "number title url labels(first: 50) { nodes { name } } milestone { title }"
+        let issueFields = "number title url labels(first: 20) { nodes { name } } milestone { title }"
         let fields = """
-            closingIssuesReferences(first: 25) { nodes { \(issueFields) } }
-            timelineItems(first: 100, itemTypes: [CONNECTED_EVENT, DISCONNECTED_EVENT]) { nodes { __typename \
-            ... on ConnectedEvent { subject { ... on Issue { \(issueFields) } } } \
+            closingIssuesReferences(first: 10) { nodes { \(issueFields) \
+            timelineItems(last: 5, itemTypes: [CLOSED_EVENT]) { nodes { ... on ClosedEvent { closer { __typename \
+            ... on PullRequest { number } ... on Commit { oid } } } } } } }
+            timelineItems(first: 20, itemTypes: [CONNECTED_EVENT, DISCONNECTED_EVENT]) { nodes { __typename \
+            ... on ConnectedEvent { actor { login } subject { ... on Issue { \(issueFields) } } } \
             ... on DisconnectedEvent { subject { ... on Issue { number } } } } }
             """
         let numbers = Array(Set(pulls.map(\.number))).sorted()
@@ -142,81 +160,69 @@ extension GitHubClient {
         let parts = repository.split(separator: "/").map(String.init)
         let query = "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {\n\(aliases)\n} }"
         let data = try graphQL(query, variables: ["owner": parts.first ?? "", "name": parts.last ?? ""])
-        func issue(_ json: ForgeJSON, _ link: ForgeIssue.Link) -> ForgeIssue? {
+        func issue(_ json: ForgeJSON, _ link: ForgeIssue.Link, by login: String? = nil) -> ForgeIssue? {
             guard let number = json["number"]?.int else { return nil }
             return ForgeIssue(number: number, title: json["title"]?.string ?? "", url: json["url"]?.string ?? "",
                               labels: json["labels"]?["nodes"]?.array.compactMap { $0["name"]?.string } ?? [],
-                              milestone: json["milestone"]?["title"]?.string, link: link)
+                              milestone: json["milestone"]?["title"]?.string, link: link, linkedBy: login)
         }
         var result: [Int: [ForgeIssue]] = [:]
         for pull in pulls {
             guard let node = data["repository"]?["p\(pull.number)"] else { continue }
-            var issues = node["closingIssuesReferences"]?["nodes"]?.array.compactMap { issue($0, .closes) } ?? []
+            var issues: [ForgeIssue] = []
+            for named in node["closingIssuesReferences"]?["nodes"]?.array ?? [] {
+                let closedByMerge = (named["timelineItems"]?["nodes"]?.array ?? []).contains { event in
+                    guard let closer = event["closer"] else { return false }
+                    switch closer["__typename"]?.string {
+                    case "PullRequest": return closer["number"]?.int == pull.number
+                    case "Commit":
+                        guard let oid = closer["oid"]?.string, let merge = pull.mergeCommitSHA else { return false }
+                        return oid.lowercased() == merge.lowercased()
+                    default: return false
+                    }
+                }
+                if let found = issue(named, closedByMerge ? .closedByMerge : .namedOnly) { issues.append(found) }
+            }
             var connected: [Int: ForgeIssue] = [:]
             for event in node["timelineItems"]?["nodes"]?.array ?? [] {
                 guard let subject = event["subject"], let number = subject["number"]?.int else { continue }
                 if event["__typename"]?.string == "DisconnectedEvent" { connected[number] = nil }
-                else if let linked = issue(subject, .timeline) { connected[number] = linked }
+                else if let linked = issue(subject, .connected, by: event["actor"]?["login"]?.string) { connected[number] = linked }
             }
-            for number in connected.keys.sorted() where !issues.contains(where: { $0.number == number }) {
-                if let linked = connected[number] { issues.append(linked) }
-            }
-            for number in Self.mentions(in: pull.body, repository: repository) where number != pull.number
-                && !issues.contains(where: { $0.number == number }) {
-                let json: ForgeJSON
-                do { json = try get("/repos/\(repository)/issues/\(number)") } catch where error.kind == .notFound { continue }
-                // The issues endpoint answers for pull requests too; a mentioned pull request is not an issue.
-                guard json["pull_request"] == nil, let found = issue(ForgeJSON.object([
-                    "number": json["number"] ?? .null, "title": json["title"] ?? .null, "url": json["html_url"] ?? .null,
-                    "labels": .object(["nodes": json["labels"] ?? .array([])]),
-                    "milestone": json["milestone"] ?? .null,
-                ]), .mention) else { continue }
-                issues.append(found)
+            for number in connected.keys.sorted() {
+                guard let linked = connected[number] else { continue }
+                if let index = issues.firstIndex(where: { $0.number == number }) {
+                    // Named in the description and connected by hand: the connection is the stronger record.
+                    if issues[index].link == .namedOnly { issues[index] = linked }
+                } else {
+                    issues.append(linked)
+                }
             }
             result[pull.number] = issues
         }
         return result
     }
 
-    /// Issue numbers a description mentions: `#123`, `owner/name#123`, or this repository's issue URL.
-    static func mentions(in body: String, repository: String) -> [Int] {
-        var numbers: [Int] = []
-        let bytes = Array(body.utf8.prefix(65_536))
-        var index = 0
-        let lowerRepository = Array(repository.lowercased().utf8)
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "#") {
-                // `#123` not preceded by a word character (or preceded by this repository's name).
-                var start = index
-                while start > 0, Self.isNameByte(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "/") { start -= 1 }
-                let before = Array(bytes[start..<index]).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-                var end = index + 1
-                while end < bytes.count, end - index <= 9, bytes[end] >= 48 && bytes[end] <= 57 { end += 1 }
-                if end > index + 1, before.isEmpty || before == lowerRepository,
-                   end == bytes.count || !Self.isNameByte(bytes[end]),
-                   let number = Int(String(decoding: bytes[(index + 1)..<end], as: UTF8.self)), number > 0,
-                   !numbers.contains(number) {
-                    numbers.append(number)
-                }
-                index = end
-                continue
-            }
-            index += 1
+    /// A login's role on the repository (`GET /repos/{o}/{r}/collaborators/{login}/permission`'s
+    /// `role_name`: admin, maintain, write, triage, read, or a custom role); nil when it is no collaborator.
+    public func role(of login: String) throws(ForgeError) -> String? {
+        // A login as GitHub spells a user's (letters, digits, hyphens): nothing else goes into a path. An app
+        // (`name[bot]`) is no collaborator.
+        let plain = login
+        guard !plain.isEmpty, plain.utf8.count <= 100,
+              plain.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 }) else {
+            return nil
         }
-        let marker = "/\(repository)/issues/".lowercased()
-        let lower = body.prefix(65_536).lowercased()
-        var searchRange = lower.startIndex..<lower.endIndex
-        while let found = lower.range(of: marker, range: searchRange) {
-            let digits = lower[found.upperBound...].prefix { $0.isASCII && $0.isNumber }.prefix(9)
-            if let number = Int(digits), number > 0, !numbers.contains(number) { numbers.append(number) }
-            searchRange = found.upperBound..<lower.endIndex
+        let json: ForgeJSON
+        do {
+            json = try get("/repos/\(repository)/collaborators/\(login)/permission")
+        } catch where error.kind == .notFound {
+            return nil
         }
-        return numbers.prefix(20).map { $0 }
-    }
-
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        guard let role = json["role_name"]?.string ?? json["permission"]?.string else {
+            throw ForgeError(.badResponse, "GitHub's answer for the permission of @\(login) has no role")
+        }
+        return role
     }
 
     /// Sets a commit status (`POST /repos/{o}/{r}/statuses/{sha}`); GitHub keeps the latest per context.

@@ -36,8 +36,11 @@ public struct ForgeLabelEvidence: Sendable, Equatable {
 /// issues that pull request resolves, and their labels and milestones.
 public struct ForgeCommitEvidence: Sendable, Equatable {
     public let pull: ForgePullRequest?
+    /// The issues whose link counts (`IssueLinkTrust`).
     public let issues: [ForgeIssue]
     public let labels: [ForgeLabelEvidence]
+    /// Links found that do not count, each with why.
+    public var unverified: [String] = []
     public var milestones: [String] { Array(Set(issues.compactMap(\.milestone))).sorted() }
 }
 
@@ -119,10 +122,18 @@ public final class ForgeEvidence: @unchecked Sendable {
             }
         }
         let issues: [Int: [ForgeIssue]]
+        var roles: [String: String?] = [:]
         do {
             var distinct: [Int: ForgePullRequest] = [:]
             for pull in pulls.values { distinct[pull.number] = pull }
             issues = wanted ? try client.linkedIssues(of: distinct.values.sorted { $0.number < $1.number }) : [:]
+            // Who linked issues by hand, and whether they may label: one question per login.
+            let logins = Array(Set(issues.values.flatMap { $0.compactMap(\.linkedBy) })).sorted()
+            let found = ParallelResults<String?>(count: logins.count)
+            ForgeEvidence.inParallel(logins.count) { index in
+                found.set(index, Result { () throws(ForgeError) in try client.role(of: logins[index]) })
+            }
+            for (index, login) in logins.enumerated() { roles[login] = try found.value(index).get() }
         } catch {
             throw RelkitError(forge: error)
         }
@@ -132,17 +143,23 @@ public final class ForgeEvidence: @unchecked Sendable {
                 result[sha] = ForgeCommitEvidence(pull: nil, issues: [], labels: [])
                 continue
             }
-            let linked = issues[pull.number] ?? []
             var labels = pull.labels.map { ForgeLabelEvidence(label: $0, place: "pull request #\(pull.number)", url: pull.url) }
-            for issue in linked {
-                let how = switch issue.link {
-                case .closes: "closed by #\(pull.number)"
-                case .timeline: "linked to #\(pull.number)"
-                case .mention: "mentioned in #\(pull.number)"
+            var counted: [ForgeIssue] = [], unverified: [String] = []
+            for issue in issues[pull.number] ?? [] {
+                let connectedBy = issue.link == .connected ? issue.linkedBy.map { (login: $0, role: roles[$0] ?? nil) } : nil
+                if let problem = IssueLinkTrust.problem(closedByMerge: issue.link == .closedByMerge, connectedBy: connectedBy) {
+                    let named = issue.labels.isEmpty ? "" : " (labelled \(issue.labels.joined(separator: ", ")))"
+                    unverified.append("issue #\(issue.number)\(named) on #\(pull.number): \(problem)")
+                    continue
                 }
+                counted.append(issue)
+                let how = issue.link == .closedByMerge ? "closed by #\(pull.number)"
+                    : "linked to #\(pull.number) by @\(issue.linkedBy ?? "?")"
                 labels += issue.labels.map { ForgeLabelEvidence(label: $0, place: "issue #\(issue.number) (\(how))", url: issue.url) }
             }
-            result[sha] = ForgeCommitEvidence(pull: pull, issues: linked, labels: labels)
+            var evidence = ForgeCommitEvidence(pull: pull, issues: counted, labels: labels)
+            evidence.unverified = unverified
+            result[sha] = evidence
         }
         return result
     }

@@ -468,6 +468,7 @@ public struct PushCheck {
                 continue
             }
             facts[index].sourcePullRequest = pull.number
+            facts[index].unverified += evidence.unverified
             let counted = evidence.labels.filter { LabelSettings.matches($0.label, configuration.labels.fixes) }
             facts[index].labels += counted.map(\.label)
             facts[index].evidence += counted.map(\.line)

@@ -74,8 +74,12 @@ struct GitHubClientTests {
         var routes = ForgeServer.recorded("octokit/paginate-issues.json")
         routes[0]["headers"] = ["link": "<https://attacker.example/steal?page=2>; rel=\"next\""]
         let server = try ForgeServer(routes: routes)
-        let items = try client(server).getAll("/repos/octokit-fixture-org/paginate-issues/issues?per_page=3")
-        #expect(items.count == 3)
+        // Not followed, and not taken as the end of the list either: a list cut short is never decided on.
+        let forge = try client(server)
+        if let error = failure({ () throws(ForgeError) in _ = try forge.getAll("/repos/octokit-fixture-org/paginate-issues/issues?per_page=3") }) {
+            #expect(error.kind == .badResponse)
+            #expect(error.message.contains("links its next page to attacker.example"), "\(error.message)")
+        }
         #expect(server.requests().count == 1)
     }
 
@@ -231,16 +235,6 @@ struct GitHubClientTests {
         #expect(throws: ForgeError.self) { try ForgeToken.find(tokenFile: nil, environment: ["GH_TOKEN": "two words"]) }
     }
 
-    @Test func mentionsAreIssueNumbersOfThisRepository() {
-        let body = """
-            Fixes #123 and fleetdm/fleet#124; see https://github.com/fleetdm/fleet/issues/125.
-            Not other/repo#9, not abc#10, not #x, not a color #fff. Again #123.
-            """
-        #expect(GitHubClient.mentions(in: body, repository: "fleetdm/fleet") == [123, 124, 125])
-        #expect(GitHubClient.mentions(in: "", repository: "fleetdm/fleet").isEmpty)
-        #expect(GitHubClient.mentions(in: String(repeating: "#", count: 100_000), repository: "a/b").isEmpty)
-    }
-
     @Test func theEndpointsComeFromGitHubActionsVariables() throws {
         let defaults = try GitHubClient.endpoints(environment: [:])
         #expect(defaults.rest.absoluteString == "https://api.github.com")
@@ -252,45 +246,51 @@ struct GitHubClientTests {
         #expect(throws: ForgeError.self) { try GitHubClient.endpoints(environment: ["GITHUB_API_URL": "file:///etc/passwd"]) }
     }
 
-    @Test func linkedIssuesComeFromClosingReferencesTheTimelineAndMentions() throws {
-        // GraphQL shapes per GitHub's reference (PullRequest.closingIssuesReferences, timelineItems); the
-        // mentioned issue is PyGithub's recorded issue #28 (labels bug and question, milestone "Version 1.4").
-        var issue = ForgeServer.recorded("pygithub/issue.json")[0]
-        issue["path"] = "/repos/fleetdm/fleet/issues/28"
-        var mentionedPull = ForgeServer.recorded("pygithub/issue.json")[0]
-        mentionedPull["path"] = "/repos/fleetdm/fleet/issues/29"
-        var pullIssue = mentionedPull["response"] as? [String: Any] ?? [:]
-        pullIssue["number"] = 29
-        pullIssue["pull_request"] = ["url": "https://api.github.com/repos/fleetdm/fleet/pulls/29"]
-        mentionedPull["response"] = pullIssue
-        func node(_ number: Int, _ labels: [String]) -> [String: Any] {
+    /// GraphQL shapes per GitHub's reference: PullRequest.closingIssuesReferences with each issue's
+    /// ClosedEvent.closer (a PullRequest or a Commit), and the pull request's ConnectedEvent (with its
+    /// actor) and DisconnectedEvent timeline items. Mentions in the description are no links at all.
+    @Test func linkedIssuesAreThoseGitHubRecordedAndWho() throws {
+        func node(_ number: Int, _ labels: [String], closer: [String: Any]? = nil) -> [String: Any] {
             ["number": number, "title": "Issue \(number)", "url": "https://github.com/fleetdm/fleet/issues/\(number)",
-             "labels": ["nodes": labels.map { ["name": $0] }], "milestone": ["title": "4.58.0"]]
+             "labels": ["nodes": labels.map { ["name": $0] }], "milestone": ["title": "4.58.0"],
+             "timelineItems": ["nodes": closer.map { [["closer": $0]] } ?? []]]
         }
         let graphQL = ForgeServer.route("POST", "/graphql", response: ["data": ["repository": ["p501": [
-            "closingIssuesReferences": ["nodes": [node(123, ["~released bug"])]],
+            "closingIssuesReferences": ["nodes": [
+                node(123, ["~released bug"], closer: ["__typename": "PullRequest", "number": 501]),
+                node(126, ["~unreleased bug"], closer: ["__typename": "Commit", "oid": String(repeating: "a", count: 40)]),
+                node(127, ["~release blocker"], closer: ["__typename": "PullRequest", "number": 999]),
+                node(128, ["~release blocker"]),
+            ]],
             "timelineItems": ["nodes": [
-                ["__typename": "ConnectedEvent", "subject": node(124, ["~unreleased bug"])],
-                ["__typename": "ConnectedEvent", "subject": node(125, ["bug"])],
+                ["__typename": "ConnectedEvent", "actor": ["login": "qa-lead"], "subject": node(124, ["~unreleased bug"])],
+                ["__typename": "ConnectedEvent", "actor": ["login": "someone"], "subject": node(125, ["bug"])],
                 ["__typename": "DisconnectedEvent", "subject": ["number": 125]],
             ]],
         ]]]])
-        let server = try ForgeServer(routes: [graphQL, issue, mentionedPull])
+        let server = try ForgeServer(routes: [graphQL,
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/collaborators/qa-lead/permission", response: ["permission": "read", "role_name": "triage"]),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/collaborators/stranger/permission", status: 404, response: ["message": "Not Found"]),
+        ])
         let forge = try client(server, repository: "fleetdm/fleet")
         let pull = try #require(ForgePullRequest(ForgeJSON.object([
-            "number": .number(501), "body": .string("Fixes #123. Also see #28 and #29, and #404 which does not exist."),
+            "number": .number(501), "body": .string("Fixes #123. Also see #28."),
+            "merge_commit_sha": .string(String(repeating: "a", count: 40)),
         ])))
         let issues = try #require(try forge.linkedIssues(of: [pull])[501])
-        #expect(issues.map(\.number) == [123, 124, 28])
-        #expect(issues.map(\.link) == [.closes, .timeline, .mention])
-        #expect(issues[0].labels == ["~released bug"])
-        #expect(issues[2].labels == ["bug", "question"])
-        #expect(issues[2].milestone == "Version 1.4")
-        let paths = server.requests().map { "\($0.method) \($0.path)" }
-        #expect(paths == ["POST /graphql", "GET /repos/fleetdm/fleet/issues/28", "GET /repos/fleetdm/fleet/issues/29",
-                          "GET /repos/fleetdm/fleet/issues/404"])
+        #expect(issues.map(\.number) == [123, 126, 127, 128, 124])
+        #expect(issues.map(\.link) == [.closedByMerge, .closedByMerge, .namedOnly, .namedOnly, .connected])
+        #expect(issues[4].linkedBy == "qa-lead")
+        // No request for the mentioned #28: text links nothing.
+        #expect(server.requests().map { "\($0.method) \($0.path)" } == ["POST /graphql"])
         let body = try #require(server.requests().first?.body)
-        #expect(body.contains("p501: pullRequest(number: 501)") && body.contains("CONNECTED_EVENT"))
+        #expect(body.contains("p501: pullRequest(number: 501)") && body.contains("CONNECTED_EVENT") && body.contains("CLOSED_EVENT"))
+        #expect(body.contains("actor { login }") && body.contains("... on Commit { oid }"))
+        // Who may label: a role of triage or above; no collaborator at all is nil; an odd login is not asked.
+        #expect(try forge.role(of: "qa-lead") == "triage")
+        #expect(try forge.role(of: "stranger") == nil)
+        #expect(try forge.role(of: "../admin") == nil)
+        #expect(server.requests().count == 3)
     }
 
     @Test func anAnswerOver64MiBIsRefusedNotBuffered() throws {

@@ -96,18 +96,21 @@ struct PullRequestCheckTests {
         return review
     }
 
-    /// The GraphQL answer for the linked issues of pull request `number`.
-    static func linked(_ number: Int, closing: [(Int, [String])], milestone: String? = "4.58.0") -> [String: Any] {
+    /// The GraphQL answer for the linked issues of pull request `number`: each closed by its merge
+    /// (its ClosedEvent's closer is the pull request), unless `closedByMerge` is false (named only).
+    static func linked(_ number: Int, closing: [(Int, [String])], milestone: String? = "4.58.0", closedByMerge: Bool = true) -> [String: Any] {
         let nodes = closing.map { issue, labels -> [String: Any] in
             ["number": issue, "title": "Host count is wrong", "url": "https://github.com/fleetdm/fleet/issues/\(issue)",
-             "labels": ["nodes": labels.map { ["name": $0] }], "milestone": milestone.map { ["title": $0] } ?? NSNull()]
+             "labels": ["nodes": labels.map { ["name": $0] }], "milestone": milestone.map { ["title": $0] } ?? NSNull(),
+             "timelineItems": ["nodes": closedByMerge ? [["closer": ["__typename": "PullRequest", "number": number]]] : []]]
         }
         return ForgeServer.route("POST", "/graphql", response: ["data": ["repository": [
             "p\(number)": ["closingIssuesReferences": ["nodes": nodes], "timelineItems": ["nodes": []]],
         ]]], matchBody: "p\(number): pullRequest")
     }
 
-    func routes(_ setup: Setup, issueLabels: [String], reviews: [[String: Any]] = [], closing: Bool = true) -> [[String: Any]] {
+    func routes(_ setup: Setup, issueLabels: [String], reviews: [[String: Any]] = [], closing: Bool = true,
+                closedByMerge: Bool = true) -> [[String: Any]] {
         let fixPull = Self.pull(501, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Fix host count",
                                 body: closing ? "Fixes #123" : "No issue.", merged: setup.fix)
         return [
@@ -124,7 +127,7 @@ struct PullRequestCheckTests {
             ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/604/reviews?per_page=100", response: reviews),
             ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull],
                               headers: ["etag": "\"pulls-of-fix\""]),
-            Self.linked(501, closing: closing ? [(123, issueLabels)] : []),
+            Self.linked(501, closing: closing ? [(123, issueLabels)] : [], closedByMerge: closedByMerge),
             ForgeServer.route("POST", "/repos/fleetdm/fleet/statuses/\(setup.pick)", status: 201,
                               response: ForgeServer.recorded("octokit/create-status.json")[0]["response"] ?? [:]),
         ]
@@ -276,7 +279,43 @@ struct PullRequestCheckTests {
         server.clearRequests()
         let elsewhere = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
         #expect(elsewhere.status == 4, "\(elsewhere.stdout)\(elsewhere.stderr)")
-        #expect(elsewhere.stderr.contains("links its next page off"), "\(elsewhere.stderr)")
+        #expect(elsewhere.stderr.contains("links its next page to 127.0.0.2"), "\(elsewhere.stderr)")
+    }
+
+    /// A link the pull request's author can write counts for nothing (issue 23, bypass 2): "Fixes #123"
+    /// in a description edited after the merge (GitHub names the issue, but its merge closed nothing),
+    /// and a connection made by someone who may not label. The same issue closed by the merge counts.
+    @Test func aLinkThePullRequestsAuthorCanWriteCountsForNothing() throws {
+        let setup = setUp()
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["~release blocker"], closedByMerge: false))
+        let named = check(setup, server, ["--pr", "601"])
+        #expect(named.status == 1, "\(named.stdout)")
+        #expect(named.stdout.contains("unverified: issue #123 (labelled ~release blocker) on #501: named in the description but "
+            + "not closed by its merge"), "\(named.stdout)")
+        #expect(!server.requests().contains { $0.path.contains("/collaborators/") })
+
+        // Connected by hand: by a login with no role (no collaborator), then by one with triage.
+        func connected(by login: String) -> [String: Any] {
+            ForgeServer.route("POST", "/graphql", response: ["data": ["repository": ["p501": [
+                "closingIssuesReferences": ["nodes": []],
+                "timelineItems": ["nodes": [["__typename": "ConnectedEvent", "actor": ["login": login], "subject": [
+                    "number": 123, "title": "Host count is wrong", "url": "https://github.com/fleetdm/fleet/issues/123",
+                    "labels": ["nodes": [["name": "~release blocker"]]], "milestone": ["title": "4.58.0"]]]]],
+            ]]]], matchBody: "p501: pullRequest")
+        }
+        let others = routes(setup, issueLabels: []).filter { ($0["path"] as? String) != "/graphql" }
+        try server.replaceRoutes(others + [connected(by: "drive-by"),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/collaborators/drive-by/permission", status: 404, response: ["message": "Not Found"])])
+        let stranger = check(setup, server, ["--pr", "601"])
+        #expect(stranger.status == 1, "\(stranger.stdout)")
+        #expect(stranger.stdout.contains("issue #123 (labelled ~release blocker) on #501: linked by @drive-by, who has no role"), "\(stranger.stdout)")
+        try server.replaceRoutes(others + [connected(by: "qa-lead"),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/collaborators/qa-lead/permission", response: ["permission": "read", "role_name": "triage"])])
+        server.clearRequests()
+        let triage = check(setup, server, ["--pr", "601"])
+        #expect(triage.status == 0, "\(triage.stdout)\(triage.stderr)")
+        #expect(triage.stdout.contains("evidence: ~release blocker on issue #123 (linked to #501 by @qa-lead)"), "\(triage.stdout)")
+        #expect(server.requests().contains { $0.path == "/repos/fleetdm/fleet/collaborators/qa-lead/permission" })
     }
 
     @Test func aPullRequestIntoTheTrunkIsNotAReleaseBranch() throws {
