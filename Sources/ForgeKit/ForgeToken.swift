@@ -15,7 +15,7 @@ public enum TokenSource: Sendable, Equatable, CustomStringConvertible {
 
 /// A forge token. `description` hides it, so that no interpolation can print it.
 public struct ForgeToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    let value: String
+    public let value: String
     public let source: TokenSource
 
     public init(_ value: String, source: TokenSource) {

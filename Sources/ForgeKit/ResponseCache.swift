@@ -31,8 +31,12 @@ public struct ResponseCache: Sendable {
         let path = file(for: entry.key)
         let temporary = path + ".\(getpid()).tmp"
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
+            // Private to its owner: answers read with a token are the token's business.
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                return
+            }
             // rename(2) is atomic: a concurrent run reads the old entry or the new one, never half of one.
             if rename(temporary, path) != 0 { unlink(temporary) }
         } catch {

@@ -13,6 +13,9 @@ public struct ForgeAccess: Sendable {
     public var useGhCLI = true
     /// Seconds before a request is given up (a hook waits less than a command).
     public var timeout: Double = 20
+    /// For a gate: every answer fresh from the forge, no stored body ever used (no cache, no
+    /// revalidation): whoever can write the git directory (a restored CI cache) could forge one.
+    public var gate = false
 
     public init(tokenFile: String? = nil, offline: Bool = false,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -84,10 +87,14 @@ public final class ForgeEvidence: @unchecked Sendable {
             let endpoints = try GitHubClient.endpoints(environment: access.environment)
             let token = try ForgeToken.find(tokenFile: access.tokenFile, environment: access.environment,
                                             ghToken: access.offline || !access.useGhCLI ? { nil } : ForgeToken.fromGhCLI)
-            let cache = ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache")
+            // Reports keep answers per token identity (one token's answers are never served to another);
+            // a gate keeps none.
+            let identity = token.map { (try? ObjectID.blob(hashing: Data($0.value.utf8)))?.abbreviated(16) ?? "token" } ?? "anonymous"
+            let cache: ResponseCache? = access.gate ? nil
+                : ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache/" + identity)
             // One client per forge and access in a process: the reports and the workflows of one command
             // (autopick's pending, then its picks) share what was read.
-            let key = [forgeRepository, endpoints.rest.absoluteString, endpoints.graphQL.absoluteString, cache.directory,
+            let key = [forgeRepository, endpoints.rest.absoluteString, endpoints.graphQL.absoluteString, cache?.directory ?? "gate",
                        "\(access.offline)", "\(access.timeout)", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
             let client = clientsLock.withLock {
                 if let existing = clients[key] { return existing }

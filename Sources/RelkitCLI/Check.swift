@@ -25,13 +25,15 @@ extension RelkitCommand {
 
             The policy is the trunk's .relkit.yml as origin has it (origin/main), else the built-in defaults; \
             never the local trunk or the work tree. The phase comes from the release calendar at the clock (--now). \
-            Exit 1 when rejected; 4 when the forge cannot be read (one line says why and what to do).
+            A gate reads every forge answer fresh: it keeps no cache and never uses a stored answer (so --offline \
+            is refused here; reports such as pending and status keep one). An answer it cannot read is an error, \
+            never a pass. Exit 1 when rejected; 4 when the forge cannot be read (one line says why and what to do).
 
             Examples:
               relkit check --ref refs/heads/minor-fleet-v4.58.0 --old $BEFORE --new $AFTER
               relkit check --ref minor-fleet-v4.58.0 --old origin/minor-fleet-v4.58.0 --new HEAD --json
               relkit check --pr 24601 --status
-              relkit check --pr 24601 --offline --json
+              relkit check --pr 24601 --json
             """
         )
 
@@ -63,7 +65,10 @@ extension RelkitCommand {
                     throw ValidationError("give either --pr or --ref/--old/--new, not both")
                 }
                 if let pr, pr <= 0 { throw ValidationError("--pr takes a pull request number, such as 24601") }
-                if status && forge.offline { throw ValidationError("--status writes to the forge; it cannot be --offline") }
+                if forge.offline {
+                    throw ValidationError("--offline answers from stored forge answers, and a gate decides only on fresh ones "
+                                          + "(a stored answer could have been written by anyone who can write the git directory)")
+                }
                 if markdown && global.json { throw ValidationError("give either --markdown or --json") }
             } else {
                 guard ref != nil, old != nil, new != nil else {
@@ -90,7 +95,7 @@ extension RelkitCommand {
             let update = PushCheck.Update(ref: full, old: try id(old), new: try id(new))
             // GitHub's labels count where the trunk names a forge, read only for picks git's evidence leaves rejected.
             let result = try check.run([update], side: .pushingTo(remote), now: global.clock,
-                                       forge: .ifReachable(workspace: workspace, access: ForgeAccess()))
+                                       forge: .ifReachable(workspace: workspace, access: ForgeOptions.gateAccess()))
             let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json { try Output.json(renderer.json) } else { Output.line(renderer.text) }
@@ -99,7 +104,7 @@ extension RelkitCommand {
 
         private func runPullRequest(_ number: Int) throws {
             let now = global.clock
-            let gate = try PullRequestCheck(path: global.path, configFile: global.configFile, access: forge.access)
+            let gate = try PullRequestCheck(path: global.path, configFile: global.configFile, access: forge.gateAccess)
             ProcessLifetime.keep(gate.check.workspace)
             let verdict = try gate.run(number: number, now: now)
             let pull = verdict.pull
@@ -201,4 +206,17 @@ struct ForgeOptions: ParsableArguments {
     var offline = false
 
     var access: ForgeAccess { ForgeAccess(tokenFile: tokenFile, offline: offline) }
+
+    /// The access of a gate (`check --pr`, `check --ref`): fresh answers only.
+    var gateAccess: ForgeAccess {
+        var access = self.access
+        access.gate = true
+        return access
+    }
+
+    static func gateAccess() -> ForgeAccess {
+        var access = ForgeAccess()
+        access.gate = true
+        return access
+    }
 }

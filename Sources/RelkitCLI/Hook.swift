@@ -50,6 +50,7 @@ extension RelkitCommand {
             var access = ForgeAccess()
             access.useGhCLI = false
             access.timeout = 5
+            access.gate = true
             let result = try check.run(updates, side: side, now: global.clock, rememberSignatures: true,
                                        forge: .ifReachable(workspace: check.workspace, access: access))
             let renderer = PushRenderer(result: result, zone: check.workspace.configuration.timezone, now: global.clock,

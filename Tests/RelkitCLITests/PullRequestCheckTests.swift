@@ -175,9 +175,9 @@ struct PullRequestCheckTests {
         #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
         #expect(accepted.stdout.contains("label: an exact pick of \(setup.fix.prefix(7)), labelled ~release blocker"))
         #expect(accepted.stdout.contains("evidence: ~release blocker on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123"))
-        // The 304 revalidation of the cached commit→PR answer.
-        let revalidated = try #require(server.requests().first { $0.path.hasPrefix("/repos/fleetdm/fleet/commits/") })
-        #expect(revalidated.headers["if-none-match"] == "\"pulls-of-fix\"")
+        // A gate asks afresh: no stored answer revalidated (issue 23, item 7).
+        let fresh = try #require(server.requests().first { $0.path.hasPrefix("/repos/fleetdm/fleet/commits/") })
+        #expect(fresh.headers["if-none-match"] == nil)
         let status = try #require(server.requests().first { $0.method == "POST" && $0.path.hasPrefix("/repos/fleetdm/fleet/statuses/") })
         #expect(status.path == "/repos/fleetdm/fleet/statuses/\(setup.pick)")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any])
@@ -392,23 +392,50 @@ struct PullRequestCheckTests {
         let down = check(setup, server, ["--pr", "601"])
         #expect(down.status == 4)
         #expect(down.stderr.hasPrefix("error: cannot reach 127.0.0.1"))
-        // Offline with nothing cached: a clear miss.
+        // A gate never answers from stored answers: --offline is refused, as a usage error.
         let offline = check(setup, server, ["--pr", "601", "--offline"])
-        #expect(offline.status == 4)
-        #expect(offline.stderr.contains("--offline: /repos/fleetdm/fleet/pulls/601 is not in the cache"))
+        #expect(offline.status == 2)
+        #expect(offline.stderr.contains("a gate decides only on fresh ones"), "\(offline.stderr)")
         let usage = check(setup, server, ["--pr", "601", "--ref", "main"])
         #expect(usage.status == 2)
     }
 
-    @Test func offlineAnswersFromTheCacheOfAnEarlierRun() throws {
+    /// A cached body is never trusted by a gate (issue 23, item 7): a poisoned cache entry (a label
+    /// put into a stored answer, its ETag kept) changes nothing, online or offline; reports keep a
+    /// cache per token identity, private to its owner.
+    @Test func aGateNeverUsesAStoredAnswer() throws {
         let setup = setUp()
-        let server = try ForgeServer(routes: routes(setup, issueLabels: ["~release blocker"]))
-        let online = check(setup, server, ["--pr", "601"])
-        #expect(online.status == 0, "\(online.stdout)")
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["bug"]))
+        let environment = server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.deepFreeze]) { $1 }
+        // A report fills the cache: pending reads #501's linked issues.
+        #expect(RelkitBinary.run(["pending", "--no-predict"], in: setup.clone.work, environment: environment).status == 0)
+        let cache = setup.clone.work.appendingPathComponent(".git/relkit/forge-cache")
+        let identities = try FileManager.default.contentsOfDirectory(atPath: cache.path)
+        #expect(identities.count == 1)
+        let directory = cache.appendingPathComponent(identities[0])
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        // Poison every stored answer: the issue's `bug` becomes `~release blocker`, ETags kept.
+        var poisonedAnswers = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let path = directory.appendingPathComponent(file)
+            #expect((try FileManager.default.attributesOfItem(atPath: path.path)[.posixPermissions] as? Int) == 0o600)
+            var entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+            let body = try #require(Data(base64Encoded: entry["body"] as? String ?? ""))
+            let poisoned = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\"bug\"", with: "\"~release blocker\"")
+            if poisoned != String(decoding: body, as: UTF8.self) { poisonedAnswers += 1 }
+            entry["body"] = Data(poisoned.utf8).base64EncodedString()
+            try JSONSerialization.data(withJSONObject: entry).write(to: path)
+        }
+        #expect(poisonedAnswers > 0)
+        server.clearRequests()
+        let gate = check(setup, server, ["--pr", "601"])
+        #expect(gate.status == 1, "\(gate.stdout)")
+        #expect(!gate.stdout.contains("labelled ~release blocker"))
+        #expect(!server.requests().contains { $0.headers["if-none-match"] != nil })
         server.stop()
         let offline = check(setup, server, ["--pr", "601", "--offline"])
-        #expect(offline.status == 0, "\(offline.stderr)")
-        #expect(offline.stdout.contains("labelled ~release blocker"))
+        #expect(offline.status == 2)
     }
 
     @Test func pendingAndStatusTakeLabelsFromGitHubAndSayWhenTheyCouldNot() throws {
