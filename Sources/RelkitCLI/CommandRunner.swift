@@ -123,7 +123,7 @@ enum CommandRunner {
         Output.error(lowercasedFirst(message))
         let full = root.fullMessage(for: error)
         for line in full.split(separator: "\n") where line.hasPrefix("Usage:") || line.contains("--help") {
-            FileHandle.standardError.write(Data((line.trimmingCharacters(in: .whitespaces) + "\n").utf8))
+            Output.diagnostic(line.trimmingCharacters(in: .whitespaces))
         }
         exit(RelkitError.Kind.usage.rawValue)
     }

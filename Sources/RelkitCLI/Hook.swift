@@ -60,7 +60,7 @@ extension RelkitCommand {
             } else if !updates.isEmpty {
                 // Hooks talk on stderr, which git shows the user.
                 Output.flush()
-                FileHandle.standardError.write(Data((renderer.text + "\n").utf8))
+                Output.diagnostic(renderer.text)
             }
             if !result.allowed { throw ExitCode(1) }
         }

@@ -8,8 +8,18 @@ struct Style {
     func dim(_ text: String) -> String { wrap(text, "2") }
 
     private func wrap(_ text: String, _ code: String) -> String {
-        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        enabled ? "\(Self.escape)[\(code)m\(text)\(Self.escape)[0m" : text
     }
+
+    /// Stands for ESC in styled text until `Output` writes it. Output shows every control character
+    /// of what it writes as an escape (repository text must not move the cursor or paint a fake
+    /// "ok"), and only then turns this marker into ESC. It holds no control character, and a random
+    /// part no repository text can know in advance.
+    static let escape: String = {
+        var generator = SystemRandomNumberGenerator()
+        let nonce = (0..<4).map { _ in String(generator.next() as UInt64, radix: 36) }.joined()
+        return "\u{E000}\(nonce)\u{E001}"
+    }()
 }
 
 extension String {

@@ -157,4 +157,21 @@ struct GuardedRefTests {
         #expect(result.stderr.contains(words), "\(result.stderr)")
         #expect(result.stderr.contains("has neither label verified"), "\(result.stderr)")
     }
+
+    /// Repository text never drives the terminal (issue 23, item 10): a subject that clears the line,
+    /// moves the cursor up and paints a green "ok" is shown escaped, at pre-push, at pre-receive
+    /// (git relays the server's stderr), in `relkit check` and in `relkit pending`.
+    @Test func escapeSequencesInRepositoryTextAreShownNotObeyed() {
+        let clone = hooks.clone(server: true)
+        hooks.commitOnRC(clone, "feature", "echo f >> server/fleet/app.go && git commit -qam \"$(printf 'Add a thing\\033[2K\\033[1A\\033[32m ok\\r')\"")
+        let results = gates(clone, "feature:refs/heads/\(PushHookTests.rc)")
+        for result in results {
+            #expect(result.status != 0)
+            #expect(!result.stderr.contains("\u{1B}"), "\(result.stderr)")
+            #expect(result.stderr.contains("Add a thing\\x1B[2K\\x1B[1A\\x1B[32m ok"), "\(result.stderr)")
+        }
+        clone.sh("git commit -q --allow-empty -m \"$(printf 'Fix it\\033]0;owned\\007 (#40001)')\" && git push -q --no-verify origin main")
+        let pending = clone.relkit("pending", "--no-predict")
+        #expect(!pending.stdout.contains("\u{1B}") && !pending.stdout.contains("\u{07}"), "\(pending.stdout)")
+    }
 }
