@@ -181,7 +181,7 @@ public struct PickPullRequest {
             sources[result.commit.id.hex]?.pull?.number ?? result.commit.pullRequest
         }
         if picked.count == 1, let first = picked.first {
-            let summary = sources[first.commit.id.hex]?.pull?.title ?? first.commit.summary
+            let summary = MarkdownText.title(sources[first.commit.id.hex]?.pull?.title ?? first.commit.summary)
             return numbers[0].map { "Cherry-pick #\($0): \(summary)" } ?? "Cherry-pick \(first.commit.id.abbreviated()): \(summary)"
         }
         return "Cherry-pick " + zip(picked, numbers).map { result, number in
@@ -196,9 +196,11 @@ public struct PickPullRequest {
         for result in picked {
             let evidence = sources[result.commit.id.hex]
             let source = evidence?.pull.map { "#\($0.number) (\($0.url))" } ?? "no pull request found"
-            lines.append("- `\(result.commit.id.hex)` \(result.commit.summary): from \(source)")
+            lines.append("- `\(result.commit.id.hex)` \(MarkdownText.code(result.commit.summary)): from \(source)")
             lines.append("  - pick line: `(cherry picked from commit \(result.commit.id.hex))`; applies cleanly onto `\(base)`")
-            for label in evidence?.labels ?? [] { lines.append("  - label \(label.line)") }
+            for label in evidence?.labels ?? [] {
+                lines.append("  - label \(MarkdownText.code(label.label)) on \(label.place): \(label.url)")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -104,7 +104,7 @@ extension RelkitCommand {
             } else {
                 lines += ["| Commit | Why | Result |", "|---|---|---|"]
                 for item in report.items {
-                    let summary = item.commit.summary.replacingOccurrences(of: "|", with: "\\|")
+                    let summary = MarkdownText.code(item.commit.summary).replacingOccurrences(of: "|", with: "\\|")
                     lines.append("| `\(item.commit.id.abbreviated())` \(summary) | \(item.reason) | \(outcomeText(item.outcome).text) |")
                 }
                 var counts: [String: Int] = [:]

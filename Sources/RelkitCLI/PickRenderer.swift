@@ -178,23 +178,23 @@ struct PickRenderer {
             case .conflict:
                 guard let conflict = result.conflict else { continue }
                 var lines = ["### Cherry-pick of \(id) onto `\(target)` conflicts", "",
-                             "\(result.commit.summary)", "",
+                             MarkdownText.code(result.commit.summary), "",
                              "| File | Conflict |", "|---|---|"]
                 for file in conflict.files {
                     let what = file.kind == "content" ? plural(file.hunks.count, "conflicting hunk") : file.kind
-                    lines.append("| `\(file.path)` | \(what) |")
+                    lines.append("| \(MarkdownText.code(file.path).replacingOccurrences(of: "|", with: "\\|")) | \(what) |")
                 }
                 lines.append("")
                 if conflict.prerequisites.isEmpty {
                     lines.append("No missing prerequisite found: no commit on the trunk that `\(target)` lacks touched the conflicting lines.")
                 } else {
                     lines.append("Likely missing prerequisites (on the trunk, not on `\(target)`, touching the conflicting lines):")
-                    lines.append(contentsOf: conflict.prerequisites.map { "- \($0.id.abbreviated()) \($0.summary)" })
+                    lines.append(contentsOf: conflict.prerequisites.map { "- \($0.id.abbreviated()) \(MarkdownText.code($0.summary))" })
                 }
                 if !conflict.unreleasedFeatureWork.isEmpty {
                     lines.append("")
                     lines.append("Feature work in no release yet (no fix label), which a patch must not build on:")
-                    lines.append(contentsOf: conflict.unreleasedFeatureWork.map { "- \($0.id.abbreviated()) \($0.summary)" })
+                    lines.append(contentsOf: conflict.unreleasedFeatureWork.map { "- \($0.id.abbreviated()) \(MarkdownText.code($0.summary))" })
                 }
                 lines.append("")
                 lines.append("**Verdict: \(conflict.verdict.rawValue)** (\(plural(conflict.size.files, "file")), "
@@ -203,16 +203,16 @@ struct PickRenderer {
                     + "`pick.small_conflict` in .relkit.yml)")
                 blocks.append(lines.joined(separator: "\n"))
             case .picked where result.newCommit == nil && !report.dryRun && report.hasConflict:
-                blocks.append("- \(id) \(result.commit.summary): would apply cleanly to `\(target)`; not created, because a pick "
+                blocks.append("- \(id) \(MarkdownText.code(result.commit.summary)): would apply cleanly to `\(target)`; not created, because a pick "
                     + "before it conflicts")
             case .picked:
-                blocks.append("- \(id) \(result.commit.summary): \(report.dryRun ? "applies cleanly to" : "picked onto") `\(target)`"
+                blocks.append("- \(id) \(MarkdownText.code(result.commit.summary)): \(report.dryRun ? "applies cleanly to" : "picked onto") `\(target)`"
                     + (result.branch.map { " (branch `\($0)`)" } ?? ""))
             case .alreadyPicked:
-                blocks.append("- \(id) \(result.commit.summary): already on `\(target)`"
+                blocks.append("- \(id) \(MarkdownText.code(result.commit.summary)): already on `\(target)`"
                     + (result.pickedAs?.carrier.map { " as \($0.abbreviated())" } ?? ""))
             case .notOnTrunk:
-                blocks.append("- \(id) \(result.commit.summary): not on the trunk; merge it there first")
+                blocks.append("- \(id) \(MarkdownText.code(result.commit.summary)): not on the trunk; merge it there first")
             }
         }
         return blocks.joined(separator: "\n\n")

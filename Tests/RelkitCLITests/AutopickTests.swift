@@ -99,8 +99,8 @@ struct AutopickTests {
         #expect(order == ["801", "802", "803", "comment", "804"], "\(order)")
         for (sha, _) in clean { #expect(setup.clone.remote(branch(sha)) != nil) }
         #expect(setup.clone.remote(branch(conflictSetup.fix)) == nil)
-        #expect(first.stdout.contains("| `\(tidy.prefix(7))` Tidy the host list (#503) | milestone 4.58.0 | opened [#804]"), "\(first.stdout)")
-        #expect(first.stdout.contains("| `\(setup.fix.prefix(7))` Fix host count (#501) | labelled ~release blocker | opened [#803]"))
+        #expect(first.stdout.contains("| `\(tidy.prefix(7))` `Tidy the host list (#503)` | milestone 4.58.0 | opened [#804]"), "\(first.stdout)")
+        #expect(first.stdout.contains("| `\(setup.fix.prefix(7))` `Fix host count (#501)` | labelled ~release blocker | opened [#803]"))
         #expect(first.stdout.contains("conflict; [reported](https://github.com/fleetdm/fleet/pull/502#issuecomment-77) on #502"))
         #expect(first.stdout.contains("1 conflict, 4 opened."))
         // Feature work is not picked.

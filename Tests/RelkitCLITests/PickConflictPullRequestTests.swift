@@ -70,7 +70,8 @@ struct PickConflictPullRequestTests {
         let marker = "<!-- relkit:conflict \(setup.fix) onto minor-fleet-v4.58.0 -->"
         #expect(body?.hasPrefix(marker + "\n### Cherry-pick of \(String(setup.fix.prefix(7)))") == true, "\(body ?? "")")
         #expect(body?.contains("| `server/fleet/app.go` |") == true)
-        #expect(body?.contains("- \(String(setup.feature.prefix(7))) Add the new host page (#40001)") == true)
+        // Commit subjects are quoted as inline code: inert on GitHub (issue 23, item 9).
+        #expect(body?.contains("- \(String(setup.feature.prefix(7))) `Add the new host page (#40001)`") == true, "\(body ?? "")")
         #expect(body?.contains("**Verdict: not suited for a patch: it builds on unreleased feature work") == true)
         #expect(!pick.stdout.contains(Self.token) && !pick.stderr.contains(Self.token))
 
