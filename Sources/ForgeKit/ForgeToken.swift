@@ -58,8 +58,11 @@ public struct ForgeToken: Sendable, Equatable, CustomStringConvertible, CustomDe
     }
 
     /// `gh auth token`, when `gh` is on PATH and logged in.
-    public static func fromGhCLI() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    static let ghSeconds: Double = 10
+
+    public static func fromGhCLI() -> String? { fromGhCLI(path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") }
+
+    static func fromGhCLI(path: String) -> String? {
         guard let gh = path.split(separator: ":").map({ "\($0)/gh" }).first(where: {
             FileManager.default.isExecutableFile(atPath: $0)
         }) else { return nil }
@@ -70,8 +73,13 @@ public struct ForgeToken: Sendable, Equatable, CustomStringConvertible, CustomDe
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
+        // `gh` may prompt, or hang on a keyring: it gets 10 s, then it is killed and no token comes from it.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + ghSeconds, execute: watchdog)
         let data = PipeReading.readAll(output.fileHandleForReading)
         process.waitUntilExit()
+        watchdog.cancel()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

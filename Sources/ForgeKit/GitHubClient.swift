@@ -20,6 +20,9 @@ public final class GitHubClient: @unchecked Sendable {
     /// Retries of a rate-limited or failing request, each after the wait the forge asks (at most `maxWait` seconds).
     let maxRetries: Int
     let maxWait: Double
+    /// When every request of this client, retries and waits included, must be done (a hook's forge
+    /// budget): past it nothing is sent, and no wait that would cross it is waited out.
+    let deadline: Date?
     let sleep: @Sendable (Double) -> Void
     private let lock = NSLock()
     private var counts = (requests: 0, notModified: 0, fromCache: 0)
@@ -30,7 +33,8 @@ public final class GitHubClient: @unchecked Sendable {
 
     public init(repository: String, restBase: URL, graphQLURL: URL, token: ForgeToken?, cache: ResponseCache?,
                 offline: Bool = false, transport: any HTTPTransport = CurlHTTPTransport(), timeout: Double = 20,
-                maxRetries: Int = 3, maxWait: Double = 60, sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
+                maxRetries: Int = 3, maxWait: Double = 60, budget: Double? = nil,
+                sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
         self.repository = repository
         self.restBase = restBase
         self.graphQLURL = graphQLURL
@@ -41,6 +45,7 @@ public final class GitHubClient: @unchecked Sendable {
         self.timeout = timeout
         self.maxRetries = maxRetries
         self.maxWait = maxWait
+        self.deadline = budget.map { Date().addingTimeInterval($0) }
         self.sleep = sleep
         let host = restBase.host ?? "github.com"
         self.webBase = host == "api.github.com" ? "https://github.com/\(repository)"
@@ -225,6 +230,15 @@ public final class GitHubClient: @unchecked Sendable {
     private func exchange(_ request: HTTPRequest, what: String) throws(ForgeError) -> HTTPResponse {
         var attempt = 0
         while true {
+            var request = request
+            if let deadline {
+                let left = deadline.timeIntervalSinceNow
+                guard left > 0.05 else {
+                    throw ForgeError(.timedOut, "the forge budget of this run is spent (\(what) not asked); "
+                                     + "nothing is decided on what was not read")
+                }
+                request.timeout = min(request.timeout, left)
+            }
             lock.withLock { counts.requests += 1 }
             let response: HTTPResponse
             do {
@@ -245,7 +259,7 @@ public final class GitHubClient: @unchecked Sendable {
             let limited = Self.isRateLimited(response)
             guard (limited || response.status >= 500) && attempt < maxRetries else { return response }
             let wait = Self.wait(for: response, now: Date()) ?? (limited ? nil : Double(1 << attempt))
-            guard let wait, wait <= maxWait else { return response }
+            guard let wait, wait <= maxWait, deadline.map({ wait < $0.timeIntervalSinceNow }) ?? true else { return response }
             attempt += 1
             sleep(wait)
         }

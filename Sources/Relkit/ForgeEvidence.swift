@@ -16,6 +16,8 @@ public struct ForgeAccess: Sendable {
     /// For a gate: every answer fresh from the forge, no stored body ever used (no cache, no
     /// revalidation): whoever can write the git directory (a restored CI cache) could forge one.
     public var gate = false
+    /// Seconds all of a run's forge requests may take together, waits for rate limits included (a hook's budget).
+    public var budget: Double?
 
     public init(tokenFile: String? = nil, offline: Bool = false,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -95,11 +97,12 @@ public final class ForgeEvidence: @unchecked Sendable {
             // One client per forge and access in a process: the reports and the workflows of one command
             // (autopick's pending, then its picks) share what was read.
             let key = [forgeRepository, endpoints.rest.absoluteString, endpoints.graphQL.absoluteString, cache?.directory ?? "gate",
-                       "\(access.offline)", "\(access.timeout)", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
+                       "\(access.offline)", "\(access.timeout)", "\(access.budget ?? -1)", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
             let client = clientsLock.withLock {
                 if let existing = clients[key] { return existing }
                 let client = GitHubClient(repository: forgeRepository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
-                                          token: token, cache: cache, offline: access.offline, timeout: access.timeout)
+                                          token: token, cache: cache, offline: access.offline, timeout: access.timeout,
+                                          budget: access.budget)
                 client.memoizesReads = true
                 clients[key] = client
                 return client

@@ -10,7 +10,8 @@ extension RelkitCommand {
             abstract: "Run as git's pre-push or pre-receive hook: judge every ref of the push.",
             discussion: """
             Installed by `relkit hooks install`; git runs it with the push on stdin. Every line is \
-            judged (not just the first); one table is printed for the whole push, on stderr; exit 1 \
+            judged (not just the first); one table is printed for the whole push, on stderr (at most 50 \
+            commits an update, rejected ones first; `relkit check --json` lists every one); exit 1 \
             rejects the push. The policy is the trunk's .relkit.yml as the remote has it (the \
             server's own trunk for pre-receive), never the pushed commits'.
 
@@ -20,6 +21,9 @@ extension RelkitCommand {
             """,
             subcommands: [PrePush.self, PreReceive.self]
         )
+
+        /// Commits shown per ref update (rejected first): a push of thousands would print thousands of lines.
+        static let shownCommits = 50
 
         static func read(_ parse: (Substring) -> PushCheck.Update?) throws -> [PushCheck.Update] {
             var updates: [PushCheck.Update] = []
@@ -50,6 +54,7 @@ extension RelkitCommand {
             var access = ForgeAccess()
             access.useGhCLI = false
             access.timeout = 5
+            access.budget = 5
             access.gate = true
             let result = try check.run(updates, side: side, now: global.clock, rememberSignatures: true,
                                        forge: .ifReachable(workspace: check.workspace, access: access))
@@ -60,7 +65,7 @@ extension RelkitCommand {
             } else if !updates.isEmpty {
                 // Hooks talk on stderr, which git shows the user.
                 Output.flush()
-                Output.diagnostic(renderer.text)
+                Output.diagnostic(renderer.text(limit: Self.shownCommits))
             }
             if !result.allowed { throw ExitCode(1) }
         }

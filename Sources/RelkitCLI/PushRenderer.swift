@@ -31,20 +31,40 @@ struct PushRenderer {
         return " (" + text + ")"
     }
 
-    var text: String {
+    var text: String { text(limit: nil) }
+
+    /// Every commit, or (`limit`, for the hooks: a pusher controls how many commits a push
+    /// carries, and git shows all of it) at most `limit` per update, rejected ones first, and at
+    /// most `limit / 5` evidence lines a commit; what is left out is counted, and `--json` has it all.
+    func text(limit: Int?) -> String {
         let rejected = result.updates.filter { !$0.decision.allowed }.count
         var lines = ["relkit: \(result.updates.count) ref update\(result.updates.count == 1 ? "" : "s") judged"
             + (rejected == 0 ? ", all allowed" : ", \(rejected) rejected") + "; policy: \(policy)"]
+        let perCommit = limit.map { max(1, $0 / 5) } ?? Int.max
+        func capped(_ items: [String], _ prefix: String) -> [String] {
+            let shown = items.prefix(perCommit).map { "             \(prefix): \($0)" }
+            return shown + (items.count > perCommit ? ["             … \(items.count - perCommit) more \(prefix) lines"] : [])
+        }
         for (_, decision) in result.updates {
             let verdict = decision.allowed ? "allowed" : "REJECTED"
             lines.append("\(decision.update.ref)\(window(decision)): \(verdict) — \(decision.reason)")
-            for commit in decision.commits {
+            var shown = decision.commits
+            if let limit, shown.count > limit {
+                shown = Array((shown.filter { !$0.allowed } + shown.filter(\.allowed)).prefix(limit))
+            }
+            for commit in shown {
                 let mark = commit.allowed ? "  ok       " : "  REJECTED "
                 lines.append("\(mark)\(commit.commit.shortID) \(commit.commit.summary)")
                 lines.append("             \(commit.rule): \(commit.reason)")
-                for item in commit.commit.evidence { lines.append("             evidence: \(item)") }
-                for item in commit.commit.unverified { lines.append("             unverified: \(item)") }
+                lines += capped(commit.commit.evidence, "evidence")
+                lines += capped(commit.commit.unverified, "unverified")
                 if let fix = commit.fix { lines.append("             to pass: \(fix)") }
+            }
+            if shown.count < decision.commits.count {
+                let left = decision.commits.count - shown.count
+                let leftRejected = decision.commits.filter { !$0.allowed }.count - shown.filter { !$0.allowed }.count
+                lines.append("  … \(left) more commit\(left == 1 ? "" : "s") not shown (\(leftRejected) of them rejected); "
+                             + "`relkit check --ref \(decision.update.ref) --old OLD --new NEW --json` lists every one")
             }
         }
         return lines.joined(separator: "\n")

@@ -293,6 +293,43 @@ struct GitHubClientTests {
         #expect(server.requests().count == 3)
     }
 
+    /// A hook's forge budget holds whatever the forge asks (issue 23, item 12): a 429 with
+    /// `retry-after: 30` is not waited out past the budget, and nothing is sent once it is spent.
+    @Test func aBudgetIsNeverOverrun() throws {
+        let server = try ForgeServer(routes: [rateLimited(["retry-after": "30"])].map { route in
+            var route = route
+            route["status"] = 429
+            return route
+        })
+        let endpoints = try GitHubClient.endpoints(environment: server.environment(token: nil))
+        let sleeps = SleepLog()
+        let forge = GitHubClient(repository: "octokit-fixture-org/labels", restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
+                                 token: nil, cache: nil, timeout: 5, maxRetries: 3, maxWait: 60, budget: 1, sleep: { sleeps.add($0) })
+        if let error = failure({ () throws(ForgeError) in _ = try forge.get("/repos/octokit-fixture-org/labels/labels") }) {
+            #expect(error.kind == .rateLimited)
+        }
+        #expect(sleeps.all.isEmpty)
+        #expect(server.requests().count == 1)
+        Thread.sleep(forTimeInterval: 1.1)
+        if let error = failure({ () throws(ForgeError) in _ = try forge.get("/repos/octokit-fixture-org/labels/labels") }) {
+            #expect(error.kind == .timedOut)
+            #expect(error.message.contains("the forge budget of this run is spent"))
+        }
+        #expect(server.requests().count == 1)
+    }
+
+    /// `gh auth token` that hangs is killed at its deadline, and gives no token.
+    @Test func aHangingGhGivesNoTokenAndNoHang() throws {
+        let bin = Fixture.temporaryDirectory().appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let gh = bin.appendingPathComponent("gh")
+        try "#!/bin/sh\nexec sleep 60\n".write(to: gh, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: gh.path)
+        let started = Date()
+        #expect(ForgeToken.fromGhCLI(path: bin.path) == nil)
+        #expect(Date().timeIntervalSince(started) < ForgeToken.ghSeconds + 5)
+    }
+
     @Test func anAnswerOver64MiBIsRefusedNotBuffered() throws {
         let huge = String(repeating: "x", count: 65 << 20)
         let server = try ForgeServer(routes: [ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/1", response: huge)])

@@ -174,4 +174,21 @@ struct GuardedRefTests {
         let pending = clone.relkit("pending", "--no-predict")
         #expect(!pending.stdout.contains("\u{1B}") && !pending.stdout.contains("\u{07}"), "\(pending.stdout)")
     }
+
+    /// What a hook prints is bounded (issue 23, item 12): a push of 120 features prints 50 of them
+    /// and counts the rest; `relkit check --json` still lists every one.
+    @Test func aHookPrintsABoundedNumberOfCommits() throws {
+        let clone = hooks.clone(server: true)
+        hooks.commitOnRC(clone, "many", "i=0; while [ $i -lt 120 ]; do echo $i >> server/fleet/app.go; git commit -qam \"Feature $i\"; i=$((i+1)); done")
+        let result = clone.git(["push", "--no-verify", "origin", "many:\(PushHookTests.rc)"])
+        #expect(result.status != 0)
+        let shown = result.stderr.components(separatedBy: "  REJECTED ").count - 1
+        #expect(shown == 50, "\(result.stderr)")
+        #expect(result.stderr.contains("… 70 more commits not shown (70 of them rejected)"), "\(result.stderr)")
+        let check = clone.relkit("check", "--ref", PushHookTests.rc, "--old", "origin/\(PushHookTests.rc)", "--new", "many", "--json",
+                                 "--now", PushHookTests.candidate)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+        let update = try #require((json["updates"] as? [[String: Any]])?.first)
+        #expect((update["commits"] as? [Any])?.count == 120)
+    }
 }
