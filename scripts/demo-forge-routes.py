@@ -41,7 +41,9 @@ routes = [
     route("GET", "/repos/fleetdm/fleet/commits/%s/pulls" % fix,
           [pull(7000, "Fix the host count", "main", fix, fix, body="Fixes #123", merged=fix)]),
     route("POST", "/graphql", {"data": {"repository": {"p7000": {
-        "closingIssuesReferences": {"nodes": [issue]}, "timelineItems": {"nodes": []}}}}}),
+        "closingIssuesReferences": {"nodes": [issue]}, "timelineItems": {"nodes": []}}}}}, match_body="pullRequest(number"),
+    # The login the token acts as (GraphQL viewer): only its own pull requests and comments count as relkit's.
+    route("POST", "/graphql", {"data": {"viewer": {"login": "fleet-release-bot"}}}, match_body="viewer"),
     route("POST", "/repos/fleetdm/fleet/statuses/%s" % pick, {"state": "success", "context": "relkit/release-gate"}, status=201),
     route("POST", "/repos/fleetdm/fleet/statuses/%s" % feature, {"state": "failure", "context": "relkit/release-gate"}, status=201),
     # relkit pick --pr: no open pull request for the branch yet, then the one it opens, its labels and milestone

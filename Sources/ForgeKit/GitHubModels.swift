@@ -13,6 +13,10 @@ public struct ForgePullRequest: Sendable, Equatable {
     public let baseRef: String
     public let baseSHA: String
     public let headSHA: String
+    /// The login that opened it.
+    public let author: String?
+    /// Its head branch's name (`head.ref`).
+    public let headRef: String
     public let labels: [String]
     /// Its milestone (number, title), when it has one.
     public let milestone: (number: Int, title: String)?
@@ -39,6 +43,8 @@ public struct ForgePullRequest: Sendable, Equatable {
         baseRef = json["base"]?["ref"]?.string ?? ""
         baseSHA = json["base"]?["sha"]?.string ?? ""
         headSHA = json["head"]?["sha"]?.string ?? ""
+        headRef = json["head"]?["ref"]?.string ?? ""
+        author = json["user"]?["login"]?.string
         labels = json["labels"]?.array.compactMap { $0["name"]?.string } ?? []
     }
 }
@@ -201,6 +207,14 @@ extension GitHubClient {
             result[pull.number] = issues
         }
         return result
+    }
+
+    /// The login the token acts as (GraphQL `viewer`): a user's, or an app's bot.
+    public func viewerLogin() throws(ForgeError) -> String {
+        guard let login = try graphQL("query { viewer { login } }")["viewer"]?["login"]?.string, !login.isEmpty else {
+            throw ForgeError(.badResponse, "GitHub's answer for the token's own login has none")
+        }
+        return login
     }
 
     /// A login's role on the repository (`GET /repos/{o}/{r}/collaborators/{login}/permission`'s

@@ -65,10 +65,15 @@ extension Configuration {
                     config.forge = nil
                     continue
                 }
-                var kind = ForgeSettings.Kind.github, repository: String?
-                for (key, value) in try reader.mapping(node, key: "forge", allowed: ["kind", "repository"]) {
+                var kind = ForgeSettings.Kind.github, repository: String?, login: String?
+                for (key, value) in try reader.mapping(node, key: "forge", allowed: ["kind", "repository", "login"]) {
                     let text = try reader.string(value, key: "forge." + key)
-                    if key == "kind" {
+                    if key == "login" {
+                        guard !text.isEmpty, text.count <= 100, text.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
+                            throw reader.error(value, "forge.login", "expected a GitHub login such as fleet-release[bot], got '\(text)'")
+                        }
+                        login = text
+                    } else if key == "kind" {
                         guard let parsed = ForgeSettings.Kind(rawValue: text.lowercased()) else {
                             throw reader.error(value, "forge.kind", "expected github, got '\(text)'")
                         }
@@ -83,7 +88,7 @@ extension Configuration {
                 guard let repository else {
                     throw reader.error(node, "forge", "expected { kind: github, repository: owner/name }")
                 }
-                config.forge = ForgeSettings(kind: kind, repository: repository)
+                config.forge = ForgeSettings(kind: kind, repository: repository, login: login)
             case "rc":
                 for (key, value) in try reader.mapping(node, key: "rc", allowed: ["qa_issue", "deploy_variable", "qa_labels"]) {
                     switch key {

@@ -88,10 +88,14 @@ public struct ForgeSettings: Sendable, Equatable {
     public var kind: Kind
     /// `owner/name`.
     public var repository: String
+    /// The login relkit writes as (`forge.login`, e.g. a bot's `fleet-release[bot]`); nil: the token's own.
+    /// Only pull requests and comments it wrote count as "already done" (autopick, conflict reports).
+    public var login: String?
 
-    public init(kind: Kind = .github, repository: String) {
+    public init(kind: Kind = .github, repository: String, login: String? = nil) {
         self.kind = kind
         self.repository = repository
+        self.login = login
     }
 
     /// `owner/name` as GitHub allows them: letters, digits, `-`, `_` and `.`.

@@ -84,15 +84,20 @@ public struct Autopick {
         let order = try trunkOrder(candidate: candidate)
         wanted.sort { (order[$0.commit.id] ?? .max) < (order[$1.commit.id] ?? .max) }
 
-        // Open pull requests into the candidate that carry a pick already (any branch name: `pick --pr --branch`,
-        // or a pick by hand whose description names the commit, as `git cherry-pick -x` lines and relkit's bodies do).
+        // Open pull requests into the candidate that are relkit's own pick already: opened by the login relkit
+        // writes as, from the branch it names, naming the commit. A stranger's pull request that names the fix is not.
         let openPicks = wanted.isEmpty ? [] : try openPullRequests(into: candidate.name)
         var items: [Item] = []
         for (commit, reason) in wanted {
             let branch = "cherry-pick-\(commit.id.abbreviated())-to-\(candidate.name)"
             let outcome: Outcome
             do {
-                if let open = openPicks.first(where: { $0.body.contains(commit.id.hex) }) {
+                var own: ForgePullRequest?
+                for pull in openPicks where try ownPick(pull, of: commit.id, branch: branch) {
+                    own = pull
+                    break
+                }
+                if let open = own {
                     outcome = .existing(number: open.number, url: open.url, state: "open")
                 } else {
                     outcome = try handle(commit, branch: branch, candidate: candidate, options: options,
@@ -147,6 +152,13 @@ public struct Autopick {
             let posted = try opener.commentConflict(report, markdown: conflictMarkdown(report))
             return .conflictReported(pullRequest: posted.pullRequest, url: posted.url, already: posted.existing)
         }
+    }
+
+    /// Whether `pull` is relkit's own pick of `commit`: opened by the login relkit writes as, from a
+    /// branch relkit names, and naming the commit. A stranger's pull request naming the fix is not.
+    private func ownPick(_ pull: ForgePullRequest, of commit: ObjectID, branch: String) throws(RelkitError) -> Bool {
+        guard pull.headRef == branch, pull.body.contains(commit.hex) else { return false }
+        return try opener.forge.isOwnWrite(by: pull.author)
     }
 
     /// The open pull requests into `base`.

@@ -61,6 +61,28 @@ public final class ForgeEvidence: @unchecked Sendable {
         self.configuration = configuration
     }
 
+    private var knownLogin: String?
+
+    /// The login relkit writes as: `forge.login`, else the token's own (asked once). Only what
+    /// this login wrote counts as relkit's own pull requests and comments: anyone can open a pull
+    /// request or write a comment that names a fix or carries relkit's marker.
+    public func actingLogin() throws(RelkitError) -> String {
+        if let login = configuration.forge?.login ?? knownLogin { return login }
+        do {
+            let login = try client.viewerLogin()
+            knownLogin = login
+            return login
+        } catch {
+            throw .repository(error.message + "; set forge.login in .relkit.yml to the login relkit writes as")
+        }
+    }
+
+    /// Whether `author` is the login relkit writes as (GitHub logins compare without case).
+    public func isOwnWrite(by author: String?) throws(RelkitError) -> Bool {
+        guard let author else { return false }
+        return author.lowercased() == (try actingLogin()).lowercased()
+    }
+
     nonisolated(unsafe) private static var clients: [String: GitHubClient] = [:]
     private static let clientsLock = NSLock()
 

@@ -159,13 +159,20 @@ public struct PickPullRequest {
         }
         let marker = Self.commentMarker(commit: sha, base: conflicted.target.name)
         let client = forge.client
-        do throws(ForgeError) {
-            let comments = try client.getAll("/repos/\(client.repository)/issues/\(source.number)/comments?per_page=100")
-            for comment in comments {
-                if let text = comment["body"]?.string, text.contains(marker) {
-                    return CommentOutcome(pullRequest: source.number, url: comment["html_url"]?.string ?? source.url, existing: true)
-                }
+        let comments: [ForgeJSON]
+        do {
+            comments = try client.getAll("/repos/\(client.repository)/issues/\(source.number)/comments?per_page=100")
+        } catch {
+            throw .repository("\(conflicted.commit.id.abbreviated()) conflicts; the report could not be posted on #\(source.number): "
+                + error.message)
+        }
+        // Only relkit's own comment counts: anyone can write one that carries the marker.
+        for comment in comments {
+            if let text = comment["body"]?.string, text.contains(marker), try forge.isOwnWrite(by: comment["user"]?["login"]?.string) {
+                return CommentOutcome(pullRequest: source.number, url: comment["html_url"]?.string ?? source.url, existing: true)
             }
+        }
+        do throws(ForgeError) {
             let posted = try client.send("POST", "/repos/\(client.repository)/issues/\(source.number)/comments",
                                          json: ["body": marker + "\n" + markdown])
             return CommentOutcome(pullRequest: source.number, url: posted["html_url"]?.string ?? source.url, existing: false)

@@ -60,6 +60,14 @@ struct ConfigurationTests {
         #expect(problem("policy: { require_bug_label: true }")?.problem.hasPrefix("no longer exists") == true)
     }
 
+    /// `forge.login`: the login relkit writes as (issue 23, item 8); a login with spaces is refused.
+    @Test func theForgeLoginRelkitWritesAs() throws {
+        let (configuration, _) = try decode("forge: { kind: github, repository: fleetdm/fleet, login: \"fleet-release[bot]\" }\n")
+        #expect(configuration.forge?.login == "fleet-release[bot]")
+        #expect(try decode("forge: { repository: fleetdm/fleet }\n").0.forge?.login == nil)
+        #expect(problem("forge: { repository: fleetdm/fleet, login: 'two words' }\n")?.description.contains("forge.login") == true)
+    }
+
     @Test func emptyFileKeepsFleetDefaults() throws {
         for text in ["", "# only a comment\n", "~\n"] {
             let (config, keys) = try decode(text)

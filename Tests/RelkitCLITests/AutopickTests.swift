@@ -32,33 +32,39 @@ struct AutopickTests {
                                                  body: "Fixes #123", merged: setup.fix)
         let conflictPull = PullRequestCheckTests.pull(502, base: "main", baseSHA: conflictSetup.fix, head: conflictSetup.fix,
                                                       title: "Fix the new host page", labels: ["bug"], merged: conflictSetup.fix)
-        func opened(_ number: Int, _ sha: String) -> [String: Any] {
-            PullRequestCheckTests.pull(number, base: rc, baseSHA: setup.candidateTip, head: sha, title: "Cherry-pick")
+        func opened(_ number: Int, _ sha: String, by author: String = PullRequestCheckTests.relkitLogin) -> [String: Any] {
+            PullRequestCheckTests.pull(number, base: rc, baseSHA: setup.candidateTip, head: sha, title: "Cherry-pick",
+                                       author: author, headRef: branch(sha))
         }
-        var handPick = opened(803, setup.fix)
-        handPick["body"] = "Cherry-picked by hand.\n\n(cherry picked from commit \(setup.fix))"
+        var ownPick = opened(803, setup.fix)
+        ownPick["body"] = "Cherry-picked by relkit.\n\n(cherry picked from commit \(setup.fix))"
+        // A stranger's pull request into the candidate that names the fix: not relkit's, so it counts for nothing.
+        var strangers = opened(899, setup.fix, by: "mallory")
+        strangers["body"] = "Already done here.\n\n(cherry picked from commit \(setup.fix))"
         var repository: [String: Any] = [:]
         for route in [PullRequestCheckTests.linked(501, closing: [(123, ["~release blocker"])]),
                       PullRequestCheckTests.linked(502, closing: []), PullRequestCheckTests.linked(503, closing: [])] {
             let data = (route["response"] as? [String: Any])?["data"] as? [String: Any]
             repository.merge(data?["repository"] as? [String: Any] ?? [:]) { $1 }
         }
-        let graphQL = ForgeServer.route("POST", "/graphql", response: ["data": ["repository": repository]])
+        let graphQL = ForgeServer.route("POST", "/graphql", response: ["data": ["repository": repository]], matchBody: "pullRequest(number")
         func routes(secondRun: Bool, comments: [[String: Any]]) -> [[String: Any]] {
             var routes: [[String: Any]] = [
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull]),
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(conflictSetup.fix)/pulls?per_page=100", response: [conflictPull]),
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(tidy)/pulls?per_page=100", response: [tidyPull]),
-                // One GraphQL answer for every query (the server answers repeated routes in turn, so one route, not three).
+                // The token's own login; then one GraphQL answer for every other query (the server answers
+                // repeated routes in turn, so one route, not three).
+                PullRequestCheckTests.viewer(),
                 graphQL,
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/issues/502/comments?per_page=100", response: comments),
                 ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/502/comments", status: 201,
                                   response: PickConflictPullRequestTests.comment("posted", on: 502)),
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls?state=all&head=fleetdm:\(branch(conflictSetup.fix))&base=\(rc)&per_page=100",
                                   response: []),
-                // A pick opened by hand (`pick --pr --branch …`) is recognised by the commit its description names.
+                // relkit's own open pick is recognised by the commit its description names; a stranger's is not.
                 ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls?state=open&base=\(rc)&per_page=100",
-                                  response: secondRun ? [handPick] : []),
+                                  response: secondRun ? [strangers, ownPick] : [strangers]),
             ]
             for (sha, number) in clean {
                 let query = "head=fleetdm:\(branch(sha))&base=\(rc)&per_page=100"

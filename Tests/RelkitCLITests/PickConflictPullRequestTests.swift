@@ -31,8 +31,11 @@ struct PickConflictPullRequestTests {
         return Setup(base: base, feature: rev("main~1"), fix: rev("main"))
     }
 
-    static func comment(_ body: String, on number: Int) -> [String: Any] {
+    static func comment(_ body: String, on number: Int, by login: String = PullRequestCheckTests.relkitLogin) -> [String: Any] {
         var comment = ForgeServer.recordedResponse("pygithub/issue-comment.json") as? [String: Any] ?? [:]
+        var user = comment["user"] as? [String: Any] ?? [:]
+        user["login"] = login
+        comment["user"] = user
         comment["body"] = body
         comment["html_url"] = "https://github.com/fleetdm/fleet/pull/\(number)#issuecomment-77"
         return comment
@@ -42,6 +45,7 @@ struct PickConflictPullRequestTests {
         let fixPull = PullRequestCheckTests.pull(502, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Fix the new host page",
                                                  merged: setup.fix)
         return [
+            PullRequestCheckTests.viewer(),
             ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull]),
             PullRequestCheckTests.linked(502, closing: []),
             ForgeServer.route("GET", "/repos/fleetdm/fleet/issues/502/comments?per_page=100", response: comments),
@@ -75,8 +79,16 @@ struct PickConflictPullRequestTests {
         #expect(body?.contains("**Verdict: not suited for a patch: it builds on unreleased feature work") == true)
         #expect(!pick.stdout.contains(Self.token) && !pick.stderr.contains(Self.token))
 
+        // A stranger's comment carrying relkit's marker does not count (issue 23, item 8): the report is posted.
+        try server.replaceRoutes(routes(setup, comments: [Self.comment(body ?? "", on: 502, by: "mallory")]))
+        server.clearRequests()
+        let forged = RelkitBinary.run(["pick", setup.fix, "--pr"], in: work, environment: environment(server))
+        #expect(forged.status == 3)
+        #expect(server.requests().contains { $0.method == "POST" && $0.path.hasSuffix("/issues/502/comments") })
+
         // A second run finds its own comment and posts nothing.
-        try server.replaceRoutes(routes(setup, comments: [Self.comment("someone else", on: 502), Self.comment(body ?? "", on: 502)]))
+        try server.replaceRoutes(routes(setup, comments: [Self.comment("someone else", on: 502, by: "mallory"),
+                                                          Self.comment(body ?? "", on: 502)]))
         server.clearRequests()
         let again = RelkitBinary.run(["pick", setup.fix, "--pr"], in: work, environment: environment(server))
         #expect(again.status == 3)

@@ -58,8 +58,13 @@ struct PullRequestCheckTests {
 
     /// PyGithub's recorded pull request, renumbered onto this repository.
     static func pull(_ number: Int, base: String, baseSHA: String, head: String, title: String, body: String = "",
-                     labels: [String] = [], merged: String? = nil) -> [String: Any] {
+                     labels: [String] = [], merged: String? = nil, author: String? = nil, headRef: String? = nil) -> [String: Any] {
         var pull = ForgeServer.recordedResponse("pygithub/pull.json") as? [String: Any] ?? [:]
+        if let author {
+            var user = pull["user"] as? [String: Any] ?? [:]
+            user["login"] = author
+            pull["user"] = user
+        }
         pull["number"] = number
         pull["title"] = title
         pull["body"] = body
@@ -74,6 +79,7 @@ struct PullRequestCheckTests {
         pull["base"] = baseObject
         var headObject = pull["head"] as? [String: Any] ?? [:]
         headObject["sha"] = head
+        if let headRef { headObject["ref"] = headRef }
         pull["head"] = headObject
         let label = (pull["labels"] as? [[String: Any]])?.first ?? ["name": "x"]
         pull["labels"] = labels.map { name -> [String: Any] in
@@ -82,6 +88,13 @@ struct PullRequestCheckTests {
             return copy
         }
         return pull
+    }
+
+    /// The login relkit writes as in these tests, and GraphQL's answer for the token's own login
+    /// (`viewer { login }`, per GitHub's reference).
+    static let relkitLogin = "fleet-release-bot"
+    static func viewer(_ login: String = relkitLogin) -> [String: Any] {
+        ForgeServer.route("POST", "/graphql", response: ["data": ["viewer": ["login": login]]], matchBody: "viewer")
     }
 
     /// A review, from PyGithub's recorded one.
@@ -603,7 +616,7 @@ struct PullRequestCheckTests {
         #expect(body["title"] == "Cherry-pick #501: Fix host count")
         #expect(body["head"] == branch && body["base"] == "minor-fleet-v4.58.0")
         #expect(body["body"]?.contains("(cherry picked from commit \(setup.fix))") == true)
-        #expect(body["body"]?.contains("label ~release blocker on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123") == true)
+        #expect(body["body"]?.contains("label `~release blocker` on issue #123 (closed by #501): https://github.com/fleetdm/fleet/issues/123") == true)
         let labels = try #require(requests.first { $0.path == "/repos/fleetdm/fleet/issues/701/labels" })
         #expect(labels.body == "{\"labels\":[\"bug\",\"~release blocker\"]}")
         let milestone = try #require(requests.first { $0.method == "PATCH" })
