@@ -112,7 +112,8 @@ public final class GitHubClient: @unchecked Sendable {
         }
         if offline { throw ForgeError(.notCached, "--offline: cannot \(method) \(path) without the network") }
         lock.withLock { memo.removeAll() }
-        let response = try exchange(HTTPRequest(method: method, url: try url(path), headers: headers(json: true), body: data,
+        // A write is not sent again on a server error: it may have been made (the caller looks before it says so).
+        let response = try exchange(retryingServerErrors: false, HTTPRequest(method: method, url: try url(path), headers: headers(json: true), body: data,
                                                 timeout: timeout), what: path)
         try check(response, what: path)
         return ForgeJSON.parse(response.body) ?? .null
@@ -227,7 +228,7 @@ public final class GitHubClient: @unchecked Sendable {
 
     /// Sends, retrying a rate limit (403/429 with `retry-after` or `x-ratelimit-remaining: 0`) and a
     /// server error after the wait it asks, at most `maxRetries` times and `maxWait` seconds each.
-    private func exchange(_ request: HTTPRequest, what: String) throws(ForgeError) -> HTTPResponse {
+    private func exchange(retryingServerErrors: Bool = true, _ request: HTTPRequest, what: String) throws(ForgeError) -> HTTPResponse {
         var attempt = 0
         while true {
             var request = request
@@ -257,7 +258,7 @@ public final class GitHubClient: @unchecked Sendable {
                 }
             }
             let limited = Self.isRateLimited(response)
-            guard (limited || response.status >= 500) && attempt < maxRetries else { return response }
+            guard (limited || (retryingServerErrors && response.status >= 500)) && attempt < maxRetries else { return response }
             let wait = Self.wait(for: response, now: Date()) ?? (limited ? nil : Double(1 << attempt))
             guard let wait, wait <= maxWait, deadline.map({ wait < $0.timeIntervalSinceNow }) ?? true else { return response }
             attempt += 1
@@ -321,6 +322,9 @@ public final class GitHubClient: @unchecked Sendable {
         }
         return nil
     }
+
+    /// Waits `seconds` as the client waits for rate limits (tests make it instant).
+    public func pause(_ seconds: Double) { sleep(seconds) }
 
     /// A server's words on one line, shortened: they go into a one-line error.
     func scrub(_ text: String) -> String {

@@ -30,7 +30,11 @@ public struct CandidatePublish {
             func file(_ issue: CandidateCut.Issue) throws(ForgeError) -> (Int, String)? {
                 var body: [String: Any] = ["title": issue.title, "body": issue.body]
                 if !configuration.qaLabels.isEmpty { body["labels"] = configuration.qaLabels }
-                let answer = try writer.send("POST", "/repos/\(repository)/issues", json: body)
+                // Timed out or a 5xx: made after all? The newest open issues are looked at before it is said not to be.
+                let answer = try writer.create("/repos/\(repository)/issues", json: body) { () throws(ForgeError) in
+                    try writer.client.getAll("/repos/\(repository)/issues?state=open&sort=created&direction=desc&per_page=30",
+                                             maxPages: 1).first { $0["title"]?.string == issue.title && $0["pull_request"] == nil }
+                }
                 guard let number = answer["number"]?.int else { return nil }
                 return (number, answer["html_url"]?.string ?? "")
             }

@@ -65,12 +65,15 @@ public struct MilestoneApply {
             var moved: [(Int, String)] = []
             if let finalNumber {
                 for issue in try writer.client.openIssues(inMilestone: finalNumber) {
-                    // In a dry run the next milestone has no number yet: the call shows its title instead.
-                    try writer.send("PATCH", "/repos/\(repository)/issues/\(issue.number)",
-                                    json: ["milestone": nextNumber.map { $0 as Any } ?? next])
+                    // The label first, then the move: an issue is moved only once labelled, so a run cut short
+                    // leaves it in the released milestone, and the next run finishes it (a moved issue is no
+                    // longer listed here, and would never get its label).
                     if let pushed = workspace.configuration.labels.pushed, !issue.labels.contains(pushed) {
                         try writer.send("POST", "/repos/\(repository)/issues/\(issue.number)/labels", json: ["labels": [pushed]])
                     }
+                    // In a dry run the next milestone has no number yet: the call shows its title instead.
+                    try writer.send("PATCH", "/repos/\(repository)/issues/\(issue.number)",
+                                    json: ["milestone": nextNumber.map { $0 as Any } ?? next])
                     moved.append((issue.number, issue.title))
                 }
             }

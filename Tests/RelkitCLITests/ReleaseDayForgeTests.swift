@@ -69,6 +69,57 @@ struct ReleaseDayForgeTests {
         #expect(requests.allSatisfy { $0.headers["authorization"] == "Bearer \(Self.token)" })
     }
 
+    /// A write that failed with a 5xx (or timed out) is looked up before relkit says it was not made,
+    /// and never sent twice (issue 23, item 11): GitHub made the QA issue after all, and it is reported.
+    @Test func aFailedWriteIsLookedUpBeforeItIsCalledMissing() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        let server = try ForgeServer(routes: [
+            // The QA issue's creation fails with a 502, though GitHub made it; the fleetd one goes through.
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 502, response: ["message": "Server Error"],
+                              matchBody: "Release QA: 4.59.0"),
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9003, "Release QA (fleetd)")),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?state=open&sort=created&direction=desc&per_page=30",
+                              response: [Self.issue(9002, "Release QA: 4.59.0")]),
+            ForgeServer.route("PATCH", "/repos/fleetdm/fleet/actions/variables/QAWOLF_DEPLOY_TAG", status: 204, response: ""),
+        ])
+        let cut = RelkitBinary.run(["rc", "cut", "--publish", "--json"], in: work, environment: environment(server))
+        #expect(cut.status == 0, "\(cut.stdout)\(cut.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(cut.stdout.utf8)) as? [String: Any])
+        #expect((json["qa_issue"] as? [String: Any])?["number"] as? Int == 9002)
+        // Each issue was asked for once, never again after the 502.
+        let posts = server.requests().filter { $0.method == "POST" && $0.path == "/repos/fleetdm/fleet/issues" }
+        #expect(posts.count == Set(posts.map(\.body)).count)
+        #expect(posts.contains { $0.body.contains("Release QA: 4.59.0") })
+    }
+
+    /// `milestone --apply` cut short after an issue's label and before its move: the next run finishes it.
+    @Test func aMilestoneRunCutShortIsFinishedByTheNext() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        let milestones = ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
+                                           response: [Self.milestone(5, "4.57.0"), Self.milestone(7, "4.58.0-tentative")])
+        let server = try ForgeServer(routes: [milestones,
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100",
+                              response: [Self.issue(1003, "Story: pushed one")]),
+            ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/1003/labels", response: [["name": "~pushed"]]),
+            ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/1003", status: 502, response: ["message": "Server Error"]),
+        ])
+        let first = RelkitBinary.run(["milestone", "--apply"], in: work, environment: environment(server))
+        #expect(first.status == 4)
+        #expect(first.stderr.contains("--apply again finishes what is left"), "\(first.stderr)")
+        // The issue is labelled and still in 4.57.0: the second run moves it, and labels nothing twice.
+        try server.replaceRoutes([milestones,
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100",
+                              response: [Self.issue(1003, "Story: pushed one", labels: ["~pushed"])]),
+            ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/1003", response: Self.issue(1003, "Story: pushed one")),
+        ])
+        server.clearRequests()
+        let second = RelkitBinary.run(["milestone", "--apply"], in: work, environment: environment(server))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(server.requests().filter { $0.method != "GET" }.map { "\($0.method) \($0.path)" } == ["PATCH /repos/fleetdm/fleet/issues/1003"])
+    }
+
     @Test func aMissingVariableIsCreatedAndARefusedIssueSaysWhatExistsAndWhatIsLeft() throws {
         let setup = PullRequestCheckTests().setUp()
         let work = setup.clone.work
@@ -171,8 +222,9 @@ struct ReleaseDayForgeTests {
         #expect(writes == [
             "PATCH /repos/fleetdm/fleet/milestones/5 {\"title\":\"4.57.0\"}",
             "POST /repos/fleetdm/fleet/milestones {\"title\":\"4.58.0-tentative\"}",
-            "PATCH /repos/fleetdm/fleet/issues/1003 {\"milestone\":7}",
+            // The label before the move: a run cut short between them leaves the issue to the next run.
             "POST /repos/fleetdm/fleet/issues/1003/labels {\"labels\":[\"~pushed\"]}",
+            "PATCH /repos/fleetdm/fleet/issues/1003 {\"milestone\":7}",
             "PATCH /repos/fleetdm/fleet/issues/1004 {\"milestone\":7}",
         ])
         #expect(!server.requests().contains { $0.method == "DELETE" })
