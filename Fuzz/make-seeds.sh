@@ -46,7 +46,7 @@ git cat-file commit "$(git commit-tree -m 'Notes added by git notes' "$tree")" >
 printf 'refs/heads/main %s refs/heads/minor-fleet-v4.58.0 %s\n' "$main" "$rc" > "$seeds/hook-input/pre-push"
 printf '%s %s refs/heads/minor-fleet-v4.58.0\n%s %s refs/notes/relkit\n' "$rc" "$main" 0000000000000000000000000000000000000000 "$main" > "$seeds/hook-input/pre-receive"
 cp .relkit.yml "$seeds/relkit-yml/fixture"
-sed -n '/^```yaml/,/^```/p' "$here/../../shared/DESIGN.md" 2>/dev/null | sed '1d;$d' > "$seeds/relkit-yml/design" || true
+sed -n '/^```yaml/,/^```/p' "$here/../docs/configuration.md" 2>/dev/null | sed '1d;$d' > "$seeds/relkit-yml/design" || true
 [ -s "$seeds/relkit-yml/design" ] || rm -f "$seeds/relkit-yml/design"
 i=0
 for r in main origin/main HEAD @ @~1 'main^{/Orbit}' ':/Fix' fleet-v4.57.0 'fleet-v4.57.0^{}' 'zzz@' 'main@{0}' 'a@b' 'main..x' "$(git rev-parse --short HEAD)"; do
