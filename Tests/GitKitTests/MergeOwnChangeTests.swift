@@ -62,25 +62,24 @@ struct MergeOwnChangeTests {
             git merge -q --no-edit side >/dev/null 2>&1 || true
             git rm -q --cached d 2>/dev/null || true; rm -rf d d~*; mkdir d; lines z > d/x; git add -A; git commit -q --no-edit
             """),
-        ("criss-cross-clean", [], """
-            lines a > f; lines b > g; commit base
-            git switch -q -c side; edit g 5; commit side1
-            git switch -q main; edit f 3; commit main1
-            git switch -q side; git merge -q --no-edit main; git switch -q main; git merge -q --no-edit side~1
-            git switch -q side; edit g 30; commit side2
-            git switch -q main; edit f 30; commit main2
+        ("criss-cross-clean", [], crissCross + """
             git merge -q --no-edit side
             """),
-        ("criss-cross-evil", ["extra"], """
-            lines a > f; lines b > g; commit base
-            git switch -q -c side; edit g 5; commit side1
-            git switch -q main; edit f 3; commit main1
-            git switch -q side; git merge -q --no-edit main; git switch -q main; git merge -q --no-edit side~1
-            git switch -q side; edit g 30; commit side2
-            git switch -q main; edit f 30; commit main2
+        ("criss-cross-evil", ["extra"], crissCross + """
             git merge -q --no-edit --no-commit side; lines x > extra; git add -A; git commit -q --no-edit
             """),
     ]
+
+    /// Two branches that merged each other (two merge bases), each with a commit since.
+    static let crissCross = """
+        lines a > f; lines b > g; commit base
+        git switch -q -c side; edit g 5; commit side1
+        git switch -q main; edit f 3; commit main1
+        git switch -q side; git merge -q --no-edit main; git switch -q main; git merge -q --no-edit side~1
+        git switch -q side; edit g 30; commit side2
+        git switch -q main; edit f 30; commit main2
+
+        """
 
     static let helpers = """
         set -e
