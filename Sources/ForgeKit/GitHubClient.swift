@@ -323,8 +323,23 @@ public final class GitHubClient: @unchecked Sendable {
         return nil
     }
 
-    /// Waits `seconds` as the client waits for rate limits (tests make it instant).
-    public func pause(_ seconds: Double) { sleep(seconds) }
+    /// The newest open issue (not a pull request) titled `title`, among the 30 newest: what a create just made.
+    public func newestOpenIssue(titled title: String) throws(ForgeError) -> ForgeJSON? {
+        try getAll("/repos/\(repository)/issues?state=open&sort=created&direction=desc&per_page=30", maxPages: 1)
+            .first { $0["title"]?.string == title && $0["pull_request"] == nil }
+    }
+
+    /// After a create that timed out or met a server error (5xx): what it made after all (GitHub
+    /// sometimes makes it anyway, seconds later), looked for with `lookup` at 2, 5 and 10 s; nil when
+    /// nothing turned up, or when the failure was of another kind. The create is never sent again.
+    public func madeAnyway(after error: ForgeError, _ lookup: () throws(ForgeError) -> ForgeJSON?) throws(ForgeError) -> ForgeJSON? {
+        guard error.kind == .timedOut || (error.status ?? 0) >= 500 else { return nil }
+        for wait in [2.0, 5.0, 10.0] {
+            sleep(wait)
+            if let made = try lookup() { return made }
+        }
+        return nil
+    }
 
     /// A server's words on one line, shortened: they go into a one-line error.
     func scrub(_ text: String) -> String {

@@ -31,10 +31,7 @@ public struct CandidatePublish {
                 var body: [String: Any] = ["title": issue.title, "body": issue.body]
                 if !configuration.qaLabels.isEmpty { body["labels"] = configuration.qaLabels }
                 // Timed out or a 5xx: made after all? The newest open issues are looked at before it is said not to be.
-                let answer = try writer.create("/repos/\(repository)/issues", json: body) { () throws(ForgeError) in
-                    try writer.client.getAll("/repos/\(repository)/issues?state=open&sort=created&direction=desc&per_page=30",
-                                             maxPages: 1).first { $0["title"]?.string == issue.title && $0["pull_request"] == nil }
-                }
+                let answer = try writer.create("/repos/\(repository)/issues", json: body) { () throws(ForgeError) in try writer.client.newestOpenIssue(titled: issue.title) }
                 guard let number = answer["number"]?.int else { return nil }
                 return (number, answer["html_url"]?.string ?? "")
             }

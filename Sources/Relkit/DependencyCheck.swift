@@ -173,7 +173,7 @@ public struct DependencyPublish {
                 var json: [String: Any] = ["title": title, "body": body + "\n\nFiled by `relkit deps --publish`.",
                                            "labels": verdict.issueLabels(configuration.labels)]
                 if !configuration.deps.assignees.isEmpty { json["assignees"] = configuration.deps.assignees }
-                let answer = try writer.send("POST", "/repos/\(repository)/issues", json: json)
+                let answer = try writer.create("/repos/\(repository)/issues", json: json) { () throws(ForgeError) in try writer.client.newestOpenIssue(titled: title) }
                 filed.append(Filed(title: title, number: answer["number"]?.int, url: answer["html_url"]?.string, existing: false))
             }
         } catch {

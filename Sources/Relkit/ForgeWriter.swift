@@ -35,18 +35,14 @@ public final class ForgeWriter {
     }
 
     /// Creates something once: sends the call, and when it timed out or the forge failed (a 5xx),
-    /// looks for what it would have made before saying it was not made (GitHub sometimes makes it
-    /// anyway, seconds later), at 2, 5 and 10 s. Never sends the call a second time.
+    /// looks for what it would have made before saying it was not made (`GitHubClient.madeAnyway`).
     public func create(_ path: String, json: [String: Any],
                        lookup: () throws(ForgeError) -> ForgeJSON?) throws(ForgeError) -> ForgeJSON {
         do {
             return try send("POST", path, json: json)
-        } catch where error.kind == .timedOut || (error.status ?? 0) >= 500 {
-            for wait in [2.0, 5.0, 10.0] {
-                client.pause(wait)
-                if let made = try lookup() { return made }
-            }
-            throw error
+        } catch {
+            guard let made = try client.madeAnyway(after: error, lookup) else { throw error }
+            return made
         }
     }
 }

@@ -91,8 +91,18 @@ public struct PickPullRequest {
                 return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil,
                                sources: sources)
             }
-            let created = try client.send("POST", "/repos/\(client.repository)/pulls",
+            let created: ForgeJSON
+            do {
+                created = try client.send("POST", "/repos/\(client.repository)/pulls",
                                           json: ["title": title, "head": branch, "base": base, "body": body, "draft": draft])
+            } catch {
+                // Timed out or a 5xx: opened after all? The branch's open pull request is looked for first.
+                guard let made = try client.madeAnyway(after: error, { () throws(ForgeError) in
+                    try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
+                        .first
+                }) else { throw error }
+                created = made
+            }
             guard let pull = ForgePullRequest(created) else {
                 throw ForgeError(.badResponse, "GitHub's answer to opening the pull request has no number")
             }

@@ -581,6 +581,34 @@ struct PullRequestCheckTests {
         expectNoLeak(accepted, server)
     }
 
+    /// The link and cache rules hold in the hooks too (issue 23): a `~release blocker` issue that the
+    /// fix's description names but its merge did not close lets nothing in at pre-push, pre-receive or
+    /// `check --ref`, and none of them revalidates a stored answer a report left (no If-None-Match).
+    @Test func theHooksCountOnlyLinksGitHubRecordedAndNeverAStoredAnswer() throws {
+        let setup = setUp()
+        #expect(RelkitBinary.run(["hooks", "install"], in: setup.clone.work).status == 0)
+        #expect(RelkitBinary.run(["hooks", "install", "--server"], in: setup.clone.origin).status == 0)
+        let server = try ForgeServer(routes: routes(setup, issueLabels: ["~release blocker"], closedByMerge: false))
+        let environment = setup.clone.environment(now: PushHookTests.deepFreeze).merging(server.environment(token: Self.token)) { $1 }
+        // A report fills the cache first (ETags and all).
+        #expect(RelkitBinary.run(["pending", "--no-predict"], in: setup.clone.work, environment: environment).status == 0)
+        server.clearRequests()
+        let prePush = Shell.run("/usr/bin/env", ["git", "push", "--dry-run", "origin", "pick:minor-fleet-v4.58.0"], in: setup.clone.work,
+                                environment: environment)
+        let preReceive = Shell.run("/usr/bin/env", ["git", "push", "--no-verify", "origin", "pick:minor-fleet-v4.58.0"],
+                                   in: setup.clone.work, environment: environment)
+        let checked = RelkitBinary.run(["check", "--ref", "minor-fleet-v4.58.0", "--old", setup.candidateTip, "--new", setup.pick],
+                                       in: setup.clone.work, environment: environment)
+        for (result, text) in [(prePush, prePush.stderr), (preReceive, preReceive.stderr), (checked, checked.stdout)] {
+            #expect(result.status != 0, "\(text)")
+            #expect(text.contains("issue #123 (labelled ~release blocker) on #501: named in the description but not closed by its merge"),
+                    "\(text)")
+        }
+        #expect(setup.clone.remote("minor-fleet-v4.58.0") == setup.candidateTip)
+        #expect(!server.requests().isEmpty)
+        #expect(!server.requests().contains { $0.headers["if-none-match"] != nil })
+    }
+
     @Test func pickPRPushesTheBranchAndOpensOnePullRequestWithTheSourcesLabelsAndMilestone() throws {
         let setup = setUp()
         let branch = "pick-501"
