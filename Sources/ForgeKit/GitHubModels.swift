@@ -140,9 +140,13 @@ extension GitHubClient {
         return merged.first { $0.mergeCommitSHA == sha } ?? merged.first { $0.baseRef == base } ?? merged.first
     }
 
-    /// Every review of pull request `number`, oldest first.
+    /// The most pages of reviews read: 10,000 reviews, far past any real pull request's.
+    public static let reviewPages = 100
+
+    /// Every review of pull request `number`, oldest first: every page, since a later change request
+    /// undoes an approval. Past `reviewPages` it is an error, never a decision on part of the list.
     public func reviews(of number: Int) throws(ForgeError) -> [ForgeReview] {
-        try getAll("/repos/\(repository)/pulls/\(number)/reviews?per_page=100").compactMap(ForgeReview.init)
+        try getAll("/repos/\(repository)/pulls/\(number)/reviews?per_page=100", maxPages: Self.reviewPages).compactMap(ForgeReview.init)
     }
 
     /// The issues linked to each pull request, as GitHub recorded the links (one GraphQL query):

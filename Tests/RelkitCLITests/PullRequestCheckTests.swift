@@ -267,27 +267,48 @@ struct PullRequestCheckTests {
         #expect(!server.requests().contains { $0.method == "POST" })
     }
 
-    /// Reviews are read whole or not at all: a list that runs past its pages, or links its next page
+    /// Reviews are read whole or not at all (issue 23, item 6): a change request on the 35th page
+    /// undoes the approvals on the first; a list that runs past its pages, or links its next page
     /// to another host or port, is an error, never a decision on part of it.
     @Test func reviewsAreNeverReadInPart() throws {
         let setup = setUp()
-        func page(_ number: Int, next: String?) -> [String: Any] {
+        let approvals = [Self.review("lukeheath", "APPROVED", on: setup.feature), Self.review("xpkoala", "APPROVED", on: setup.feature),
+                         Self.review("georgekarrv", "APPROVED", on: setup.feature)]
+        func page(_ number: Int, last: Int, next: String?) -> [String: Any] {
             let path = "/repos/fleetdm/fleet/pulls/604/reviews?per_page=100" + (number == 1 ? "" : "&page=\(number)")
-            let reviews = number == 1 ? [Self.review("lukeheath", "APPROVED", on: setup.feature)] : []
+            let reviews = number == 1 ? approvals : number == last ? [Self.review("xpkoala", "CHANGES_REQUESTED", on: setup.feature)]
+                : Array(repeating: Self.review("drive-by", "COMMENTED", on: setup.feature), count: 100)
             return ForgeServer.route("GET", path, response: reviews, headers: next.map { ["link": "<\($0)>; rel=\"next\""] } ?? [:])
         }
         let server = try ForgeServer(routes: [])
-        // 31 pages, each linking to the next on the server's own address.
-        var paged = routes(setup, issueLabels: []).filter { ($0["path"] as? String)?.contains("/604/reviews") != true }
-        paged += (1...31).map { page($0, next: "\(server.url)/repos/fleetdm/fleet/pulls/604/reviews?per_page=100&page=\($0 + 1)") }
-        try server.replaceRoutes(paged)
+        func paged(_ count: Int) -> [[String: Any]] {
+            routes(setup, issueLabels: []).filter { ($0["path"] as? String)?.contains("/604/reviews") != true }
+                + (1...count).map { page($0, last: count, next: $0 == count ? nil
+                    : "\(server.url)/repos/fleetdm/fleet/pulls/604/reviews?per_page=100&page=\($0 + 1)") }
+        }
+        // 35 pages, each linking to the next on the server's own address: all are read.
+        try server.replaceRoutes(paged(35))
+        let later = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
+        #expect(later.status == 1, "\(later.stdout)\(later.stderr)")
+        #expect(later.stdout.contains("approvals missing: qa_lead"), "\(later.stdout)")
+        #expect(server.requests().filter { $0.path.contains("/604/reviews") }.count == 35)
+        // Without the change request, the same approvals stand.
+        try server.replaceRoutes(paged(35).map { route in
+            (route["path"] as? String)?.hasSuffix("&page=35") == true ? page(35, last: 0, next: nil) : route
+        })
+        let approved = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
+        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+
+        // Past 100 pages: an error, and no status.
+        try server.replaceRoutes(paged(101))  // GitHubClient.reviewPages + 1
+        server.clearRequests()
         let long = check(setup, server, ["--pr", "604", "--status"], now: PushHookTests.candidate)
         #expect(long.status == 4, "\(long.stdout)\(long.stderr)")
-        #expect(long.stderr.contains("runs past 30 pages"), "\(long.stderr)")
+        #expect(long.stderr.contains("runs past 100 pages"), "\(long.stderr)")
         #expect(!server.requests().contains { $0.method == "POST" && $0.path.contains("/statuses/") })
 
         var offHost = routes(setup, issueLabels: []).filter { ($0["path"] as? String)?.contains("/604/reviews") != true }
-        offHost.append(page(1, next: "http://127.0.0.2:\(server.port)/repos/fleetdm/fleet/pulls/604/reviews?per_page=100&page=2"))
+        offHost.append(page(1, last: 2, next: "http://127.0.0.2:\(server.port)/repos/fleetdm/fleet/pulls/604/reviews?per_page=100&page=2"))
         try server.replaceRoutes(offHost)
         server.clearRequests()
         let elsewhere = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
