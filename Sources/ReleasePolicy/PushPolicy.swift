@@ -143,10 +143,14 @@ public struct PushPolicy: Sendable {
         case evidenceNotes
         /// A release tag (`release.tag`): made once, on a commit of its release line, never moved or deleted.
         case releaseTag(Version)
+        /// The trunk: the rules every push is judged by live on it, and picks name its commits, so it is
+        /// never deleted or rewritten.
+        case trunk
     }
 
     public func guardedRef(_ ref: String) -> GuardedRef? {
         if ref == Self.evidenceNotes { return .evidenceNotes }
+        if ref == "refs/heads/" + configuration.trunk { return .trunk }
         if ref.hasPrefix("refs/tags/"), let version = configuration.release.tag.parse(String(ref.dropFirst("refs/tags/".count))) {
             return .releaseTag(version)
         }
@@ -195,6 +199,17 @@ public struct PushPolicy: Sendable {
                                     + "(fetch it, then label again on top)")
                 }
                 return decision(true, "the release evidence moves forward in a straight line")
+            }
+        case .trunk:
+            let name = configuration.trunk
+            switch update.kind {
+            case .delete:
+                return decision(false, "the trunk (\(name)) is never deleted: the rules every push is judged by live on it")
+            case .rewrite:
+                return decision(false, "the trunk (\(name)) is never rewritten (the push is not a fast-forward): "
+                                + "picks and their pick lines name its commits")
+            case .create, .update:
+                return decision(true, "the trunk: not a release branch, always allowed (a change to its rules applies from the next push)")
             }
         case .releaseTag(let version):
             let name = String(update.ref.dropFirst("refs/tags/".count))

@@ -253,6 +253,8 @@ public struct PushCheck {
             guard kind == .create || kind == .update else { break }
             let listing = try reader.range(include: [update.new], hide: update.old.isZero ? [] : [update.old])
             facts.merges = listing.commits.filter { $0.parents.count > 1 }.map { $0.id.abbreviated() }
+        case .trunk:
+            break
         case .releaseTag(let version):
             guard kind == .create else { break }
             let tagged: ObjectID

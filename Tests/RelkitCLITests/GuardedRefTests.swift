@@ -5,7 +5,7 @@ import Testing
 /// The refs the gates rely on are guarded like release branches (issue 23): the
 /// evidence notes only move forward in a straight line, release tags are made
 /// once on their release line and never moved or deleted, candidates start at a
-/// trunk commit and patch branches at a release tag. Each through pre-push, pre-receive
+/// trunk commit and patch branches at a release tag, and the trunk is never deleted or rewritten. Each through pre-push, pre-receive
 /// (`git push --no-verify` to the server's hook) and `relkit check --ref`.
 struct GuardedRefTests {
     let hooks = PushHookTests()
@@ -121,6 +121,20 @@ struct GuardedRefTests {
         for result in gates(clone, "patch-start:refs/heads/patch-fleet-v4.57.4") { #expect(result.status == 0, "\(result.stderr)") }
         // Deleting a release branch names who may.
         expectRejected(gates(clone, ":refs/heads/patch-fleet-v4.57.1"), "is never deleted")
+    }
+
+    /// The trunk holds the rules every push is judged by, and the commits picks name: it moves
+    /// forward like any branch, but is never deleted or rewritten.
+    @Test func theTrunkIsNeverDeletedOrRewritten() {
+        let clone = hooks.clone(server: true)
+        clone.sh("git switch -q -c rewritten origin/main~1 && echo other >> README.md && git commit -qam 'Another history (#40002)' && git switch -q main")
+        expectRejected(gates(clone, "rewritten:refs/heads/main", force: true), "the trunk (main) is never rewritten")
+        expectRejected(gates(clone, ":refs/heads/main"), "the trunk (main) is never deleted")
+        clone.sh("echo docs >> README.md && git commit -qam 'Docs (#40001)'")
+        let forward = gates(clone, "main:refs/heads/main")
+        for result in forward { #expect(result.status == 0, "\(result.stderr)") }
+        #expect(forward[0].stderr.contains("refs/heads/main: allowed — the trunk: not a release branch, always allowed"), "\(forward[0].stderr)")
+        #expect(clone.remote("main") == Shell.gitOutput(["rev-parse", "main"], in: clone.work))
     }
 
     /// What a pusher controls has a bounded cost, and a bound never leads to acceptance: a signed

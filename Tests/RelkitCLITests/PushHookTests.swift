@@ -279,7 +279,7 @@ struct PushHookTests {
         let result = clone.git(["push", "origin", "main", "feature:\(Self.rc)"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("relkit: 2 ref updates judged, 1 rejected"))
-        #expect(result.stderr.contains("refs/heads/main: allowed — not a release branch: always allowed"))
+        #expect(result.stderr.contains("refs/heads/main: allowed — the trunk: not a release branch, always allowed"))
         #expect(clone.remote("main") == before)
     }
 
@@ -696,6 +696,48 @@ struct PushHookTests {
         #expect(revoked.stderr.contains("unverified: label ~release-blocker on \(fixtureID("ui-fix-id").prefix(7)): its signature is not a valid one by qa@fleet.example"),
                 "\(revoked.stderr)")
         #expect(runs() == 3)
+    }
+
+    /// A remembered verdict never outlives the key (issue 23, 7b): QA's key is allowed until a moment
+    /// from now (`VALID-BEFORE`, in capitals, as ssh-keygen also reads it). While it is valid a push
+    /// verifies QA's label, on the client and on the server (whose push is refused for another ref);
+    /// once it has expired, the same label counts for nothing at pre-push and at pre-receive, as
+    /// ssh-keygen says now, and no verdict was remembered in either git directory.
+    @Test func aRememberedVerdictNeverOutlivesTheKey() throws {
+        let (clone, signers) = trustedClone(server: true)
+        let expiry = Date().addingTimeInterval(40)  // room for the setup on a loaded machine
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current  // ssh-keygen reads a stamp without Z as local time
+        formatter.dateFormat = "yyyyMMddHHmmss"
+        clone.sh("""
+            sed -i 's/^qa@fleet.example namespaces="git"/qa@fleet.example namespaces="git",VALID-BEFORE="\(formatter.string(from: expiry))"/' .github/allowed_signers
+            grep -q VALID-BEFORE .github/allowed_signers
+            git commit -qam 'QA signs until the end of the release (#40601)' && git push -q --no-verify origin main && git fetch -q origin
+            """)
+        pickedFix(clone, "fix")
+        #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        let valid = clone.git(["push", "--dry-run", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(valid.status == 0, "\(valid.stderr)")
+        // The server verifies the label too; the push is refused only for deleting the trunk.
+        let server = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit", ":main"], now: Self.deepFreeze)
+        #expect(server.status != 0)
+        #expect(server.stderr.contains("label: an exact pick of \(fixtureID("ui-fix-id").prefix(7)), labelled ~release-blocker"), "\(server.stderr)")
+        #expect(server.stderr.contains("the trunk (main) is never deleted"), "\(server.stderr)")
+        #expect(Date() < expiry, "the setup took longer than the key's validity; nothing above was judged in time")
+        Thread.sleep(until: expiry.addingTimeInterval(1.5))
+
+        let unverified = "unverified: label ~release-blocker on \(fixtureID("ui-fix-id").prefix(7)): its signature is not a valid one by qa@fleet.example"
+        let client = clone.git(["push", "--dry-run", "origin", "fix:\(Self.rc)"], now: Self.deepFreeze)
+        #expect(client.status != 0)
+        #expect(client.stderr.contains(unverified), "\(client.stderr)")
+        let expired = clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)", "refs/notes/relkit"], now: Self.deepFreeze)
+        #expect(expired.status != 0)
+        #expect(expired.stderr.contains(unverified), "\(expired.stderr)")
+        for directory in [clone.work.appendingPathComponent(".git"), clone.origin] {
+            let cache = (try? String(contentsOf: directory.appendingPathComponent("relkit/verified-signatures"), encoding: .utf8)) ?? ""
+            #expect(cache.isEmpty, "\(directory.path): \(cache)")
+        }
     }
 
     // MARK: - Issue 11: phases that hold without configuration
