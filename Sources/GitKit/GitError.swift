@@ -40,7 +40,9 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isPeel: Bool { code == GIT_EPEEL.rawValue }
     /// An object the repository should have is not in its object database.
     public var isMissingObject: Bool {
-        code == GIT_ENOTFOUND.rawValue && errorClass == GIT_ERROR_ODB.rawValue
+        guard errorClass == GIT_ERROR_ODB.rawValue else { return false }
+        // Some callers (git_graph_descendant_of, the revwalk) pass the lookup's failure on as a plain -1.
+        return code == GIT_ENOTFOUND.rawValue || message.contains("object not found") || message.contains("no match for id")
     }
 
     /// An object that exists but cannot be read: a corrupt loose object or pack (zlib, bad header, bad size).

@@ -52,6 +52,16 @@ public final class ObjectReader {
         return try body(UnsafeRawBufferPointer(start: data, count: size))
     }
 
+    /// Whether `id` names a commit this repository has. An id read from a message, a note or a forge
+    /// answer may name one nobody has: a pick line naming a commit of a branch that was squash-merged.
+    public func hasCommit(_ id: ObjectID) -> Bool {
+        if graph?.header(of: id) != nil { return true }
+        var oid = id.raw
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        return git_odb_read_header(&size, &type, odb, &oid) == 0 && type == GIT_OBJECT_COMMIT
+    }
+
     /// An object's size in bytes, from its header: a large blob is measured without being read.
     public func size(of id: ObjectID) throws(GitError) -> Int {
         var oid = id.raw

@@ -182,7 +182,8 @@ public struct PendingWorkflow {
                 // The raw message, as the walk read it: no libgit2 commit object to build.
                 let (bytes, encoding) = try reader.message(ofCommit: id)
                 let message = Commit.text(ofRawMessage: bytes, encoding: encoding)
-                if try carriedByPickLine(message, target: target, history: history, walk: listing, lacking: trunkSide) { continue }
+                if try carriedByPickLine(message, target: target, history: history, walk: listing, lacking: trunkSide,
+                                        reader: reader) { continue }
                 let (summary, pullRequest) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
                 candidates.append((PickCommit(id: id, summary: summary, pullRequest: pullRequest),
                                    try listing.changes(of: (id, parents), reader: reader)))
@@ -226,10 +227,11 @@ public struct PendingWorkflow {
 
     /// Whether a pick line of a commit (its `message`) names a commit the target contains or already picked.
     /// (The walk that found `commit` usually met its source on the candidate's side already.)
-    private func carriedByPickLine(_ message: String, target: PickTarget, history: TargetHistory,
-                                   walk: RangeListing, lacking: Set<ObjectID>) throws(GitError) -> Bool {
+    private func carriedByPickLine(_ message: String, target: PickTarget, history: TargetHistory, walk: RangeListing,
+                                   lacking: Set<ObjectID>, reader: ObjectReader) throws(GitError) -> Bool {
         for source in PickLine.sources(in: message) {
-            guard let id = ObjectID(hex: source) else { continue }
+            // A source nobody has (a commit of a squash-merged branch) is evidence of nothing.
+            guard let id = ObjectID(hex: source), walk.reachableFromHidden(id) || reader.hasCommit(id) else { continue }
             if walk.reachableFromHidden(id) { return true }
             // A trunk commit the target lacks is not in it: no ancestry question to ask.
             if !lacking.contains(id), try repository.isAncestor(id, of: target.tip) { return true }

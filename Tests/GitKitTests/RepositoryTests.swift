@@ -27,6 +27,26 @@ struct RepositoryTests {
     /// Branch and tag listings read reference names themselves (loose files and
     /// packed-refs, without a stat of each file): they must list the references
     /// `git for-each-ref` has that the pattern matches, peeled the same way.
+    /// An id read from a message may name a commit nobody has (issue 24): `hasCommit` says so without
+    /// an error, and asking the graph about it anyway is a missing object, in libgit2's terms or relkit's.
+    @Test func aCommitNobodyHasIsAbsentNotAnError() throws {
+        let repository = try Repository.discover(from: work.path)
+        let reader = try ObjectReader(repository: repository)
+        let absent = try #require(ObjectID(hex: "51b0cf11dc5af7ed1919beba259e644138b28d96"))
+        let head = try #require(ObjectID(hex: git("rev-parse", "HEAD")))
+        let tree = try #require(ObjectID(hex: git("rev-parse", "HEAD^{tree}")))
+        #expect(!repository.hasCommit(absent) && !reader.hasCommit(absent))
+        #expect(repository.hasCommit(head) && reader.hasCommit(head))
+        #expect(!repository.hasCommit(tree) && !reader.hasCommit(tree), "a tree is not a commit")
+        do {
+            _ = try repository.isAncestor(absent, of: head)
+            Issue.record("isAncestor of an absent commit answered")
+        } catch {
+            #expect(error.isMissingObject, "\(error)")
+            #expect(error.objectID == absent.hex)
+        }
+    }
+
     @Test func referenceListingsAgreeWithGit() throws {
         let work = Fixture.fleetCopy().appendingPathComponent("work")
         @discardableResult func git(_ arguments: String...) -> String { Shell.gitOutput(arguments, in: work) }
