@@ -73,7 +73,10 @@ run git -c gpg.ssh.allowedSignersFile=.github/allowed_signers log -2 --format='%
 run relkit deps --latest go=1.23.6 --latest go=1.24.1 --latest macadmins-extension=v1.2.3 --latest osquery=5.14.1
 run relkit deploy-check fleetdm/fleet:main
 run relkit milestone
+echo "
+# rc cut waits for 4.58.0 to ship (its tag fleet-v4.58.0); --force cuts beside it (a dry run here)."
 run relkit rc cut --dry-run --now 2024-10-29T12:00:00-07:00
+run relkit rc cut --dry-run --force --now 2024-10-29T12:00:00-07:00
 
 # On GitHub: `relkit check --pr` is the required check on pull requests into release branches.
 # Here a local server answers with GitHub's recorded response shapes (Tests/ForgeServer; not GitHub).

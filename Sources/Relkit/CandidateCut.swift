@@ -59,6 +59,17 @@ public struct CandidateCut {
         }
 
         var warnings: [String] = []
+        // A candidate that has not shipped (no release tag of its version) is the release in progress:
+        // a second run would cut the next one at once, schedule or not.
+        if let open = try workspace.highestBranch(matching: config.release.candidateBranch, kind: .candidate)
+            .first(where: { ($0.version ?? .zero) > (latest?.version ?? .zero) && $0.version != version }), let openVersion = open.version {
+            guard options.force else {
+                throw .usage("\(open.name) is the \(openVersion) candidate, not released yet (no tag "
+                    + "\(config.release.tag.format(openVersion))): the next candidate is cut after it ships; "
+                    + "cut \(version) anyway with --force")
+            }
+            warnings.append("\(open.name) is not released yet (no tag \(config.release.tag.format(openVersion))); \(version) is cut beside it")
+        }
         let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
         if let window = calendar.window(forVersion: version) {
             if options.now < window.candidateCut {

@@ -62,9 +62,13 @@ public struct LabelWorkflow {
         let commit = try workspace.resolve(revision)
         let signer = try identity(now: now)
         let approvers = workspace.configuration.exceptions.approvers(for: role)
+        guard !approvers.isEmpty else {
+            throw .usage("exceptions.\(role.rawValue) in .relkit.yml names nobody, so nobody may approve as \(role.rawValue); "
+                + "list who may there, on the trunk")
+        }
         guard approvers.contains(where: { $0.lowercased() == signer.email.lowercased() }) else {
             throw RelkitError(.policy, "\(signer.email) may not approve as \(role.rawValue): exceptions.\(role.rawValue) in .relkit.yml "
-                + (approvers.isEmpty ? "names nobody" : "names \(approvers.joined(separator: ", "))"))
+                + "names \(approvers.joined(separator: ", "))")
         }
         let line = "Approved-by: \(signer.name) <\(signer.email)>"
         let signing = try NoteSigner.configured(in: repository)

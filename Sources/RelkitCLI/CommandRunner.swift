@@ -6,6 +6,12 @@ import Relkit
 /// Parses the command line, runs the command, and turns every failure into one
 /// `error: …` line on stderr with the documented exit code. No stack traces.
 enum CommandRunner {
+    /// `--json`'s object for a refusal that has no report of its own (exit 1).
+    struct Refusal: Encodable {
+        let error: String
+        let exitCode: Int32
+    }
+
     static func run(_ root: RelkitCommand.Type) {
         PerformanceTrace.start()
         let arguments = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
@@ -26,6 +32,10 @@ enum CommandRunner {
             Output.flush()
             exit(0)
         } catch let error as RelkitError {
+            // Exit 1 with --json always comes with one object on stdout: a refusal with no report of its own says why.
+            if error.kind == .policy, arguments.contains("--json") {
+                try? Output.json(Refusal(error: error.message, exitCode: error.exitCode))
+            }
             Output.error(error.message)
             exit(error.exitCode)
         } catch let error as ExitCode {

@@ -19,8 +19,9 @@ extension RelkitCommand {
                 candidate branch, if higher); --version overrides it. The branch (candidate_branch) \
                 is created at the trunk as the remote has it, or --at, without touching the work \
                 tree; an existing branch (local or on the remote) is refused, even with --force, so a \
-                version is cut once. Before the scheduled cut time it is refused unless --force (a \
-                second run in the same cycle would otherwise cut the next version weeks early); after \
+                version is cut once. While a candidate has no release tag yet (the release in \
+                progress), and before the scheduled cut time, it is refused unless --force (a \
+                second run in the same cycle would otherwise cut the next version at once); after \
                 the deep freeze began it is warned about. Writes the release QA issue (title \
                 `Release QA: X.Y.Z`, from `rc.qa_issue` or the built-in template), the fleetd QA \
                 issue when a fleetd component changed, and the announcement, to --out or stdout.
@@ -49,7 +50,7 @@ extension RelkitCommand {
             @Option(help: ArgumentHelp("Cut at this revision instead of the trunk tip.", valueName: "rev")) var at: String?
             @Flag(help: "Create nothing; print what would be done.") var dryRun = false
             @Flag(help: "Push the new branch with your git.") var push = false
-            @Flag(help: "Cut before the scheduled cut time (an existing branch is never replaced).") var force = false
+            @Flag(help: "Cut while a candidate is unreleased, or before the scheduled cut time (an existing branch is never replaced).") var force = false
             @Option(help: ArgumentHelp("Write the texts as files into this directory.", valueName: "dir")) var out: String?
             @Flag(help: "Push, file the QA issues on the forge, set rc.deploy_variable to the branch.") var publish = false
             @Flag(help: "Cut nothing: list milestone issues with linked pull requests partly merged, partly open.")

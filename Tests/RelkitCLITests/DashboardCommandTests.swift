@@ -70,8 +70,19 @@ struct DashboardCommandTests {
         try "release:\n  schedule:\n    - { version: 4.58.0, date: 2024-10-14 }\n  cadence: 3w\n".write(to: cadence, atomically: true, encoding: .utf8)
         let before = Shell.gitOutput(["status", "--porcelain"], in: work)
         let head = Shell.gitOutput(["rev-parse", "HEAD"], in: work)
+        // 4.58.0's candidate has not shipped (no tag fleet-v4.58.0): refused, with the schedule and without one.
+        let noSchedule = Fixture.temporaryDirectory().appendingPathComponent("no-schedule.yml")
+        try "release:\n  schedule: []\n".write(to: noSchedule, atomically: true, encoding: .utf8)
+        for extra in [[], ["--config", noSchedule.path]] {
+            let open = RelkitBinary.run(["rc", "cut", "--dry-run", "--now", "2024-10-29T12:00:00-07:00"] + extra, in: work)
+            #expect(open.status == 2)
+            #expect(open.stderr == "error: minor-fleet-v4.58.0 is the 4.58.0 candidate, not released yet (no tag fleet-v4.58.0): "
+                + "the next candidate is cut after it ships; cut 4.59.0 anyway with --force\n", "\(open.stderr)")
+        }
+        Shell.gitOutput(["tag", "fleet-v4.58.0", "origin/minor-fleet-v4.58.0"], in: work)
+        Shell.gitOutput(["push", "-q", "origin", "fleet-v4.58.0"], in: work)
         let dry = relkit("rc", "cut", "--dry-run", "--now", "2024-10-29T12:00:00-07:00", in: work)
-        #expect(dry.status == 0)
+        #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.hasPrefix("Would create minor-fleet-v4.59.0 at \(Shell.gitOutput(["rev-parse", "--short=7", "origin/main"], in: work)) (dry run: nothing was created)\n"))
         #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.59.0"], in: work).status != 0)
         // Nine days before the scheduled cut: refused, nothing made; on purpose with --force.
@@ -101,12 +112,20 @@ struct DashboardCommandTests {
         #expect(again.status == 2)
         #expect(again.stderr == "error: minor-fleet-v4.59.0 exists already: the 4.59.0 candidate was cut; name another with --version "
             + "(relkit never replaces a branch, even with --force)\n")
-        // A second run in the same cycle would name the next version, 4.60.0 (every three weeks): its cut is weeks away.
-        let second = relkit("rc", "cut", "--now", "2024-10-29T12:00:00-07:00", "--config", cadence.path, in: work)
-        #expect(second.status == 2)
-        #expect(second.stderr.hasPrefix("error: the scheduled cut of 4.60.0 is Tue 2024-11-19 11:00 PST, not yet"), "\(second.stderr)")
+        // A second run in the same cycle would name the next version, 4.60.0: refused while 4.59.0 has not shipped,
+        // with a schedule, with a cadence and with neither; and with --force, its cut is still weeks away by the cadence.
+        for extra in [[], ["--config", cadence.path], ["--config", noSchedule.path]] {
+            let second = RelkitBinary.run(["rc", "cut", "--now", "2024-10-29T12:00:00-07:00"] + extra, in: work)
+            #expect(second.status == 2)
+            #expect(second.stderr.hasPrefix("error: minor-fleet-v4.59.0 is the 4.59.0 candidate, not released yet (no tag fleet-v4.59.0)"),
+                    "\(second.stderr)")
+        }
+        let forced = relkit("rc", "cut", "--force", "--dry-run", "--now", "2024-10-29T12:00:00-07:00", "--config", cadence.path, in: work)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(forced.stderr.contains("warning: minor-fleet-v4.59.0 is not released yet (no tag fleet-v4.59.0); 4.60.0 is cut beside it"))
+        #expect(forced.stderr.contains("warning: the scheduled cut of 4.60.0 is Tue 2024-11-19 11:00 PST; this is early"), "\(forced.stderr)")
         #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.60.0"], in: work).status != 0)
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(relkit("rc", "cut", "--dry-run", "--json", "--version", "4.60.0", "--at", "origin/main~2", in: work).stdout.utf8)) as? [String: Any])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(relkit("rc", "cut", "--dry-run", "--json", "--force", "--version", "4.60.0", "--at", "origin/main~2", in: work).stdout.utf8)) as? [String: Any])
         #expect(json["branch"] as? String == "minor-fleet-v4.60.0")
         #expect(json["at"] as? String == Shell.gitOutput(["rev-parse", "origin/main~2"], in: work))
         #expect(json["created"] as? Bool == false)
@@ -117,7 +136,7 @@ struct DashboardCommandTests {
     @Test func aCustomQATemplate() throws {
         let config = Fixture.temporaryDirectory().appendingPathComponent("relkit.yml")
         try "rc:\n  qa_issue: |\n    QA {version} on {branch} ({commit}) after {previous}\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = relkit("rc", "cut", "--dry-run", "--json", "--config", config.path, in: Fixture.fleetWork)
+        let result = relkit("rc", "cut", "--dry-run", "--json", "--force", "--config", config.path, in: Fixture.fleetWork)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let body = try #require((json["qa_issue"] as? [String: Any])?["body"] as? String)
         #expect(body.hasPrefix("QA 4.59.0 on minor-fleet-v4.59.0 ("))

@@ -30,6 +30,11 @@ struct ReleaseDayForgeTests {
         return milestone
     }
 
+    /// 4.58.0 shipped: its tag on its candidate, so that the next candidate may be cut.
+    func shipped(_ setup: PullRequestCheckTests.Setup) {
+        setup.clone.sh("git tag fleet-v4.58.0 origin/minor-fleet-v4.58.0 && git push -q origin fleet-v4.58.0")
+    }
+
     func environment(_ server: ForgeServer, now: String = Self.cutTime) -> [String: String] {
         server.environment(token: Self.token).merging(["RELKIT_NOW": now]) { $1 }
     }
@@ -37,6 +42,7 @@ struct ReleaseDayForgeTests {
     @Test func publishPushesFilesTheQAIssuesSetsTheDeployVariableAndAnnouncesTheRealURL() throws {
         let setup = PullRequestCheckTests().setUp()
         let work = setup.clone.work
+        shipped(setup)
         let variable = ForgeServer.recorded("pygithub/variable-updated.json")[0]
         let server = try ForgeServer(routes: [
             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9001, "Release QA: 4.59.0"),
@@ -74,6 +80,7 @@ struct ReleaseDayForgeTests {
     @Test func aFailedWriteIsLookedUpBeforeItIsCalledMissing() throws {
         let setup = PullRequestCheckTests().setUp()
         let work = setup.clone.work
+        shipped(setup)
         let server = try ForgeServer(routes: [
             // The QA issue's creation fails with a 502, though GitHub made it; the fleetd one goes through.
             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 502, response: ["message": "Server Error"],
@@ -123,6 +130,7 @@ struct ReleaseDayForgeTests {
     @Test func aMissingVariableIsCreatedAndARefusedIssueSaysWhatExistsAndWhatIsLeft() throws {
         let setup = PullRequestCheckTests().setUp()
         let work = setup.clone.work
+        shipped(setup)
         let server = try ForgeServer(routes: [
             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9001, "Release QA: 4.59.0")),
             ForgeServer.route("POST", "/repos/fleetdm/fleet/actions/variables", status: 201, response: [String: Any]()),
