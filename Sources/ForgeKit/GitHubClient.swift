@@ -24,7 +24,26 @@ public final class GitHubClient: @unchecked Sendable {
     /// budget): past it nothing is sent, and no wait that would cross it is waited out.
     let deadline: Date?
     let sleep: @Sendable (Double) -> Void
+    /// GitHub's limits on writes and its rate-limit waits.
+    public let pace: ForgePace
+    let notice: @Sendable (String) -> Void
+    let writes: WriteScheduler
     private let lock = NSLock()
+    /// Seconds waited out for rate limits so far (bounded by `pace.totalWait`).
+    private var waitedForLimits = 0.0
+    private var secondaryWaits = 0
+    private var currentActivity: String?
+    /// What the command is doing, for the line printed while a rate limit is waited out
+    /// ("42 of 100 issues moved").
+    public var activity: String? {
+        get { lock.withLock { currentActivity } }
+        set { lock.withLock { currentActivity = newValue } }
+    }
+
+    /// One line on stderr: what the client waits for.
+    public static let printNotice: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
     private var counts = (requests: 0, notModified: 0, fromCache: 0)
     /// With `memoizesReads`, each GET page is asked once per process (a command that reads the same
     /// commit's pull requests twice, as autopick after pending does, sends one request); any write forgets them.
@@ -33,7 +52,8 @@ public final class GitHubClient: @unchecked Sendable {
 
     public init(repository: String, restBase: URL, graphQLURL: URL, token: ForgeToken?, cache: ResponseCache?,
                 offline: Bool = false, transport: any HTTPTransport = CurlHTTPTransport(), timeout: Double = 20,
-                maxRetries: Int = 3, maxWait: Double = 60, budget: Double? = nil,
+                maxRetries: Int = 3, maxWait: Double = 60, budget: Double? = nil, pace: ForgePace = ForgePace(),
+                notice: @escaping @Sendable (String) -> Void = GitHubClient.printNotice,
                 sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
         self.repository = repository
         self.restBase = restBase
@@ -47,6 +67,9 @@ public final class GitHubClient: @unchecked Sendable {
         self.maxWait = maxWait
         self.deadline = budget.map { Date().addingTimeInterval($0) }
         self.sleep = sleep
+        self.pace = pace
+        self.notice = notice
+        self.writes = WriteScheduler(pace: pace, sleep: sleep)
         let host = restBase.host ?? "github.com"
         self.webBase = host == "api.github.com" ? "https://github.com/\(repository)"
             : "\(restBase.scheme ?? "https")://\(host)\(restBase.port.map { ":\($0)" } ?? "")/\(repository)"
@@ -112,10 +135,11 @@ public final class GitHubClient: @unchecked Sendable {
         }
         if offline { throw ForgeError(.notCached, "--offline: cannot \(method) \(path) without the network") }
         lock.withLock { memo.removeAll() }
+        writes.reserve()
         // A write is not sent again on a server error: it may have been made (the caller looks before it says so).
         let response = try exchange(retryingServerErrors: false, HTTPRequest(method: method, url: try url(path), headers: headers(json: true), body: data,
                                                 timeout: timeout), what: path)
-        try check(response, what: path)
+        try check(response, method: method, what: path)
         return ForgeJSON.parse(response.body) ?? .null
     }
 
@@ -230,6 +254,7 @@ public final class GitHubClient: @unchecked Sendable {
     /// server error after the wait it asks, at most `maxRetries` times and `maxWait` seconds each.
     private func exchange(retryingServerErrors: Bool = true, _ request: HTTPRequest, what: String) throws(ForgeError) -> HTTPResponse {
         var attempt = 0
+        var limitedAttempts = 0
         while true {
             var request = request
             if let deadline {
@@ -257,18 +282,65 @@ public final class GitHubClient: @unchecked Sendable {
                                      + "and GITHUB_API_URL, or use --offline to work from the cache")
                 }
             }
-            let limited = Self.isRateLimited(response)
-            guard (limited || (retryingServerErrors && response.status >= 500)) && attempt < maxRetries else { return response }
-            let wait = Self.wait(for: response, now: Date()) ?? (limited ? nil : Double(1 << attempt))
-            guard let wait, wait <= maxWait, deadline.map({ wait < $0.timeIntervalSinceNow }) ?? true else { return response }
+            if let limit = Self.rateLimit(response) {
+                // Waited out as GitHub documents, within the run's total and the hook's budget.
+                let wait: Double
+                if let asked = Self.wait(for: response, now: Date()) {
+                    wait = asked
+                } else {
+                    wait = pace.secondaryWait * Double(1 << min(lock.withLock { secondaryWaits }, 6))
+                }
+                let spent = lock.withLock { waitedForLimits }
+                limitedAttempts += 1
+                guard limitedAttempts <= 10, spent + wait <= pace.totalWait, deadline.map({ wait < $0.timeIntervalSinceNow }) ?? true else {
+                    throw limitError(response, limit: limit, waited: spent, what: what)
+                }
+                lock.withLock {
+                    waitedForLimits += wait
+                    if response.headers["retry-after"] == nil && limit == .secondary { secondaryWaits += 1 }
+                }
+                let doing = activity.map { ", \($0)" } ?? ""
+                notice("GitHub \(limit == .secondary ? "secondary rate limit" : "rate limit"): waiting \(Self.seconds(wait))\(doing)")
+                sleep(wait)
+                continue
+            }
+            guard retryingServerErrors && response.status >= 500 && attempt < maxRetries else { return response }
+            let wait = Self.wait(for: response, now: Date()) ?? Double(1 << attempt)
+            guard wait <= maxWait, deadline.map({ wait < $0.timeIntervalSinceNow }) ?? true else { return response }
             attempt += 1
             sleep(wait)
         }
     }
 
-    static func isRateLimited(_ response: HTTPResponse) -> Bool {
-        (response.status == 403 || response.status == 429)
-            && (response.headers["retry-after"] != nil || response.headers["x-ratelimit-remaining"] == "0")
+    enum RateLimit { case primary, secondary }
+
+    /// Whether an answer is a rate limit, as GitHub documents them: a 403 or 429 with
+    /// `x-ratelimit-remaining: 0` (the primary limit), or with `retry-after`, or whose message names a
+    /// secondary rate limit, or any 429 (secondary). A 403 with none of these is a permission problem.
+    static func rateLimit(_ response: HTTPResponse) -> RateLimit? {
+        guard response.status == 403 || response.status == 429 else { return nil }
+        if response.headers["x-ratelimit-remaining"] == "0" { return .primary }
+        if response.status == 429 || response.headers["retry-after"] != nil { return .secondary }
+        let message = (ForgeJSON.parse(response.body)?["message"]?.string ?? "").lowercased()
+        return message.contains("secondary rate limit") || message.contains("abuse") ? .secondary : nil
+    }
+
+    static func isRateLimited(_ response: HTTPResponse) -> Bool { rateLimit(response) != nil }
+
+    static func seconds(_ value: Double) -> String {
+        value >= 10 || value == value.rounded() ? "\(Int(value.rounded())) s" : String(format: "%.1f s", value)
+    }
+
+    private func limitError(_ response: HTTPResponse, limit: RateLimit, waited: Double, what: String) -> ForgeError {
+        let tokenSource = token?.source.description ?? "no token"
+        let name = limit == .secondary ? "secondary rate limit" : "rate limit"
+        let reset = response.headers["x-ratelimit-reset"].flatMap(Double.init).map {
+            " until " + ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0))
+        } ?? ""
+        let stop = deadline != nil ? "the run's forge budget" : "\(Self.seconds(pace.totalWait)) of waiting in all, 10 waits a request"
+        let quota = response.headers["x-ratelimit-limit"].map { " (\($0) requests an hour)" } ?? ""
+        return ForgeError(.rateLimited, "GitHub's \(name) holds \(what) for \(tokenSource)\(quota)\(reset), after \(Self.seconds(waited)) "
+                          + "of waiting (the most is \(stop)); run it again later: relkit finishes what is left")
     }
 
     /// Seconds to wait: `retry-after`, else until `x-ratelimit-reset` (epoch seconds).
@@ -280,20 +352,28 @@ public final class GitHubClient: @unchecked Sendable {
         return nil
     }
 
-    private func check(_ response: HTTPResponse, what: String) throws(ForgeError) {
+    /// The fine-grained permission a request needs, as GitHub names them.
+    static func permission(for method: String, path: String) -> String {
+        let access = method == "GET" || path == "GraphQL" ? "read" : "write"
+        let bare = path.split(separator: "?").first.map(String.init) ?? path
+        let scope: String
+        if bare.contains("/statuses/") { scope = "Commit statuses" }
+        else if bare.contains("/actions/variables") { scope = "Variables" }
+        else if bare.contains("/pulls") { scope = "Pull requests" }
+        else if bare.contains("/issues") || bare.contains("/milestones") || bare.contains("/labels") { scope = "Issues" }
+        else if bare.contains("/collaborators") { scope = "Metadata" }
+        else if path == "GraphQL" { return "read access to pull requests, issues and metadata" }
+        else { scope = "Contents" }
+        return "\(scope): \(access) permission"
+    }
+
+    private func check(_ response: HTTPResponse, method: String = "GET", what: String) throws(ForgeError) {
         guard !(200..<300).contains(response.status) else { return }
         let message = ForgeJSON.parse(response.body)?["message"]?.string.map { scrub(Self.oneLine($0)) }
         let said = message.map { ": \($0)" } ?? ""
         let tokenSource = token?.source.description ?? "no token"
-        if Self.isRateLimited(response) {
-            let limit = response.headers["x-ratelimit-limit"].map { "\($0) requests an hour" } ?? "its limit"
-            let resource = response.headers["x-ratelimit-resource"].map { " (\($0))" } ?? ""
-            let reset = response.headers["x-ratelimit-reset"].flatMap(Double.init).map {
-                " until " + ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0))
-            } ?? ""
-            let secondary = (message ?? "").lowercased().contains("secondary") ? "secondary rate limit" : "rate limit"
-            throw ForgeError(.rateLimited, "GitHub's \(secondary)\(resource) is used up for \(tokenSource) (\(limit))\(reset), "
-                             + "after \(maxRetries) retries; wait, or use another token (GH_TOKEN)")
+        if let limit = Self.rateLimit(response) {
+            throw limitError(response, limit: limit, waited: lock.withLock { waitedForLimits }, what: what)
         }
         switch response.status {
         case 401:
@@ -301,8 +381,8 @@ public final class GitHubClient: @unchecked Sendable {
                              + "(401\(said)): it is wrong, expired or revoked; make a new one (`gh auth login`) and give it "
                              + "in GH_TOKEN or with --token-file")
         case 403:
-            throw ForgeError(.forbidden, "GitHub forbids \(what) to \(tokenSource) (403\(said)); give the token read access "
-                             + "to \(repository) (pull requests, issues; statuses: write for --status)")
+            throw ForgeError(.forbidden, "GitHub forbids \(what) to \(tokenSource) (403\(said)); give the token "
+                             + Self.permission(for: method, path: what) + " on \(repository)")
         case 404:
             throw ForgeError(.notFound, "GitHub has no \(what) in \(repository) (404); check forge.repository in .relkit.yml, "
                              + "the number, and that \(tokenSource) can see the repository")

@@ -119,12 +119,12 @@ public final class ForgeEvidence: @unchecked Sendable {
             // One client per forge and access in a process: the reports and the workflows of one command
             // (autopick's pending, then its picks) share what was read.
             let key = [forgeRepository, endpoints.rest.absoluteString, endpoints.graphQL.absoluteString, cache?.directory ?? "gate",
-                       "\(access.offline)", "\(access.timeout)", "\(access.budget ?? -1)", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
+                       "\(access.offline)", "\(access.timeout)", "\(access.budget ?? -1)", access.environment["RELKIT_FORGE_MINUTE"] ?? "60", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
             let client = clientsLock.withLock {
                 if let existing = clients[key] { return existing }
                 let client = GitHubClient(repository: forgeRepository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
                                           token: token, cache: cache, offline: access.offline, timeout: access.timeout,
-                                          budget: access.budget)
+                                          budget: access.budget, pace: ForgePace.from(environment: access.environment))
                 client.memoizesReads = true
                 clients[key] = client
                 return client

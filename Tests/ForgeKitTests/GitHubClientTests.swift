@@ -21,6 +21,14 @@ struct GitHubClientTests {
         private var waits: [Double] = []
         func add(_ seconds: Double) { lock.withLock { waits.append(seconds) } }
         var all: [Double] { lock.withLock { waits } }
+
+        /// Lines a client printed.
+        final class Lines: @unchecked Sendable {
+            private let lock = NSLock()
+            private var lines: [String] = []
+            func add(_ line: String) { lock.withLock { lines.append(line) } }
+            var all: [String] { lock.withLock { lines } }
+        }
     }
 
     /// The error `body` fails with, or nil (recorded as a test failure) when it succeeds.
@@ -130,11 +138,124 @@ struct GitHubClientTests {
             #expect(error.kind == .rateLimited)
             #expect(error.message.contains("rate limit"))
             #expect(error.message.contains("60 requests an hour"))
-            #expect(error.message.contains("after 2 retries"))
+            #expect(error.message.contains("after 20 s of waiting"), "\(error.message)")
+            #expect(error.message.contains("run it again later"))
             #expect(!error.message.contains(Self.token))
         }
-        #expect(sleeps.all == [2, 2])
+        // Ten waits a request at most, each as long as GitHub asked.
+        #expect(sleeps.all == Array(repeating: 2, count: 10))
+        #expect(server.requests().count == 11)
+    }
+
+    /// A client whose notices and waits are recorded, on GitHub's pace (`minute` seconds a minute).
+    func pacedClient(_ server: ForgeServer, sleeps: SleepLog, notices: SleepLog.Lines, minute: Double = 60,
+                     writesPerMinute: Int = 80) throws -> GitHubClient {
+        let endpoints = try GitHubClient.endpoints(environment: server.environment(token: nil))
+        return GitHubClient(repository: "octokit-fixture-org/labels", restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
+                            token: ForgeToken(Self.token, source: .environment("GH_TOKEN")), cache: nil, timeout: 5,
+                            pace: ForgePace(minute: minute, writesPerMinute: writesPerMinute),
+                            notice: { notices.add($0) }, sleep: { sleeps.add($0) })
+    }
+
+    /// A secondary rate limit without `retry-after` (GitHub's documented 403): waited out a minute, then
+    /// two, as GitHub asks, with a line saying so and what the command was doing; then the write goes through.
+    @Test func aSecondaryLimitWithoutRetryAfterIsWaitedOutAMinuteThenLonger() throws {
+        let limited = ForgeServer.recorded("github-docs/secondary-rate-limit.json")[0]
+        let created = ForgeServer.route("POST", "/repos/octokit-fixture-org/labels/issues", status: 201,
+                                        response: ForgeServer.recordedResponse("pygithub/issue-created.json"))
+        let server = try ForgeServer(routes: [limited, limited, created])
+        let sleeps = SleepLog(), notices = SleepLog.Lines()
+        let forge = try pacedClient(server, sleeps: sleeps, notices: notices)
+        forge.activity = "42 of 100 issues moved"
+        let issue = try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Release QA"])
+        #expect(issue["number"]?.int != nil)
+        #expect(sleeps.all == [60, 120])
+        #expect(notices.all == ["GitHub secondary rate limit: waiting 60 s, 42 of 100 issues moved",
+                                "GitHub secondary rate limit: waiting 120 s, 42 of 100 issues moved"])
         #expect(server.requests().count == 3)
+    }
+
+    /// A 429 is a secondary limit too; its `retry-after` is waited as given. The waits of a run are
+    /// bounded in all: past the total, the error says so and that a second run finishes the job.
+    @Test func rateLimitWaitsAreBoundedInAll() throws {
+        var limited = ForgeServer.recorded("github-docs/secondary-rate-limit.json")[0]
+        limited["status"] = 429
+        limited["headers"] = ["retry-after": "400"]
+        let server = try ForgeServer(routes: [limited])
+        let sleeps = SleepLog(), notices = SleepLog.Lines()
+        let forge = try pacedClient(server, sleeps: sleeps, notices: notices)
+        if let error = failure({ () throws(ForgeError) in
+            _ = try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Release QA"])
+        }) {
+            #expect(error.kind == .rateLimited)
+            #expect(error.message.contains("GitHub's secondary rate limit holds /repos/octokit-fixture-org/labels/issues for GH_TOKEN"),
+                    "\(error.message)")
+            #expect(error.message.contains("after 800 s of waiting (the most is 900 s of waiting in all"), "\(error.message)")
+            #expect(error.message.hasSuffix("run it again later: relkit finishes what is left"))
+        }
+        #expect(sleeps.all == [400, 400])
+    }
+
+    /// A 403 that is no limit (no limit headers, no limit in its message) is a permission problem, and
+    /// says which fine-grained permission the request needs.
+    @Test func aForbiddenWriteNamesThePermissionItNeeds() throws {
+        var forbidden = ForgeServer.recorded("github-docs/secondary-rate-limit.json")[0]
+        forbidden["response"] = ["message": "Resource not accessible by personal access token",
+                                 "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue"]
+        forbidden["headers"] = ["x-ratelimit-remaining": "4999"]
+        let server = try ForgeServer(routes: [forbidden])
+        let sleeps = SleepLog(), notices = SleepLog.Lines()
+        let forge = try pacedClient(server, sleeps: sleeps, notices: notices)
+        if let error = failure({ () throws(ForgeError) in
+            _ = try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Release QA"])
+        }) {
+            #expect(error.kind == .forbidden)
+            #expect(error.message.contains("give the token Issues: write permission on octokit-fixture-org/labels"), "\(error.message)")
+        }
+        #expect(sleeps.all.isEmpty)
+        #expect(GitHubClient.permission(for: "POST", path: "/repos/o/r/statuses/abc") == "Commit statuses: write permission")
+        #expect(GitHubClient.permission(for: "PATCH", path: "/repos/o/r/actions/variables/X") == "Variables: write permission")
+        #expect(GitHubClient.permission(for: "GET", path: "/repos/o/r/pulls/1/reviews?per_page=100") == "Pull requests: read permission")
+    }
+
+    /// Writes are paced as GitHub asks: a second apart, and at most 80 a minute (here 3 a minute).
+    @Test func writesAreASecondApartAndAtMostSoManyAMinute() throws {
+        let created = ForgeServer.route("POST", "/repos/octokit-fixture-org/labels/issues", status: 201,
+                                        response: ForgeServer.recordedResponse("pygithub/issue-created.json"))
+        let server = try ForgeServer(routes: [created])
+        let sleeps = SleepLog(), notices = SleepLog.Lines()
+        // A real clock, on a minute of 0.6 s: a gap of 0.01 s, and the fourth write waits for the minute to pass.
+        let forge = try pacedClient(server, sleeps: sleeps, notices: notices, minute: 0.6, writesPerMinute: 3)
+        var sent: [Date] = []
+        for _ in 0..<4 {
+            try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Story"])
+            sent.append(Date())
+        }
+        // The fourth would be the fourth in the (0.6 s) minute: it waits for the first to leave it.
+        #expect(sleeps.all.contains { $0 > 0.4 }, "\(sleeps.all)")
+        #expect(server.requests().count == 4)
+        #expect(sent.count == 4)
+        let scheduler = WriteScheduler(pace: ForgePace(minute: 60, writesPerMinute: 80), sleep: { _ in })
+        var clock = Date(timeIntervalSince1970: 0)
+        var waits: [Double] = []
+        for _ in 0..<82 {
+            let wait = scheduler.reserve(now: { clock })
+            waits.append(wait)
+            clock = clock.addingTimeInterval(wait)
+        }
+        // A second apart: the first at once, then one a second; 80 in the minute, so the 81st waits for it.
+        #expect(waits[0] == 0)
+        #expect(waits[1..<80].allSatisfy { abs($0 - 1) < 1e-9 })
+        #expect(abs(waits[80] - 1) < 1e-9, "the 81st write is 80 s after the first: the minute has passed")
+        let tight = WriteScheduler(pace: ForgePace(minute: 60, writesPerMinute: 3), sleep: { _ in })
+        clock = Date(timeIntervalSince1970: 0)
+        var spaced: [Double] = []
+        for _ in 0..<4 {
+            let wait = tight.reserve(now: { clock })
+            spaced.append(wait)
+            clock = clock.addingTimeInterval(wait)
+        }
+        #expect(spaced == [0, 1, 1, 58])
     }
 
     @Test func aResetTooFarAwayIsNotWaitedFor() throws {
