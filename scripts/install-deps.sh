@@ -5,7 +5,8 @@
 # labels and approvals with it, as git does), gpg (a test signs with openpgp)
 # libcurl (the forge client loads it when it first talks to GitHub) and man
 # (make install-check renders the man page); and PyPI's jsonschema (the tests
-# validate every command's --json with it).
+# validate every command's --json with it) and graphql-core (the tests' GitHub
+# stand-in answers GraphQL with it).
 # Without root it prints the command to run.
 set -eu
 missing=""
@@ -40,4 +41,11 @@ if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
   echo "installing: jsonschema (PyPI)"
   python3 -m pip install --quiet jsonschema >/dev/null 2>&1 || python3 -m pip install --quiet --user jsonschema \
     || { echo "relkit's tests need jsonschema: run python3 -m pip install jsonschema" >&2; exit 1; }
+fi
+# The local GitHub stand-in (Tests/ForgeServer) validates and answers GraphQL queries against the part of
+# GitHub's schema relkit uses, and counts their nodes, with PyPI's graphql-core.
+if ! python3 -c 'import graphql' >/dev/null 2>&1; then
+  echo "installing: graphql-core (PyPI)"
+  python3 -m pip install --quiet 'graphql-core>=3.2,<3.3' >/dev/null 2>&1 || python3 -m pip install --quiet --user 'graphql-core>=3.2,<3.3' \
+    || { echo "relkit's tests need graphql-core: run python3 -m pip install graphql-core" >&2; exit 1; }
 fi

@@ -49,6 +49,30 @@ public struct ForgePullRequest: Sendable, Equatable {
     }
 }
 
+extension ForgePullRequest {
+    /// The fields relkit reads of a pull request in GraphQL (`PullRequest`), for `init(graphQL:)`.
+    static let graphQLFields = "number title url state merged mergeCommit { oid } baseRefName baseRefOid headRefName headRefOid "
+        + "author { login } labels(first: 20) { nodes { name } } milestone { number title }"
+
+    /// A pull request from GraphQL's answer to `graphQLFields`, read as its REST shape is.
+    init?(graphQL json: ForgeJSON) {
+        func text(_ value: ForgeJSON?) -> ForgeJSON { value?.string.map(ForgeJSON.string) ?? .null }
+        let rest: [String: ForgeJSON] = [
+            "number": json["number"] ?? .null, "title": text(json["title"]), "html_url": text(json["url"]),
+            "state": .string((json["state"]?.string ?? "").lowercased()), "merged": .bool(json["merged"]?.bool == true),
+            "merge_commit_sha": text(json["mergeCommit"]?["oid"]),
+            "base": .object(["ref": text(json["baseRefName"]), "sha": text(json["baseRefOid"])]),
+            "head": .object(["ref": text(json["headRefName"]), "sha": text(json["headRefOid"])]),
+            "user": .object(["login": text(json["author"]?["login"])]),
+            "labels": .array((json["labels"]?["nodes"]?.array ?? []).map { .object(["name": text($0["name"])]) }),
+            "milestone": json["milestone"].map { milestone in
+                milestone.isNull ? ForgeJSON.null : .object(["number": milestone["number"] ?? .null, "title": text(milestone["title"])])
+            } ?? .null,
+        ]
+        self.init(.object(rest))
+    }
+}
+
 /// An issue linked to a pull request, and how GitHub recorded the link.
 public struct ForgeIssue: Sendable, Equatable {
     public enum Link: String, Sendable {
@@ -132,16 +156,72 @@ extension GitHubClient {
     public func mergedPullRequest(of sha: String, base: String) throws(ForgeError) -> ForgePullRequest? {
         let pulls: [ForgePullRequest]
         do {
-            pulls = try getAll("/repos/\(repository)/commits/\(sha)/pulls?per_page=100", maxPages: 3).compactMap(ForgePullRequest.init)
+            pulls = try getAll("/repos/\(repository)/commits/\(sha)/pulls?per_page=100", maxPages: 3).compactMap { ForgePullRequest($0) }
         } catch where error.kind == .notFound || error.status == 422 {
             return nil
         }
-        let merged = pulls.filter(\.merged)
-        return merged.first { $0.mergeCommitSHA == sha } ?? merged.first { $0.baseRef == base } ?? merged.first
+        return Self.chooseMerged(pulls, of: sha, base: base)
     }
 
     /// The most pages of reviews read: 10,000 reviews, far past any real pull request's.
     public static let reviewPages = 100
+
+    /// The pull requests associated with each commit asked for, at most this many (more: asked by REST).
+    static let associatedPerCommit = 5
+
+    /// The merged pull request that brought each of `shas` into `base`, as `mergedPullRequest(of:base:)`
+    /// chooses it, in GraphQL queries of many commits each (`associatedPullRequests`), each query within
+    /// `GraphQLCost.nodeBudget`: a few requests for hundreds of commits. A commit with more associated pull
+    /// requests than one query asks for is asked by REST; a commit GitHub does not know has none.
+    public func mergedPullRequests(of shas: [String], base: String) throws(ForgeError) -> [String: ForgePullRequest?] {
+        let unique = Array(Set(shas.map { $0.lowercased() })).sorted()
+        guard !unique.isEmpty else { return [:] }
+        let perCommit = "object(oid: \"%@\") { ... on Commit { associatedPullRequests(first: \(Self.associatedPerCommit)) "
+            + "{ totalCount nodes { \(ForgePullRequest.graphQLFields) } } } }"
+        let cost = max(1, GraphQLCost.nodes("{ " + perCommit.replacingOccurrences(of: "%@", with: "0") + " }"))
+        let batch = max(1, min(100, GraphQLCost.nodeBudget / cost))
+        var result: [String: ForgePullRequest?] = [:]
+        var overflow: [String] = []
+        for start in stride(from: 0, to: unique.count, by: batch) {
+            let chunk = Array(unique[start..<min(start + batch, unique.count)])
+            // Only 40-hex ids go into the query text.
+            let valid = chunk.filter { $0.utf8.count == 40 && $0.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } }
+            for sha in chunk where !valid.contains(sha) { result[sha] = .some(nil) }
+            guard !valid.isEmpty else { continue }
+            let aliases = valid.enumerated().map { "c\($0.offset): " + perCommit.replacingOccurrences(of: "%@", with: $0.element) }
+            let data = try repositoryQuery(aliases)
+            for (index, sha) in valid.enumerated() {
+                let node = data["repository"]?["c\(index)"]
+                guard let connection = node?["associatedPullRequests"] else {
+                    result[sha] = .some(nil)
+                    continue
+                }
+                if (connection["totalCount"]?.int ?? 0) > Self.associatedPerCommit {
+                    overflow.append(sha)
+                    continue
+                }
+                let pulls = connection["nodes"]?.array.compactMap(ForgePullRequest.init(graphQL:)) ?? []
+                result[sha] = .some(Self.chooseMerged(pulls, of: sha, base: base))
+            }
+        }
+        for sha in overflow { result[sha] = .some(try mergedPullRequest(of: sha, base: base)) }
+        return result
+    }
+
+    /// Of the pull requests associated with `sha`, the merged one that brought it in: the one whose
+    /// merge commit it is, else one merged into `base`, else any merged one.
+    static func chooseMerged(_ pulls: [ForgePullRequest], of sha: String, base: String) -> ForgePullRequest? {
+        let merged = pulls.filter(\.merged)
+        return merged.first { $0.mergeCommitSHA?.lowercased() == sha.lowercased() } ?? merged.first { $0.baseRef == base } ?? merged.first
+    }
+
+    /// `repository(owner:name:)` with `fields` (aliased) inside, as one query; its data.
+    func repositoryQuery(_ fields: [String]) throws(ForgeError) -> ForgeJSON {
+        let parts = repository.split(separator: "/").map(String.init)
+        let query = "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {\n"
+            + fields.joined(separator: "\n") + "\n} }"
+        return try graphQL(query, variables: ["owner": parts.first ?? "", "name": parts.last ?? ""])
+    }
 
     /// Every review of pull request `number`, oldest first: every page, since a later change request
     /// undoes an approval. Past `reviewPages` it is an error, never a decision on part of the list.
@@ -149,7 +229,8 @@ extension GitHubClient {
         try getAll("/repos/\(repository)/pulls/\(number)/reviews?per_page=100", maxPages: Self.reviewPages).compactMap(ForgeReview.init)
     }
 
-    /// The issues linked to each pull request, as GitHub recorded the links (one GraphQL query):
+    /// The issues linked to each pull request, as GitHub recorded the links (GraphQL queries of as many
+    /// pull requests as `GraphQLCost.nodeBudget` allows):
     /// those its `closingIssuesReferences` name, each with whether its closed event names this pull
     /// request or its merge commit (`closedByMerge`, else `namedOnly`), and those connected by hand on
     /// its timeline, with who connected them (`connected`; a later disconnected event undoes one).
@@ -166,10 +247,15 @@ extension GitHubClient {
             ... on DisconnectedEvent { subject { ... on Issue { number } } } } }
             """
         let numbers = Array(Set(pulls.map(\.number))).sorted()
-        let aliases = numbers.map { "p\($0): pullRequest(number: \($0)) { \(fields) }" }.joined(separator: "\n")
-        let parts = repository.split(separator: "/").map(String.init)
-        let query = "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) {\n\(aliases)\n} }"
-        let data = try graphQL(query, variables: ["owner": parts.first ?? "", "name": parts.last ?? ""])
+        // As many pull requests a query as GraphQLCost.nodeBudget allows (about 140 at 680 nodes each).
+        let batch = max(1, GraphQLCost.nodeBudget / max(1, GraphQLCost.nodes("{ p0: pullRequest(number: 0) { \(fields) } }")))
+        var repositoryData: [String: ForgeJSON] = [:]
+        for start in stride(from: 0, to: numbers.count, by: batch) {
+            let chunk = numbers[start..<min(start + batch, numbers.count)]
+            let answer = try repositoryQuery(chunk.map { "p\($0): pullRequest(number: \($0)) { \(fields) }" })
+            for number in chunk { repositoryData["p\(number)"] = answer["repository"]?["p\(number)"] }
+        }
+        let data = ForgeJSON.object(["repository": .object(repositoryData)])
         func issue(_ json: ForgeJSON, _ link: ForgeIssue.Link, by login: String? = nil) -> ForgeIssue? {
             guard let number = json["number"]?.int else { return nil }
             return ForgeIssue(number: number, title: json["title"]?.string ?? "", url: json["url"]?.string ?? "",

@@ -166,7 +166,7 @@ public struct Autopick {
         let client = opener.forge.client
         do throws(ForgeError) {
             return try client.getAll("/repos/\(client.repository)/pulls?state=open&base=\(base)&per_page=100")
-                .compactMap(ForgePullRequest.init)
+                .compactMap { ForgePullRequest($0) }
         } catch {
             throw RelkitError(forge: error)
         }

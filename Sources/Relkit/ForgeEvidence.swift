@@ -135,22 +135,35 @@ public final class ForgeEvidence: @unchecked Sendable {
         }
     }
 
-    /// The evidence for each of `commits` (trunk commits), fetched in parallel.
+    /// Up to this many commits are asked one REST request each; more, in GraphQL batches.
+    static let restCommits = 10
+
+    /// The evidence for each of `commits` (trunk commits): their pull requests, then the issues linked to those.
     /// `issues: false` skips the linked issues (one GraphQL query) when only the pull requests are wanted.
     public func evidence(forTrunkCommits commits: [String], issues wanted: Bool = true) throws(RelkitError) -> [String: ForgeCommitEvidence] {
         let unique = Array(Set(commits)).sorted()
         guard !unique.isEmpty else { return [:] }
         let trunk = configuration.trunk
         let client = self.client
-        let found = ParallelResults<ForgePullRequest?>(count: unique.count)
-        ForgeEvidence.inParallel(unique.count) { index in
-            found.set(index, Result { () throws(ForgeError) in try client.mergedPullRequest(of: unique[index], base: trunk) })
-        }
         var pulls: [String: ForgePullRequest] = [:]
-        for (index, sha) in unique.enumerated() {
-            switch found.value(index) {
-            case .success(let pull): pulls[sha] = pull
-            case .failure(let error): throw RelkitError(forge: error)
+        if unique.count > Self.restCommits {
+            // Many commits (a sprint's since the cut): a few GraphQL queries of many commits each.
+            do {
+                for (sha, pull) in try client.mergedPullRequests(of: unique, base: trunk) { if let pull { pulls[sha] = pull } }
+            } catch {
+                throw RelkitError(forge: error)
+            }
+        } else {
+            // A few (a push, a pull request): one REST request each, in parallel, each revalidated by its ETag.
+            let found = ParallelResults<ForgePullRequest?>(count: unique.count)
+            ForgeEvidence.inParallel(unique.count) { index in
+                found.set(index, Result { () throws(ForgeError) in try client.mergedPullRequest(of: unique[index], base: trunk) })
+            }
+            for (index, sha) in unique.enumerated() {
+                switch found.value(index) {
+                case .success(let pull): pulls[sha] = pull
+                case .failure(let error): throw RelkitError(forge: error)
+                }
             }
         }
         let issues: [Int: [ForgeIssue]]

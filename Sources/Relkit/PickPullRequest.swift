@@ -86,7 +86,7 @@ public struct PickPullRequest {
         do throws(ForgeError) {
             // An open pull request for the same branch and base is reported, never duplicated.
             let open = try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
-                .compactMap(ForgePullRequest.init)
+                .compactMap { ForgePullRequest($0) }
             if let existing = open.first {
                 return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil,
                                sources: sources)

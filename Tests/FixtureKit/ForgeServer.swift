@@ -11,6 +11,10 @@ public final class ForgeServer: @unchecked Sendable {
         public let path: String
         public let body: String
         public let headers: [String: String]
+        /// A GraphQL query answered by the model: its possible nodes, counted GitHub's way.
+        public let nodes: Int?
+        /// A write refused with the secondary rate limit by the modelled limits.
+        public let limited: Bool
 
         public var pathWithoutQuery: String { String(path.split(separator: "?", maxSplits: 1).first ?? "") }
     }
@@ -30,7 +34,23 @@ public final class ForgeServer: @unchecked Sendable {
         return environment
     }
 
-    public init(routes: [[String: Any]], name: String = #function) throws {
+    public convenience init(routes: [[String: Any]], name: String = #function) throws {
+        try self.init(configuration: routes, name: name)
+    }
+
+    /// A server with GitHub's limits modelled and a repository's pull requests and issues behind its
+    /// GraphQL endpoint (forge_server.py's object form): `limits` as {"minute", "writes_per_minute",
+    /// "secondary_at_writes"}, `model` as github_model.py reads it.
+    public convenience init(routes: [[String: Any]], limits: [String: Any]?, model: [String: Any]?, createPulls: Bool = false,
+                            name: String = #function) throws {
+        var configuration: [String: Any] = ["routes": routes, "create_pulls": createPulls]
+        if let limits { configuration["limits"] = limits }
+        if let model { configuration["model"] = model }
+        try self.init(configuration: configuration, name: name)
+    }
+
+    private init(configuration: Any, name: String) throws {
+        let routes = configuration
         let directory = Fixture.temporaryDirectory("forge-" + name)
         routesFile = directory.appendingPathComponent("routes.json")
         logFile = directory.appendingPathComponent("requests.jsonl")
@@ -82,7 +102,8 @@ public final class ForgeServer: @unchecked Sendable {
         return text.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
-                           body: object["body"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:])
+                           body: object["body"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:],
+                           nodes: object["nodes"] as? Int, limited: object["limited"] as? Bool ?? false)
         }
     }
 

@@ -23,7 +23,7 @@ struct LiveGitHubTests {
     @Test(.enabled(if: LiveGitHubTests.enabled, "set RELKIT_LIVE_GITHUB_TOKEN and RELKIT_LIVE_GITHUB_REPOSITORY"))
     func aMergedPullRequestIsFoundFromItsCommitWithItsIssuesAndReviews() throws {
         let forge = try client()
-        let closed = try forge.get("/repos/\(forge.repository)/pulls?state=closed&per_page=30").array.compactMap(ForgePullRequest.init)
+        let closed = try forge.get("/repos/\(forge.repository)/pulls?state=closed&per_page=30").array.compactMap { ForgePullRequest($0) }
         let merged = try #require(closed.first { $0.merged && $0.mergeCommitSHA != nil })
         let found = try #require(try forge.mergedPullRequest(of: merged.mergeCommitSHA ?? "", base: merged.baseRef))
         #expect(found.number == merged.number)

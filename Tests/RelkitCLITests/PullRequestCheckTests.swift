@@ -481,8 +481,13 @@ struct PullRequestCheckTests {
         #expect(pending.stdout.contains("Fix host count (#501) [bug]"), "\(pending.stdout)")
         #expect(pending.stdout.contains("labels from: GitHub (fleetdm/fleet: pull requests and the issues they resolve), "
             + "`Label:` trailers and signed notes"))
-        // Only commits that git's own evidence leaves unlabelled are asked about; the fix among them.
-        #expect(server.requests().contains { $0.path == "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100" })
+        // Only commits that git's own evidence leaves unlabelled are asked about, the fix among them: over a
+        // hundred, so in GraphQL queries of up to 100 commits (associatedPullRequests), not a REST request each.
+        let asked = server.requests().filter { $0.path == "/graphql" && $0.body.contains("associatedPullRequests") }
+        #expect(asked.count == 2)
+        #expect(asked.contains { $0.body.contains(setup.fix) })
+        #expect(!server.requests().contains { $0.path.contains("/commits/") })
+        #expect(server.requests().count <= 4, "\(server.requests().map(\.path))")
         let status = RelkitBinary.run(["status", "--json"], in: setup.clone.work, environment: environment)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         #expect((json["label_sources"] as? String)?.hasPrefix("GitHub (fleetdm/fleet") == true)
