@@ -18,15 +18,15 @@ public enum GraphQLCost {
         var arguments = ""
         var inString = false
         for character in query {
+            // A string's contents never count (an argument value such as "first: 99" is text).
             if inString {
                 if character == "\"" { inString = false }
-                if argumentDepth > 0 { arguments.append(character) }
                 continue
             }
             switch character {
             case "\"":
                 inString = true
-                if argumentDepth > 0 { arguments.append(character) }
+                if argumentDepth > 0 { arguments.append(" ") }
             case "(":
                 argumentDepth += 1
                 if argumentDepth == 1 { arguments = "" }

@@ -88,7 +88,14 @@ public struct Autopick {
         // writes as, from the branch it names, naming the commit. A stranger's pull request that names the fix is not.
         let openPicks = wanted.isEmpty ? [] : try openPullRequests(into: candidate.name)
         var items: [Item] = []
+        let progress = ProgressLine()
+        defer {
+            progress.finish()
+            opener.forge.client.activity = nil
+        }
         for (commit, reason) in wanted {
+            opener.forge.client.activity = "\(items.count) of \(wanted.count) fixes picked"
+            progress.show("autopick: \(items.count)/\(wanted.count) fixes")
             let branch = "cherry-pick-\(commit.id.abbreviated())-to-\(candidate.name)"
             let outcome: Outcome
             do {

@@ -64,7 +64,16 @@ public struct MilestoneApply {
             }
             var moved: [(Int, String)] = []
             if let finalNumber {
-                for issue in try writer.client.openIssues(inMilestone: finalNumber) {
+                let issues = try writer.client.openIssues(inMilestone: finalNumber)
+                let progress = ProgressLine()
+                defer {
+                    progress.finish()
+                    writer.client.activity = nil
+                }
+                for issue in issues {
+                    let done = "\(moved.count) of \(issues.count) issues moved"
+                    writer.client.activity = done
+                    progress.show("milestone: \(moved.count)/\(issues.count) issues")
                     // The label first, then the move: an issue is moved only once labelled, so a run cut short
                     // leaves it in the released milestone, and the next run finishes it (a moved issue is no
                     // longer listed here, and would never get its label).

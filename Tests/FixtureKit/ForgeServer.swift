@@ -15,6 +15,8 @@ public final class ForgeServer: @unchecked Sendable {
         public let nodes: Int?
         /// A write refused with the secondary rate limit by the modelled limits.
         public let limited: Bool
+        /// The server's own time on it (the stand-in answers a model's GraphQL in Python, slowly).
+        public let servedSeconds: Double
 
         public var pathWithoutQuery: String { String(path.split(separator: "?", maxSplits: 1).first ?? "") }
     }
@@ -103,7 +105,8 @@ public final class ForgeServer: @unchecked Sendable {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return Request(method: object["method"] as? String ?? "", path: object["path"] as? String ?? "",
                            body: object["body"] as? String ?? "", headers: object["headers"] as? [String: String] ?? [:],
-                           nodes: object["nodes"] as? Int, limited: object["limited"] as? Bool ?? false)
+                           nodes: object["nodes"] as? Int, limited: object["limited"] as? Bool ?? false,
+                           servedSeconds: object["served_seconds"] as? Double ?? 0)
         }
     }
 

@@ -23,7 +23,8 @@ ROUTES.json may instead be {"routes": [...], "limits": {...}, "model": {...}}:
             past 80 in a minute, or at a listed index (1-based), is answered with the
             secondary rate limit's 403 without retry-after, as GitHub documents it.
   "create_pulls"  POST /repos/{o}/{r}/pulls makes a pull request numbered from 90001,
-            and GET /repos/{o}/{r}/pulls lists those made, by head and base.
+            GET /repos/{o}/{r}/pulls lists those made, by head and base, and label and
+            milestone writes on any issue (POST .../issues/N/labels, PATCH .../issues/N) succeed.
 """
 import json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -115,6 +116,15 @@ def modelled(method, path, body):
             and not any(r["method"].lower() == "post" and r["path"] == bare and r_matches(r, body) for r in state["routes"]):
         answer, nodes = state["model"].answer(json.loads(body or "{}"))
         return {"status": 200, "response": answer, "nodes": nodes}
+    parts = bare.split("/")
+    if config.get("create_pulls") and len(parts) >= 6 and parts[4] == "issues" and parts[5].isdigit() and method != "get":
+        # A label or milestone write on an issue or pull request: answered as GitHub does, with the issue.
+        number = int(parts[5])
+        if len(parts) == 7 and parts[6] == "labels":
+            return {"status": 200, "response": [{"name": n} for n in json.loads(body or "{}").get("labels", [])]}
+        if len(parts) == 6 and method == "patch":
+            return {"status": 200, "response": {"number": number, "title": "", "state": "open",
+                                                "html_url": "https://github.com/%s/%s/issues/%d" % (parts[2], parts[3], number)}}
     if config.get("create_pulls") and bare.endswith("/pulls") and bare.count("/") == 4:
         owner = bare.split("/")[2]
         if method == "post":
@@ -138,6 +148,9 @@ def modelled(method, path, body):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle's algorithm holds the body until the
+    # client's delayed ACK, 40 ms a request on loopback, which no GitHub answer costs.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -146,6 +159,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         method = self.command.lower()
+        started = time.monotonic()
         with lock:
             table = routes()
             special = modelled(method, self.path, body)
@@ -153,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
                      "headers": {k.lower(): v for k, v in self.headers.items()}}
             if special is not None:
                 entry.update({k: special[k] for k in ("nodes", "limited") if k in special})
+            # The stand-in's own time on the request (a model's GraphQL answer takes Python a while).
+            entry["served_seconds"] = round(time.monotonic() - started, 4)
             with open(LOG, "a") as log:
                 log.write(json.dumps(entry) + "\n")
             bare = self.path.split("?", 1)[0]

@@ -13,7 +13,7 @@ for the GraphQL API"): `first`/`last` between 1 and 100 on every connection, and
 most 500,000 possible nodes a query (the product of `first`/`last` down each connection,
 summed), else the whole query is refused with MAX_NODE_LIMIT_EXCEEDED.
 """
-from graphql import (build_schema, graphql_sync, parse, validate, FieldNode, InlineFragmentNode,
+from graphql import (build_schema, execute, parse, validate, FieldNode, InlineFragmentNode,
                      FragmentSpreadNode, IntValueNode, VariableNode)
 
 SCHEMA = build_schema('''
@@ -218,7 +218,7 @@ class Model:
                     "pullRequest": lambda info, number: self.pull(number),
                     "object": lambda info, oid=None, expression=None: self.commit(oid)
                     if oid and oid.lower() in self.commits else None}}
-        result = graphql_sync(SCHEMA, query, root_value=root, variable_values=variables)
+        result = execute(SCHEMA, document, root_value=root, variable_values=variables)
         answer = {"data": result.data}
         if result.errors:
             answer["errors"] = [{"message": e.message} for e in result.errors]
