@@ -111,6 +111,14 @@ struct ForgeScaleTests {
         #expect(server.requests().filter { $0.limited }.isEmpty, "a write went past GitHub's limit")
         print("autopick at \(Self.merged) PRs: \(server.requests().count) requests, \(writes.count) writes, "
               + "\(String(format: "%.2f", autopickSeconds)) s")
+
+        // Run again (as after an interruption): every pick is found as its own pull request, nothing is written twice.
+        let (again, _) = run(scale, server, ["autopick", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let second = (try? JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        #expect(second.count == items.count)
+        #expect(second.allSatisfy { $0["status"] as? String == "existing" }, "\(again.stdout.prefix(1500))")
+        #expect(server.requests().filter { $0.method != "GET" && $0.path != "/graphql" }.isEmpty)
     }
 
     /// A 100-issue milestone moved with GitHub's secondary limit striking at the 42nd write without
