@@ -175,18 +175,24 @@ struct GitHubClientTests {
         #expect(server.requests().count == 3)
     }
 
+    /// Creates an issue against GitHub Docs' secondary-limit answer with `changes` made to it: the
+    /// error it fails with (nil when it succeeds) and the waits.
+    func createIssue(answeredWith changes: [String: Any]) throws -> (ForgeError?, SleepLog) {
+        let answer = ForgeServer.recorded("github-docs/secondary-rate-limit.json")[0].merging(changes) { $1 }
+        let server = try ForgeServer(routes: [answer])
+        let sleeps = SleepLog(), notices = SleepLog.Lines()
+        let forge = try pacedClient(server, sleeps: sleeps, notices: notices)
+        let error = failure({ () throws(ForgeError) in
+            _ = try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Release QA"])
+        })
+        return (error, sleeps)
+    }
+
     /// A 429 is a secondary limit too; its `retry-after` is waited as given. The waits of a run are
     /// bounded in all: past the total, the error says so and that a second run finishes the job.
     @Test func rateLimitWaitsAreBoundedInAll() throws {
-        var limited = ForgeServer.recorded("github-docs/secondary-rate-limit.json")[0]
-        limited["status"] = 429
-        limited["headers"] = ["retry-after": "400"]
-        let server = try ForgeServer(routes: [limited])
-        let sleeps = SleepLog(), notices = SleepLog.Lines()
-        let forge = try pacedClient(server, sleeps: sleeps, notices: notices)
-        if let error = failure({ () throws(ForgeError) in
-            _ = try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Release QA"])
-        }) {
+        let (error, sleeps) = try createIssue(answeredWith: ["status": 429, "headers": ["retry-after": "400"]])
+        if let error {
             #expect(error.kind == .rateLimited)
             #expect(error.message.contains("GitHub's secondary rate limit holds /repos/octokit-fixture-org/labels/issues for GH_TOKEN"),
                     "\(error.message)")
@@ -199,16 +205,11 @@ struct GitHubClientTests {
     /// A 403 that is no limit (no limit headers, no limit in its message) is a permission problem, and
     /// says which fine-grained permission the request needs.
     @Test func aForbiddenWriteNamesThePermissionItNeeds() throws {
-        var forbidden = ForgeServer.recorded("github-docs/secondary-rate-limit.json")[0]
-        forbidden["response"] = ["message": "Resource not accessible by personal access token",
-                                 "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue"]
-        forbidden["headers"] = ["x-ratelimit-remaining": "4999"]
-        let server = try ForgeServer(routes: [forbidden])
-        let sleeps = SleepLog(), notices = SleepLog.Lines()
-        let forge = try pacedClient(server, sleeps: sleeps, notices: notices)
-        if let error = failure({ () throws(ForgeError) in
-            _ = try forge.send("POST", "/repos/octokit-fixture-org/labels/issues", json: ["title": "Release QA"])
-        }) {
+        let (error, sleeps) = try createIssue(answeredWith: [
+            "response": ["message": "Resource not accessible by personal access token",
+                         "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue"],
+            "headers": ["x-ratelimit-remaining": "4999"]])
+        if let error {
             #expect(error.kind == .forbidden)
             #expect(error.message.contains("give the token Issues: write permission on octokit-fixture-org/labels"), "\(error.message)")
         }
