@@ -147,7 +147,33 @@ struct ForgeScaleTests {
         if secondary {
             #expect(apply.stderr.contains("GitHub secondary rate limit: waiting 0.6 s, 20 of 100 issues moved"), "\(apply.stderr)")
         }
+        // Not a terminal: no progress line.
+        #expect(!apply.stderr.contains("milestone: "))
         print("milestone --apply, 100 issues\(secondary ? ", a secondary limit at the 42nd write" : ""): "
               + "\(server.requests().count) requests, \(writes.count) writes, \(String(format: "%.2f", seconds)) s")
+    }
+
+    /// On a terminal, a run past 2 s shows its progress on stderr, in place (here slowed by three
+    /// secondary limits: 0.6 + 1.2 + 2.4 s of waiting).
+    @Test func aLongRunShowsItsProgressOnATerminal() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let issues = (1...100).map { ReleaseDayForgeTests.issue(20000 + $0, "Story \($0)") }
+        let routes = [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
+                              response: [ReleaseDayForgeTests.milestone(5, "4.57.0"), ReleaseDayForgeTests.milestone(7, "4.58.0-tentative")]),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100", response: issues),
+        ]
+        var limits = Self.limits
+        limits["secondary_at_writes"] = [42, 100, 160]
+        let server = try ForgeServer(routes: routes, limits: limits, model: [:], createPulls: true)
+        let environment = Shell.gitEnvironment.merging(server.environment(token: PullRequestCheckTests.token)) { $1 }
+            .merging(["RELKIT_NOW": ReleaseDayForgeTests.cutTime]) { $1 }
+        // `script` gives relkit a real terminal.
+        let tty = Shell.run("/usr/bin/script", ["-qec", "\(RelkitBinary.path) -C \(setup.clone.work.path) milestone --apply", "/dev/null"],
+                            environment: environment)
+        #expect(tty.status == 0, "\(tty.stdout)")
+        #expect(tty.stdout.contains("\r\u{1B}[2Kmilestone: "), "\(tty.stdout.suffix(800))")
+        #expect(tty.stdout.contains("/100 issues"))
+        #expect(server.requests().filter { $0.method == "PATCH" && !$0.limited }.count == 100)
     }
 }
