@@ -13,6 +13,8 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// What relkit was doing, e.g. `git_revparse_single(main~3)`.
     public let operation: String
+    /// Where the object that failed was named, when relkit knows (`a parent of commit 1a2b…`).
+    public private(set) var namedBy: String?
 
     public init(code: Int32, errorClass: Int32, message: String, operation: String) {
         self.code = code
@@ -30,6 +32,13 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         // libgit2 set no message (some file-system failures): the system's reason is the best there is.
         let reason = errno != 0 ? String(cString: strerror(errno)) : "no reason given"
         return GitError(code: code, errorClass: 0, message: "libgit2 failed (\(reason))", operation: operation)
+    }
+
+    /// The same error, saying where its object was named (kept when already said: the innermost knows best).
+    public func named(by place: String) -> GitError {
+        var error = self
+        if error.namedBy == nil { error.namedBy = place }
+        return error
     }
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }

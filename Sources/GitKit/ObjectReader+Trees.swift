@@ -141,8 +141,13 @@ extension ObjectReader {
     /// empty tree for a root commit), without rename detection.
     public func changes(ofCommit commit: ObjectID) throws(GitError) -> [PathChange] {
         let header = try commitHeader(commit)
-        let parentTree = try header.parents.first.map { (parent: ObjectID) throws(GitError) in try commitHeader(parent).tree }
-        return try changes(from: parentTree, to: header.tree)
+        do {
+            let parentTree = try header.parents.first.map { (parent: ObjectID) throws(GitError) in try commitHeader(parent).tree }
+            return try changes(from: parentTree, to: header.tree)
+        } catch {
+            // A missing tree or blob, or parent: named by this commit.
+            throw error.named(by: "commit \(commit.hex) or its first parent")
+        }
     }
 
     /// A blob's bytes, read raw.

@@ -90,7 +90,12 @@ struct RangeWalk {
         var parents: [Int] = []
         for parentID in nodes[position].header.parents {
             let isNew = index[parentID] == nil
-            let parent = try add(parentID)
+            let parent: Int
+            do {
+                parent = try add(parentID)
+            } catch {
+                throw error.named(by: "a parent of commit \(nodes[position].id.hex)")
+            }
             parents.append(parent)
             if hidden { markHidden(parent) }
             if fromInclude { markFromInclude(parent) }

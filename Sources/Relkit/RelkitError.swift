@@ -47,7 +47,7 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Translates a libgit2 failure into what the user needs to hear.
     public static func git(_ error: GitError, revision: String? = nil) -> RelkitError {
-        let object = error.objectID.map { "object \($0)" } ?? "an object"
+        let object = (error.objectID.map { "object \($0)" } ?? "an object") + (error.namedBy.map { " (\($0))" } ?? "")
         if error.isMissingObject {
             return .repository("\(object) is missing: the repository is incomplete or damaged; "
                 + "run `git fetch`, then `git fsck` (a damaged commit-graph shows in `git commit-graph verify`)")

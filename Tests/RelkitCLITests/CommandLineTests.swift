@@ -218,10 +218,12 @@ struct CommandLineTests {
     @Test func missingObjects() throws {
         let copy = Fixture.fleetCopy().appendingPathComponent("work")
         let victim = Shell.gitOutput(["rev-parse", "origin/main~3"], in: copy)
+        let child = Shell.gitOutput(["rev-parse", "origin/main~2"], in: copy)
         try FileManager.default.removeItem(at: copy.appendingPathComponent(".git/objects/\(victim.prefix(2))/\(victim.dropFirst(2))"))
         let result = relkit("changes", "orbit", in: copy)
         #expect(result.status == 4)
-        #expect(result.stderr == "error: object \(victim) is missing: the repository is incomplete or damaged; "
+        // Which object, where it was named, and what to run (issue 24).
+        #expect(result.stderr == "error: object \(victim) (a parent of commit \(child)) is missing: the repository is incomplete or damaged; "
             + "run `git fetch`, then `git fsck` (a damaged commit-graph shows in `git commit-graph verify`)\n")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }

@@ -103,7 +103,9 @@ struct HostileInputTests {
         try Data([0x78, 0x01, 0xFF, 0x00, 0x13, 0x37, 0xDE, 0xAD]).write(to: file)
         let result = relkit(["changes", "orbit"], in: work)
         #expect(result.status == 4)
-        #expect(result.stderr.hasPrefix("error: object \(victim) cannot be read: the repository is damaged ("), "\(result.stderr)")
+        let child = Shell.gitOutput(["rev-parse", "origin/main~2"], in: work)
+        #expect(result.stderr.hasPrefix("error: object \(victim) (a parent of commit \(child)) cannot be read: the repository is damaged ("),
+                "\(result.stderr)")
         #expect(result.stderr.hasSuffix("run `git fsck` to find what is broken\n"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(!result.stderr.contains("git_"))
