@@ -188,6 +188,22 @@ struct GitHubClientTests {
         return (error, sleeps)
     }
 
+    /// The stand-in refuses a query over GitHub's node limit whole, as GitHub does, and the client says
+    /// so in one line; relkit's own batches stay within a fifth of it (ForgeScaleTests logs their counts).
+    @Test func aQueryOverTheNodeLimitIsRefusedWhole() throws {
+        let server = try ForgeServer(routes: [], limits: nil, model: [:])
+        let forge = try client(server, repository: "fleetdm/fleet")
+        let fields = "closingIssuesReferences(first: 100) { nodes { labels(first: 100) { nodes { name } } } }"
+        let aliases = (1...60).map { "p\($0): pullRequest(number: \($0)) { \(fields) }" }
+        let query = "query { repository(owner: \"fleetdm\", name: \"fleet\") { \(aliases.joined(separator: " ")) } }"
+        #expect(GraphQLCost.nodes(query) == 606_000)
+        if let error = failure({ () throws(ForgeError) in _ = try forge.graphQL(query) }) {
+            #expect(error.kind == .graphQL)
+            #expect(error.message.contains("(MAX_NODE_LIMIT_EXCEEDED): This query requests up to 606,000 possible nodes"), "\(error.message)")
+        }
+        #expect(server.requests().first?.nodes == 606_000)
+    }
+
     /// A 429 is a secondary limit too; its `retry-after` is waited as given. The waits of a run are
     /// bounded in all: past the total, the error says so and that a second run finishes the job.
     @Test func rateLimitWaitsAreBoundedInAll() throws {
