@@ -12,6 +12,9 @@ public struct CandidateCut {
         public var push = false
         /// Cut even before the scheduled cut time (an existing branch is never replaced).
         public var force = false
+        /// `--publish`: when the candidate to cut exists already and has not shipped (a run cut short after
+        /// its push), cut nothing and return it, so that what is left of its publication is done.
+        public var resume = false
         public var now = Date()
         public init() {}
     }
@@ -31,6 +34,22 @@ public struct CandidateCut {
         public let fleetdQAIssue: Issue?
         public let announcement: String
         public let warnings: [String]
+        /// The candidate was cut already (`Options.resume`): nothing was cut.
+        public var resumed = false
+
+        init(version: Version, branch: String, at: ObjectID, created: Bool, pushed: Bool, qaIssue: Issue,
+             fleetdQAIssue: Issue?, announcement: String, warnings: [String], resumed: Bool = false) {
+            self.version = version
+            self.branch = branch
+            self.at = at
+            self.created = created
+            self.pushed = pushed
+            self.qaIssue = qaIssue
+            self.fleetdQAIssue = fleetdQAIssue
+            self.announcement = announcement
+            self.warnings = warnings
+            self.resumed = resumed
+        }
     }
 
     let workspace: ReleaseWorkspace
@@ -46,6 +65,12 @@ public struct CandidateCut {
         let trunk = try workspace.trunkTip()
         let at = try options.at.map { (revision: String) throws(RelkitError) in try workspace.resolve(revision) } ?? trunk.commit
         let latest = try workspace.latestRelease()
+        let candidates = try workspace.highestBranch(matching: config.release.candidateBranch, kind: .candidate)
+        let unreleased = candidates.first { ($0.version ?? .zero) > (latest?.version ?? .zero) }
+        if options.resume, !options.force, let open = unreleased, let openVersion = open.version,
+           options.version.map({ Version($0) == openVersion }) ?? true {
+            return try resumed(open, version: openVersion, latest: latest)
+        }
         let version = try nextVersion(options.version)
         let branch = config.release.candidateBranch.format(version)
         guard Repository.isValidBranchName(branch) else { throw .usage("'\(branch)' is not a valid branch name") }
@@ -61,8 +86,8 @@ public struct CandidateCut {
         var warnings: [String] = []
         // A candidate that has not shipped (no release tag of its version) is the release in progress:
         // a second run would cut the next one at once, schedule or not.
-        if let open = try workspace.highestBranch(matching: config.release.candidateBranch, kind: .candidate)
-            .first(where: { ($0.version ?? .zero) > (latest?.version ?? .zero) && $0.version != version }), let openVersion = open.version {
+        if let open = candidates.first(where: { ($0.version ?? .zero) > (latest?.version ?? .zero) && $0.version != version }),
+           let openVersion = open.version {
             guard options.force else {
                 throw .usage("\(open.name) is the \(openVersion) candidate, not released yet (no tag "
                     + "\(config.release.tag.format(openVersion))): the next candidate is cut after it ships; "
@@ -86,13 +111,7 @@ public struct CandidateCut {
             warnings.append("\(version) is not in release.schedule; add it so that the push rules know its phases")
         }
 
-        let short = at.abbreviated()
-        let qa = Issue(title: CandidateCutTexts.qaTitle(version), body: CandidateCutTexts.fill(config.qaIssueTemplate, [
-            "version": version.description, "branch": branch, "commit": short,
-            "previous": latest?.name ?? "the first release", "milestone": version.description,
-        ]))
-        let fleetd = try fleetdIssue(warnings: &warnings)
-        let announcement = CandidateCutTexts.announcement(version: version, branch: branch, commit: short)
+        let (qa, fleetd, announcement) = try texts(version: version, branch: branch, at: at, latest: latest, warnings: &warnings)
 
         var created = false, pushed = false
         if !options.dryRun {
@@ -105,6 +124,29 @@ public struct CandidateCut {
         }
         return Result(version: version, branch: branch, at: at, created: created, pushed: pushed, qaIssue: qa,
                       fleetdQAIssue: fleetd, announcement: announcement, warnings: warnings)
+    }
+
+    /// The candidate cut already and not shipped, as a run cut short after its push left it: nothing is cut,
+    /// and `--publish` does what is left (its QA issues are found by title before any is filed).
+    private func resumed(_ open: PickTarget, version: Version, latest: PickTarget?) throws(RelkitError) -> Result {
+        var warnings = ["\(open.name) was cut already and has not shipped: nothing is cut; what is left of its publication is done"]
+        let (qa, fleetd, announcement) = try texts(version: version, branch: open.name, at: open.tip, latest: latest,
+                                                   warnings: &warnings)
+        return Result(version: version, branch: open.name, at: open.tip, created: false, pushed: false, qaIssue: qa,
+                      fleetdQAIssue: fleetd, announcement: announcement, warnings: warnings, resumed: true)
+    }
+
+    /// The QA issues and the announcement of a cut.
+    private func texts(version: Version, branch: String, at: ObjectID, latest: PickTarget?,
+                       warnings: inout [String]) throws(RelkitError) -> (Issue, Issue?, String) {
+        let config = workspace.configuration
+        let short = at.abbreviated()
+        let qa = Issue(title: CandidateCutTexts.qaTitle(version), body: CandidateCutTexts.fill(config.qaIssueTemplate, [
+            "version": version.description, "branch": branch, "commit": short,
+            "previous": latest?.name ?? "the first release", "milestone": version.description,
+        ]))
+        let fleetd = try fleetdIssue(warnings: &warnings)
+        return (qa, fleetd, CandidateCutTexts.announcement(version: version, branch: branch, commit: short))
     }
 
     /// The version to cut: `given` (--version), else the next minor after the highest release,

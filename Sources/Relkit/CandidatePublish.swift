@@ -30,6 +30,10 @@ public struct CandidatePublish {
             func file(_ issue: CandidateCut.Issue) throws(ForgeError) -> (Int, String)? {
                 var body: [String: Any] = ["title": issue.title, "body": issue.body]
                 if !configuration.qaLabels.isEmpty { body["labels"] = configuration.qaLabels }
+                // A run that resumes a cut finds what an earlier one filed, by title, and files nothing twice.
+                if cut.resumed, let existing = try writer.client.newestOpenIssue(titled: issue.title), let number = existing["number"]?.int {
+                    return (number, existing["html_url"]?.string ?? "")
+                }
                 // Timed out or a 5xx: made after all? The newest open issues are looked at before it is said not to be.
                 let answer = try writer.create("/repos/\(repository)/issues", json: body) { () throws(ForgeError) in try writer.client.newestOpenIssue(titled: issue.title) }
                 guard let number = answer["number"]?.int else { return nil }

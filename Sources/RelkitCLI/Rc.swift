@@ -76,6 +76,7 @@ extension RelkitCommand {
                 options.dryRun = dryRun
                 options.push = push || publish
                 options.force = force
+                options.resume = publish
                 options.now = global.clock
                 let result = try CandidateCut(workspace: workspace).run(options)
                 result.warnings.forEach(Output.warning)
@@ -101,9 +102,13 @@ extension RelkitCommand {
                     if let publishFailure { throw publishFailure }
                     return
                 }
-                let verb = result.created ? "Created" : "Would create"
-                Output.line("\(verb) \(result.branch) at \(result.at.abbreviated())" + (result.pushed ? ", pushed" : "")
-                    + (dryRun ? " (dry run: nothing was created)" : ""))
+                if result.resumed {
+                    Output.line("Found \(result.branch) at \(result.at.abbreviated()), cut already: nothing was cut")
+                } else {
+                    let verb = result.created ? "Created" : "Would create"
+                    Output.line("\(verb) \(result.branch) at \(result.at.abbreviated())" + (result.pushed ? ", pushed" : "")
+                        + (dryRun ? " (dry run: nothing was created)" : ""))
+                }
                 if let published {
                     if let qa = published.qaIssue { Output.line("Filed \(result.qaIssue.title): #\(qa.number) \(qa.url)") }
                     if let fleetd = published.fleetdQAIssue, let title = result.fleetdQAIssue?.title {

@@ -100,6 +100,43 @@ struct ReleaseDayForgeTests {
         #expect(posts.contains { $0.body.contains("Release QA: 4.59.0") })
     }
 
+    /// `rc cut --publish` cut short after its push (here: the branch cut and pushed by `rc cut --push`): the next
+    /// `--publish` cuts nothing, files the QA issues and sets the variable; a run after that files nothing twice,
+    /// finding the issues by title; and neither cuts the next version (issue 24).
+    @Test func aPublishCutShortIsFinishedByTheNextRun() throws {
+        let setup = PullRequestCheckTests().setUp()
+        let work = setup.clone.work
+        shipped(setup)
+        let newest = "/repos/fleetdm/fleet/issues?state=open&sort=created&direction=desc&per_page=30"
+        func routes(filed: [[String: Any]]) -> [[String: Any]] {
+            [ForgeServer.route("GET", newest, response: filed),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9001, "Release QA: 4.59.0"),
+                               matchBody: "\"title\":\"Release QA: 4.59.0\""),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues", status: 201, response: Self.issue(9002, "Release QA (fleetd): v1.34.0"),
+                               matchBody: "\"title\":\"Release QA (fleetd)"),
+             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/actions/variables/QAWOLF_DEPLOY_TAG", status: 204, response: "")]
+        }
+        let server = try ForgeServer(routes: routes(filed: []))
+        let pushed = RelkitBinary.run(["rc", "cut", "--push"], in: work, environment: environment(server))
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        let tip = try #require(setup.clone.remote("minor-fleet-v4.59.0"))
+        let resumed = RelkitBinary.run(["rc", "cut", "--publish"], in: work, environment: environment(server))
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("Found minor-fleet-v4.59.0 at \(tip.prefix(7)), cut already: nothing was cut"), "\(resumed.stdout)")
+        #expect(resumed.stdout.contains("Filed Release QA: 4.59.0: #9001"))
+        #expect(resumed.stdout.contains("Set the repository variable QAWOLF_DEPLOY_TAG to minor-fleet-v4.59.0"))
+        #expect(server.requests().filter { $0.method == "POST" && $0.path == "/repos/fleetdm/fleet/issues" }.count == 2)
+        // Once more: the issues are found by title; nothing is filed, nothing cut.
+        try server.replaceRoutes(routes(filed: [Self.issue(9001, "Release QA: 4.59.0"), Self.issue(9002, "Release QA (fleetd): v1.34.0")]))
+        server.clearRequests()
+        let again = RelkitBinary.run(["rc", "cut", "--publish"], in: work, environment: environment(server))
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout.contains("Filed Release QA: 4.59.0: #9001"), "\(again.stdout)")
+        #expect(!server.requests().contains { $0.method == "POST" })
+        #expect(setup.clone.remote("minor-fleet-v4.60.0") == nil)
+        #expect(setup.clone.remote("minor-fleet-v4.59.0") == tip)
+    }
+
     /// `milestone --apply` cut short after an issue's label and before its move: the next run finishes it.
     @Test func aMilestoneRunCutShortIsFinishedByTheNext() throws {
         let setup = PullRequestCheckTests().setUp()
