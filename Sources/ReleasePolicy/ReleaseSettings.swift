@@ -35,3 +35,20 @@ public struct ScheduledRelease: Sendable, Equatable {
     public var version: Version
     public var date: CalendarDate
 }
+
+// MARK: - The branches relkit names
+
+extension ReleaseSettings {
+    /// The branch a pick of the commit `shortID` onto `target` gets (`pick --branch` aside), by
+    /// `relkit pick` and `autopick` alike: `cherry-pick-4c34b20-to-minor-fleet-v4.58.0`.
+    public static func pickBranch(of shortID: String, onto target: String) -> String {
+        "cherry-pick-\(shortID)-to-\(target)"
+    }
+
+    /// The patch branch of the release after the tagged version `released`: `patch-fleet-v4.57.3`
+    /// after `fleet-v4.57.2` (the first `patch_branch` pattern).
+    public func patchBranch(after released: Version) -> String {
+        patchBranch.format(released.bumped(.patch))
+    }
+}
+

@@ -96,7 +96,7 @@ public struct Autopick {
         for (commit, reason) in wanted {
             opener.forge.client.activity = "\(items.count) of \(wanted.count) fixes picked"
             progress.show("autopick: \(items.count)/\(wanted.count) fixes")
-            let branch = "cherry-pick-\(commit.id.abbreviated())-to-\(candidate.name)"
+            let branch = ReleaseSettings.pickBranch(of: commit.id.abbreviated(), onto: candidate.name)
             let outcome: Outcome
             do {
                 var own: ForgePullRequest?

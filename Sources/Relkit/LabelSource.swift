@@ -421,8 +421,11 @@ final class EvidenceReader {
     }
 
     /// `Label:` trailers of a commit on the trunk (the caller knows it is there).
-    static func trailerLabels(_ commit: Commit) -> [String] {
-        LabelLines.labels(in: commit.trailerValues("Label"))
+    static func trailerLabels(_ commit: Commit) -> [String] { trailerLabels(commit.trailers) }
+
+    /// The labels of a message's `Label:` trailers (the key in any case), the one rule for both readers.
+    static func trailerLabels(_ trailers: [Trailer]) -> [String] {
+        LabelLines.labels(in: trailers.filter { $0.key.caseInsensitiveCompare("Label") == .orderedSame }.map(\.value))
     }
 
     /// The signed-notes evidence on each object: its note lines, attributed,

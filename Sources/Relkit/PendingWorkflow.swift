@@ -339,10 +339,7 @@ struct FixEvidence {
     }
 
     static func trailerLabels(_ bytes: [UInt8], _ encoding: String?) -> [String] {
-        let text = Commit.text(ofRawMessage: bytes, encoding: encoding)
-        return LabelLines.labels(in: Commit.trailers(inMessage: text).filter {
-            $0.key.caseInsensitiveCompare("Label") == .orderedSame
-        }.map(\.value))
+        EvidenceReader.trailerLabels(Commit.trailers(inMessage: Commit.text(ofRawMessage: bytes, encoding: encoding)))
     }
 
     /// The fixes among `commits` (each with its trailer labels) with their fix labels, and what did not count.

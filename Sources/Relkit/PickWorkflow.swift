@@ -431,9 +431,9 @@ public struct PickWorkflow {
         var name = options.branch
         if name == nil, let target {
             if target.kind == .patch, let version = target.version {
-                name = workspace.configuration.release.patchBranch.format(version.bumped(.patch))
+                name = workspace.configuration.release.patchBranch(after: version)
             } else if let first = chain.firstPicked {
-                name = "cherry-pick-\(first.id.abbreviated())-to-\(target.name)"
+                name = ReleaseSettings.pickBranch(of: first.id.abbreviated(), onto: target.name)
             }
         }
         if let name, !Repository.isValidBranchName(name) {

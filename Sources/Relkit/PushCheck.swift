@@ -439,7 +439,7 @@ public struct PushCheck {
     /// change, patch ids only where the changed files are the same.
     private func samePatchOnTrunk(_ commits: [ObjectID], changes: [[PathChange]], trunk: ObjectID, base: ObjectID,
                                   reader: ObjectReader) throws(GitError) -> [ObjectID?] {
-        let paths = Set(changes.flatMap(PushCheck.textPaths))
+        let paths = Set(changes.flatMap { TargetHistory.textPaths($0.map(\.pathBytes)) })
         guard !paths.isEmpty else { return commits.map { _ in nil } }
         let touching = try reader.commitsChanging(paths, include: [trunk], hide: [base])
         let index = PatchIndex(repository: repository)
@@ -450,9 +450,6 @@ public struct PushCheck {
         }
         return found
     }
-
-    /// The changed paths as text, or none (meaning: diff everything) when one is not UTF-8.
-    static func textPaths(_ changes: [PathChange]) -> [String] { TargetHistory.textPaths(changes.map(\.pathBytes)) }
 
     /// A commit's `Label:` trailers that are its own: a pick's message repeats its source's.
     private func ownTrailerLabels(of commit: Commit, provenance: Provenance) throws(GitError) -> [String] {

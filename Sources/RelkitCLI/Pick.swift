@@ -119,7 +119,7 @@ extension RelkitCommand {
                 renderer.sourcePulls = sourcePulls(report, workspace)
             }
             if let target = report.results.first?.target, target.kind == .patch, let version = target.version {
-                renderer.patchBranch = workspace.configuration.release.patchBranch.format(version.bumped(.patch))
+                renderer.patchBranch = workspace.configuration.release.patchBranch(after: version)
             }
             if global.json {
                 try Output.json(renderer.json)

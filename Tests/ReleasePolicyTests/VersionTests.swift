@@ -43,6 +43,13 @@ struct VersionTests {
 }
 
 struct NamePatternTests {
+    /// The branches relkit names, one rule for `pick` and `autopick` (issue 25).
+    @Test func theBranchesRelkitNames() throws {
+        #expect(ReleaseSettings.pickBranch(of: "4c34b20", onto: "minor-fleet-v4.58.0") == "cherry-pick-4c34b20-to-minor-fleet-v4.58.0")
+        let release = Configuration.fleet.release
+        #expect(release.patchBranch(after: try #require(Version("4.57.2"))) == "patch-fleet-v4.57.3")
+    }
+
     @Test(arguments: [
         ("fleet-v{version}", "fleet-v4.57.2", "4.57.2"),
         ("minor-fleet-v{version}", "minor-fleet-v4.58.0", "4.58.0"),
