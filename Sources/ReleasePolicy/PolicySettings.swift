@@ -12,6 +12,11 @@ public struct PolicySettings: Sendable, Equatable {
     }
 
     public static let fleet = PolicySettings(candidate: .fixes, alwaysAllowed: ["CHANGELOG.md", "changes/"])
+
+    /// Whether a pick needs its trunk commit's fix label to enter the candidate (`fixes`), or any
+    /// verified pick enters (`any-pick`): the one rule the push policy judges by and `pending`
+    /// reads labels for.
+    public var candidateNeedsFixLabels: Bool { candidate == .fixes }
 }
 
 /// What a verified pick needs to enter the candidate in its candidate phase.

@@ -340,7 +340,7 @@ public struct PushPolicy: Sendable {
                               + "\(configuration.trunk) enter the candidate",
                               "merge it into \(configuration.trunk) first and pick it from there, or get the exception: \(approveFix)")
             }
-            if configuration.policy.candidate == .anyPick { return allow("cherry-pick", "\(how) (policy.candidate: any-pick)") }
+            if !configuration.policy.candidateNeedsFixLabels { return allow("cherry-pick", "\(how) (policy.candidate: any-pick)") }
             if let label = commit.labels.first(where: { LabelSettings.matches($0, labels.fixes) }) {
                 return allow("cherry-pick", "\(how), a fix (\(label))")
             }

@@ -258,7 +258,7 @@ extension PendingWorkflow {
             defer { withExtendedLifetime(staging) {} }
             let reader = try ObjectReader(repository: repository)
             // The labels are in the messages the walk reads anyway.
-            reader.keepsMessages = workspace.configuration.policy.candidate == .fixes
+            reader.keepsMessages = workspace.configuration.policy.candidateNeedsFixLabels
             let listing = try reader.range(include: [trunk.commit], hide: [target.tip])
             let trunkSide = listing.commits.filter { $0.parents.count <= 1 }
             guard let base = try forkPoint(of: listing.commits, target: target, trunk: trunk.commit) else {
@@ -347,7 +347,7 @@ struct FixEvidence {
                                                                                      unverified: [String], forgeProblem: String?) {
         let fixLabels = configuration.labels.fixes
         var labels: [ObjectID: [String]] = [:]
-        if configuration.policy.candidate == .anyPick {
+        if !configuration.policy.candidateNeedsFixLabels {
             for commit in commits { labels[commit.id] = commit.trailers.filter { LabelSettings.matches($0, fixLabels) } }
             return (labels, [], nil)
         }
