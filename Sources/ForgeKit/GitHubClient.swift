@@ -133,7 +133,7 @@ public final class GitHubClient: @unchecked Sendable {
         guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else {
             throw ForgeError(.invalid, "cannot encode the request to \(path)")
         }
-        if offline { throw ForgeError(.notCached, "--offline: cannot \(method) \(path) without the network") }
+        if offline { throw ForgeError(.notCached, "cannot \(method) \(path) without the network") }
         lock.withLock { memo.removeAll() }
         writes.reserve()
         // A write is not sent again on a server error: it may have been made (the caller looks before it says so).
@@ -196,7 +196,7 @@ public final class GitHubClient: @unchecked Sendable {
     }
 
     private func notCached(_ what: String) -> ForgeError {
-        ForgeError(.notCached, "--offline: \(what) is not in the cache; run once without --offline to fill it")
+        ForgeError(.notCached, "\(what) is not in the cache")
     }
 
     private func getPage(_ url: URL, what: String) throws(ForgeError) -> (json: ForgeJSON, link: String?) {
@@ -273,13 +273,12 @@ public final class GitHubClient: @unchecked Sendable {
                 let host = request.url.host ?? "the forge"
                 switch error.kind {
                 case .timedOut:
-                    throw ForgeError(.timedOut, "no answer from \(host) within \(Int(timeout)) s (\(what)); check the network, "
-                                     + "or use --offline to work from the cache")
+                    throw ForgeError(.timedOut, "no answer from \(host) within \(Int(timeout)) s (\(what)); check the network")
                 case .unavailable:
                     throw ForgeError(.unreachable, "cannot talk to \(host): \(error.detail)")
                 case .unreachable, .other:
                     throw ForgeError(.unreachable, "cannot reach \(host) (\(scrub(Self.oneLine(error.detail)))); check the network "
-                                     + "and GITHUB_API_URL, or use --offline to work from the cache")
+                                     + "and GITHUB_API_URL")
                 }
             }
             if let limit = Self.rateLimit(response) {
@@ -378,8 +377,7 @@ public final class GitHubClient: @unchecked Sendable {
         switch response.status {
         case 401:
             throw ForgeError(.badToken, "GitHub refused \(token == nil ? "the request without a token" : "the token from \(tokenSource)") "
-                             + "(401\(said)): it is wrong, expired or revoked; make a new one (`gh auth login`) and give it "
-                             + "in GH_TOKEN or with --token-file")
+                             + "(401\(said)): it is wrong, expired or revoked; make a new one (`gh auth login`)")
         case 403:
             throw ForgeError(.forbidden, "GitHub forbids \(what) to \(tokenSource) (403\(said)); give the token "
                              + Self.permission(for: method, path: what) + " on \(repository)")

@@ -56,9 +56,13 @@ public final class ForgeEvidence: @unchecked Sendable {
     public let client: GitHubClient
     public let configuration: Configuration
 
-    init(client: GitHubClient, configuration: Configuration) {
+    /// Whether this is a gate's access (no cache, and no `--offline` to offer).
+    public let gate: Bool
+
+    init(client: GitHubClient, configuration: Configuration, gate: Bool = false) {
         self.client = client
         self.configuration = configuration
+        self.gate = gate
     }
 
     private var knownLogin: String?
@@ -129,7 +133,7 @@ public final class ForgeEvidence: @unchecked Sendable {
                 clients[key] = client
                 return client
             }
-            return ForgeEvidence(client: client, configuration: configuration)
+            return ForgeEvidence(client: client, configuration: configuration, gate: access.gate)
         } catch {
             throw RelkitError(forge: error)
         }
@@ -151,7 +155,7 @@ public final class ForgeEvidence: @unchecked Sendable {
             do {
                 for (sha, pull) in try client.mergedPullRequests(of: unique, base: trunk) { if let pull { pulls[sha] = pull } }
             } catch {
-                throw RelkitError(forge: error)
+                throw RelkitError(forge: error, gate: gate)
             }
         } else {
             // A few (a push, a pull request): one REST request each, in parallel, each revalidated by its ETag.
@@ -162,7 +166,7 @@ public final class ForgeEvidence: @unchecked Sendable {
             for (index, sha) in unique.enumerated() {
                 switch found.value(index) {
                 case .success(let pull): pulls[sha] = pull
-                case .failure(let error): throw RelkitError(forge: error)
+                case .failure(let error): throw RelkitError(forge: error, gate: gate)
                 }
             }
         }
@@ -180,7 +184,7 @@ public final class ForgeEvidence: @unchecked Sendable {
             }
             for (index, login) in logins.enumerated() { roles[login] = try found.value(index).get() }
         } catch {
-            throw RelkitError(forge: error)
+            throw RelkitError(forge: error, gate: gate)
         }
         var result: [String: ForgeCommitEvidence] = [:]
         for sha in unique {
@@ -266,11 +270,24 @@ final class ParallelResults<Value>: @unchecked Sendable {
 }
 
 extension RelkitError {
-    /// A forge failure: exit 4 (like a repository problem), its one line as it is.
-    public init(forge error: ForgeError) {
+    /// A forge failure: exit 4 (like a repository problem), its one line with what relkit's own
+    /// options can do about it (ForgeKit's messages name none): a gate (`gate`) never offers
+    /// `--offline`, which it refuses.
+    public init(forge error: ForgeError, gate: Bool = false) {
+        var message = error.message
         switch error.kind {
-        case .invalid: self = .usage(error.message)
-        default: self = .repository(error.message)
+        case .timedOut where error.message.hasPrefix("no answer"), .unreachable:
+            if !gate && !message.hasPrefix("cannot talk") { message += ", or use --offline to work from the cache" }
+        case .notCached:
+            message = "--offline: " + message + (message.hasSuffix("not in the cache") ? "; run once without --offline to fill it" : "")
+        case .badToken:
+            message += " and give it in GH_TOKEN or with --token-file"
+        default:
+            break
+        }
+        switch error.kind {
+        case .invalid: self = .usage(message)
+        default: self = .repository(message)
         }
     }
 }

@@ -50,7 +50,7 @@ public struct PullRequestCheck {
         let pull: ForgePullRequest
         switch fetched.value(0) {
         case .success(let value): pull = value
-        case .failure(let error): throw RelkitError(forge: error)
+        case .failure(let error): throw RelkitError(forge: error, gate: true)
         }
         let configuration = check.workspace.configuration
         let ref = "refs/heads/" + pull.baseRef
@@ -74,7 +74,7 @@ public struct PullRequestCheck {
         let approvals: (roles: Set<ApprovalRole>, evidence: [String], unverified: [String])
         switch reviews.value(0) {
         case .success(let list): approvals = forge.approvals(of: list, pullRequest: number, head: pull.headSHA)
-        case .failure(let error): throw RelkitError(forge: error)
+        case .failure(let error): throw RelkitError(forge: error, gate: true)
         }
         let result = try check.run([PushCheck.Update(ref: ref, old: old, new: head)], side: .pushingTo(configuration.remote),
                                    now: now, forge: .required(forge), approvals: approvals)

@@ -146,7 +146,7 @@ extension RelkitCommand {
                                                     context: PullRequestCheck.statusContext, description: description,
                                                     targetURL: target)
                 } catch {
-                    throw RelkitError(forge: error)
+                    throw RelkitError(forge: error, gate: true)
                 }
             }
             if !verdict.allowed { throw ExitCode(1) }

@@ -426,6 +426,11 @@ struct PullRequestCheckTests {
         let down = check(setup, server, ["--pr", "601"])
         #expect(down.status == 4)
         #expect(down.stderr.hasPrefix("error: cannot reach 127.0.0.1"))
+        // A gate refuses --offline, so it never suggests it; a report does.
+        #expect(down.stderr.hasSuffix("check the network and GITHUB_API_URL\n"), "\(down.stderr)")
+        let report = RelkitBinary.run(["autopick", "--dry-run"], in: setup.clone.work,
+                                      environment: server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 })
+        #expect(report.stderr.contains("or use --offline to work from the cache"), "\(report.stderr)")
         // A gate never answers from stored answers: --offline is refused, as a usage error.
         let offline = check(setup, server, ["--pr", "601", "--offline"])
         #expect(offline.status == 2)
