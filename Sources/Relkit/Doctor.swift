@@ -34,7 +34,7 @@ public struct Doctor {
 
         // 1. The trunk as the remote has it: the policy and every provenance check start there.
         let defaults = Configuration.fleet
-        let remoteTrunk = "refs/remotes/\(defaults.remote)/\(defaults.trunk)"
+        let remoteTrunk = TrunkReferences.clientGate(remote: defaults.remote).references(trunk: defaults.trunk)[0]
         let trunk = (try? repository.commitID(ofReference: remoteTrunk)) ?? nil
         if trunk == nil {
             add("remote trunk", .fail, "\(shortReferenceName(remoteTrunk)) is not here: the rules and the hooks read the trunk "

@@ -40,7 +40,7 @@ public struct LoadedConfiguration: Sendable {
         }
         guard let repository else { return builtIn }
         let base = Configuration.fleet
-        for reference in trunkCandidates(repository, remote: base.remote, trunk: base.trunk) {
+        for reference in TrunkReferences.report(remote: base.remote).referencesFollowingHead(trunk: base.trunk, in: repository) {
             if case .loaded(let loaded) = try trunkFile(reference, in: repository) { return loaded }
         }
         if let workdir = repository.workingDirectory {
@@ -66,16 +66,8 @@ public struct LoadedConfiguration: Sendable {
         if let explicitFile {
             return try decode(try readFile(explicitFile), name: explicitFile, source: .file(explicitFile))
         }
-        let trunk = Configuration.fleet.trunk
-        var references: [String]
-        if let remote {
-            references = ["refs/remotes/\(remote)/\(trunk)"]
-            if let head = try? repository.symbolicTarget(ofReference: "refs/remotes/\(remote)/HEAD") { references.append(head) }
-        } else {
-            references = ["refs/heads/\(trunk)"]
-            if let head = try? repository.symbolicTarget(ofReference: "HEAD"), head.hasPrefix("refs/heads/") { references.append(head) }
-        }
-        for reference in references {
+        let side: TrunkReferences = remote.map { .clientGate(remote: $0) } ?? .serverGate
+        for reference in side.referencesFollowingHead(trunk: Configuration.fleet.trunk, in: repository) {
             switch try trunkFile(reference, in: repository) {
             case .noReference: continue
             case .noFile: return builtIn
@@ -127,18 +119,6 @@ public struct LoadedConfiguration: Sendable {
         } catch {
             throw .usage("cannot read configuration file '\(path)': \(error.localizedDescription)")
         }
-    }
-
-    private static func trunkCandidates(_ repository: Repository, remote: String, trunk: String) -> [String] {
-        var candidates = ["refs/remotes/\(remote)/\(trunk)"]
-        // A repository whose trunk is not `main` still says so through origin/HEAD.
-        if let head = try? repository.symbolicTarget(ofReference: "refs/remotes/\(remote)/HEAD"),
-           !candidates.contains(head) {
-            candidates.append(head)
-            candidates.append("refs/heads/" + String(head.dropFirst("refs/remotes/\(remote)/".count)))
-        }
-        candidates.insert("refs/heads/\(trunk)", at: min(1, candidates.count))
-        return candidates
     }
 
     private static func decode(_ data: Data, name: String, source: ConfigurationSource) throws(RelkitError) -> LoadedConfiguration {

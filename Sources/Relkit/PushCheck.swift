@@ -306,12 +306,14 @@ public struct PushCheck {
 
     /// The trunk whose commits may be picked: the remote's as this clone knows it, or the server's own.
     private func trunkTip(_ side: Side) throws(RelkitError) -> ObjectID? {
-        switch side {
-        case .pushingTo(let remote):
-            return (try? repository.commitID(ofReference: "refs/remotes/\(remote)/\(configuration.trunk)")) ?? nil
-        case .receiving:
-            return (try? repository.commitID(ofReference: "refs/heads/\(configuration.trunk)")) ?? nil
+        let trunk: TrunkReferences = switch side {
+        case .pushingTo(let remote): .clientGate(remote: remote)
+        case .receiving: .serverGate
         }
+        for reference in trunk.references(trunk: configuration.trunk) {
+            if let commit = (try? repository.commitID(ofReference: reference)) ?? nil { return commit }
+        }
+        return nil
     }
 
     private func describe(_ listing: RangeListing, trunk: ObjectID?, branchTip: ObjectID,

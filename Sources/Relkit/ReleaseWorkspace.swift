@@ -60,7 +60,7 @@ public final class ReleaseWorkspace {
     /// The trunk as the remote has it (`refs/remotes/origin/main`), else the local trunk.
     public func trunkTip() throws(RelkitError) -> (reference: String, commit: ObjectID) {
         let config = configuration
-        for reference in ["refs/remotes/\(config.remote)/\(config.trunk)", "refs/heads/\(config.trunk)"] {
+        for reference in TrunkReferences.report(remote: config.remote).references(trunk: config.trunk) {
             do {
                 if let commit = try repository.commitID(ofReference: reference) { return (reference, commit) }
             } catch {
