@@ -177,46 +177,21 @@ extension RelkitCommand {
                 guard let version = Version(deployed) else { throw RelkitError.usage("bad --deployed version '\(deployed)'; use one like 4.57.2") }
                 deployedVersion = version
             }
-            guard let parsed = DeployImage(image, isCommit: { (try? repository?.resolveCommit($0)) != nil }) else {
-                throw RelkitError.usage("'\(image)' is not an image reference; use repository:tag, e.g. fleetdm/fleet:v4.58.0")
-            }
+            let verdict = try DeployVerdict.check(image, deployed: deployedVersion, repository: repository,
+                                                  workspace: { () throws(RelkitError) in try global.openWorkspace() })
             // One verdict, printed as text or (--json) as {"image", "deployable", "reason", "version", "commit", "tag"}.
-            func verdict(ok: Bool, _ text: String, version: Version? = nil, commit: String? = nil, tag: String? = nil) throws {
-                if global.json {
-                    Output.line(JSONValue.object([
-                        ("image", .string(image)), ("deployable", .bool(ok)), ("reason", .string(text)),
-                        ("version", .optional(version?.description)), ("commit", .optional(commit)), ("tag", .optional(tag)),
-                    ]).text)
-                } else if ok {
-                    Output.line("ok: " + text)
-                } else {
-                    Output.error(text)
-                }
-                if !ok { throw ExitCode(1) }
+            if global.json {
+                Output.line(JSONValue.object([
+                    ("image", .string(verdict.image)), ("deployable", .bool(verdict.deployable)), ("reason", .string(verdict.reason)),
+                    ("version", .optional(verdict.version?.description)), ("commit", .optional(verdict.commit)),
+                    ("tag", .optional(verdict.tag)),
+                ]).text)
+            } else if verdict.deployable {
+                Output.line("ok: " + verdict.reason)
+            } else {
+                Output.error(verdict.reason)
             }
-            if let refusal = parsed.refusal(deployed: deployedVersion) {
-                return try verdict(ok: false, refusal)
-            }
-            switch parsed.reference {
-            case .version(let version):
-                // An image of a release that does not exist (no release tag, e.g. :v9.99.9) is not deployable.
-                let workspace = try global.openWorkspace()
-                let tag = workspace.configuration.release.tag.format(version)
-                let tagged: Bool
-                do { tagged = try workspace.repository.commitID(ofReference: "refs/tags/" + tag) != nil } catch { throw RelkitError(error) }
-                guard tagged else {
-                    return try verdict(ok: false, "\(image) names \(version), but this repository has no release tag \(tag): no such "
-                        + "release has been published, so its image is not deployable (`git fetch --tags` if it is new)", version: version)
-                }
-                try verdict(ok: true, "\(image) is version \(version), released as \(tag)"
-                    + (deployedVersion.map { ", newer than the deployed \($0)" } ?? ""), version: version, tag: tag)
-            case .commit(let id):
-                try verdict(ok: true, "\(image) is commit \(id) of this repository"
-                    + (deployedVersion != nil ? " (make sure it is newer than the deployed version: no down migrations)" : ""),
-                    commit: id)
-            case .branch:
-                break
-            }
+            if !verdict.deployable { throw ExitCode(1) }
         }
     }
 
