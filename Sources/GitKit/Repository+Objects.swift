@@ -115,13 +115,7 @@ extension Repository {
 
     /// Whether `id` names a commit this repository has (see `ObjectReader.hasCommit`).
     public func hasCommit(_ id: ObjectID) -> Bool {
-        var odb: OpaquePointer?
-        guard git_repository_odb(&odb, pointer) == 0, let odb else { return false }
-        defer { git_odb_free(odb) }
-        var oid = id.raw
-        var size = 0
-        var type = GIT_OBJECT_ANY
-        return git_odb_read_header(&size, &type, odb, &oid) == 0 && type == GIT_OBJECT_COMMIT
+        (try? ObjectReader(repository: self))?.hasCommit(id) ?? false
     }
 
     /// Whether `ancestor` is reachable from `descendant` (or is the same commit).

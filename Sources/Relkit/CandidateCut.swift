@@ -86,8 +86,8 @@ public struct CandidateCut {
         var warnings: [String] = []
         // A candidate that has not shipped (no release tag of its version) is the release in progress:
         // a second run would cut the next one at once, schedule or not.
-        if let open = candidates.first(where: { ($0.version ?? .zero) > (latest?.version ?? .zero) && $0.version != version }),
-           let openVersion = open.version {
+        // (`version` itself cannot be the unreleased one: its branch would exist, refused above.)
+        if let open = unreleased, let openVersion = open.version, openVersion != version {
             guard options.force else {
                 throw .usage("\(open.name) is the \(openVersion) candidate, not released yet (no tag "
                     + "\(config.release.tag.format(openVersion))): the next candidate is cut after it ships; "

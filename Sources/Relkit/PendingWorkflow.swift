@@ -230,9 +230,10 @@ public struct PendingWorkflow {
     private func carriedByPickLine(_ message: String, target: PickTarget, history: TargetHistory, walk: RangeListing,
                                    lacking: Set<ObjectID>, reader: ObjectReader) throws(GitError) -> Bool {
         for source in PickLine.sources(in: message) {
-            // A source nobody has (a commit of a squash-merged branch) is evidence of nothing.
-            guard let id = ObjectID(hex: source), walk.reachableFromHidden(id) || reader.hasCommit(id) else { continue }
+            guard let id = ObjectID(hex: source) else { continue }
             if walk.reachableFromHidden(id) { return true }
+            // A source nobody has (a commit of a squash-merged branch) is evidence of nothing.
+            guard reader.hasCommit(id) else { continue }
             // A trunk commit the target lacks is not in it: no ancestry question to ask.
             if !lacking.contains(id), try repository.isAncestor(id, of: target.tip) { return true }
             if try history.recognise(id) != nil { return true }

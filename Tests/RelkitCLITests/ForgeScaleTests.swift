@@ -65,6 +65,14 @@ struct ForgeScaleTests {
 
     static var limits: [String: Any] { ["minute": 0.6, "writes_per_minute": 80] }
 
+    /// The released milestone 4.57.0 with 100 open issues, and 4.58.0-tentative to move them to.
+    static var hundredIssueMilestone: [[String: Any]] {
+        [ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
+                           response: [ReleaseDayForgeTests.milestone(5, "4.57.0"), ReleaseDayForgeTests.milestone(7, "4.58.0-tentative")]),
+         ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100",
+                           response: (1...100).map { ReleaseDayForgeTests.issue(20000 + $0, "Story \($0)") })]
+    }
+
     /// Runs relkit; its wall time less the stand-in's own time on the requests (relkit's share).
     func run(_ scale: Scale, _ server: ForgeServer, _ arguments: [String], now: String = PushHookTests.candidate) -> (Shell.Result, Double) {
         let environment = server.environment(token: PullRequestCheckTests.token).merging(["RELKIT_NOW": now]) { $1 }
@@ -127,12 +135,7 @@ struct ForgeScaleTests {
     func milestoneApplyMovesAHundredIssuesThroughTheLimits(secondary: Bool) throws {
         let setup = PullRequestCheckTests().setUp()
         let scale = Scale(setup: setup, commits: [], fixes: [], model: ["viewer": PullRequestCheckTests.relkitLogin])
-        let issues = (1...100).map { ReleaseDayForgeTests.issue(20000 + $0, "Story \($0)") }
-        let routes = [
-            ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
-                              response: [ReleaseDayForgeTests.milestone(5, "4.57.0"), ReleaseDayForgeTests.milestone(7, "4.58.0-tentative")]),
-            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100", response: issues),
-        ]
+        let routes = Self.hundredIssueMilestone
         var limits = Self.limits
         if secondary { limits["secondary_at_writes"] = [42] }
         let server = try ForgeServer(routes: routes, limits: limits, model: scale.model, createPulls: true)
@@ -157,12 +160,7 @@ struct ForgeScaleTests {
     /// secondary limits: 0.6 + 1.2 + 2.4 s of waiting).
     @Test func aLongRunShowsItsProgressOnATerminal() throws {
         let setup = PullRequestCheckTests().setUp()
-        let issues = (1...100).map { ReleaseDayForgeTests.issue(20000 + $0, "Story \($0)") }
-        let routes = [
-            ForgeServer.route("GET", "/repos/fleetdm/fleet/milestones?state=all&per_page=100",
-                              response: [ReleaseDayForgeTests.milestone(5, "4.57.0"), ReleaseDayForgeTests.milestone(7, "4.58.0-tentative")]),
-            ForgeServer.route("GET", "/repos/fleetdm/fleet/issues?milestone=5&state=open&per_page=100", response: issues),
-        ]
+        let routes = Self.hundredIssueMilestone
         var limits = Self.limits
         limits["secondary_at_writes"] = [42, 100, 160]
         let server = try ForgeServer(routes: routes, limits: limits, model: [:], createPulls: true)
