@@ -18,9 +18,10 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
-        // libgit2's start without its CA-bundle load (relkit never uses libgit2's network code).
-        .target(name: "Libgit2Startup", dependencies: ["Clibgit2"]),
-        .target(name: "GitKit", dependencies: ["Clibgit2", "Libgit2Startup"]),
+        // libgit2's start without its CA-bundle load (relkit never uses libgit2's network code):
+        // interposers linked only into the executable (and the tests that check them).
+        .target(name: "Libgit2Startup", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "GitKit", dependencies: ["Clibgit2"]),
         // libcurl, loaded with dlopen on first use, so that no start-up pays for it (README "On GitHub").
         .target(name: "CurlTransport", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "ForgeKit", dependencies: ["CurlTransport"]),
@@ -30,12 +31,13 @@ let package = Package(
         // Relkit library on case-insensitive file systems (macOS); the binary is `relkit`.
         .executableTarget(
             name: "RelkitCLI",
-            dependencies: ["Relkit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Relkit", "GitKit", "ReleasePolicy", "Libgit2Startup",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(name: "FixtureKit", path: "Tests/FixtureKit"),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "FixtureKit"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "Libgit2Startup", "FixtureKit"]),
         .testTarget(name: "ReleasePolicyTests", dependencies: ["ReleasePolicy"]),
-        .testTarget(name: "RelkitTests", dependencies: ["Relkit", "FixtureKit"]),
+        .testTarget(name: "RelkitTests", dependencies: ["Relkit", "GitKit", "ReleasePolicy", "FixtureKit"]),
         .testTarget(name: "ForgeKitTests", dependencies: ["ForgeKit", "FixtureKit"]),
         .testTarget(name: "RelkitCLITests", dependencies: ["RelkitCLI", "FixtureKit"]),
     ]

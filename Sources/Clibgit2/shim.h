@@ -17,4 +17,25 @@ static inline int relkit_git_enable_caching(int enabled) {
 static inline int relkit_git_enable_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
+
+/* libgit2's start, bracketed by the executable's start-up hooks (Sources/Libgit2Startup,
+ * linked only into the relkit binary and the tests). Without them, as in a library user's
+ * program, git_libgit2_init() runs as libgit2 ships it. */
+extern void relkit_startup_begin(void) __attribute__((weak));
+extern void relkit_startup_end(void) __attribute__((weak));
+extern int relkit_startup_skipped_certificates(void) __attribute__((weak));
+extern int relkit_startup_deferred_ssh_crypto(void) __attribute__((weak));
+
+static inline int relkit_libgit2_init(void) {
+    if (relkit_startup_begin) relkit_startup_begin();
+    int result = git_libgit2_init();
+    if (relkit_startup_end) relkit_startup_end();
+    return result;
+}
+static inline int relkit_libgit2_skipped_certificates(void) {
+    return relkit_startup_skipped_certificates ? relkit_startup_skipped_certificates() : 0;
+}
+static inline int relkit_libgit2_deferred_ssh_crypto(void) {
+    return relkit_startup_deferred_ssh_crypto ? relkit_startup_deferred_ssh_crypto() : 0;
+}
 #endif

@@ -1,11 +1,11 @@
 import Clibgit2
-import Libgit2Startup
 
 /// libgit2 is initialised once per process and never shut down (shutdown while
 /// another thread still holds a handle is undefined behaviour).
 enum Libgit2 {
     private static let initialised: Bool = {
-        // git_libgit2_init without parsing the system CA bundle or starting OpenSSL (see startup.c).
+        // In the relkit binary, git_libgit2_init without parsing the system CA bundle or starting
+        // OpenSSL (Libgit2Startup/startup.c); elsewhere libgit2's own start.
         relkit_libgit2_init()
         // relkit's walks read each object about once, and GitKit caches what it
         // reuses itself; libgit2's object cache (256 MiB by default) only added

@@ -4,7 +4,8 @@
  * (about 3 ms) and has libssh2 initialise OpenSSL (about 0.7 ms). That is a
  * large share of a pre-push hook or a pick, and relkit never opens a network
  * connection through libgit2 (pushes and fetches go through the user's git).
- * So while relkit_libgit2_init() runs, the functions below (defined in the
+ * So while GitKit's relkit_libgit2_init() runs (between the two hooks below,
+ * which Clibgit2/shim.h declares weak), the functions below (defined in the
  * executable, so the dynamic linker binds libgit2's calls to them):
  *   - load no certificate: were libgit2 ever asked for HTTPS, it would find no
  *     trusted certificate and refuse the connection (it fails safe);
@@ -15,7 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
-#include <git2.h>
+#include <stddef.h>
 
 #include "Libgit2Startup.h"
 
@@ -59,17 +60,18 @@ int libssh2_init(int flags) {
     return real(flags);
 }
 
-int relkit_libgit2_init(void) {
+void relkit_startup_begin(void) {
     initialising = 1;
-    int result = git_libgit2_init();
-    initialising = 0;
-    return result;
 }
 
-int relkit_libgit2_skipped_certificates(void) {
+void relkit_startup_end(void) {
+    initialising = 0;
+}
+
+int relkit_startup_skipped_certificates(void) {
     return skipped;
 }
 
-int relkit_libgit2_deferred_ssh_crypto(void) {
+int relkit_startup_deferred_ssh_crypto(void) {
     return deferred_ssh_crypto;
 }
