@@ -44,6 +44,8 @@ public struct Autopick {
         public let items: [Item]
         public let labelSources: String
         public var failures: Int { items.filter { if case .failed = $0.outcome { true } else { false } }.count }
+        /// Refused when any fix failed (a conflict is reported, not a failure).
+        public var commandOutcome: CommandOutcome { failures > 0 ? .refused : .done }
     }
 
     let workspace: ReleaseWorkspace

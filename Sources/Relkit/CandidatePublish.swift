@@ -84,6 +84,8 @@ public struct PartialWork {
         /// The milestone read (nil: none found by either name).
         public let milestone: String?
         public let stories: [Story]
+        /// Refused while merged work is partial: it must be reverted or finished before the cut.
+        public var outcome: CommandOutcome { stories.isEmpty ? .done : .refused }
         public let checked: Int
     }
 

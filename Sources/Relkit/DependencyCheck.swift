@@ -12,6 +12,7 @@ public struct DependencyCheck {
         public let commit: ObjectID
         public let verdicts: [DependencyVerdict]
         public var behind: Bool { verdicts.contains { $0.behind } }
+        public var outcome: CommandOutcome { behind ? .refused : .done }
     }
 
     let workspace: ReleaseWorkspace

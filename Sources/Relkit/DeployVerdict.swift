@@ -8,6 +8,7 @@ import ReleasePolicy
 public struct DeployVerdict: Sendable, Equatable {
     public let image: String
     public let deployable: Bool
+    public var outcome: CommandOutcome { deployable ? .done : .refused }
     public let reason: String
     public var version: Version?
     public var commit: String?

@@ -15,6 +15,11 @@ public struct Doctor {
         public let fix: String?
     }
 
+    /// Refused when any check failed.
+    public static func outcome(_ checks: [Check]) -> CommandOutcome {
+        checks.contains { $0.outcome == .fail } ? .refused : .done
+    }
+
     /// A fetch older than this is called stale.
     public static let staleAfter: TimeInterval = 7 * 86_400
 

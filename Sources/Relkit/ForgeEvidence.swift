@@ -274,20 +274,19 @@ extension RelkitError {
     /// options can do about it (ForgeKit's messages name none): a gate (`gate`) never offers
     /// `--offline`, which it refuses.
     public init(forge error: ForgeError, gate: Bool = false) {
-        var message = error.message
+        var summary = error.message
+        var hint: String?
         switch error.kind {
         case .timedOut where error.message.hasPrefix("no answer"), .unreachable:
-            if !gate && !message.hasPrefix("cannot talk") { message += ", or use --offline to work from the cache" }
+            if !gate && !summary.hasPrefix("cannot talk") { summary += ", or use --offline to work from the cache" }
         case .notCached:
-            message = "--offline: " + message + (message.hasSuffix("not in the cache") ? "; run once without --offline to fill it" : "")
+            summary = "--offline: " + summary
+            if summary.hasSuffix("not in the cache") { hint = "run once without --offline to fill it" }
         case .badToken:
-            message += " and give it in GH_TOKEN or with --token-file"
+            summary += " and give it in GH_TOKEN or with --token-file"
         default:
             break
         }
-        switch error.kind {
-        case .invalid: self = .usage(message)
-        default: self = .repository(message)
-        }
+        self.init(error.kind == .invalid ? .usage : .repository, summary, hint: hint)
     }
 }

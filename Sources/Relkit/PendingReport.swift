@@ -36,6 +36,8 @@ public struct PendingReport: Sendable {
     /// Trunk commits since the merge base the target already has.
     public let picked: [Picked]
     public let missingFromCandidate: [Missing]
+    /// `pending --check`: refused while a fix is pending or the candidate lacks a patch release's commit.
+    public var checkOutcome: CommandOutcome { pending.isEmpty && missingFromCandidate.isEmpty ? .done : .refused }
     /// The patch branches and release tag that were compared.
     public let patchSources: [String]
 }

@@ -42,4 +42,9 @@ public struct PickReport: Sendable {
     public var unresolvedDraft: PickCommit? = nil
 
     public var hasConflict: Bool { results.contains { $0.status == .conflict } }
+    /// A commit not on the trunk is refused; otherwise a conflict is the outcome.
+    public var outcome: CommandOutcome {
+        if results.contains(where: { $0.status == .notOnTrunk }) { return .refused }
+        return hasConflict ? .conflict : .done
+    }
 }

@@ -13,6 +13,7 @@ public struct PullRequestCheck {
         /// Nil when the base is not a release branch (always allowed).
         public let result: PushCheck.Result?
         public var allowed: Bool { result?.allowed ?? true }
+        public var outcome: CommandOutcome { allowed ? .done : .refused }
         public let policySource: String
         public let zone: TimeZone
         /// The labels the deep freeze asks for, as the configuration spells them first.

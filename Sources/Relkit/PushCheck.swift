@@ -31,6 +31,7 @@ public struct PushCheck {
     public struct Result: Sendable {
         public let updates: [(update: Update, decision: UpdateDecision)]
         public var allowed: Bool { updates.allSatisfy { $0.decision.allowed } }
+        public var outcome: CommandOutcome { allowed ? .done : .refused }
     }
 
     public let workspace: ReleaseWorkspace

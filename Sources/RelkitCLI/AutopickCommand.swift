@@ -3,7 +3,7 @@ import Foundation
 import Relkit
 
 extension RelkitCommand {
-    struct AutopickCommand: ParsableCommand {
+    struct AutopickCommand: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "autopick",
             abstract: "CI on the trunk: pick every fix the release candidate lacks into a pull request, or report its conflict.",
@@ -52,7 +52,7 @@ extension RelkitCommand {
             if forge.offline && !dryRun { throw ValidationError("autopick writes to the forge; only a --dry-run can be --offline") }
         }
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             let workspace = try global.openWorkspace()
             let autopick = try Autopick(workspace: workspace, access: forge.access)
             var options = Autopick.Options()
@@ -72,7 +72,7 @@ extension RelkitCommand {
             if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
                 Check.append(markdown + "\n", to: summary)
             }
-            if report.failures > 0 { throw ExitCode(1) }
+            return report.commandOutcome
         }
 
         static func outcomeText(_ outcome: Autopick.Outcome) -> (status: String, text: String) {

@@ -5,7 +5,7 @@ import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
-    struct Check: ParsableCommand {
+    struct Check: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Judge one ref update, or a GitHub pull request, by the release rules (for CI jobs and servers).",
@@ -80,9 +80,9 @@ extension RelkitCommand {
             }
         }
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             if let pr { return try runPullRequest(pr) }
-            guard let ref, let old, let new else { return }
+            guard let ref, let old, let new else { return .done }
             let remote = Configuration.fleet.remote
             let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
             let workspace = check.workspace
@@ -99,10 +99,10 @@ extension RelkitCommand {
             let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json { try Output.json(renderer.json) } else { Output.line(renderer.text) }
-            if !result.allowed { throw ExitCode(1) }
+            return result.outcome
         }
 
-        private func runPullRequest(_ number: Int) throws {
+        private func runPullRequest(_ number: Int) throws -> CommandOutcome {
             let now = global.clock
             let gate = try PullRequestCheck(path: global.path, configFile: global.configFile, access: forge.gateAccess)
             ProcessLifetime.keep(gate.check.workspace)
@@ -149,7 +149,7 @@ extension RelkitCommand {
                     throw RelkitError(forge: error, gate: true)
                 }
             }
-            if !verdict.allowed { throw ExitCode(1) }
+            return verdict.outcome
         }
 
         /// Appends to the job summary file; a failure to write it is a warning, not a verdict.

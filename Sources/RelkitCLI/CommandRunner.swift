@@ -17,7 +17,7 @@ enum CommandRunner {
         let arguments = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
         if let unknown = unknownSubcommand(arguments) {
             Output.error(unknown)
-            exit(RelkitError.Kind.usage.rawValue)
+            exit(ExitStatus.code(RelkitError.Kind.usage))
         }
         var command: ParsableCommand
         do {
@@ -27,17 +27,27 @@ enum CommandRunner {
         }
         PerformanceTrace.mark("parse the command line")
         do {
-            try command.run()
+            let outcome: CommandOutcome
+            if let command = command as? any ReportingCommand {
+                outcome = try command.execute()
+            } else {
+                try command.run()
+                outcome = .done
+            }
             PerformanceTrace.mark("run")
             Output.flush()
-            exit(0)
+            exit(ExitStatus.code(outcome))
         } catch let error as RelkitError {
             // Exit 1 with --json always comes with one object on stdout: a refusal with no report of its own says why.
             if error.kind == .policy, arguments.contains("--json") {
-                try? Output.json(Refusal(error: error.message, exitCode: error.exitCode))
+                do {
+                    try Output.json(Refusal(error: error.message, exitCode: ExitStatus.code(error.kind)))
+                } catch {
+                    // Two strings always encode; were it ever not so, the error line below still says why.
+                }
             }
             Output.error(error.message)
-            exit(error.exitCode)
+            exit(ExitStatus.code(error.kind))
         } catch let error as ExitCode {
             Output.flush()
             exit(error.rawValue)
@@ -126,7 +136,8 @@ enum CommandRunner {
         let code = root.exitCode(for: error)
         if code == .success {
             // --help, --version, completion scripts: the requested text goes to stdout.
-            print(root.fullMessage(for: error))
+            Output.line(root.fullMessage(for: error))
+            Output.flush()
             exit(0)
         }
         let message = root.message(for: error)
@@ -135,7 +146,7 @@ enum CommandRunner {
         for line in full.split(separator: "\n") where line.hasPrefix("Usage:") || line.contains("--help") {
             Output.diagnostic(line.trimmingCharacters(in: .whitespaces))
         }
-        exit(RelkitError.Kind.usage.rawValue)
+        exit(ExitStatus.code(RelkitError.Kind.usage))
     }
 
     private static func lowercasedFirst(_ text: String) -> String {

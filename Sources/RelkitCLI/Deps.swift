@@ -4,7 +4,7 @@ import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
-    struct Deps: ParsableCommand {
+    struct Deps: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "deps",
             abstract: "Check Go, the macadmins extension and osquery against the latest versions.",
@@ -66,7 +66,7 @@ extension RelkitCommand {
             if publish && forge.offline && !dryRun { throw ValidationError("--publish writes to the forge; it cannot be --offline") }
         }
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             let workspace = try global.openWorkspace()
             // The forge is checked before anything is fetched, so that a missing configuration costs nothing.
             let publisher = publish ? try DependencyPublish(workspace: workspace, access: forge.access, dryRun: dryRun) : nil
@@ -115,7 +115,7 @@ extension RelkitCommand {
                     for call in calls { Output.line("  \(call)") }
                 }
             }
-            if report.behind { throw ExitCode(1) }
+            return report.outcome
         }
 
         struct JSONReport: Encodable {
@@ -148,7 +148,7 @@ extension RelkitCommand {
         }
     }
 
-    struct DeployCheck: ParsableCommand {
+    struct DeployCheck: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "deploy-check",
             abstract: "Check an image before deploying it: no branch names, no downgrades.",
@@ -170,7 +170,7 @@ extension RelkitCommand {
         @Argument(help: "The image, repository:tag.") var image: String
         @Option(help: ArgumentHelp("The version deployed now.", valueName: "version")) var deployed: String?
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             let repository = try? ReleaseWorkspace.openRepository(path: global.path)
             var deployedVersion: Version?
             if let deployed {
@@ -191,7 +191,7 @@ extension RelkitCommand {
             } else {
                 Output.error(verdict.reason)
             }
-            if !verdict.deployable { throw ExitCode(1) }
+            return verdict.outcome
         }
     }
 

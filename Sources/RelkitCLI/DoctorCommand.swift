@@ -3,7 +3,7 @@ import Foundation
 import Relkit
 
 extension RelkitCommand {
-    struct DoctorCommand: ParsableCommand {
+    struct DoctorCommand: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "doctor",
             abstract: "Check this clone's relkit setup: fetched trunk, configuration, hooks, candidate, signing, forge token.",
@@ -26,7 +26,7 @@ extension RelkitCommand {
 
         @OptionGroup var forge: ForgeOptions
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             let checks = Doctor.run(path: global.path, configFile: global.configFile, now: global.clock, access: forge.access,
                                     environment: ProcessInfo.processInfo.environment)
             let failed = checks.contains { $0.outcome == .fail }
@@ -54,7 +54,7 @@ extension RelkitCommand {
                 Output.line("")
                 Output.line(failed ? "\(failures) problem\(failures == 1 ? "" : "s") to fix." : "Ready: nothing to fix.")
             }
-            if failed { throw ExitCode(1) }
+            return Doctor.outcome(checks)
         }
     }
 }

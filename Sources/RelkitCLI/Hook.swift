@@ -38,7 +38,7 @@ extension RelkitCommand {
             return updates
         }
 
-        static func judge(_ updates: [PushCheck.Update], side: PushCheck.Side, global: GlobalOptions) throws {
+        static func judge(_ updates: [PushCheck.Update], side: PushCheck.Side, global: GlobalOptions) throws -> CommandOutcome {
             let remote: String?
             switch side {
             case .pushingTo(let name): remote = name
@@ -67,10 +67,10 @@ extension RelkitCommand {
                 Output.flush()
                 Output.diagnostic(renderer.text(limit: Self.shownCommits))
             }
-            if !result.allowed { throw ExitCode(1) }
+            return result.outcome
         }
 
-        struct PrePush: ParsableCommand {
+        struct PrePush: ReportingCommand {
             static let configuration = CommandConfiguration(
                 commandName: "pre-push", abstract: "git's pre-push hook.",
                 discussion: """
@@ -86,13 +86,13 @@ extension RelkitCommand {
             @Argument(help: "The remote's name.") var remote: String
             @Argument(help: "The remote's URL.") var url: String = ""
 
-            func run() throws {
+            func execute() throws -> CommandOutcome {
                 let updates = try Hook.read(PushCheck.Update.init(prePushLine:))
-                try Hook.judge(updates, side: .pushingTo(remote), global: global)
+                return try Hook.judge(updates, side: .pushingTo(remote), global: global)
             }
         }
 
-        struct PreReceive: ParsableCommand {
+        struct PreReceive: ReportingCommand {
             static let configuration = CommandConfiguration(
                 commandName: "pre-receive", abstract: "git's pre-receive hook (server side).",
                 discussion: """
@@ -106,9 +106,9 @@ extension RelkitCommand {
                 """)
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
+            func execute() throws -> CommandOutcome {
                 let updates = try Hook.read(PushCheck.Update.init(preReceiveLine:))
-                try Hook.judge(updates, side: .receiving, global: global)
+                return try Hook.judge(updates, side: .receiving, global: global)
             }
         }
     }

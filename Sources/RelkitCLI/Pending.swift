@@ -3,7 +3,7 @@ import GitKit
 import Relkit
 
 extension RelkitCommand {
-    struct Pending: ParsableCommand {
+    struct Pending: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "pending",
             abstract: "List the fixes on the trunk that the release candidate does not have yet.",
@@ -51,7 +51,7 @@ extension RelkitCommand {
             if limit < 0 { throw ValidationError("--limit must be 0 or more") }
         }
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             let workspace = try global.openWorkspace()
             workspace.forgeAccess = forge.access
             var options = PendingWorkflow.Options()
@@ -65,7 +65,7 @@ extension RelkitCommand {
             } else {
                 Output.line(renderer.text)
             }
-            if check && (!report.pending.isEmpty || !report.missingFromCandidate.isEmpty) { throw ExitCode(1) }
+            return check ? report.checkOutcome : .done
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Relkit
 
 extension RelkitCommand {
-    struct Pick: ParsableCommand {
+    struct Pick: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "pick",
             abstract: "Cherry-pick fixes from the trunk onto the release candidate or the latest release, in memory.",
@@ -83,7 +83,7 @@ extension RelkitCommand {
             if dryRun && checkout { throw ValidationError("--dry-run and --checkout cannot be combined") }
         }
 
-        func run() throws {
+        func execute() throws -> CommandOutcome {
             let workspace = try global.openWorkspace()
             var options = PickWorkflow.Options()
             options.commits = commits
@@ -128,18 +128,16 @@ extension RelkitCommand {
             } else {
                 Output.line(renderer.text)
             }
-            if report.results.contains(where: { $0.status == .notOnTrunk }) { throw ExitCode(1) }
+            let outcome = report.outcome
             // The conflict is in the output above; that it could not be posted is the failure to report.
-            if let commentFailure { throw commentFailure }
-            if report.hasConflict {
-                if !report.dryRun, report.unresolvedDraft == nil {
-                    let conflicted = report.results.first { $0.status == .conflict }
-                    Output.error(report.conflictInWorkingTree != nil
-                        ? "cherry-pick of \(conflicted?.commit.id.abbreviated() ?? "") conflicts; resolve it in your work tree"
-                        : "cherry-pick of \(conflicted?.commit.id.abbreviated() ?? "") onto \(conflicted?.target.name ?? "") conflicts; nothing was created")
-                }
-                throw ExitCode(3)
+            if outcome != .refused, let commentFailure { throw commentFailure }
+            if outcome == .conflict, !report.dryRun, report.unresolvedDraft == nil,
+               let conflicted = report.results.first(where: { $0.status == .conflict }) {
+                throw RelkitError(.conflict, report.conflictInWorkingTree != nil
+                    ? "cherry-pick of \(conflicted.commit.id.abbreviated()) conflicts; resolve it in your work tree"
+                    : "cherry-pick of \(conflicted.commit.id.abbreviated()) onto \(conflicted.target.name) conflicts; nothing was created")
             }
+            return outcome
         }
 
         /// The source commits' pull requests from the forge, when one is configured; a failure

@@ -10,7 +10,7 @@ extension RelkitCommand {
             subcommands: [Cut.self]
         )
 
-        struct Cut: ParsableCommand {
+        struct Cut: ReportingCommand {
             static let configuration = CommandConfiguration(
                 commandName: "cut",
                 abstract: "Cut the next release candidate branch and write the QA issues and the announcement.",
@@ -65,7 +65,7 @@ extension RelkitCommand {
                 if publish && forge.offline && !dryRun { throw ValidationError("--publish writes to the forge; it cannot be --offline") }
             }
 
-            func run() throws {
+            func execute() throws -> CommandOutcome {
                 let workspace = try global.openWorkspace()
                 if checkPartial { return try runCheckPartial(workspace) }
                 // The forge is checked before anything is cut, so that a missing configuration creates nothing.
@@ -100,7 +100,7 @@ extension RelkitCommand {
                 if global.json {
                     try Output.json(JSONResult(result: result, published: published, announcement: announcement))
                     if let publishFailure { throw publishFailure }
-                    return
+                    return .done
                 }
                 if result.resumed {
                     Output.line("Found \(result.branch) at \(result.at.abbreviated()), cut already: nothing was cut")
@@ -126,9 +126,10 @@ extension RelkitCommand {
                     for (name, text) in files { Output.line("\n----- \(name)\n\(text)", ) }
                 }
                 if let publishFailure { throw publishFailure }
+                return .done
             }
 
-            private func runCheckPartial(_ workspace: ReleaseWorkspace) throws {
+            private func runCheckPartial(_ workspace: ReleaseWorkspace) throws -> CommandOutcome {
                 let version = try CandidateCut(workspace: workspace).nextVersion(version)
                 let report = try PartialWork.check(workspace: workspace, access: forge.access, version: version)
                 if global.json {
@@ -157,7 +158,7 @@ extension RelkitCommand {
                 } else {
                     Output.line("No milestone \(version)-tentative or \(version) on the forge: nothing to check.")
                 }
-                if !report.stories.isEmpty { throw ExitCode(1) }
+                return report.outcome
             }
 
             struct JSONResult: Encodable {
