@@ -174,8 +174,7 @@ public struct Autopick {
     private func openPullRequests(into base: String) throws(RelkitError) -> [ForgePullRequest] {
         let client = opener.forge.client
         do throws(ForgeError) {
-            return try client.getAll("/repos/\(client.repository)/pulls?state=open&base=\(base)&per_page=100")
-                .compactMap { ForgePullRequest($0) }
+            return try client.pullRequests(into: base)
         } catch {
             throw RelkitError(forge: error)
         }
@@ -185,8 +184,7 @@ public struct Autopick {
     private func existingPullRequest(branch: String, base: String) throws(RelkitError) -> Outcome? {
         let client = opener.forge.client
         do throws(ForgeError) {
-            let pulls = try client.getAll("/repos/\(client.repository)/pulls?state=all&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
-            guard let json = pulls.first, let pull = ForgePullRequest(json) else { return nil }
+            guard let pull = try client.pullRequests(into: base, from: branch, state: "all").first else { return nil }
             let state = pull.merged ? "merged" : pull.state
             return .existing(number: pull.number, url: pull.url, state: state)
         } catch {

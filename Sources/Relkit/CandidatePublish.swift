@@ -15,40 +15,31 @@ public struct CandidatePublish {
     }
 
     let workspace: ReleaseWorkspace
-    let writer: ForgeWriter
+    let writer: GitHubWriter
 
     public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        writer = try ForgeWriter.open(workspace, access: access, dryRun: dryRun, option: "--publish")
+        writer = try ForgeEvidence.writer(workspace, access: access, dryRun: dryRun, option: "--publish")
     }
 
     public func publish(_ cut: CandidateCut.Result) throws(RelkitError) -> Published {
         let configuration = workspace.configuration
-        let repository = writer.repository
         var qa: (Int, String)?, fleetd: (Int, String)?, variable: String?
         do throws(ForgeError) {
             func file(_ issue: CandidateCut.Issue) throws(ForgeError) -> (Int, String)? {
-                var body: [String: Any] = ["title": issue.title, "body": issue.body]
-                if !configuration.qaLabels.isEmpty { body["labels"] = configuration.qaLabels }
                 // A run that resumes a cut finds what an earlier one filed, by title, and files nothing twice.
                 if cut.resumed, let existing = try writer.client.newestOpenIssue(titled: issue.title), let number = existing["number"]?.int {
                     return (number, existing["html_url"]?.string ?? "")
                 }
                 // Timed out or a 5xx: made after all? The newest open issues are looked at before it is said not to be.
-                let answer = try writer.create("/repos/\(repository)/issues", json: body) { () throws(ForgeError) in try writer.client.newestOpenIssue(titled: issue.title) }
-                guard let number = answer["number"]?.int else { return nil }
-                return (number, answer["html_url"]?.string ?? "")
+                let made = try writer.createIssue(title: issue.title, body: issue.body, labels: configuration.qaLabels)
+                guard let number = made.number else { return nil }
+                return (number, made.url ?? "")
             }
             qa = try file(cut.qaIssue)
             if let issue = cut.fleetdQAIssue { fleetd = try file(issue) }
             if let name = configuration.deployVariable {
-                let path = "/repos/\(repository)/actions/variables/\(name)"
-                do {
-                    try writer.send("PATCH", path, json: ["name": name, "value": cut.branch])
-                } catch where error.kind == .notFound {
-                    // Not there yet: created (the same call GitHub's settings page makes).
-                    try writer.send("POST", "/repos/\(repository)/actions/variables", json: ["name": name, "value": cut.branch])
-                }
+                try writer.setActionsVariable(name, to: cut.branch)
                 variable = name
             }
         } catch {

@@ -146,23 +146,21 @@ public struct DependencyPublish {
     }
 
     let workspace: ReleaseWorkspace
-    let writer: ForgeWriter
+    let writer: GitHubWriter
 
     public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        writer = try ForgeWriter.open(workspace, access: access, dryRun: dryRun, option: "--publish")
+        writer = try ForgeEvidence.writer(workspace, access: access, dryRun: dryRun, option: "--publish")
     }
 
     public var calls: [String] { writer.calls }
 
     public func publish(_ report: DependencyCheck.Report) throws(RelkitError) -> [Filed] {
         let configuration = workspace.configuration
-        let repository = writer.repository
         var filed: [Filed] = []
         do throws(ForgeError) {
             // Open issues with a title: one listing of the open issues (all of it: a list cut short would file a duplicate).
-            let open = try writer.client.getAll("/repos/\(repository)/issues?state=open&per_page=100", maxPages: 50)
-                .compactMap(ForgeIssueSummary.init).filter { !$0.isPullRequest }
+            let open = try writer.client.openIssues()
             for verdict in report.verdicts {
                 guard let title = verdict.issueTitle, let text = verdict.issueText else { continue }
                 if let existing = open.first(where: { $0.title == title }) {
@@ -171,11 +169,10 @@ public struct DependencyPublish {
                 }
                 let body = text.split(separator: "\n", maxSplits: 1).dropFirst().joined()
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                var json: [String: Any] = ["title": title, "body": body + "\n\nFiled by `relkit deps --publish`.",
-                                           "labels": verdict.issueLabels(configuration.labels)]
-                if !configuration.deps.assignees.isEmpty { json["assignees"] = configuration.deps.assignees }
-                let answer = try writer.create("/repos/\(repository)/issues", json: json) { () throws(ForgeError) in try writer.client.newestOpenIssue(titled: title) }
-                filed.append(Filed(title: title, number: answer["number"]?.int, url: answer["html_url"]?.string, existing: false))
+                let made = try writer.createIssue(title: title, body: body + "\n\nFiled by `relkit deps --publish`.",
+                                                  labels: verdict.issueLabels(configuration.labels),
+                                                  assignees: configuration.deps.assignees)
+                filed.append(Filed(title: title, number: made.number, url: made.url, existing: false))
             }
         } catch {
             let done = filed.filter { !$0.existing }.compactMap { $0.number.map { "#\($0)" } }

@@ -107,6 +107,13 @@ public final class ForgeEvidence: @unchecked Sendable {
         return forge
     }
 
+    /// The writer for the forge `.relkit.yml` names, recording instead of sending for a `dryRun`;
+    /// `option` (`--publish`, `--apply`) is named in the usage error when it names none.
+    static func writer(_ workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool,
+                       option: String) throws(RelkitError) -> GitHubWriter {
+        GitHubWriter(client: try required(workspace, access: access, need: "\(option) needs a forge").client, recording: dryRun)
+    }
+
     /// A client for GitHub even when `.relkit.yml` names no forge (public data, such as
     /// another project's latest release): `forgeRepository` is the repository it speaks for.
     public static func open(forgeRepository: String, configuration: Configuration, repository: Repository,

@@ -18,11 +18,11 @@ public struct MilestoneApply {
     }
 
     let workspace: ReleaseWorkspace
-    let writer: ForgeWriter
+    let writer: GitHubWriter
 
     public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        writer = try ForgeWriter.open(workspace, access: access, dryRun: dryRun, option: "--apply")
+        writer = try ForgeEvidence.writer(workspace, access: access, dryRun: dryRun, option: "--apply")
     }
 
     public func run() throws(RelkitError) -> Result {
@@ -33,7 +33,6 @@ public struct MilestoneApply {
         let released = Version(version.major, version.minor, 0)
         let tentative = "\(released)-tentative", final = "\(released)"
         let next = "\(released.bumped(.minor))-tentative"
-        let repository = writer.repository
         var already: [String] = []
         do throws(ForgeError) {
             let milestones = try writer.client.milestones()
@@ -45,7 +44,7 @@ public struct MilestoneApply {
                     throw ForgeError(.invalid, "both \(tentative) and \(final) exist: merge them by hand (relkit never deletes a "
                         + "milestone), then run --apply again")
                 }
-                try writer.send("PATCH", "/repos/\(repository)/milestones/\(existing.number)", json: ["title": final])
+                try writer.renameMilestone(existing.number, to: final)
                 renamed = "\(tentative) -> \(final)"
                 finalNumber = existing.number
             } else if finalNumber != nil {
@@ -56,8 +55,7 @@ public struct MilestoneApply {
             var created: String?
             var nextNumber = named(next)?.number
             if nextNumber == nil {
-                let answer = try writer.send("POST", "/repos/\(repository)/milestones", json: ["title": next])
-                nextNumber = answer["number"]?.int
+                nextNumber = try writer.createMilestone(titled: next)
                 created = next
             } else {
                 already.append("\(next) exists already")
@@ -78,24 +76,18 @@ public struct MilestoneApply {
                     // leaves it in the released milestone, and the next run finishes it (a moved issue is no
                     // longer listed here, and would never get its label).
                     if let pushed = workspace.configuration.labels.pushed, !issue.labels.contains(pushed) {
-                        try writer.send("POST", "/repos/\(repository)/issues/\(issue.number)/labels", json: ["labels": [pushed]])
+                        try writer.addLabels([pushed], toIssue: issue.number)
                     }
                     // In a dry run the next milestone has no number yet: the call shows its title instead.
-                    try writer.send("PATCH", "/repos/\(repository)/issues/\(issue.number)",
-                                    json: ["milestone": nextNumber.map { $0 as Any } ?? next])
+                    try writer.setMilestone(ofIssue: issue.number, to: nextNumber.map { .number($0) } ?? .title(next))
                     moved.append((issue.number, issue.title))
                 }
             }
             return Result(released: released, renamed: renamed, created: created, moved: moved, already: already,
                           calls: writer.calls)
         } catch {
-            let made = writer.dryRun || writer.calls.isEmpty ? "" : " (made before it: " + writer.calls.joined(separator: "; ") + ")"
+            let made = writer.recording || writer.calls.isEmpty ? "" : " (made before it: " + writer.calls.joined(separator: "; ") + ")"
             throw RelkitError(forge: error).appending(made + "; --apply again finishes what is left")
         }
     }
-}
-
-extension RelkitError {
-    /// The same error with more said after its message.
-    func appending(_ text: String) -> RelkitError { RelkitError(kind, message + text) }
 }

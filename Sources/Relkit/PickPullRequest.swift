@@ -82,39 +82,24 @@ public struct PickPullRequest {
         if let failure = workspace.pushBranch(branch) {
             throw .repository("created \(branch) locally, but \(failure); nothing was opened. Finish with: \(finish)")
         }
-        let client = forge.client
+        let writer = GitHubWriter(client: forge.client, recording: false)
         do throws(ForgeError) {
             // An open pull request for the same branch and base is reported, never duplicated.
-            let open = try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
-                .compactMap { ForgePullRequest($0) }
-            if let existing = open.first {
+            if let existing = try forge.client.pullRequests(into: base, from: branch).first {
                 return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil,
                                sources: sources)
             }
-            let created: ForgeJSON
-            do {
-                created = try client.send("POST", "/repos/\(client.repository)/pulls",
-                                          json: ["title": title, "head": branch, "base": base, "body": body, "draft": draft])
-            } catch {
-                // Timed out or a 5xx: opened after all? The branch's open pull request is looked for first.
-                guard let made = try client.madeAnyway(after: error, { () throws(ForgeError) in
-                    try client.getAll("/repos/\(client.repository)/pulls?state=open&head=\(client.owner):\(branch)&base=\(base)&per_page=100")
-                        .first
-                }) else { throw error }
-                created = made
-            }
-            guard let pull = ForgePullRequest(created) else {
-                throw ForgeError(.badResponse, "GitHub's answer to opening the pull request has no number")
-            }
+            // Timed out or a 5xx: opened after all? The branch's open pull request is looked for first.
+            let pull = try writer.createPullRequest(title: title, head: branch, base: base, body: body, draft: draft)
             let fixes = workspace.configuration.labels.fixes
             let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, fixes) }))
                 .sorted() + (draft ? [Self.conflictLabel] : [])
             if !labels.isEmpty {
-                try client.send("POST", "/repos/\(client.repository)/issues/\(pull.number)/labels", json: ["labels": labels])
+                try writer.addLabels(labels, toIssue: pull.number)
             }
             let milestone = sources.values.compactMap(\.pull).compactMap(\.milestone).first
             if let milestone {
-                try client.send("PATCH", "/repos/\(client.repository)/issues/\(pull.number)", json: ["milestone": milestone.number])
+                try writer.setMilestone(ofIssue: pull.number, to: .number(milestone.number))
             }
             return Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title,
                            sources: sources)
@@ -168,24 +153,23 @@ public struct PickPullRequest {
                 + "GitHub knows no pull request that merged it, so the report was not posted; nothing was created")
         }
         let marker = Self.commentMarker(commit: sha, base: conflicted.target.name)
-        let client = forge.client
-        let comments: [ForgeJSON]
+        let comments: [ForgeComment]
         do {
-            comments = try client.getAll("/repos/\(client.repository)/issues/\(source.number)/comments?per_page=100")
+            comments = try forge.client.comments(onIssue: source.number)
         } catch {
             throw .repository("\(conflicted.commit.id.abbreviated()) conflicts; the report could not be posted on #\(source.number): "
                 + error.message)
         }
         // Only relkit's own comment counts: anyone can write one that carries the marker.
         for comment in comments {
-            if let text = comment["body"]?.string, text.contains(marker), try forge.isOwnWrite(by: comment["user"]?["login"]?.string) {
-                return CommentOutcome(pullRequest: source.number, url: comment["html_url"]?.string ?? source.url, existing: true)
+            if comment.body.contains(marker), try forge.isOwnWrite(by: comment.author) {
+                return CommentOutcome(pullRequest: source.number, url: comment.url ?? source.url, existing: true)
             }
         }
         do throws(ForgeError) {
-            let posted = try client.send("POST", "/repos/\(client.repository)/issues/\(source.number)/comments",
-                                         json: ["body": marker + "\n" + markdown])
-            return CommentOutcome(pullRequest: source.number, url: posted["html_url"]?.string ?? source.url, existing: false)
+            let posted = try GitHubWriter(client: forge.client, recording: false).comment(onIssue: source.number,
+                                                                                          body: marker + "\n" + markdown)
+            return CommentOutcome(pullRequest: source.number, url: posted ?? source.url, existing: false)
         } catch {
             throw .repository("\(conflicted.commit.id.abbreviated()) conflicts; the report could not be posted on #\(source.number): "
                 + error.message)

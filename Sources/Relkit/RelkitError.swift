@@ -31,6 +31,9 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String { hint.map { "\(summary); \($0)" } ?? summary }
     public var description: String { message }
 
+    /// The same error with more said after its summary.
+    func appending(_ text: String) -> RelkitError { RelkitError(kind, summary + text, hint: hint) }
+
     /// The same failure with another hint (Relkit adds what its own options can do).
     public func hinting(_ hint: String?) -> RelkitError { RelkitError(kind, summary, hint: hint) }
 
