@@ -15,6 +15,21 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     public let operation: String
     /// Where the object that failed was named, when relkit knows (`a parent of commit 1a2b…`).
     public private(set) var namedBy: String?
+    /// The caller's own failure that stopped the operation from inside one of its callbacks (a
+    /// notes commit's signing step), handed back unchanged to whoever catches this error.
+    public private(set) var cause: (any Error & Sendable)?
+
+    public static func == (left: GitError, right: GitError) -> Bool {
+        left.code == right.code && left.errorClass == right.errorClass && left.message == right.message
+            && left.operation == right.operation && left.namedBy == right.namedBy
+    }
+
+    /// A callback's own failure, carried out through the operation that called it (`cause`).
+    public static func callback(_ cause: any Error & Sendable, operation: String) -> GitError {
+        var error = GitError(code: -1, errorClass: 0, message: "\(cause)", operation: operation)
+        error.cause = cause
+        return error
+    }
 
     public init(code: Int32, errorClass: Int32, message: String, operation: String) {
         self.code = code

@@ -42,7 +42,7 @@ public struct Configuration: Sendable, Equatable {
                 candidateBranch: NamePatterns(pattern("minor-fleet-v{version}"), [pattern("rc-minor-fleet-v{version}")]),
                 patchBranch: NamePatterns(pattern("patch-fleet-v{version}"), [pattern("rc-patch-fleet-v{version}")]),
                 releaseTime: TimeOfDay("11:00")!,
-                candidateCut: CandidateCut(weekday: .tuesday, time: TimeOfDay("11:00")!),
+                candidateCut: CandidateCutSchedule(weekday: .tuesday, time: TimeOfDay("11:00")!),
                 deepFreeze: 24 * 3600,
                 schedule: []
             ),

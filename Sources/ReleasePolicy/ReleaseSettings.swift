@@ -8,7 +8,7 @@ public struct ReleaseSettings: Sendable, Equatable {
     /// Patch branches, likewise.
     public var patchBranch: NamePatterns
     public var releaseTime: TimeOfDay
-    public var candidateCut: CandidateCut
+    public var candidateCut: CandidateCutSchedule
     /// How long before the release the deep freeze starts, in seconds.
     public var deepFreeze: TimeInterval
     public var schedule: [ScheduledRelease]
@@ -21,7 +21,7 @@ public struct ReleaseSettings: Sendable, Equatable {
     public var name = "Fleet"
 }
 /// The release candidate is cut on the last `weekday` before the release, at `time`.
-public struct CandidateCut: Sendable, Equatable {
+public struct CandidateCutSchedule: Sendable, Equatable {
     public var weekday: Weekday
     public var time: TimeOfDay
 }

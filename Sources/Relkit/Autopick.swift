@@ -49,13 +49,12 @@ public struct Autopick {
     }
 
     let workspace: ReleaseWorkspace
-    let access: ForgeAccess
     let opener: PickPullRequest
 
-    public init(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) {
+    /// `workspace` opened with the forge, its labels read too.
+    public init(workspace: ReleaseWorkspace) throws(RelkitError) {
         self.workspace = workspace
-        self.access = access
-        opener = try PickPullRequest(workspace: workspace, access: access)
+        opener = try PickPullRequest(workspace: workspace)
     }
 
     /// `conflictMarkdown` renders a conflicting pick's report for the comment (the CLI's `pick --markdown`).
@@ -63,7 +62,6 @@ public struct Autopick {
         guard let candidate = try workspace.activeCandidate() else {
             return Report(candidate: nil, items: [], labelSources: "")
         }
-        workspace.forgeAccess = access
         var pendingOptions = PendingWorkflow.Options()
         pendingOptions.onto = candidate.reference
         pendingOptions.predict = false

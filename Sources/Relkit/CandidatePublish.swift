@@ -17,9 +17,9 @@ public struct CandidatePublish {
     let workspace: ReleaseWorkspace
     let writer: GitHubWriter
 
-    public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
+    public init(workspace: ReleaseWorkspace, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        writer = try ForgeEvidence.writer(workspace, access: access, dryRun: dryRun, option: "--publish")
+        writer = try workspace.requiredForge.writer(dryRun: dryRun, option: "--publish")
     }
 
     public func publish(_ cut: CandidateCut.Result) throws(RelkitError) -> Published {
@@ -80,8 +80,8 @@ public struct PartialWork {
         public let checked: Int
     }
 
-    public static func check(workspace: ReleaseWorkspace, access: ForgeAccess, version: Version) throws(RelkitError) -> Report {
-        let forge = try ForgeEvidence.required(workspace, access: access, need: "--check-partial reads the milestone on the forge")
+    public static func check(workspace: ReleaseWorkspace, version: Version) throws(RelkitError) -> Report {
+        let forge = try workspace.requiredForge.required(need: "--check-partial reads the milestone on the forge")
         let client = forge.client
         do throws(ForgeError) {
             let titles = ["\(version)-tentative", "\(version)"]

@@ -98,7 +98,8 @@ public struct DependencyFetch {
         public let sources: [String]
     }
 
-    public static func latest(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) -> Fetched {
+    public static func latest(workspace: ReleaseWorkspace) throws(RelkitError) -> Fetched {
+        let access = try workspace.requiredForge.access
         let settings = workspace.configuration.deps
         var latest: [DependencyName: [Version]] = [:]
         var sources: [String] = []
@@ -114,8 +115,7 @@ public struct DependencyFetch {
         } catch {
             throw RelkitError(.repository, "cannot fetch Go's releases: \(error.message); or give them with --latest go=X.Y.Z")
         }
-        let github = try ForgeEvidence.open(forgeRepository: workspace.configuration.forge?.repository ?? settings.osqueryRepository,
-                                            configuration: workspace.configuration, repository: workspace.repository, access: access)
+        let github = try workspace.requiredForge.reading(workspace.configuration.forge?.repository ?? settings.osqueryRepository)
         for (name, repository) in [(DependencyName.osquery, settings.osqueryRepository),
                                    (.macadminsExtension, settings.macadminsRepository)] {
             do throws(ForgeError) {
@@ -148,9 +148,9 @@ public struct DependencyPublish {
     let workspace: ReleaseWorkspace
     let writer: GitHubWriter
 
-    public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
+    public init(workspace: ReleaseWorkspace, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        writer = try ForgeEvidence.writer(workspace, access: access, dryRun: dryRun, option: "--publish")
+        writer = try workspace.requiredForge.writer(dryRun: dryRun, option: "--publish")
     }
 
     public var calls: [String] { writer.calls }

@@ -87,65 +87,6 @@ public final class ForgeEvidence: @unchecked Sendable {
         return author.lowercased() == (try actingLogin()).lowercased()
     }
 
-    nonisolated(unsafe) private static var clients: [String: GitHubClient] = [:]
-    private static let clientsLock = NSLock()
-
-    /// The configured forge (nil when `.relkit.yml` names none), with its cache in
-    /// `<git common dir>/relkit/forge-cache`. Without a token it still reads a public repository.
-    public static func open(configuration: Configuration, repository: Repository,
-                            access: ForgeAccess) throws(RelkitError) -> ForgeEvidence? {
-        guard let forge = configuration.forge else { return nil }
-        return try open(forgeRepository: forge.repository, configuration: configuration, repository: repository, access: access)
-    }
-
-    /// The configured forge, for a command or option that cannot work without one: `need` says
-    /// which ("--pr needs a forge"), and the usage error says what to add.
-    static func required(_ workspace: ReleaseWorkspace, access: ForgeAccess, need: String) throws(RelkitError) -> ForgeEvidence {
-        guard let forge = try open(configuration: workspace.configuration, repository: workspace.repository, access: access) else {
-            throw .usage("\(need): add `forge: { kind: github, repository: owner/name }` to .relkit.yml on the trunk")
-        }
-        return forge
-    }
-
-    /// The writer for the forge `.relkit.yml` names, recording instead of sending for a `dryRun`;
-    /// `option` (`--publish`, `--apply`) is named in the usage error when it names none.
-    static func writer(_ workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool,
-                       option: String) throws(RelkitError) -> GitHubWriter {
-        GitHubWriter(client: try required(workspace, access: access, need: "\(option) needs a forge").client, recording: dryRun)
-    }
-
-    /// A client for GitHub even when `.relkit.yml` names no forge (public data, such as
-    /// another project's latest release): `forgeRepository` is the repository it speaks for.
-    public static func open(forgeRepository: String, configuration: Configuration, repository: Repository,
-                            access: ForgeAccess) throws(RelkitError) -> ForgeEvidence {
-        do {
-            let endpoints = try GitHubClient.endpoints(environment: access.environment)
-            let token = try ForgeToken.find(tokenFile: access.tokenFile, environment: access.environment,
-                                            ghToken: access.offline || !access.useGhCLI ? { nil } : ForgeToken.fromGhCLI)
-            // Reports keep answers per token identity (one token's answers are never served to another);
-            // a gate keeps none.
-            let identity = token.map { (try? ObjectID.blob(hashing: Data($0.value.utf8)))?.abbreviated(16) ?? "token" } ?? "anonymous"
-            let cache: ResponseCache? = access.gate ? nil
-                : ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache/" + identity)
-            // One client per forge and access in a process: the reports and the workflows of one command
-            // (autopick's pending, then its picks) share what was read.
-            let key = [forgeRepository, endpoints.rest.absoluteString, endpoints.graphQL.absoluteString, cache?.directory ?? "gate",
-                       "\(access.offline)", "\(access.timeout)", "\(access.budget ?? -1)", access.environment["RELKIT_FORGE_MINUTE"] ?? "60", token.map { "\($0.source)" } ?? "-"].joined(separator: "\n")
-            let client = clientsLock.withLock {
-                if let existing = clients[key] { return existing }
-                let client = GitHubClient(repository: forgeRepository, restBase: endpoints.rest, graphQLURL: endpoints.graphQL,
-                                          token: token, cache: cache, offline: access.offline, timeout: access.timeout,
-                                          budget: access.budget, pace: ForgePace.from(environment: access.environment))
-                client.memoizesReads = true
-                clients[key] = client
-                return client
-            }
-            return ForgeEvidence(client: client, configuration: configuration, gate: access.gate)
-        } catch {
-            throw RelkitError(forge: error)
-        }
-    }
-
     /// Up to this many commits are asked one REST request each; more, in GraphQL batches.
     static let restCommits = 10
 

@@ -23,13 +23,12 @@ public struct LabelWorkflow {
         let commit = try workspace.resolve(revision)
         let signer = try identity(now: now)
         let signing = try NoteSigner.configured(in: repository)
-        let signingError = ErrorBox()
         do {
             // Compare-and-swap on the notes ref: a concurrent label or approval is read again, never lost.
             var wanted: [String] = []
             let message = "relkit label: \(remove ? "remove " : "")\(labels.joined(separator: ", ")) on \(commit.hex)\n"
             try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
-                                      sign: sign(with: signing, failure: signingError), message: message) { note in
+                                      sign: sign(with: signing), message: message) { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
                 let removing = Set(labels.map(LabelSettings.key))
                 if remove {
@@ -53,7 +52,7 @@ public struct LabelWorkflow {
             }
             return (commit, wanted)
         } catch {
-            throw signingError.error ?? .git(error)
+            throw (error.cause as? RelkitError) ?? .git(error)
         }
     }
 
@@ -72,29 +71,28 @@ public struct LabelWorkflow {
         }
         let line = "Approved-by: \(signer.name) <\(signer.email)>"
         let signing = try NoteSigner.configured(in: repository)
-        let signingError = ErrorBox()
         do {
             try repository.updateNote(for: commit, notesRef: NotesRef.name, signature: signer,
-                                      sign: sign(with: signing, failure: signingError),
+                                      sign: sign(with: signing),
                                       message: "relkit approve: \(role.rawValue) on \(commit.hex)\n") { note in
                 var lines = (note ?? "").split(separator: "\n").map(String.init)
                 if !lines.contains(line) { lines.append(line) }
                 return lines.joined(separator: "\n") + "\n"
             }
         } catch {
-            throw signingError.error ?? .git(error)
+            throw (error.cause as? RelkitError) ?? .git(error)
         }
         return (commit, line)
     }
 
-    /// The signing step of a notes commit; a failure is kept in `failure` (the user's terms) and stops the write.
-    private func sign(with signer: NoteSigner, failure: ErrorBox) -> (Data) throws(GitError) -> Data {
+    /// The signing step of a notes commit; a failure stops the write and comes back, in the user's
+    /// terms, as the GitError's `cause`.
+    private func sign(with signer: NoteSigner) -> (Data) throws(GitError) -> Data {
         { (data: Data) throws(GitError) -> Data in
             do throws(RelkitError) {
                 return try signer.sign(data)
             } catch {
-                failure.error = error
-                throw GitError(code: -1, errorClass: 0, message: error.message, operation: "sign the notes commit")
+                throw .callback(error, operation: "sign the notes commit")
             }
         }
     }
@@ -107,11 +105,6 @@ public struct LabelWorkflow {
         }
         throw .usage("git does not know who you are: set `git config user.name` and `git config user.email`")
     }
-}
-
-/// Where a signing failure waits while libgit2's error passes through.
-final class ErrorBox {
-    var error: RelkitError?
 }
 
 extension ExceptionApprovers {

@@ -20,9 +20,9 @@ public struct MilestoneApply {
     let workspace: ReleaseWorkspace
     let writer: GitHubWriter
 
-    public init(workspace: ReleaseWorkspace, access: ForgeAccess, dryRun: Bool) throws(RelkitError) {
+    public init(workspace: ReleaseWorkspace, dryRun: Bool) throws(RelkitError) {
         self.workspace = workspace
-        writer = try ForgeEvidence.writer(workspace, access: access, dryRun: dryRun, option: "--apply")
+        writer = try workspace.requiredForge.writer(dryRun: dryRun, option: "--apply")
     }
 
     public func run() throws(RelkitError) -> Result {

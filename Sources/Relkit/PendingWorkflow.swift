@@ -317,9 +317,9 @@ struct FixEvidence {
         // A report falls back to git's evidence when the forge cannot be read, and says so.
         var problem: String?
         var opened: ForgeEvidence?
-        if let access = workspace.forgeAccess {
+        if let session = workspace.forge, session.readsLabels {
             do {
-                opened = try ForgeEvidence.open(configuration: configuration, repository: workspace.repository, access: access)
+                opened = try session.configured()
             } catch {
                 problem = error.message
             }

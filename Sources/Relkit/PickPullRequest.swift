@@ -41,14 +41,15 @@ public struct PickPullRequest {
     let workspace: ReleaseWorkspace
     let forge: ForgeEvidence
 
-    public init(workspace: ReleaseWorkspace, access: ForgeAccess) throws(RelkitError) {
+    public init(workspace: ReleaseWorkspace) throws(RelkitError) {
         self.workspace = workspace
-        forge = try ForgeEvidence.required(workspace, access: access, need: "--pr needs a forge")
+        guard let session = workspace.forge else { throw .usage("--pr needs the workspace opened with the forge") }
+        forge = try session.required(need: "--pr needs a forge")
     }
 
     /// The branch a pull request can go into: the target when it is a branch; never a tag.
     static func base(of target: PickTarget) throws(RelkitError) -> String {
-        if target.kind == .patch {
+        if target.kind == .releaseTag {
             throw .usage("--pr opens pull requests into branches, and \(target.name) is a tag: create the patch branch "
                 + "from it first, then pick with --onto it --pr")
         }

@@ -6,8 +6,8 @@ public struct PickTarget: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// The active release candidate branch.
         case candidate
-        /// The latest release tag, for a patch release.
-        case patch
+        /// The latest release tag, for a patch release (`pick --patch`).
+        case releaseTag
         /// A branch named with --onto.
         case branch
     }

@@ -9,7 +9,8 @@ import ReleasePolicy
 public struct PickWorkflow {
     public enum TargetChoice: Sendable, Equatable {
         case candidate
-        case patch
+        /// The latest release tag (`--patch`).
+        case releaseTag
         case branch(String)
     }
 
@@ -414,7 +415,7 @@ public struct PickWorkflow {
                 throw .repository(workspace.noActiveCandidate("pick onto a branch with --onto BRANCH"))
             }
             return [candidate]
-        case .patch:
+        case .releaseTag:
             guard let latest = try workspace.latestRelease() else {
                 throw .repository("no release tag matches \(release.tag); `git fetch --tags`, or pick onto a branch with --onto BRANCH")
             }
@@ -430,7 +431,7 @@ public struct PickWorkflow {
         let target = chain.results.first?.target
         var name = options.branch
         if name == nil, let target {
-            if target.kind == .patch, let version = target.version {
+            if target.kind == .releaseTag, let version = target.version {
                 name = workspace.configuration.release.patchBranch(after: version)
             } else if let first = chain.firstPicked {
                 name = ReleaseSettings.pickBranch(of: first.id.abbreviated(), onto: target.name)

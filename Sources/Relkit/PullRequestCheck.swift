@@ -27,9 +27,8 @@ public struct PullRequestCheck {
     public let forge: ForgeEvidence
 
     public init(path: String?, configFile: String?, access: ForgeAccess) throws(RelkitError) {
-        check = try PushCheck.gate(path: path, configFile: configFile, remote: Configuration.fleet.remote)
-        guard let forge = try ForgeEvidence.open(configuration: check.workspace.configuration,
-                                                 repository: check.workspace.repository, access: access) else {
+        check = try PushCheck.gate(path: path, configFile: configFile, remote: Configuration.fleet.remote, forge: access)
+        guard let forge = try check.workspace.forge?.configured() else {
             throw RelkitError.usage("no forge is configured: the trunk's .relkit.yml needs "
                                     + "`forge: { kind: github, repository: owner/name }` (policy: \(check.policySource))")
         }

@@ -50,13 +50,17 @@ public struct PushCheck {
     /// Opens the repository for a gate and reads the policy only from where
     /// the pusher cannot write it (`LoadedConfiguration.loadForGate`). A broken
     /// policy on the trunk does not lock everyone out: it comes back as `brokenPolicy`.
-    public static func gate(path: String?, configFile: String?, remote: String?) throws(RelkitError) -> PushCheck {
+    /// `forge`: how the gate reaches the forge the trunk names (a gate's access: fresh answers only).
+    public static func gate(path: String?, configFile: String?, remote: String?,
+                            forge: ForgeAccess? = nil) throws(RelkitError) -> PushCheck {
         let repository = try ReleaseWorkspace.openRepository(path: path)
+        let session = forge.map { (access: $0, readsLabels: false) }
         do {
             let loaded = try LoadedConfiguration.loadForGate(explicitFile: configFile, repository: repository, remote: remote)
-            return PushCheck(workspace: ReleaseWorkspace(repository: repository, loaded: loaded))
+            return PushCheck(workspace: ReleaseWorkspace(repository: repository, loaded: loaded, forge: session))
         } catch let error where error.kind == .usage && configFile == nil {
-            return PushCheck(workspace: ReleaseWorkspace(repository: repository, loaded: .builtIn), brokenPolicy: error.message)
+            return PushCheck(workspace: ReleaseWorkspace(repository: repository, loaded: .builtIn, forge: session),
+                             brokenPolicy: error.message)
         }
     }
 
@@ -73,15 +77,8 @@ public struct PushCheck {
     /// cannot be read leaves the rejection standing, with why (the hooks).
     public enum ForgeUse {
         case required(ForgeEvidence)
-        case ifReachable(() throws(RelkitError) -> ForgeEvidence?)
-
-        /// The workspace's configured forge, opened on first need; nil when none is configured.
-        public static func ifReachable(workspace: ReleaseWorkspace, access: ForgeAccess) -> ForgeUse? {
-            guard workspace.configuration.forge != nil else { return nil }
-            return .ifReachable({ () throws(RelkitError) in
-                try ForgeEvidence.open(configuration: workspace.configuration, repository: workspace.repository, access: access)
-            })
-        }
+        /// The workspace's forge session, opened on first need.
+        case ifReachable
     }
 
     /// `forge`: labels of the trunk commits picked, from the forge (for the commits the
@@ -89,20 +86,15 @@ public struct PushCheck {
     /// every new commit (a pull request's reviews, for `check --pr`).
     public func run(_ updates: [Update], side: Side, now: Date, rememberSignatures: Bool = false, forge: ForgeUse? = nil,
                     approvals: (roles: Set<ApprovalRole>, evidence: [String], unverified: [String])? = nil) throws(RelkitError) -> Result {
-        var opened: ForgeEvidence??
         /// The forge, opened on first need; nil (with why) when it cannot be read and is not required.
-        func forgeEvidence() throws(RelkitError) -> (ForgeEvidence?, String?) {
+        func forgeEvidence() -> (ForgeEvidence?, String?) {
             switch forge {
             case nil: return (nil, nil)
             case .required(let evidence): return (evidence, nil)
-            case .ifReachable(let open):
-                if let opened { return (opened, nil) }
+            case .ifReachable:
                 do {
-                    let evidence = try open()
-                    opened = .some(evidence)
-                    return (evidence, nil)
+                    return (try workspace.forge?.configured(), nil)
                 } catch {
-                    opened = .some(nil)
                     return (nil, error.message)
                 }
             }
@@ -215,7 +207,7 @@ public struct PushCheck {
                     let still = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
                     let picks = facts.filter { still.contains($0.id) && $0.provenance.pickedFrom != nil }
                     if forge != nil, !picks.isEmpty {
-                        var (evidence, problem) = try forgeEvidence()
+                        var (evidence, problem) = forgeEvidence()
                         if let found = evidence {
                             do {
                                 try addForgeEvidence(to: &facts, rejected: still, forge: found)

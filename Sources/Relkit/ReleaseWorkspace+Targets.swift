@@ -60,7 +60,7 @@ extension ReleaseWorkspace {
             return listing.tags.compactMap { tag -> PickTarget? in
                 guard let version = pattern.parse(tag.name), !version.isPrerelease else { return nil }
                 if let limit, !(version < limit) { return nil }
-                return PickTarget(kind: .patch, name: tag.name, reference: "refs/tags/" + tag.name, tip: tag.commit,
+                return PickTarget(kind: .releaseTag, name: tag.name, reference: "refs/tags/" + tag.name, tip: tag.commit,
                                   version: version)
             }.max { ($0.version ?? .zero) < ($1.version ?? .zero) }
         } catch {

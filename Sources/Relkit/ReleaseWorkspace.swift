@@ -11,27 +11,41 @@ public final class ReleaseWorkspace {
 
     /// Where warnings found on the way go (the CLI prints them on stderr), each once.
     public var onWarning: ((String) -> Void)?
-    /// How reports (`pending`, `status`) reach the forge for labels; nil: git evidence only.
-    public var forgeAccess: ForgeAccess?
+    /// The forge as this command reaches it; nil when the command reads none (git evidence only).
+    public let forge: ForgeSession?
     private var warned: Set<String> = []
+
+    /// The forge session of a command that cannot work without one (a programming error otherwise,
+    /// reported as one line all the same).
+    var requiredForge: ForgeSession {
+        get throws(RelkitError) {
+            guard let forge else { throw .usage("this command needs the workspace opened with the forge") }
+            return forge
+        }
+    }
 
     func warn(_ message: String) {
         guard warned.insert(message).inserted else { return }
         onWarning?(message)
     }
 
-    public init(repository: Repository, loaded: LoadedConfiguration) {
+    /// `forge`: how this command reaches the forge, and whether its label evidence reads it; nil: never.
+    public init(repository: Repository, loaded: LoadedConfiguration, forge: (access: ForgeAccess, readsLabels: Bool)? = nil) {
         self.repository = repository
         self.loaded = loaded
+        self.forge = forge.map {
+            ForgeSession(access: $0.access, readsLabels: $0.readsLabels, configuration: loaded.configuration, repository: repository)
+        }
     }
 
     /// Opens the repository at or above `path` (git's discovery) and loads its configuration.
-    public static func open(path: String?, configFile: String?) throws(RelkitError) -> ReleaseWorkspace {
+    public static func open(path: String?, configFile: String?,
+                            forge: (access: ForgeAccess, readsLabels: Bool)? = nil) throws(RelkitError) -> ReleaseWorkspace {
         let repository = try openRepository(path: path)
         PerformanceTrace.mark("open the repository")
         let loaded = try LoadedConfiguration.load(explicitFile: configFile, repository: repository)
         PerformanceTrace.mark("load the configuration")
-        return ReleaseWorkspace(repository: repository, loaded: loaded)
+        return ReleaseWorkspace(repository: repository, loaded: loaded, forge: forge)
     }
 
     public static func openRepository(path: String?) throws(RelkitError) -> Repository {

@@ -29,6 +29,11 @@ public struct RelkitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The one line the user reads: the summary, then the hint.
     public var message: String { hint.map { "\(summary); \($0)" } ?? summary }
+
+    /// The same error when the user reads the same line with the same exit code.
+    public static func == (left: RelkitError, right: RelkitError) -> Bool {
+        left.kind == right.kind && left.message == right.message
+    }
     public var description: String { message }
 
     /// The same error with more said after its summary.

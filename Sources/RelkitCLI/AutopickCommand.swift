@@ -53,8 +53,8 @@ extension RelkitCommand {
         }
 
         func execute() throws -> CommandOutcome {
-            let workspace = try global.openWorkspace()
-            let autopick = try Autopick(workspace: workspace, access: forge.access)
+            let workspace = try global.openWorkspace(forge: forge.access)
+            let autopick = try Autopick(workspace: workspace)
             var options = Autopick.Options()
             options.dryRun = dryRun
             options.draftOnConflict = draftOnConflict
@@ -69,9 +69,7 @@ extension RelkitCommand {
             } else {
                 Output.line(markdown)
             }
-            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-                Check.append(markdown + "\n", to: summary)
-            }
+            Output.jobSummary(markdown + "\n")
             return report.commandOutcome
         }
 

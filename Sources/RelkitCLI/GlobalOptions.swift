@@ -43,8 +43,11 @@ struct GlobalOptions: ParsableArguments {
         return Style(enabled: !disabled && !json && isatty(STDOUT_FILENO) == 1)
     }
 
-    func openWorkspace() throws(RelkitError) -> ReleaseWorkspace {
-        let workspace = try ReleaseWorkspace.open(path: path, configFile: configFile)
+    /// The repository and its configuration; `forge`: how the command reaches the forge, and
+    /// whether its label evidence reads it (nil: the command reads no forge).
+    func openWorkspace(forge: ForgeAccess? = nil, readsLabels: Bool = true) throws(RelkitError) -> ReleaseWorkspace {
+        let workspace = try ReleaseWorkspace.open(path: path, configFile: configFile,
+                                                  forge: forge.map { (access: $0, readsLabels: readsLabels) })
         workspace.onWarning = { Output.warning($0) }
         ProcessLifetime.keep(workspace)
         return workspace

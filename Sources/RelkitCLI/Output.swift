@@ -49,6 +49,25 @@ enum Output {
 
     static func flush() { fflush(nil) }
 
+    /// Appends Markdown to the GitHub Actions job summary (`GITHUB_STEP_SUMMARY`), when there is one;
+    /// a failure to write it is a warning, not a verdict.
+    static func jobSummary(_ markdown: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            if !FileManager.default.createFile(atPath: path, contents: Data(markdown.utf8)) {
+                warning("cannot write the job summary to \(path)")
+            }
+            return
+        }
+        defer { try? handle.close() }  // the write below already succeeded or warned; a close failure changes nothing
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(markdown.utf8))
+        } catch {
+            warning("cannot write the job summary to \(path)")
+        }
+    }
+
     /// One JSON object: snake_case keys, sorted, pretty-printed.
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()

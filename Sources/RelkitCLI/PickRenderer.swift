@@ -84,7 +84,7 @@ struct PickRenderer {
     /// What to do with the new branch. A pull request goes into a branch, never a tag: onto a
     /// release tag, the new branch is the patch branch itself, or a pull request into it.
     private func nextStep(branch: String, target: PickTarget) -> String {
-        guard target.kind == .patch, let patchBranch else {
+        guard target.kind == .releaseTag, let patchBranch else {
             return "Next: git push -u \(remote) \(branch), and open a pull request into \(target.name)."
         }
         if branch == patchBranch {

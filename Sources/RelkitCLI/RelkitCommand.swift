@@ -16,8 +16,8 @@ struct RelkitCommand: ParsableCommand {
         (not a repository, unknown revision, shallow or incomplete history, missing objects).
         """,
         version: relkitVersion,
-        subcommands: [Status.self, Changes.self, Pick.self, AutopickCommand.self, Pending.self, Check.self, Hook.self, Hooks.self, Label.self, Approve.self,
-                      CalendarCommand.self, Rc.self, Deps.self, DeployCheck.self, MilestoneCommand.self, Config.self, DoctorCommand.self]
+        subcommands: [StatusCommand.self, ChangesCommand.self, PickCommand.self, AutopickCommand.self, PendingCommand.self, ReleaseGateCommand.self, GitHookCommand.self, HookSetupCommand.self, LabelCommand.self, ApproveCommand.self,
+                      CalendarCommand.self, ReleaseCandidateCommand.self, DepsCommand.self, DeployCheckCommand.self, MilestoneCommand.self, ConfigCommand.self, DoctorCommand.self]
     )
 
     /// Whether `path` names a (nested) subcommand, e.g. `["changes"]`.

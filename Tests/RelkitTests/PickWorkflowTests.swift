@@ -156,8 +156,8 @@ struct PickWorkflowTests {
 
     @Test func aBigConflictIsNotSuitedForAPatch() throws {
         let work = copy()
-        let report = try pick(work, [rev("origin/main^{/Orbit: change 196}", in: work)]) { $0.target = .patch; $0.dryRun = true }
-        let conflict = try #require(report.results.first { $0.target.kind == .patch }?.conflict)
+        let report = try pick(work, [rev("origin/main^{/Orbit: change 196}", in: work)]) { $0.target = .releaseTag; $0.dryRun = true }
+        let conflict = try #require(report.results.first { $0.target.kind == .releaseTag }?.conflict)
         // On 4.57.2 the runner still has its old name, and six trunk changes to it are missing.
         #expect(conflict.files.first?.renamedOnTarget == "orbit/pkg/update/runner.go")
         #expect(conflict.prerequisites.count == 6)
@@ -285,17 +285,17 @@ struct PickWorkflowTests {
         let fix = try fixtureID("ui-fix-id")
         // The fixture's in-flight 4.57.3 branch exists locally: the default name is taken.
         #expect {
-            try pick(work, [fix]) { $0.target = .patch }
+            try pick(work, [fix]) { $0.target = .releaseTag }
         } throws: { error in
             (error as? RelkitError) == .usage("branch patch-fleet-v4.57.3 already exists; pick onto it with --onto patch-fleet-v4.57.3, or name a new one with --branch NAME")
         }
         Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
-        let report = try pick(work, [fix]) { $0.target = .patch }
+        let report = try pick(work, [fix]) { $0.target = .releaseTag }
         #expect(report.createdBranch == "patch-fleet-v4.57.3")
         #expect(report.results.first?.target.name == "fleet-v4.57.2")
         #expect(rev("patch-fleet-v4.57.3^", in: work) == rev("fleet-v4.57.2^{commit}", in: work))
         // A dry run also predicts the release candidate, where every patch must land too.
-        let dry = try pick(work, [fix]) { $0.target = .patch; $0.dryRun = true }
+        let dry = try pick(work, [fix]) { $0.target = .releaseTag; $0.dryRun = true }
         #expect(dry.results.map(\.target.name) == ["fleet-v4.57.2", "minor-fleet-v4.58.0"])
         let named = try pick(work, [fix]) { $0.target = .branch("patch-fleet-v4.57.3"); $0.branch = "my-fix" }
         #expect(named.createdBranch == "my-fix")

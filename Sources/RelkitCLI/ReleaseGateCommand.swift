@@ -5,7 +5,7 @@ import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
-    struct Check: ReportingCommand {
+    struct ReleaseGateCommand: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Judge one ref update, or a GitHub pull request, by the release rules (for CI jobs and servers).",
@@ -84,7 +84,8 @@ extension RelkitCommand {
             if let pr { return try runPullRequest(pr) }
             guard let ref, let old, let new else { return .done }
             let remote = Configuration.fleet.remote
-            let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
+            let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote,
+                                           forge: ForgeOptions.gateAccess())
             let workspace = check.workspace
             ProcessLifetime.keep(workspace)
             func id(_ text: String) throws(RelkitError) -> ObjectID {
@@ -95,7 +96,7 @@ extension RelkitCommand {
             let update = PushCheck.Update(ref: full, old: try id(old), new: try id(new))
             // GitHub's labels count where the trunk names a forge, read only for picks git's evidence leaves rejected.
             let result = try check.run([update], side: .pushingTo(remote), now: global.clock,
-                                       forge: .ifReachable(workspace: workspace, access: ForgeOptions.gateAccess()))
+                                       forge: .ifReachable)
             let renderer = PushRenderer(result: result, zone: workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json { try Output.json(renderer.json) } else { Output.line(renderer.text) }
@@ -131,9 +132,7 @@ extension RelkitCommand {
                     Output.line(markdown ? markdownText : "#\(pull.number) into \(pull.baseRef): allowed — not a release branch")
                 }
             }
-            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-                Self.append(markdownText, to: summary)
-            }
+            Output.jobSummary(markdownText)
             if status {
                 let environment = ProcessInfo.processInfo.environment
                 var target: String?
@@ -150,23 +149,6 @@ extension RelkitCommand {
                 }
             }
             return verdict.outcome
-        }
-
-        /// Appends to the job summary file; a failure to write it is a warning, not a verdict.
-        static func append(_ text: String, to path: String) {
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
-                    Output.warning("cannot write the job summary to \(path)")
-                }
-                return
-            }
-            defer { try? handle.close() }
-            do {
-                try handle.seekToEnd()
-                try handle.write(contentsOf: Data(text.utf8))
-            } catch {
-                Output.warning("cannot write the job summary to \(path)")
-            }
         }
 
         struct PullJSON: Encodable {
@@ -192,31 +174,5 @@ extension RelkitCommand {
                 ])
             }
         }
-    }
-}
-
-/// The options of commands that read the forge.
-struct ForgeOptions: ParsableArguments {
-    @Option(name: .customLong("token-file"), help: ArgumentHelp(
-        "Read the forge token from <file> (else GH_TOKEN, GITHUB_TOKEN, `gh auth token`). The token is never printed.",
-        valueName: "file"))
-    var tokenFile: String?
-
-    @Flag(name: .customLong("offline"), help: "Answer from the forge cache in the git directory only; never the network.")
-    var offline = false
-
-    var access: ForgeAccess { ForgeAccess(tokenFile: tokenFile, offline: offline) }
-
-    /// The access of a gate (`check --pr`, `check --ref`): fresh answers only.
-    var gateAccess: ForgeAccess {
-        var access = self.access
-        access.gate = true
-        return access
-    }
-
-    static func gateAccess() -> ForgeAccess {
-        var access = ForgeAccess()
-        access.gate = true
-        return access
     }
 }

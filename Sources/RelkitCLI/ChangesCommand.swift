@@ -3,7 +3,7 @@ import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
-    struct Changes: ParsableCommand {
+    struct ChangesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "changes",
             abstract: "Show what changed in each component since its last release tag.",

@@ -4,7 +4,7 @@ import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
-    struct Status: ParsableCommand {
+    struct StatusCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "status",
             abstract: "The release dashboard: latest release, the candidate and its phase, what is pending.",
@@ -26,8 +26,7 @@ extension RelkitCommand {
         @OptionGroup var forge: ForgeOptions
 
         func run() throws {
-            let workspace = try global.openWorkspace()
-            workspace.forgeAccess = forge.access
+            let workspace = try global.openWorkspace(forge: forge.access)
             let now = global.clock
             let status = workspace.status(now: now)
             let renderer = StatusRenderer(status: status, zone: workspace.configuration.timezone,

@@ -3,7 +3,7 @@ import Foundation
 import Relkit
 
 extension RelkitCommand {
-    struct Rc: ParsableCommand {
+    struct ReleaseCandidateCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rc",
             abstract: "Release candidates: cut the next one.",
@@ -66,10 +66,10 @@ extension RelkitCommand {
             }
 
             func execute() throws -> CommandOutcome {
-                let workspace = try global.openWorkspace()
+                let workspace = try global.openWorkspace(forge: forge.access, readsLabels: false)
                 if checkPartial { return try runCheckPartial(workspace) }
                 // The forge is checked before anything is cut, so that a missing configuration creates nothing.
-                let publisher = publish ? try CandidatePublish(workspace: workspace, access: forge.access, dryRun: dryRun) : nil
+                let publisher = publish ? try CandidatePublish(workspace: workspace, dryRun: dryRun) : nil
                 var options = CandidateCut.Options()
                 options.version = version
                 options.at = at
@@ -131,7 +131,7 @@ extension RelkitCommand {
 
             private func runCheckPartial(_ workspace: ReleaseWorkspace) throws -> CommandOutcome {
                 let version = try CandidateCut(workspace: workspace).nextVersion(version)
-                let report = try PartialWork.check(workspace: workspace, access: forge.access, version: version)
+                let report = try PartialWork.check(workspace: workspace, version: version)
                 if global.json {
                     Output.line(JSONValue.object([
                         ("version", .string(version.description)), ("milestone", .optional(report.milestone)),

@@ -4,7 +4,7 @@ import GitKit
 import Relkit
 
 extension RelkitCommand {
-    struct Hook: ParsableCommand {
+    struct GitHookCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "hook",
             abstract: "Run as git's pre-push or pre-receive hook: judge every ref of the push.",
@@ -44,9 +44,6 @@ extension RelkitCommand {
             case .pushingTo(let name): remote = name
             case .receiving: remote = nil
             }
-            let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote)
-            PerformanceTrace.mark("open the repository and the trunk's policy")
-            ProcessLifetime.keep(check.workspace)
             // Labels on the forge count too, where one is configured: read only for commits git's own
             // evidence leaves rejected (so a push that needs none never loads the HTTP library), never
             // by asking `gh` (a hook must not wait on a prompt), and a forge that cannot be read leaves
@@ -56,8 +53,11 @@ extension RelkitCommand {
             access.timeout = 5
             access.budget = 5
             access.gate = true
+            let check = try PushCheck.gate(path: global.path, configFile: global.configFile, remote: remote, forge: access)
+            PerformanceTrace.mark("open the repository and the trunk's policy")
+            ProcessLifetime.keep(check.workspace)
             let result = try check.run(updates, side: side, now: global.clock, rememberSignatures: true,
-                                       forge: .ifReachable(workspace: check.workspace, access: access))
+                                       forge: .ifReachable)
             let renderer = PushRenderer(result: result, zone: check.workspace.configuration.timezone, now: global.clock,
                                         policy: check.policySource)
             if global.json {
@@ -87,8 +87,8 @@ extension RelkitCommand {
             @Argument(help: "The remote's URL.") var url: String = ""
 
             func execute() throws -> CommandOutcome {
-                let updates = try Hook.read(PushCheck.Update.init(prePushLine:))
-                return try Hook.judge(updates, side: .pushingTo(remote), global: global)
+                let updates = try GitHookCommand.read(PushCheck.Update.init(prePushLine:))
+                return try GitHookCommand.judge(updates, side: .pushingTo(remote), global: global)
             }
         }
 
@@ -107,8 +107,8 @@ extension RelkitCommand {
             @OptionGroup var global: GlobalOptions
 
             func execute() throws -> CommandOutcome {
-                let updates = try Hook.read(PushCheck.Update.init(preReceiveLine:))
-                return try Hook.judge(updates, side: .receiving, global: global)
+                let updates = try GitHookCommand.read(PushCheck.Update.init(preReceiveLine:))
+                return try GitHookCommand.judge(updates, side: .receiving, global: global)
             }
         }
     }

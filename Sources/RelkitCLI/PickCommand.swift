@@ -3,7 +3,7 @@ import Foundation
 import Relkit
 
 extension RelkitCommand {
-    struct Pick: ReportingCommand {
+    struct PickCommand: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "pick",
             abstract: "Cherry-pick fixes from the trunk onto the release candidate or the latest release, in memory.",
@@ -84,10 +84,11 @@ extension RelkitCommand {
         }
 
         func execute() throws -> CommandOutcome {
-            let workspace = try global.openWorkspace()
+            // The forge serves --pr and the source pull requests' links; a pick's own evidence stays git's.
+            let workspace = try global.openWorkspace(forge: forge.access, readsLabels: false)
             var options = PickWorkflow.Options()
             options.commits = commits
-            options.target = patch ? .patch : onto.map { .branch($0) } ?? .candidate
+            options.target = patch ? .releaseTag : onto.map { .branch($0) } ?? .candidate
             options.branch = branch
             options.dryRun = dryRun
             options.checkout = checkout
@@ -95,7 +96,7 @@ extension RelkitCommand {
             options.draftOnConflict = draftOnConflict
             options.now = global.clock
             // The forge is checked before anything is created, so that a missing configuration creates nothing.
-            let opener = pr ? try PickPullRequest(workspace: workspace, access: forge.access) : nil
+            let opener = pr ? try PickPullRequest(workspace: workspace) : nil
             var commentFailure: RelkitError?
             let report = try PickWorkflow(workspace: workspace).run(options)
             report.warnings.forEach(Output.warning)
@@ -118,7 +119,7 @@ extension RelkitCommand {
             } else {
                 renderer.sourcePulls = sourcePulls(report, workspace)
             }
-            if let target = report.results.first?.target, target.kind == .patch, let version = target.version {
+            if let target = report.results.first?.target, target.kind == .releaseTag, let version = target.version {
                 renderer.patchBranch = workspace.configuration.release.patchBranch(after: version)
             }
             if global.json {
@@ -146,8 +147,7 @@ extension RelkitCommand {
             let sources = report.results.filter { $0.status != .notOnTrunk }.map(\.commit.id.hex)
             guard !sources.isEmpty, workspace.configuration.forge != nil else { return [:] }
             do {
-                guard let evidence = try ForgeEvidence.open(configuration: workspace.configuration,
-                                                            repository: workspace.repository, access: forge.access) else { return [:] }
+                guard let evidence = try workspace.forge?.configured() else { return [:] }
                 var pulls: [String: (number: Int, url: String)] = [:]
                 for (sha, found) in try evidence.evidence(forTrunkCommits: sources, issues: false) {
                     if let pull = found.pull { pulls[sha] = (pull.number, pull.url) }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Relkit
 
 extension RelkitCommand {
-    struct Hooks: ParsableCommand {
+    struct HookSetupCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "hooks",
             abstract: "Install or remove relkit's git hooks.",

@@ -3,7 +3,7 @@ import GitKit
 import Relkit
 
 extension RelkitCommand {
-    struct Pending: ReportingCommand {
+    struct PendingCommand: ReportingCommand {
         static let configuration = CommandConfiguration(
             commandName: "pending",
             abstract: "List the fixes on the trunk that the release candidate does not have yet.",
@@ -52,8 +52,7 @@ extension RelkitCommand {
         }
 
         func execute() throws -> CommandOutcome {
-            let workspace = try global.openWorkspace()
-            workspace.forgeAccess = forge.access
+            let workspace = try global.openWorkspace(forge: forge.access)
             var options = PendingWorkflow.Options()
             options.onto = onto
             options.predict = predict

@@ -4,7 +4,7 @@ import Relkit
 import ReleasePolicy
 
 extension RelkitCommand {
-    struct Config: ParsableCommand {
+    struct ConfigCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "config",
             abstract: "Print the effective configuration and where each part came from.",
