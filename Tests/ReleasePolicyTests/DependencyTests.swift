@@ -94,4 +94,12 @@ struct DependencyTests {
         #expect([milestone.current, milestone.final, milestone.next] == ["4.58.0-tentative", "4.58.0", "4.59.0-tentative"])
         #expect(Milestone(latestRelease: nil).current == "0.1.0-tentative")
     }
+
+    @Test func theCandidatesMilestonePlacesAnUnlabelledCommit() {
+        let version = Version(4, 58, 0)
+        #expect(Milestone.placing(["4.57.3", "4.58.0-tentative"], inCandidateFor: version) == "4.58.0-tentative")
+        #expect(Milestone.placing(["4.58.0"], inCandidateFor: version) == "4.58.0")
+        #expect(Milestone.placing(["4.59.0-tentative", "4.58"], inCandidateFor: version) == nil)
+        #expect(Milestone.placing([], inCandidateFor: version) == nil)
+    }
 }

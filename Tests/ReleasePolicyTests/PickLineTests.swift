@@ -77,6 +77,12 @@ struct PickLineTests {
         #expect(ConflictVerdict(size, threshold: PickSettings.fleet.smallConflict) == verdict)
     }
 
+    @Test func unreleasedFeatureWorkDecidesWhateverTheSize() {
+        let small = ConflictSize(files: 1, hunks: 1, prerequisites: 1)
+        #expect(ConflictVerdict(small, threshold: PickSettings.fleet.smallConflict, unreleasedFeatureWork: 1) == .unreleasedFeatureWork)
+        #expect(ConflictVerdict(small, threshold: PickSettings.fleet.smallConflict, unreleasedFeatureWork: 0) == .smallConflict)
+    }
+
     @Test func thresholdIsConfigurable() throws {
         let (config, keys) = try Configuration.decode(yaml: "pick:\n  small_conflict: { files: 5, hunks: 10 }\n", file: ".relkit.yml")
         #expect(config.pick.smallConflict == ConflictSize(files: 5, hunks: 10, prerequisites: 1))

@@ -17,6 +17,9 @@ public struct LabelSettings: Sendable, Equatable {
     /// The labels that make a trunk commit a fix.
     public var fixes: [String] { releaseBlocker + unreleasedBug + releasedBug + bug }
 
+    /// The fix-or-feature rule: whether `label` makes a trunk commit a fix.
+    public func isFix(_ label: String) -> Bool { Self.matches(label, fixes) }
+
     /// Whether `label` is one of `labels`, in any spelling the rules accept.
     public static func matches(_ label: String, _ labels: [String]) -> Bool {
         let key = key(label)

@@ -38,4 +38,10 @@ public enum ConflictVerdict: String, Sendable {
             && size.prerequisites <= threshold.prerequisites
         self = small ? .smallConflict : .notSuited
     }
+
+    /// The verdict on a conflict whose likely prerequisites include `unreleasedFeatureWork`
+    /// (commits no release contains that carry no fix label): any such commit decides it.
+    public init(_ size: ConflictSize, threshold: ConflictSize, unreleasedFeatureWork: Int) {
+        self = unreleasedFeatureWork > 0 ? .unreleasedFeatureWork : ConflictVerdict(size, threshold: threshold)
+    }
 }

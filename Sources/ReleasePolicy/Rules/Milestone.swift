@@ -13,3 +13,13 @@ public struct Milestone: Sendable, Equatable {
     public var final: String { "\(version)" }
     public var next: String { "\(version.bumped(.minor))-tentative" }
 }
+
+extension Milestone {
+    /// The milestone rule of autopick: a trunk commit with no fix label still belongs in the candidate
+    /// for `version` when its pull request or an issue it resolves is on that release's milestone
+    /// (`4.58.0` or `4.58.0-tentative`). The title that places it, or nil.
+    public static func placing(_ titles: [String], inCandidateFor version: Version) -> String? {
+        let wanted: Set<String> = ["\(version)", "\(version)-tentative"]
+        return titles.first(where: wanted.contains)
+    }
+}

@@ -85,8 +85,30 @@ public struct CommitFacts: Sendable, Equatable {
 public struct CommitDecision: Sendable, Equatable {
     public let commit: CommitFacts
     public let allowed: Bool
-    /// Which rule decided: `cherry-pick`, `exception`, `changelog`, `label`, `released`, `open`, `merge`.
-    public let rule: String
+    /// Which rule decided.
+    public let decidedBy: Rule
+    /// The rule's name, as the output shows it (`cherry-pick`, `label`, …).
+    public var rule: String { decidedBy.rawValue }
+
+    /// The rules a commit is judged by (their names are part of the JSON and Markdown output).
+    public enum Rule: String, Sendable {
+        /// Not a pick of a trunk commit.
+        case cherryPick = "cherry-pick"
+        /// The EM, QA lead and release DRI approved it.
+        case exception
+        /// Only changelog files.
+        case changelog
+        /// A fix label (the candidate phase).
+        case fix
+        /// A release label (the deep freeze).
+        case label
+        /// The release is tagged: approvals only.
+        case released
+        /// The branch is open: anything goes.
+        case open
+        /// A merge, judged by what it brings in and by its own change.
+        case merge
+    }
     public let reason: String
     /// What would make it pass, when it does not.
     public let fix: String?
@@ -103,6 +125,10 @@ public struct UpdateDecision: Sendable, Equatable {
     /// Why the update itself was judged (deletions, rewrites, unprotected refs).
     public let reason: String
     public let commits: [CommitDecision]
+
+    /// The commits whose verdict more evidence could still change (labels and approvals from a
+    /// costlier source): those refused. The evidence engine asks its next source about these only.
+    public var awaitingEvidence: Set<String> { Set(commits.filter { !$0.allowed }.map(\.commit.id)) }
 }
 
 /// The push rules of the handbook, pure: the same facts, the same verdict.
@@ -126,6 +152,20 @@ public struct PushPolicy: Sendable {
     public func refuse(_ update: RefUpdate, reason: String, phase: ReleasePhase? = nil, window: ReleaseWindow? = nil) -> UpdateDecision {
         UpdateDecision(update: update, version: protectedVersion(of: update.ref), phase: phase, window: window, allowed: false,
                        reason: reason, commits: [])
+    }
+
+    /// A push of the trunk that carries a `.relkit.yml` that cannot be read (`problem`): every later
+    /// push would be judged by it, so it is refused.
+    public func refuseBrokenPolicy(_ update: RefUpdate, problem: String) -> UpdateDecision {
+        refuse(update, reason: "the pushed \(configuration.trunk) carries an invalid policy, and every later push would be "
+            + "judged by it: \(problem)")
+    }
+
+    /// A release branch while the trunk's own policy cannot be read (`problem`): closed, until
+    /// someone who may push to the trunk fixes it there.
+    public func refuseWithoutPolicy(_ update: RefUpdate, problem: String) -> UpdateDecision {
+        refuse(update, reason: "the trunk's policy cannot be read, so release branches are closed until someone who may "
+            + "push to \(configuration.trunk) pushes a fixed .relkit.yml there: \(problem)")
     }
 
     // MARK: The refs the evidence and the releases live in
@@ -281,36 +321,36 @@ public struct PushPolicy: Sendable {
     }
 
     private func judge(_ commit: CommitFacts, phase: ReleasePhase, verdicts: [String: CommitDecision]) -> CommitDecision {
-        func allow(_ rule: String, _ reason: String) -> CommitDecision {
-            CommitDecision(commit: commit, allowed: true, rule: rule, reason: reason, fix: nil)
+        func allow(_ rule: CommitDecision.Rule, _ reason: String) -> CommitDecision {
+            CommitDecision(commit: commit, allowed: true, decidedBy: rule, reason: reason, fix: nil)
         }
-        func reject(_ rule: String, _ reason: String, _ fix: String) -> CommitDecision {
-            CommitDecision(commit: commit, allowed: false, rule: rule, reason: reason, fix: fix)
+        func reject(_ rule: CommitDecision.Rule, _ reason: String, _ fix: String) -> CommitDecision {
+            CommitDecision(commit: commit, allowed: false, decidedBy: rule, reason: reason, fix: fix)
         }
         let allApproved = Set(ApprovalRole.allCases).isSubset(of: commit.approvals)
         let missing = ApprovalRole.allCases.filter { !commit.approvals.contains($0) }
         // Who can unblock, from the trunk's configuration; never a command the pusher could run on their own push.
         let approveFix = "approvals missing: " + missing.map(\.rawValue).joined(separator: ", ")
             + " (from " + missing.map(who).joined(separator: "; ") + ")"
-        if phase == .development { return allow("open", "the release branch is open until the candidate is cut") }
+        if phase == .development { return allow(.open, "the release branch is open until the candidate is cut") }
         if commit.isMerge {
             let failing = commit.bringsIn.compactMap { verdicts[$0] }.filter { !$0.allowed }
             if let first = failing.first {
-                return reject("merge", "brings in \(first.commit.shortID), which is not allowed: \(first.reason)",
+                return reject(.merge, "brings in \(first.commit.shortID), which is not allowed: \(first.reason)",
                               first.fix ?? "leave \(first.commit.shortID) out of the merge")
             }
             if commit.paths.isEmpty {
                 if phase == .released && !allApproved {
-                    return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
+                    return reject(.released, "the release has shipped: no new commits without all three approvals", approveFix)
                 }
                 return commit.bringsIn.isEmpty
-                    ? allow("merge", "brings in nothing new and changes nothing of its own: harmless")
-                    : allow("merge", "brings in only allowed commits and changes nothing of its own")
+                    ? allow(.merge, "brings in nothing new and changes nothing of its own: harmless")
+                    : allow(.merge, "brings in only allowed commits and changes nothing of its own")
             }
             // Its own change is in no commit it brings in: judged as a commit that is not a pick.
         }
         if phase != .released, !commit.paths.isEmpty, commit.paths.allSatisfy(isAlwaysAllowed) {
-            return allow("changelog", "changes only \(configuration.policy.alwaysAllowed.joined(separator: ", "))")
+            return allow(.changelog, "changes only \(configuration.policy.alwaysAllowed.joined(separator: ", "))")
         }
         let labels = configuration.labels
         let freezeLabels = labels.releaseBlocker + labels.unreleasedBug
@@ -323,28 +363,28 @@ public struct PushPolicy: Sendable {
         // A pick line that does not match its source is said so, before the rules judge it as an ordinary commit.
         func notAPick(_ base: String, _ fix: String) -> CommitDecision {
             if commit.isMerge {
-                return reject("merge", ownChange(of: commit) + "; " + base,
+                return reject(.merge, ownChange(of: commit) + "; " + base,
                               "redo the merge without a change of its own; " + fix)
             }
-            guard case .mismatched(let source) = commit.provenance else { return reject("cherry-pick", base, fix) }
-            return reject("cherry-pick", "pick line does not match its source: it names \(short(source)) but changes files "
+            guard case .mismatched(let source) = commit.provenance else { return reject(.cherryPick, base, fix) }
+            return reject(.cherryPick, "pick line does not match its source: it names \(short(source)) but changes files "
                           + "\(short(source)) does not, so it is judged as an ordinary commit; " + base, fix)
         }
         switch phase {
         case .development:
-            return allow("open", "the release branch is open until the candidate is cut")
+            return allow(.open, "the release branch is open until the candidate is cut")
         case .candidate:
-            if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
+            if allApproved { return allow(.exception, "approved by the EM, the QA lead and the release DRI") }
             guard let source = commit.provenance.pickedFrom else {
                 return notAPick("not a pick of a commit on \(configuration.trunk): only fixes picked from "
                               + "\(configuration.trunk) enter the candidate",
                               "merge it into \(configuration.trunk) first and pick it from there, or get the exception: \(approveFix)")
             }
-            if !configuration.policy.candidateNeedsFixLabels { return allow("cherry-pick", "\(how) (policy.candidate: any-pick)") }
+            if !configuration.policy.candidateNeedsFixLabels { return allow(.cherryPick, "\(how) (policy.candidate: any-pick)") }
             if let label = commit.labels.first(where: { LabelSettings.matches($0, labels.fixes) }) {
-                return allow("cherry-pick", "\(how), a fix (\(label))")
+                return allow(.cherryPick, "\(how), a fix (\(label))")
             }
-            return reject("fix", "\(how), which no verified label marks as a fix: only fixes enter the candidate, "
+            return reject(.fix, "\(how), which no verified label marks as a fix: only fixes enter the candidate, "
                           + "features need the exception",
                           "a \(labels.bug.first ?? "bug") label on \(short(source)) from \(givers), or the exception: \(approveFix)")
         case .deepFreeze:
@@ -355,14 +395,14 @@ public struct PushPolicy: Sendable {
                               "merge it into \(configuration.trunk) first; a \(wanted) label on it there from \(givers)")
             }
             if let label = commit.labels.first(where: { LabelSettings.matches($0, freezeLabels) }) {
-                return allow("label", "\(how), labelled \(label)")
+                return allow(.label, "\(how), labelled \(label)")
             }
-            return reject("label", "deep freeze: only \(wanted) fixes, and \(how) has neither label verified",
+            return reject(.label, "deep freeze: only \(wanted) fixes, and \(how) has neither label verified",
                           "a \(labels.releaseBlocker.first ?? "~release-blocker") label on \(short(source)) from \(givers), "
                           + "which \(who(.releaseDri)) or \(who(.qaLead)) decide on")
         case .released:
-            if allApproved { return allow("exception", "approved by the EM, the QA lead and the release DRI") }
-            return reject("released", "the release has shipped: no new commits without all three approvals", approveFix)
+            if allApproved { return allow(.exception, "approved by the EM, the QA lead and the release DRI") }
+            return reject(.released, "the release has shipped: no new commits without all three approvals", approveFix)
         }
     }
 

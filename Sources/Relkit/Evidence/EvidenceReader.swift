@@ -35,6 +35,7 @@ final class EvidenceReader {
 
     /// The notes tip a command reads: `refs/notes/relkit`, or the one a push brings.
     static func notesTip(in repository: Repository, pushed: ObjectID? = nil) -> ObjectID? {
+        // try?: no notes ref: no notes evidence
         pushed ?? ((try? repository.referenceTarget(NotesRef.name)) ?? nil)
     }
 
@@ -59,7 +60,7 @@ final class EvidenceReader {
         let relevant = lines.values.flatMap { $0 }.filter { isLabel($0.text) || isApproval($0.text) }
         try verifier.verify(Set(relevant.map(\.addedBy)))
         PerformanceTrace.mark("verify \(Set(relevant.map(\.addedBy)).count) signatures")
-        let givers = Set(configuration.labels.givers.map { $0.lowercased() })
+        let trust = EvidenceTrust(configuration: configuration)
         var result: [ObjectID: Evidence] = [:]
         for (object, objectLines) in lines {
             var evidence = Evidence()
@@ -70,28 +71,16 @@ final class EvidenceReader {
                 let short = String(object.hex.prefix(7))
                 if let value = LabelLines.value("Label", of: Substring(line.text)) {
                     for label in LabelLines.labels(in: [value]) {
-                        switch verifier.verdict(line.addedBy) {
-                        case .signed(let signer) where givers.contains(signer): evidence.labels.append(label)
-                        case .signed(let signer):
-                            evidence.unverified.append("label \(label) on \(short): signed by \(signer), who is not in labels.givers")
-                        case .unverified(let why):
-                            evidence.unverified.append("label \(label) on \(short): \(why)")
+                        switch trust.noteLabel(label, on: short, signature: verifier.verdict(line.addedBy)) {
+                        case .success(let counted): evidence.labels.append(counted)
+                        case .failure(let why): evidence.unverified.append(why.line)
                         }
                     }
                 } else if let value = LabelLines.value("Approved-by", of: Substring(line.text)) {
-                    let email = LabelLines.email(in: value)
-                    switch verifier.verdict(line.addedBy) {
-                    case .signed(let signer) where signer == email:
-                        let roles = configuration.exceptions.roles(of: email)
-                        if roles.isEmpty {
-                            evidence.unverified.append("approval by \(email) on \(short): no exceptions role lists \(email)")
-                        }
-                        evidence.approvals.formUnion(roles)
-                    case .signed(let signer):
-                        evidence.unverified.append("approval by \(email) on \(short): signed by \(signer), not by \(email)")
-                    case .unverified(let why):
-                        evidence.unverified.append("approval by \(email) on \(short): \(why)")
-                    }
+                    let approval = trust.noteApproval(by: LabelLines.email(in: value), on: short,
+                                                      signature: verifier.verdict(line.addedBy))
+                    evidence.approvals.formUnion(approval.roles)
+                    if let why = approval.unverified { evidence.unverified.append(why.line) }
                 }
             }
             result[object] = evidence

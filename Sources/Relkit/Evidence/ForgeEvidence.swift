@@ -166,20 +166,15 @@ public final class ForgeEvidence: @unchecked Sendable {
     public func approvals(of reviews: [ForgeReview], pullRequest number: Int, head: String)
         -> (roles: Set<ApprovalRole>, evidence: [String], unverified: [String]) {
         var roles = Set<ApprovalRole>(), evidence: [String] = [], unverified: [String] = []
+        let trust = EvidenceTrust(configuration: configuration)
         for review in ForgeReview.standing(reviews) where review.state == "APPROVED" {
-            let matching = ApprovalRole.allCases.filter { role in
-                configuration.exceptions.people(for: role).contains {
-                    ExceptionApprovers.isLogin($0) && $0.lowercased() == review.login.lowercased()
-                }
-            }
-            if matching.isEmpty {
-                unverified.append("approval by @\(review.login) on #\(number): @\(review.login) is not listed under exceptions")
-            } else if review.commitID != head {
-                unverified.append("approval by @\(review.login) on #\(number) was given on \(review.commitID.prefix(7)), "
-                                  + "not on the head \(head.prefix(7)): approvals count for the commits they saw")
-            } else {
+            switch trust.reviewApproval(by: review.login, of: review.commitID, pullRequest: number, head: head) {
+            case .success(let matching):
                 roles.formUnion(matching)
-                evidence.append("approved by @\(review.login) (\(matching.map(\.rawValue).joined(separator: ", "))): \(review.url)")
+                let names = ApprovalRole.allCases.filter(matching.contains).map(\.rawValue)
+                evidence.append("approved by @\(review.login) (\(names.joined(separator: ", "))): \(review.url)")
+            case .failure(let why):
+                unverified.append(why.line)
             }
         }
         return (roles, evidence, unverified)

@@ -83,6 +83,7 @@ public final class ForgeSession: @unchecked Sendable {
                                             ghToken: access.offline || !access.useGhCLI ? { nil } : ForgeToken.fromGhCLI)
             // Reports keep answers per token identity (one token's answers are never served to another);
             // a gate keeps none.
+            // try?: hashing memory cannot fail but is typed so
             let identity = token.map { (try? ObjectID.blob(hashing: Data($0.value.utf8)))?.abbreviated(16) ?? "token" } ?? "anonymous"
             let cache: ResponseCache? = access.gate ? nil
                 : ResponseCache(directory: repository.commonDirectory + "relkit/forge-cache/" + identity)

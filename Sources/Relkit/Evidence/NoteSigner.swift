@@ -52,6 +52,7 @@ struct NoteSigner {
             return output.stdout
         case .ssh:
             var cleanup: [URL] = []
+            // try?: temporary files: best effort
             defer { for url in cleanup { try? FileManager.default.removeItem(at: url) } }
             let buffer = try TemporaryFile.write(data)
             cleanup += [buffer, buffer.appendingPathExtension("sig")]

@@ -7,11 +7,7 @@ import ReleasePolicy
 /// trunk carries (`trust.allowed_signers`), for the identity the notes commit
 /// names as its committer. Several run at once; each commit is checked once.
 final class SignatureVerifier {
-    enum Verdict: Sendable, Equatable {
-        /// A valid signature by this identity (an email, lowercased).
-        case signed(String)
-        case unverified(String)
-    }
+    typealias Verdict = SignatureCheck
 
     let repository: Repository
     /// The allowed signers file's bytes and where they came from; nil when the trunk names none.
@@ -35,6 +31,7 @@ final class SignatureVerifier {
             return SignatureVerifier(repository: repository, allowedSigners: nil,
                                      missing: "the trunk's .relkit.yml names no trust.allowed_signers")
         }
+        // try?: unreadable counts as absent: no signer is allowed, said below
         guard let trunk, let data = try? repository.fileContents(atPath: path, in: trunk) else {
             return SignatureVerifier(repository: repository, allowedSigners: nil,
                                      missing: "trust.allowed_signers names \(path), which \(name) does not have")
@@ -68,6 +65,7 @@ final class SignatureVerifier {
         }
         guard !checks.isEmpty else { return }
         let allowedFile = try TemporaryFile.write(allowedSigners.data)
+        // try?: temporary file: best effort
         defer { try? FileManager.default.removeItem(at: allowedFile) }
         let tool = ExternalTool(name: "ssh-keygen")
         let width = max(4, ProcessInfo.processInfo.activeProcessorCount * 8)

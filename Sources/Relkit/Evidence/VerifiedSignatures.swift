@@ -21,6 +21,7 @@ final class VerifiedSignatures {
     static let maximumBytes = 4 << 20
 
     init?(repository: Repository, allowedSigners: Data) {
+        // try?: no memory: every signature is checked
         guard !Self.dependsOnTheClock(allowedSigners), let allowed = try? ObjectID.blob(hashing: allowedSigners) else { return nil }
         self.allowed = allowed
         path = repository.commonDirectory + "relkit/verified-signatures"
@@ -52,8 +53,11 @@ final class VerifiedSignatures {
         guard !verified.isEmpty else { return }
         let text = verified.map { key($0.0, $0.1) + "\n" }.joined()
         let directory = (path as NSString).deletingLastPathComponent
+        // try?: a memory that cannot be written is only slower
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // try?: absent: empty
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        // try?: a memory that cannot be trimmed is only slower
         if size > Self.maximumBytes { try? FileManager.default.removeItem(atPath: path) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard descriptor >= 0 else { return }

@@ -35,6 +35,22 @@ public struct PullRequestCheck {
         self.forge = forge
     }
 
+    /// Sets the commit status `relkit/release-gate` on the pull request's head: success or failure,
+    /// with `description`, linking the Actions run when `environment` names one.
+    public func postStatus(_ verdict: Verdict, description: String, environment: [String: String]) throws(RelkitError) {
+        var target: String?
+        if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"],
+           let run = environment["GITHUB_RUN_ID"] {
+            target = "\(server)/\(repository)/actions/runs/\(run)"
+        }
+        do {
+            try forge.client.setStatus(sha: verdict.pull.headSHA, state: verdict.allowed ? "success" : "failure",
+                                       context: Self.statusContext, description: description, targetURL: target)
+        } catch {
+            throw RelkitError(forge: error, gate: true)
+        }
+    }
+
     public func run(number: Int, now: Date) throws(RelkitError) -> Verdict {
         // The pull request and its reviews at once (the reviews are needed only for a release branch).
         let client = forge.client
@@ -58,13 +74,16 @@ public struct PullRequestCheck {
             return verdict(pull, nil)
         }
         let repository = check.workspace.repository
+        // try?: absent: said below, with what to fetch
         guard let head = ObjectID(hex: pull.headSHA), (try? repository.commit(head)) != nil else {
             throw RelkitError.repository("the head of #\(number) (\(pull.headSHA.prefix(12))) is not in this clone; "
                 + "fetch it: git fetch \(configuration.remote) pull/\(number)/head (in a workflow: actions/checkout with fetch-depth: 0)")
         }
         // The base as this clone's remote-tracking branch has it, else as GitHub said; the pull
         // request adds what its head has beyond their merge base.
+        // try?: not fetched: the base GitHub names
         let tracking = try? repository.resolveCommit("refs/remotes/\(configuration.remote)/\(pull.baseRef)")
+        // try?: absent: said below
         guard let base = tracking ?? ObjectID(hex: pull.baseSHA).flatMap({ (try? repository.commit($0)) != nil ? $0 : nil }) else {
             throw RelkitError.repository("the base \(pull.baseRef) of #\(number) is not in this clone; "
                 + "fetch it: git fetch \(configuration.remote) \(pull.baseRef)")
@@ -110,14 +129,14 @@ extension PullRequestCheck.Verdict {
         guard let first = decision.commits.first(where: { !$0.allowed }) else { return "\(phase)\(until): \(decision.reason)" }
         let source = first.commit.sourcePullRequest.map { "#\($0)" } ?? "the source of \(first.commit.shortID)"
         let need: String
-        switch (decision.phase, first.rule) {
-        case (.deepFreeze?, "label"):
+        switch (decision.phase, first.decidedBy) {
+        case (.deepFreeze?, .label):
             need = "needs \(freezeLabels) on \(source)"
-        case (_, "fix"):
+        case (_, .fix):
             need = "needs \(bugLabel) (or a release label) on \(source)"
-        case (_, "cherry-pick"):
+        case (_, .cherryPick):
             need = "\(first.commit.shortID) is not a pick of a commit on main"
-        case (_, "released"), (_, "exception"):
+        case (_, .released), (_, .exception):
             need = "needs approvals from the EM, QA lead and release DRI"
         default:
             need = "\(first.commit.shortID): \(first.reason)"

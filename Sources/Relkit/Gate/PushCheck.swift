@@ -79,6 +79,8 @@ public struct PushCheck {
         case required(ForgeEvidence)
         /// The workspace's forge session, opened on first need.
         case ifReachable
+
+        var isRequired: Bool { if case .required = self { true } else { false } }
     }
 
     /// `forge`: labels of the trunk commits picked, from the forge (for the commits the
@@ -122,6 +124,11 @@ public struct PushCheck {
             }
             let evidence = EvidenceReader(repository: repository, reader: reader, configuration: configuration,
                                           notesTip: EvidenceReader.notesTip(in: repository, pushed: pushedNotes), verifier: verifier)
+            var sources: [any EvidenceSource] = [SignedNotesSource(evidence: evidence, trunk: trunk)]
+            if let forge {
+                sources.append(ForgeLabelSource(configuration: configuration, required: forge.isRequired, open: forgeEvidence))
+            }
+            let engine = EvidenceEngine(sources: sources)
             var results: [(update: Update, decision: UpdateDecision)] = []
             for update in updates {
                 let kind: RefUpdate.Kind
@@ -136,8 +143,7 @@ public struct PushCheck {
                 if update.ref == "refs/heads/\(configuration.trunk)", !update.new.isZero,
                    let data = try repository.fileContents(atPath: LoadedConfiguration.fileName, in: update.new),
                    let problem = LoadedConfiguration.problem(in: data, name: LoadedConfiguration.fileName) {
-                    results.append((update, policy.refuse(refUpdate, reason: "the pushed \(configuration.trunk) carries an invalid "
-                        + "policy, and every later push would be judged by it: \(problem)")))
+                    results.append((update, policy.refuseBrokenPolicy(refUpdate, problem: problem)))
                     continue
                 }
                 if let guarded = policy.guardedRef(update.ref) {
@@ -150,9 +156,7 @@ public struct PushCheck {
                     continue
                 }
                 if let brokenPolicy {
-                    results.append((update, policy.refuse(refUpdate, reason: "the trunk's policy cannot be read, so release "
-                        + "branches are closed until someone who may push to \(configuration.trunk) pushes a fixed "
-                        + ".relkit.yml there: \(brokenPolicy)")))
+                    results.append((update, policy.refuseWithoutPolicy(refUpdate, problem: brokenPolicy)))
                     continue
                 }
                 let tagged = try workspace.isTagged(version)
@@ -187,7 +191,8 @@ public struct PushCheck {
                     // exists (another branch, the trunk merged in); a new branch starts from the trunk.
                     let hide = update.old.isZero ? (trunk.map { [$0] } ?? []) : [update.old]
                     let listing = try reader.range(include: [update.new], hide: hide)
-                    facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader, trunkSide: trunkSide)
+                    facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader, trunkSide: trunkSide,
+                                         evidence: evidence)
                     if let approvals {
                         for index in facts.indices {
                             facts[index].approvals.formUnion(approvals.roles)
@@ -196,36 +201,9 @@ public struct PushCheck {
                         }
                     }
                 }
-                var decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
-                let rejected = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
-                if !rejected.isEmpty {
-                    // Only now are signatures checked, and only on the notes these commits need.
-                    PerformanceTrace.mark("judge \(facts.count) commits on trunk trailers")
-                    try addNotesEvidence(to: &facts, rejected: rejected, evidence: evidence, trunk: trunk)
-                    PerformanceTrace.mark("read and verify the notes of \(rejected.count) commits")
-                    decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
-                    let still = Set(decision.commits.filter { !$0.allowed }.map(\.commit.id))
-                    let picks = facts.filter { still.contains($0.id) && $0.provenance.pickedFrom != nil }
-                    if forge != nil, !picks.isEmpty {
-                        var (evidence, problem) = forgeEvidence()
-                        if let found = evidence {
-                            do {
-                                try addForgeEvidence(to: &facts, rejected: still, forge: found)
-                            } catch {
-                                guard case .ifReachable = forge else { throw error }
-                                evidence = nil
-                                problem = error.message
-                            }
-                        }
-                        if evidence == nil, let problem, let name = configuration.forge?.repository {
-                            for index in facts.indices where still.contains(facts[index].id) && facts[index].provenance.pickedFrom != nil {
-                                facts[index].unverified.append("labels on GitHub (\(name)) not read: \(problem)")
-                            }
-                        }
-                        PerformanceTrace.mark("read the forge's labels for \(still.count) commits")
-                        decision = policy.judge(refUpdate, phase: phase, window: window, commits: facts)
-                    }
-                }
+                PerformanceTrace.mark("judge \(facts.count) commits on trunk trailers")
+                // Signed notes (signatures checked only on the notes still needed), then the forge.
+                let decision = try engine.decide(&facts) { policy.judge(refUpdate, phase: phase, window: window, commits: $0) }
                 results.append((update, decision))
             }
             return Result(updates: results)
@@ -304,13 +282,18 @@ public struct PushCheck {
         case .receiving: .serverGate
         }
         for reference in trunk.references(trunk: configuration.trunk) {
-            if let commit = (try? repository.commitID(ofReference: reference)) ?? nil { return commit }
+            // A reference that cannot be read is the repository's problem, said as one; only an absent one is passed over.
+            do {
+                if let commit = try repository.commitID(ofReference: reference) { return commit }
+            } catch {
+                throw .git(error)
+            }
         }
         return nil
     }
 
-    private func describe(_ listing: RangeListing, trunk: ObjectID?, branchTip: ObjectID,
-                          reader: ObjectReader, trunkSide: RangeListing?) throws(GitError) -> [CommitFacts] {
+    private func describe(_ listing: RangeListing, trunk: ObjectID?, branchTip: ObjectID, reader: ObjectReader,
+                          trunkSide: RangeListing?, evidence: EvidenceReader) throws(GitError) -> [CommitFacts] {
         let commits = listing.commits
         let details = try commits.map { (commit: (id: ObjectID, parents: [ObjectID])) throws(GitError) in
             try repository.commit(commit.id)
@@ -322,7 +305,7 @@ public struct PushCheck {
         let contributions = MergeContributions.of(commits)
         PerformanceTrace.mark("find what \(contributions.count) merges bring in")
         var facts: [CommitFacts] = []
-        var unproven: [(index: Int, changes: [PathChange])] = []
+        var unproven: [(index: Int, id: ObjectID, changes: [PathChange])] = []
         var ownChangeNanoseconds: UInt64 = 0
         for (position, (commit, detail)) in zip(commits, details).enumerated() {
             var bringsIn: [ObjectID] = []
@@ -341,7 +324,7 @@ public struct PushCheck {
                 changes = try listing.changes(of: commit, reader: reader)
                 let named = PickLine.sources(in: detail.message).compactMap(ObjectID.init(hex:)).filter { onTrunk.contains($0) }
                 provenance = try pickProvenance(commit.id, changes: changes, named: named, reader: reader)
-                if provenance.pickedFrom == nil, !changes.isEmpty { unproven.append((facts.count, changes)) }
+                if provenance.pickedFrom == nil, !changes.isEmpty { unproven.append((facts.count, commit.id, changes)) }
             }
             var fact = CommitFacts(id: commit.id.hex, summary: detail.summary, isMerge: commit.parents.count > 1,
                                    provenance: provenance, paths: changes.map(\.path), bringsIn: bringsIn.map(\.hex))
@@ -352,7 +335,7 @@ public struct PushCheck {
             + "\(contributions.count) merges (\(ownChangeNanoseconds / 1_000_000) ms of it)")
         // A plain `git cherry-pick` (no pick line): the trunk commit since the branch left it with the same patch id.
         if !unproven.isEmpty, let trunk, let base = try workspace.forkPoint(of: branchTip, trunk: trunk, reader: reader) {
-            let found = try samePatchOnTrunk(unproven.map { ObjectID(hex: facts[$0.index].id)! }, changes: unproven.map(\.changes),
+            let found = try samePatchOnTrunk(unproven.map(\.id), changes: unproven.map(\.changes),
                                              trunk: trunk, base: base, reader: reader)
             for (position, item) in unproven.enumerated() {
                 if let source = found[position] { facts[item.index].provenance = .exact(source: source.hex) }
@@ -370,7 +353,7 @@ public struct PushCheck {
             // Its own trailers, when it is on the trunk itself (a trunk commit a merge brings in); a pick's
             // copies of its source's trailers are not its own, and need no ancestry check.
             if let id = ObjectID(hex: facts[index].id), let commit = cache[id], let trunk,
-               !(try ownTrailerLabels(of: commit, provenance: facts[index].provenance)).isEmpty,
+               !(try evidence.ownTrailerLabels(of: commit, provenance: facts[index].provenance)).isEmpty,
                try repository.isAncestor(id, of: trunk) {
                 facts[index].labels += EvidenceReader.trailerLabels(commit)
             }
@@ -387,17 +370,20 @@ public struct PushCheck {
         guard let trunk, !named.isEmpty else { return onTrunk }
         if let trunkSide {
             // Met by that walk from the trunk: on it. Anything else (below the fork point, or not on the trunk) is asked.
+            // try?: a named commit nobody has is not on the trunk
             for id in named where trunkSide.reachableFromInclude(id) == true || (try? repository.isAncestor(id, of: trunk)) == true {
                 onTrunk.insert(id)
             }
             return onTrunk
         }
+        // try?: an absent commit: the walk goes to the root
         let times = named.map { (try? reader.commitTime($0)) ?? 0 }
         // To the oldest named commit's date: one behind a skewed clock is found through the commit graph.
         let listing = try reader.range(include: [trunk], hide: [], stopBelow: times.min() ?? 0)
         let walked = Set(listing.commits.map(\.id))
         for id in named where walked.contains(id) { onTrunk.insert(id) }
         for id in named where !walked.contains(id) {
+            // try?: a named commit nobody has is not on the trunk
             if (try? repository.isAncestor(id, of: trunk)) == true { onTrunk.insert(id) }
         }
         return onTrunk
@@ -444,69 +430,5 @@ public struct PushCheck {
             found.append(try index.sameChange(as: commit, changes: own))
         }
         return found
-    }
-
-    /// A commit's `Label:` trailers that are its own: a pick's message repeats its source's.
-    private func ownTrailerLabels(of commit: Commit, provenance: Provenance) throws(GitError) -> [String] {
-        let labels = EvidenceReader.trailerLabels(commit)
-        guard !labels.isEmpty, let source = provenance.pickedFrom.flatMap(ObjectID.init(hex:)) else { return labels }
-        let sourceLabels = Set(EvidenceReader.trailerLabels(try repository.commit(source)).map(LabelSettings.key))
-        return labels.filter { !sourceLabels.contains(LabelSettings.key($0)) }
-    }
-
-    /// Adds the labels the forge holds for the trunk commits that rejected commits are
-    /// picks of (or are, when on the trunk), each with the page it was found on.
-    private func addForgeEvidence(to facts: inout [CommitFacts], rejected: Set<String>, forge: ForgeEvidence) throws(RelkitError) {
-        let sources = facts.filter { rejected.contains($0.id) }.compactMap(\.provenance.pickedFrom)
-        let found = try forge.evidence(forTrunkCommits: sources)
-        for index in facts.indices where rejected.contains(facts[index].id) {
-            guard let source = facts[index].provenance.pickedFrom, let evidence = found[source] else { continue }
-            guard let pull = evidence.pull else {
-                facts[index].unverified.append("the forge knows no merged pull request for \(source.prefix(7)), so no forge labels")
-                continue
-            }
-            facts[index].sourcePullRequest = pull.number
-            facts[index].unverified += evidence.unverified
-            let counted = evidence.labels.filter { LabelSettings.matches($0.label, configuration.labels.fixes) }
-            facts[index].labels += counted.map(\.label)
-            facts[index].evidence += counted.map(\.line)
-            if counted.isEmpty {
-                let issues = evidence.issues.map { "#\($0.number)" }
-                facts[index].unverified.append("\(source.prefix(7)) came from \(pull.url)"
-                    + (issues.isEmpty ? ", which resolves no linked issue" : " (issues \(issues.joined(separator: ", ")))")
-                    + "; no release label on them")
-            }
-        }
-    }
-
-    /// Adds the evidence that costs a signature check (signed notes on the
-    /// commits and on the trunk commits they pick), and what was found but
-    /// does not count, to the commits the cheap evidence left rejected.
-    private func addNotesEvidence(to facts: inout [CommitFacts], rejected: Set<String>, evidence: EvidenceReader,
-                                  trunk: ObjectID?) throws(RelkitError) {
-        var objects = Set<ObjectID>()
-        for fact in facts where rejected.contains(fact.id) {
-            if let id = ObjectID(hex: fact.id) { objects.insert(id) }
-            if let source = fact.provenance.pickedFrom.flatMap(ObjectID.init(hex:)) { objects.insert(source) }
-        }
-        let notes = try evidence.notesEvidence(of: objects)
-        for index in facts.indices where rejected.contains(facts[index].id) {
-            for hex in [facts[index].id] + (facts[index].provenance.pickedFrom.map { [$0] } ?? []) {
-                guard let id = ObjectID(hex: hex), let note = notes[id] else { continue }
-                facts[index].labels += note.labels
-                facts[index].approvals.formUnion(note.approvals)
-                facts[index].unverified += note.unverified
-            }
-            // What the pushed commit says of itself, and why it does not count.
-            guard let id = ObjectID(hex: facts[index].id), let commit = try? repository.commit(id) else { continue }
-            let short = String(facts[index].id.prefix(7))
-            let own = (try? ownTrailerLabels(of: commit, provenance: facts[index].provenance)) ?? []
-            if !own.isEmpty, !((try? trunk.map { try repository.isAncestor(id, of: $0) }) == true) {
-                facts[index].unverified.append("Label: trailer on \(short): trailers count only on commits already on \(configuration.trunk)")
-            }
-            if !commit.trailerValues("Approved-by").isEmpty {
-                facts[index].unverified.append("Approved-by: trailer on \(short): approvals count only when signed in notes")
-            }
-        }
     }
 }

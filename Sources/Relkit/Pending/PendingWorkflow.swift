@@ -346,40 +346,29 @@ struct FixEvidence {
     /// The fixes among `commits` (each with its trailer labels) with their fix labels, and what did not count.
     func fixes(_ commits: [(id: ObjectID, trailers: [String])]) throws(RelkitError) -> (labels: [ObjectID: [String]],
                                                                                      unverified: [String], forgeProblem: String?) {
-        let fixLabels = configuration.labels.fixes
-        var labels: [ObjectID: [String]] = [:]
         if !configuration.policy.candidateNeedsFixLabels {
-            for commit in commits { labels[commit.id] = commit.trailers.filter { LabelSettings.matches($0, fixLabels) } }
+            var labels: [ObjectID: [String]] = [:]
+            for commit in commits { labels[commit.id] = commit.trailers.filter { configuration.labels.isFix($0) } }
             return (labels, [], nil)
         }
-        var rest = Set<ObjectID>()
-        for commit in commits {
-            let found = commit.trailers.filter { LabelSettings.matches($0, fixLabels) }
-            if found.isEmpty { rest.insert(commit.id) } else { labels[commit.id] = found }
+        // The evidence engine, as for the gate: trailers first, then signed notes, then the forge, each
+        // asked only about the commits no fix label places yet (a trunk commit is its own source).
+        var facts = commits.map { commit in
+            CommitFacts(id: commit.id.hex, summary: "", provenance: .exact(source: commit.id.hex), labels: commit.trailers)
         }
-        var unverified: [String] = []
-        if !rest.isEmpty, evidence.notes.tip != nil {
-            for (id, found) in try evidence.notesEvidence(of: rest) {
-                let fix = found.labels.filter { LabelSettings.matches($0, fixLabels) }
-                if !fix.isEmpty {
-                    labels[id] = fix
-                    rest.remove(id)
-                }
-                unverified += found.unverified
-            }
+        var sources: [any EvidenceSource] = [SignedNotesSource(evidence: evidence, trunk: nil, audience: .report)]
+        if let forge {
+            sources.append(ForgeLabelSource(configuration: configuration, required: false, open: { (forge, nil) }, audience: .report))
         }
-        var forgeProblem: String?
-        if let forge, !rest.isEmpty {
-            do {
-                let found = try forge.evidence(forTrunkCommits: rest.map(\.hex))
-                for id in rest {
-                    let fix = (found[id.hex]?.labels ?? []).map(\.label).filter { LabelSettings.matches($0, fixLabels) }
-                    if !fix.isEmpty { labels[id] = Array(Set(fix)).sorted() }
-                }
-            } catch {
-                forgeProblem = error.message
-            }
+        let isFix = configuration.labels.isFix
+        let (_, problems) = try EvidenceEngine(sources: sources).decide(&facts, judge: { facts in
+            Set(facts.filter { !$0.labels.contains(where: isFix) }.map(\.id))
+        }, open: { $0 })
+        var labels: [ObjectID: [String]] = [:]
+        for (commit, fact) in zip(commits, facts) {
+            let fix = fact.labels.filter(isFix)
+            if !fix.isEmpty { labels[commit.id] = fix }
         }
-        return (labels, unverified.sorted(), forgeProblem)
+        return (labels, facts.flatMap(\.unverified).sorted(), problems.first)
     }
 }

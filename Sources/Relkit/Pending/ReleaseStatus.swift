@@ -73,6 +73,7 @@ extension ReleaseWorkspace {
                 return .missing("no release candidate")
             }
             let tagged = try isTagged(version)
+            // try?: no trunk: the schedule alone
             let window = try releaseWindow(branch: rc.name, tip: rc.tip, version: version, trunk: try? trunkTip().commit,
                                            knownFork: fork)
             let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)

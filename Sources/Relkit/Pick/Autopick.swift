@@ -71,12 +71,11 @@ public struct Autopick {
         }
         // Unlabelled commits belong when their pull request or issue is on the candidate's milestone.
         if let version = candidate.version, !pending.unlabelled.isEmpty {
-            let milestones: Set<String> = ["\(version)", "\(version)-tentative"]
             let found = try opener.forge.evidence(forTrunkCommits: pending.unlabelled.map(\.id.hex))
             for commit in pending.unlabelled {
                 guard let evidence = found[commit.id.hex] else { continue }
                 let titles = (evidence.pull?.milestone.map { [$0.title] } ?? []) + evidence.milestones
-                if let title = titles.first(where: milestones.contains) {
+                if let title = Milestone.placing(titles, inCandidateFor: version) {
                     wanted.append((commit, "milestone \(title)"))
                 }
             }

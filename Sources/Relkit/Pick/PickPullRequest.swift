@@ -92,8 +92,7 @@ public struct PickPullRequest {
             }
             // Timed out or a 5xx: opened after all? The branch's open pull request is looked for first.
             let pull = try writer.createPullRequest(title: title, head: branch, base: base, body: body, draft: draft)
-            let fixes = workspace.configuration.labels.fixes
-            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter { LabelSettings.matches($0, fixes) }))
+            let labels = Array(Set(sources.values.flatMap(\.labels).map(\.label).filter(workspace.configuration.labels.isFix)))
                 .sorted() + (draft ? [Self.conflictLabel] : [])
             if !labels.isEmpty {
                 try writer.addLabels(labels, toIssue: pull.number)
@@ -120,6 +119,7 @@ public struct PickPullRequest {
         do throws(GitError) {
             guard let tip = try workspace.repository.commitID(ofReference: "refs/heads/\(branch)") else { return }
             paths = try workspace.repository.pathsGainingConflictMarkers(from: base.tip, to: tip,
+                                                                         // try?: without a trunk, markers are judged against the target alone
                                                                          reference: try? workspace.trunkTip().commit)
         } catch {
             throw .git(error)

@@ -172,6 +172,7 @@ public struct PickWorkflow {
                 backup.removeLeftoverLocks()
             } catch {
                 let problems = backup.restore()
+                // try?: reported below when it fails
                 let removed = (try? repository.deleteReference("refs/heads/" + branch, expecting: tip)) != nil
                 guard problems.isEmpty, removed else {
                     throw RelkitError.repository("\(RelkitError.git(error).message); and the undo was incomplete: "
@@ -330,8 +331,8 @@ public struct PickWorkflow {
         let features = try unreleasedFeatureWork(shown, reader: reader)
         return PickConflict(files: files, prerequisites: shown.map(PickCommit.init),
                             unreleasedFeatureWork: features.map(PickCommit.init), size: size,
-                            verdict: features.isEmpty ? ConflictVerdict(size, threshold: workspace.configuration.pick.smallConflict)
-                                : .unreleasedFeatureWork)
+                            verdict: ConflictVerdict(size, threshold: workspace.configuration.pick.smallConflict,
+                                                     unreleasedFeatureWork: features.count))
     }
 
     /// The prerequisites no release contains (not reachable from the latest release tag)

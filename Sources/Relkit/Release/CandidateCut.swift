@@ -115,6 +115,7 @@ public struct CandidateCut {
 
         var created = false, pushed = false
         if !options.dryRun {
+            // try?: no identity: the reflog entry goes without one, like git
             do { try repository.createBranch(branch, at: at, signature: (try? repository.committer(now: options.now)) ?? nil) } catch { throw .git(error) }
             created = true
             if options.push {

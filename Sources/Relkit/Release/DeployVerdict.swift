@@ -18,6 +18,7 @@ public struct DeployVerdict: Sendable, Equatable {
     /// checked for its release tag, and that is an error.
     public static func check(_ image: String, deployed: Version?, repository: Repository?,
                              workspace: () throws(RelkitError) -> ReleaseWorkspace) throws(RelkitError) -> DeployVerdict {
+        // try?: a tag that names no commit is a version, not a commit
         guard let parsed = DeployImage(image, isCommit: { (try? repository?.resolveCommit($0)) != nil }) else {
             throw .usage("'\(image)' is not an image reference; use repository:tag, e.g. fleetdm/fleet:v4.58.0")
         }

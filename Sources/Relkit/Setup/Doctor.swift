@@ -40,6 +40,7 @@ public struct Doctor {
         // 1. The trunk as the remote has it: the policy and every provenance check start there.
         let defaults = Configuration.fleet
         let remoteTrunk = TrunkReferences.clientGate(remote: defaults.remote).references(trunk: defaults.trunk)[0]
+        // try?: doctor reports what it cannot read, below
         let trunk = (try? repository.commitID(ofReference: remoteTrunk)) ?? nil
         if trunk == nil {
             add("remote trunk", .fail, "\(shortReferenceName(remoteTrunk)) is not here: the rules and the hooks read the trunk "
@@ -77,6 +78,7 @@ public struct Doctor {
 
         // 3. The pre-push hook in this clone, and the relkit it runs.
         let installer = HookInstaller(repository: repository)
+        // try?: reported as not installed
         if let directory = try? installer.hooksDirectory() {
             let hook = directory + "/pre-push"
             let text = (FileManager.default.contents(atPath: hook)).map { String(decoding: $0, as: UTF8.self) }
@@ -110,13 +112,16 @@ public struct Doctor {
 
         // 5. Signed labels and approvals.
         if let path = configuration.trust.allowedSigners {
+            // try?: unreadable is reported as absent
             if let trunk, (try? repository.fileContents(atPath: path, in: trunk)) != nil {
                 add("signing", .ok, "trust.allowed_signers: \(path) is on the trunk")
             } else {
                 add("signing", .fail, "trust.allowed_signers names \(path), which the trunk does not have: no signed label counts",
                     fix: "commit \(path) (git's allowedSignersFile format) to \(configuration.trunk)")
             }
+            // try?: unset or unreadable: reported as unset
             let key = (try? repository.configString("user.signingKey")) ?? nil
+            // try?: git's default
             let format = ((try? repository.configString("gpg.format")) ?? nil)?.lowercased() ?? "openpgp"
             if let key, !key.isEmpty {
                 add("signing", .ok, "you sign with user.signingKey (gpg.format \(format))")
@@ -159,6 +164,7 @@ public struct Doctor {
             ages.append(max(0, now.timeIntervalSince1970 - seconds))
         }
         for directory in [repository.gitDirectory, repository.commonDirectory] {
+            // try?: never fetched: reported
             if let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "FETCH_HEAD"),
                let date = attributes[.modificationDate] as? Date {
                 ages.append(max(0, now.timeIntervalSince(date)))

@@ -73,6 +73,7 @@ public struct HookInstaller {
         }
         var action = "installed"
         var moveAside = false
+        // try?: absent or binary: not ours, kept aside below
         if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
             if existing.contains(HookInstaller.marker) {
                 if existing == HookInstaller.shim(name) { return Outcome(path: path, action: "already installed") }
@@ -122,6 +123,7 @@ public struct HookInstaller {
         let path = (try hooksDirectory() as NSString).appendingPathComponent(name)
         let chained = path + ".relkit-chained"
         let manager = FileManager.default
+        // try?: absent or not ours: left alone
         guard let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.contains(HookInstaller.marker) else {
             return Outcome(path: path, action: "not installed")
         }

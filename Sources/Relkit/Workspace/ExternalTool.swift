@@ -34,6 +34,7 @@ struct ExternalTool {
 
         /// Collects the run; past `deadline` it is killed (SIGKILL) and comes back `timedOut`.
         func wait(until deadline: Date? = nil) -> Output {
+            // try?: temporary files: best effort
             defer { for url in cleanup + [stdout, stderr] { try? FileManager.default.removeItem(at: url) } }
             var status: Int32 = 0
             if let deadline {
@@ -95,6 +96,7 @@ struct ExternalTool {
             return posix_spawn(&pid, path, &actions, nil, base, environ)
         }
         guard result == 0 else {
+            // try?: temporary files: best effort
             for url in [inputFile, stdout, stderr] + cleanup { try? FileManager.default.removeItem(at: url) }
             throw .usage("cannot run \(name): \(String(cString: strerror(result)))")
         }

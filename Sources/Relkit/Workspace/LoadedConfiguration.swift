@@ -114,6 +114,7 @@ public struct LoadedConfiguration: Sendable {
         do {
             // A FileHandle also reads /dev/null and pipes, which Data(contentsOf:) refuses on Linux.
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            // try?: read already; a close failure loses nothing
             defer { try? handle.close() }
             return try handle.readToEnd() ?? Data()
         } catch {

@@ -17,6 +17,7 @@ extension ReleaseWorkspace {
 
     /// Why there is no active candidate, in the user's terms: none exists, or every one has shipped.
     public func noActiveCandidate(_ advice: String) -> String {
+        // try?: a warning path: the refs are read again, and fail loudly, where they decide
         let branches = (try? highestBranch(matching: configuration.release.candidateBranch, kind: .candidate)) ?? []
         if let shipped = branches.first, let version = shipped.version {
             return "no active release candidate: every one has shipped (\(shipped.name) is tagged "

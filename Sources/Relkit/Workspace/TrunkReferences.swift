@@ -26,11 +26,13 @@ public enum TrunkReferences {
         var candidates = references(trunk: trunk)
         switch self {
         case .report(let remote), .clientGate(let remote):
+            // try?: no remote HEAD is the usual case: the configured trunk
             guard let head = try? repository.symbolicTarget(ofReference: "refs/remotes/\(remote)/HEAD"),
                   !candidates.contains(head) else { return candidates }
             candidates.append(head)
             if case .report = self { candidates.append("refs/heads/" + String(head.dropFirst("refs/remotes/\(remote)/".count))) }
         case .serverGate:
+            // try?: a detached or unborn HEAD follows nothing
             if let head = try? repository.symbolicTarget(ofReference: "HEAD"), head.hasPrefix("refs/heads/"),
                !candidates.contains(head) {
                 candidates.append(head)

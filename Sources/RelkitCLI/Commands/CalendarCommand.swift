@@ -6,15 +6,6 @@ import ReleasePolicy
 
 extension RelkitCommand {
     struct CalendarCommand: ParsableCommand {
-        /// The active candidate's inferred window, or nil (none, or not readable: the calendar still prints).
-        static func inferredCandidateWindow(_ repository: Repository, _ loaded: LoadedConfiguration) -> ReleaseWindow? {
-            let workspace = ReleaseWorkspace(repository: repository, loaded: loaded)
-            guard let candidate = try? workspace.activeCandidate(), let version = candidate.version,
-                  let trunk = try? workspace.trunkTip() else { return nil }
-            return (try? workspace.releaseWindow(branch: candidate.name, tip: candidate.tip, version: version,
-                                                 trunk: trunk.commit)) ?? nil
-        }
-
         static let configuration = CommandConfiguration(
             commandName: "calendar",
             abstract: "Show the upcoming releases: candidate cut, deep freeze and release instants.",
@@ -52,17 +43,9 @@ extension RelkitCommand {
         }
 
         func run() throws {
-            let repository = global.path == nil ? try? ReleaseWorkspace.openRepository(path: nil)
-                                                 : try ReleaseWorkspace.openRepository(path: global.path)
-            let loaded = try LoadedConfiguration.load(explicitFile: global.configFile, repository: repository)
-            let config = loaded.configuration
-            let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
             let now = global.clock
-            var windows = calendar.upcoming(after: now, count: count)
-            // With no schedule, the active candidate's release is still known: inferred from its branch.
-            if config.release.schedule.isEmpty, let repository, let inferred = Self.inferredCandidateWindow(repository, loaded) {
-                windows = [inferred]
-            }
+            let upcoming = try UpcomingReleases.find(path: global.path, configFile: global.configFile, now: now, count: count)
+            let config = upcoming.configuration, windows = upcoming.windows
             if let ics {
                 let text = ICalendar.document(windows, product: config.release.name, stamp: now)
                 do {
@@ -71,8 +54,7 @@ extension RelkitCommand {
                     throw RelkitError.usage("cannot write \(ics): \(error.localizedDescription)")
                 }
             }
-            let renderer = CalendarRenderer(windows: windows, zone: config.timezone,
-                                            scheduled: !config.release.schedule.isEmpty)
+            let renderer = CalendarRenderer(windows: windows, zone: config.timezone, scheduled: upcoming.scheduled)
             if global.json {
                 try Output.json(renderer.json)
             } else {

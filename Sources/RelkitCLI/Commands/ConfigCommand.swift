@@ -24,6 +24,7 @@ extension RelkitCommand {
         func run() throws {
             // Outside a repository the built-in defaults (or --config) still print;
             // a -C that names no repository is an error, as everywhere.
+            // try?: outside a repository --config FILE still answers
             let repository = global.path == nil ? try? ReleaseWorkspace.openRepository(path: nil)
                                                  : try ReleaseWorkspace.openRepository(path: global.path)
             let loaded = try LoadedConfiguration.load(explicitFile: global.configFile, repository: repository)

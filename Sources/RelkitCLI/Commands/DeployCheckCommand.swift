@@ -27,6 +27,7 @@ extension RelkitCommand {
         @Option(help: ArgumentHelp("The version deployed now.", valueName: "version")) var deployed: String?
 
         func execute() throws -> CommandOutcome {
+            // try?: outside a repository an image tag still answers
             let repository = try? ReleaseWorkspace.openRepository(path: global.path)
             var deployedVersion: Version?
             if let deployed {

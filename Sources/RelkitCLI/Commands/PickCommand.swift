@@ -95,33 +95,21 @@ extension RelkitCommand {
             options.allowOffTrunk = allowOffTrunk
             options.draftOnConflict = draftOnConflict
             options.now = global.clock
-            // The forge is checked before anything is created, so that a missing configuration creates nothing.
-            let opener = pr ? try PickPullRequest(workspace: workspace) : nil
-            var commentFailure: RelkitError?
-            let report = try PickWorkflow(workspace: workspace).run(options)
-            report.warnings.forEach(Output.warning)
-            var renderer = PickRenderer(report: report, style: global.style,
-                                        threshold: workspace.configuration.pick.smallConflict,
-                                        remote: workspace.configuration.remote)
-            if let opener, report.createdBranch != nil, !report.hasConflict || report.unresolvedDraft != nil {
-                // The pull request's sources are the output's too: the forge is asked once.
-                let outcome = try opener.open(report, conflictReport: report.unresolvedDraft != nil ? renderer.markdown : nil)
-                renderer.pullRequest = (outcome.number, outcome.url, outcome.reused)
-                renderer.sourcePulls = outcome.sources.compactMapValues { $0.pull.map { ($0.number, $0.url) } }
-            } else if let opener, report.hasConflict, !report.dryRun {
-                // A conflict creates nothing; its report goes where people look: the source pull request.
-                renderer.sourcePulls = sourcePulls(report, workspace)
-                do {
-                    renderer.conflictComment = try opener.commentConflict(report, markdown: renderer.markdown)
-                } catch {
-                    commentFailure = error
-                }
-            } else {
-                renderer.sourcePulls = sourcePulls(report, workspace)
+            let delivery = try PickDelivery(workspace: workspace, openPullRequest: pr)
+            let style = global.style, configuration = workspace.configuration
+            func renderer(_ pick: PickReport) -> PickRenderer {
+                PickRenderer(report: pick, style: style, threshold: configuration.pick.smallConflict, remote: configuration.remote)
             }
-            if let target = report.results.first?.target, target.kind == .releaseTag, let version = target.version {
-                renderer.patchBranch = workspace.configuration.release.patchBranch(after: version)
+            let report = try delivery.run(options) { pick, sourcePulls in
+                var renderer = renderer(pick)
+                renderer.sourcePulls = sourcePulls
+                return renderer.markdown
             }
+            var renderer = renderer(report.pick)
+            renderer.pullRequest = report.pullRequest
+            renderer.sourcePulls = report.sourcePulls
+            renderer.conflictComment = report.conflictComment
+            renderer.patchBranch = report.patchBranch
             if global.json {
                 try Output.json(renderer.json)
             } else if markdown {
@@ -129,34 +117,9 @@ extension RelkitCommand {
             } else {
                 Output.line(renderer.text)
             }
-            let outcome = report.outcome
-            // The conflict is in the output above; that it could not be posted is the failure to report.
-            if outcome != .refused, let commentFailure { throw commentFailure }
-            if outcome == .conflict, !report.dryRun, report.unresolvedDraft == nil,
-               let conflicted = report.results.first(where: { $0.status == .conflict }) {
-                throw RelkitError(.conflict, report.conflictInWorkingTree != nil
-                    ? "cherry-pick of \(conflicted.commit.id.abbreviated()) conflicts; resolve it in your work tree"
-                    : "cherry-pick of \(conflicted.commit.id.abbreviated()) onto \(conflicted.target.name) conflicts; nothing was created")
-            }
-            return outcome
-        }
-
-        /// The source commits' pull requests from the forge, when one is configured; a failure
-        /// to read it is a warning (the subjects' `(#123)` still show), never a failed pick.
-        private func sourcePulls(_ report: PickReport, _ workspace: ReleaseWorkspace) -> [String: (number: Int, url: String)] {
-            let sources = report.results.filter { $0.status != .notOnTrunk }.map(\.commit.id.hex)
-            guard !sources.isEmpty, workspace.configuration.forge != nil else { return [:] }
-            do {
-                guard let evidence = try workspace.forge?.configured() else { return [:] }
-                var pulls: [String: (number: Int, url: String)] = [:]
-                for (sha, found) in try evidence.evidence(forTrunkCommits: sources, issues: false) {
-                    if let pull = found.pull { pulls[sha] = (pull.number, pull.url) }
-                }
-                return pulls
-            } catch {
-                Output.warning("source pull requests from the subjects only: \(error.message)")
-                return [:]
-            }
+            // The conflict is in the output above; that it could not be posted, or that it created nothing, is said last.
+            if let failure = report.failure { throw failure }
+            return report.outcome
         }
     }
 }

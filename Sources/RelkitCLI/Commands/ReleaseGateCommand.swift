@@ -134,19 +134,7 @@ extension RelkitCommand {
             }
             Output.jobSummary(markdownText)
             if status {
-                let environment = ProcessInfo.processInfo.environment
-                var target: String?
-                if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"],
-                   let run = environment["GITHUB_RUN_ID"] {
-                    target = "\(server)/\(repository)/actions/runs/\(run)"
-                }
-                do {
-                    try gate.forge.client.setStatus(sha: pull.headSHA, state: verdict.allowed ? "success" : "failure",
-                                                    context: PullRequestCheck.statusContext, description: description,
-                                                    targetURL: target)
-                } catch {
-                    throw RelkitError(forge: error, gate: true)
-                }
+                try gate.postStatus(verdict, description: description, environment: ProcessInfo.processInfo.environment)
             }
             return verdict.outcome
         }
