@@ -40,6 +40,8 @@ public struct PickReport: Sendable {
     public let warnings: [String]
     /// With `draftOnConflict`: the conflicting commit the created branch carries unresolved.
     public var unresolvedDraft: PickCommit? = nil
+    /// `createdBranch` was there already, holding exactly these picks (an earlier run's): nothing new was made.
+    public var existingBranch = false
 
     public var hasConflict: Bool { results.contains { $0.status == .conflict } }
     /// A commit not on the trunk is refused; otherwise a conflict is the outcome.

@@ -86,8 +86,22 @@ public struct PickWorkflow {
             }
             guard let branch else { throw RelkitError.usage("no branch name") }
             if try repository.localBranchExists(branch) {
-                throw RelkitError.usage("branch \(branch) already exists; pick onto it with --onto \(branch), "
-                    + "or name a new one with --branch NAME")
+                // A second run of the same pick (`pick X --pr` again) finds its own branch: it is reported,
+                // and with --pr its pull request found, never made twice. Anything else there is kept.
+                if !primary.hasConflict, !options.checkout,
+                   let held = try existingPicks(on: branch, of: primary, target: targets[0], reader: reader) {
+                    let results = results.map { result in
+                        guard result.branch == branch, let new = held[result.commit.id] else { return result }
+                        return PickResult(commit: result.commit, target: result.target, status: result.status, branch: branch,
+                                          newCommit: new, pickedAs: result.pickedAs, conflict: result.conflict)
+                    }
+                    return PickReport(dryRun: false, trunkReference: trunk.reference, results: results, createdBranch: branch,
+                                      plannedBranch: branch, checkedOut: false, conflictInWorkingTree: nil,
+                                      remainingAfterConflict: [], warnings: warnings, existingBranch: true)
+                }
+                throw RelkitError.usage("branch \(branch) already exists and holds something other than "
+                    + (primary.pickedCount == 1 ? "this pick" : "these picks"),
+                    hint: "name a new one with --branch NAME (or pick onto it with --onto \(branch))")
             }
             if options.checkout, repository.isIndexLocked {
                 // Refused before anything is made: git would refuse the switch the same way.
@@ -197,6 +211,29 @@ public struct PickWorkflow {
         var hasConflict: Bool { firstConflict != nil }
         var firstPicked: PickCommit?
         var createdBeforeConflict: Set<ObjectID> = []
+    }
+
+    /// When local branch `branch` holds exactly the picks `chain` makes (what an earlier run made):
+    /// on top of the target as it was then, one commit per pick, in order, each naming its source
+    /// in a pick line and changing only files the source changes. Each source's commit there; nil
+    /// when the branch holds anything else.
+    private func existingPicks(on branch: String, of chain: Chain, target: PickTarget,
+                               reader: ObjectReader) throws(GitError) -> [ObjectID: ObjectID]? {
+        guard let tip = try repository.commitID(ofReference: "refs/heads/\(branch)") else { return nil }
+        let held = try reader.range(include: [tip], hide: [target.tip]).commits
+        let sources = chain.results.filter { $0.status == .picked }.map(\.commit.id)
+        guard held.count == sources.count, !held.isEmpty else { return nil }
+        var found: [ObjectID: ObjectID] = [:]
+        for (commit, source) in zip(held, sources) {
+            guard commit.parents.count == 1 else { return nil }
+            let message = try repository.commit(commit.id).message
+            guard PickLine.sources(in: message).contains(source.hex) else { return nil }
+            let mine = Set(try reader.changes(ofCommit: commit.id).map(\.pathBytes))
+            let theirs = Set(try reader.changes(ofCommit: source).map(\.pathBytes))
+            guard !mine.isEmpty, mine.isSubset(of: theirs) else { return nil }
+            found[source] = commit.id
+        }
+        return found
     }
 
     /// Results with only the new commits that a created branch holds.

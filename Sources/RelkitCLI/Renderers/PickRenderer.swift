@@ -33,7 +33,8 @@ struct PickRenderer {
             if !lines.isEmpty { lines.append("") }
             var header = "Onto \(style.bold(target.displayName)) (\(target.tip.abbreviated()))"
             if let branch = results.compactMap(\.branch).first {
-                header += report.createdBranch == branch ? ", new branch \(style.bold(branch))" : ", as branch \(branch)"
+                header += report.createdBranch != branch ? ", as branch \(branch)"
+                    : report.existingBranch ? ", on its existing branch \(style.bold(branch))" : ", new branch \(style.bold(branch))"
             }
             lines.append(header + ":")
             for result in results {
@@ -58,6 +59,10 @@ struct PickRenderer {
                         + report.remainingAfterConflict.map { $0.id.abbreviated() }.joined(separator: " "))
                 }
             } else {
+                if report.existingBranch {
+                    lines.append("\(branch) already holds \(report.results.count == 1 ? "this pick" : "these picks") "
+                        + "(made by an earlier run): nothing new was created.")
+                }
                 lines.append(report.checkedOut ? "Switched to \(branch)." :
                     "Your work tree, index and HEAD are unchanged.")
                 if let pullRequest {
@@ -223,6 +228,8 @@ struct PickRenderer {
     struct JSONReport: Encodable {
         let dryRun: Bool
         let branch: String?
+        /// The branch held these picks already (an earlier run's): nothing new was made.
+        var existingBranch = false
         let results: [JSONResult]
         var pullRequest: (number: Int, url: String, reused: Bool)? = nil
 
@@ -232,7 +239,7 @@ struct PickRenderer {
         }
 
         func encode(to encoder: Encoder) throws {
-            try encodeNullable(encoder, ["dry_run": dryRun, "branch": branch, "results": results,
+            try encodeNullable(encoder, ["dry_run": dryRun, "branch": branch, "existing_branch": existingBranch, "results": results,
                                          "pull_request": pullRequest.map { PullJSON(number: $0.number, url: $0.url, reused: $0.reused) }])
         }
     }
@@ -265,7 +272,7 @@ struct PickRenderer {
     }
 
     var json: JSONReport {
-        JSONReport(dryRun: report.dryRun, branch: report.createdBranch ?? report.plannedBranch,
+        JSONReport(dryRun: report.dryRun, branch: report.createdBranch ?? report.plannedBranch, existingBranch: report.existingBranch,
                    results: report.results.map { JSONResult(result: $0, sourcePull: sourcePulls[$0.commit.id.hex]) },
                    pullRequest: pullRequest)
     }

@@ -694,6 +694,26 @@ struct PullRequestCheckTests {
         #expect(pull["number"] as? Int == 701 && pull["reused"] as? Bool == true)
         #expect(!server.requests().contains { ($0.method == "POST" && $0.path != "/graphql") || $0.method == "PATCH" })
 
+        // And again with the local branch still there (issue 26's case): its own branch is found and reported,
+        // the open pull request named, exit 0, and nothing new made.
+        let held = Shell.gitOutput(["rev-parse", branch], in: setup.clone.work)
+        server.clearRequests()
+        let rerun = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch], in: setup.clone.work, environment: environment)
+        #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
+        #expect(rerun.stdout.contains("on its existing branch \(branch)"), "\(rerun.stdout)")
+        #expect(rerun.stdout.contains("\(branch) already holds this pick (made by an earlier run): nothing new was created."))
+        #expect(rerun.stdout.contains("a pull request was already open for it, not duplicated: #701 https://github.com/fleetdm/fleet/pull/701"))
+        #expect(Shell.gitOutput(["rev-parse", branch], in: setup.clone.work) == held)
+        #expect(!server.requests().contains { ($0.method == "POST" && $0.path != "/graphql") || $0.method == "PATCH" })
+        // A branch of that name holding anything else is kept as it is; the error says so and suggests --branch.
+        let extra = Shell.gitOutput(["commit-tree", "\(branch)^{tree}", "-p", branch, "-m", "Someone else's work"], in: setup.clone.work)
+        _ = Shell.gitOutput(["update-ref", "refs/heads/\(branch)", extra], in: setup.clone.work)
+        let other = RelkitBinary.run(["pick", setup.fix, "--pr", "--branch", branch], in: setup.clone.work, environment: environment)
+        #expect(other.status == 2)
+        #expect(other.stderr == "error: branch \(branch) already exists and holds something other than this pick; name a new one "
+            + "with --branch NAME (or pick onto it with --onto \(branch))\n", "\(other.stderr)")
+        #expect(Shell.gitOutput(["rev-parse", branch], in: setup.clone.work) == extra)
+
         // The push fails (the remote is gone): the branch stays, nothing is opened, one line says how to finish.
         _ = Shell.gitOutput(["branch", "-D", branch], in: setup.clone.work)
         _ = Shell.gitOutput(["remote", "set-url", "origin", "/nonexistent/origin.git"], in: setup.clone.work)

@@ -115,7 +115,7 @@ struct PickCommandTests {
         #expect(none.stderr.hasPrefix("error: name at least one commit to pick\n"))
         let exists = relkit("pick", "--patch", try id("ui-fix-id"), in: work)
         #expect(exists.status == 2)
-        #expect(exists.stderr == "error: branch patch-fleet-v4.57.3 already exists; pick onto it with --onto patch-fleet-v4.57.3, or name a new one with --branch NAME\n")
+        #expect(exists.stderr == "error: branch patch-fleet-v4.57.3 already exists and holds something other than this pick; name a new one with --branch NAME (or pick onto it with --onto patch-fleet-v4.57.3)\n")
         try "dirty\n".write(to: work.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         let dirty = relkit("pick", "--checkout", try id("ui-fix-id"), in: work)
         #expect(dirty.status == 4)

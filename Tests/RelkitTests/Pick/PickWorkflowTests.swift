@@ -287,7 +287,7 @@ struct PickWorkflowTests {
         #expect {
             try pick(work, [fix]) { $0.target = .releaseTag }
         } throws: { error in
-            (error as? RelkitError) == .usage("branch patch-fleet-v4.57.3 already exists; pick onto it with --onto patch-fleet-v4.57.3, or name a new one with --branch NAME")
+            (error as? RelkitError) == .usage("branch patch-fleet-v4.57.3 already exists and holds something other than this pick; name a new one with --branch NAME (or pick onto it with --onto patch-fleet-v4.57.3)")
         }
         Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
         let report = try pick(work, [fix]) { $0.target = .releaseTag }
