@@ -51,6 +51,8 @@ public struct PickDelivery {
     /// so far, for the comment or the draft (the CLI's `pick --markdown`).
     public func run(_ options: PickWorkflow.Options,
                     conflictMarkdown: (PickReport, [String: (number: Int, url: String)]) -> String) throws(RelkitError) -> Report {
+        var options = options
+        options.commits = try PullRequestCommits(workspace: workspace).resolve(options.commits)
         let pick = try PickWorkflow(workspace: workspace).run(options)
         pick.warnings.forEach(workspace.warn)
         var report = Report(pick: pick)

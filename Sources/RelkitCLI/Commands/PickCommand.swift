@@ -13,6 +13,10 @@ extension RelkitCommand {
             any branch (--onto), and puts the result on a new local branch. Your work tree, index, HEAD \
             and existing branches do not change; --checkout switches to the new branch afterwards.
 
+            '#N' (or --pull N) names pull request N's commit on the trunk: its merge or squash commit as \
+            the forge records it (it must be merged into the trunk), or without a forge the newest commit of the \
+            trunk's first-parent line whose subject ends in ` (#N)` or starts with `Merge pull request #N `.
+
             A commit already on the target (the same commit, a `(cherry picked from commit …)` line \
             naming it, or the same patch id) is reported and skipped. A commit not on the trunk is \
             refused (exit 1): fixes merge into main first. A conflict creates nothing (exit 3) and \
@@ -26,6 +30,7 @@ extension RelkitCommand {
 
             Examples:
               relkit pick 1a2b3c4                       onto the release candidate
+              relkit pick '#21261'                      pull request 21261's merge or squash commit (or --pull 21261)
               relkit pick 1a2b3c4 5d6e7f8 --dry-run     predict, create nothing
               relkit pick 1a2b3c4 --patch               onto the latest release tag, as patch-fleet-vX.Y.Z
               relkit pick 1a2b3c4 --onto patch-fleet-v4.57.3
@@ -39,8 +44,13 @@ extension RelkitCommand {
 
         @OptionGroup var forge: ForgeOptions
 
-        @Argument(help: "The commits to pick (ids, branches, tags; any revision git understands).")
+        @Argument(help: "The commits to pick (ids, branches, tags; any revision git understands), or '#N' for pull request N's.")
         var commits: [String] = []
+
+        @Option(name: .customLong("pull"), help: ArgumentHelp(
+            "Pick the commit pull request <number> left on the trunk (its merge or squash commit); repeatable.",
+            valueName: "number"))
+        var pulls: [Int] = []
 
         @Flag(help: "Pick onto the latest release tag, on a new patch_branch for the next patch version.")
         var patch = false
@@ -73,7 +83,8 @@ extension RelkitCommand {
         var draftOnConflict = false
 
         func validate() throws {
-            if commits.isEmpty { throw ValidationError("name at least one commit to pick") }
+            if commits.isEmpty && pulls.isEmpty { throw ValidationError("name at least one commit to pick") }
+            if let bad = pulls.first(where: { $0 < 1 }) { throw ValidationError("--pull \(bad) is not a pull request number") }
             if pr && dryRun { throw ValidationError("--pr pushes and opens a pull request; it cannot be a --dry-run") }
             if draftOnConflict && !pr { throw ValidationError("--draft-on-conflict opens a draft pull request: add --pr") }
             if draftOnConflict && checkout { throw ValidationError("--draft-on-conflict and --checkout cannot be combined") }
@@ -87,7 +98,7 @@ extension RelkitCommand {
             // The forge serves --pr and the source pull requests' links; a pick's own evidence stays git's.
             let workspace = try global.openWorkspace(forge: forge.access, readsLabels: false)
             var options = PickWorkflow.Options()
-            options.commits = commits
+            options.commits = commits + pulls.map { "#\($0)" }
             options.target = patch ? .releaseTag : onto.map { .branch($0) } ?? .candidate
             options.branch = branch
             options.dryRun = dryRun

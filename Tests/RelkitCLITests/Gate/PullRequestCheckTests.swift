@@ -733,3 +733,34 @@ struct PullRequestCheckTests {
         #expect(Shell.git(["rev-parse", "--verify", "-q", "other"], in: setup.clone.work).status != 0)
     }
 }
+
+extension PullRequestCheckTests {
+    /// Issue 26: `pick '#N'` asks the forge for pull request N's merge commit when one is configured:
+    /// merged into the trunk, it is picked; open, or merged elsewhere, it is refused with why.
+    @Test func aPullRequestNumberIsResolvedThroughTheForge() throws {
+        let setup = setUp()
+        let merged = Self.pull(501, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Fix host count", merged: setup.fix)
+        let open = Self.pull(502, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Not yet")
+        let elsewhere = Self.pull(503, base: "minor-fleet-v4.58.0", baseSHA: setup.fix, head: setup.fix, title: "Into the RC",
+                                  merged: setup.fix)
+        let server = try ForgeServer(routes: [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/501", response: merged),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/502", response: open),
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/pulls/503", response: elsewhere),
+        ])
+        let environment = server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 }
+        let picked = RelkitBinary.run(["pick", "#501", "--dry-run", "--json"], in: setup.clone.work, environment: environment)
+        #expect(picked.status == 0, "\(picked.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(picked.stdout.utf8)) as? [String: Any])
+        #expect((json["results"] as? [[String: Any]])?.first?["commit"] as? String == setup.fix)
+        #expect(server.requests().contains { $0.method == "GET" && $0.path == "/repos/fleetdm/fleet/pulls/501" })
+        let notMerged = RelkitBinary.run(["pick", "--pull", "502", "--dry-run"], in: setup.clone.work, environment: environment)
+        #expect(notMerged.status == 2)
+        #expect(notMerged.stderr == "error: pull request #502 is not merged (it is open): only what is merged into main is picked\n",
+                "\(notMerged.stderr)")
+        let wrongBase = RelkitBinary.run(["pick", "#503", "--dry-run"], in: setup.clone.work, environment: environment)
+        #expect(wrongBase.status == 2)
+        #expect(wrongBase.stderr.hasPrefix("error: pull request #503 was merged into minor-fleet-v4.58.0, not main"))
+        expectNoLeak(picked, server)
+    }
+}

@@ -227,3 +227,27 @@ struct PickCommandTests {
         #expect(plain.stderr.isEmpty)
     }
 }
+
+extension PickCommandTests {
+    /// Issue 26: engineers think in pull requests. Without a forge, `#N` is the newest commit of the
+    /// trunk's first-parent line whose subject ends in ` (#N)`, as `git log --first-parent` finds it.
+    @Test func aPullRequestNumberNamesItsCommitOnTheTrunk() throws {
+        let work = Fixture.fleetWork
+        let expected = Shell.gitOutput(["log", "--first-parent", "--format=%H %s", "origin/main"], in: work)
+            .split(separator: "\n").first { $0.hasSuffix(" (#21261)") }.map { String($0.prefix(40)) }
+        let commit = try #require(expected)
+        for arguments in [["pick", "#21261", "--dry-run", "--json"], ["pick", "--pull", "21261", "--dry-run", "--json"]] {
+            let result = RelkitBinary.run(arguments, in: work)
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let results = try #require(json["results"] as? [[String: Any]])
+            #expect(results.first?["commit"] as? String == commit, "\(arguments)")
+        }
+        let unknown = relkit("pick", "#999999", "--dry-run", in: work)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "error: no commit on origin/main is pull request #999999's (no subject ends in \"(#999999)\"): "
+            + "it is not merged into main; check the number, or `git fetch`\n", "\(unknown.stderr)")
+        let zero = relkit("pick", "--pull", "0", in: work)
+        #expect(zero.status == 2 && zero.stderr.hasPrefix("error: --pull 0 is not a pull request number"))
+    }
+}
