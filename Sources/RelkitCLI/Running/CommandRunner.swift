@@ -15,6 +15,7 @@ enum CommandRunner {
     static func run(_ root: RelkitCommand.Type) {
         PerformanceTrace.start()
         let arguments = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        if arguments.starts(with: ["hook", "pre-receive"]) { serverClock() }
         if let unknown = unknownSubcommand(arguments) {
             Output.error(unknown)
             exit(ExitStatus.code(RelkitError.Kind.usage))
@@ -53,6 +54,17 @@ enum CommandRunner {
             exit(error.rawValue)
         } catch {
             reportParseError(error, root: root)
+        }
+    }
+
+    /// The server's clock is the server's: on a local-path remote the pusher's environment reaches
+    /// `pre-receive`, and their `RELKIT_NOW` must not move the freeze. It counts only when the server
+    /// itself sets `RELKIT_SERVER_NOW` (for tests and dry runs of a schedule).
+    static func serverClock() {
+        if let now = ProcessInfo.processInfo.environment["RELKIT_SERVER_NOW"], !now.isEmpty {
+            setenv("RELKIT_NOW", now, 1)
+        } else {
+            unsetenv("RELKIT_NOW")
         }
     }
 

@@ -16,7 +16,8 @@ struct PushHookTests {
         var origin: URL { root.appendingPathComponent("origin.git") }
 
         func environment(now: String) -> [String: String] {
-            Shell.gitEnvironment.merging(["RELKIT": RelkitBinary.path, "RELKIT_NOW": now]) { $1 }
+            // The server hook reads the server's clock (RELKIT_SERVER_NOW), the client hook the pusher's.
+            Shell.gitEnvironment.merging(["RELKIT": RelkitBinary.path, "RELKIT_NOW": now, "RELKIT_SERVER_NOW": now]) { $1 }
         }
 
         /// Runs git in the work tree with the clock at `now`.
@@ -310,6 +311,21 @@ struct PushHookTests {
         #expect(clone.remote(Self.rc) == before)
         pickedFix(clone, "fix")
         #expect(clone.git(["push", "--no-verify", "origin", "fix:\(Self.rc)"]).status == 0)
+    }
+
+    /// Issue 26: on a local-path remote the pusher's environment reaches pre-receive; their RELKIT_NOW
+    /// (before the cut: the branch open) must not move the server's freeze (RELKIT_SERVER_NOW).
+    @Test func thePushersClockNeverMovesTheServersFreeze() {
+        let clone = clone(server: true)
+        let before = clone.remote(Self.rc)
+        commitOnRC(clone, "feature")
+        let environment = clone.environment(now: "2024-10-01T12:00:00-07:00").merging(["RELKIT_SERVER_NOW": Self.deepFreeze]) { $1 }
+        let result = Shell.run("/usr/bin/env", ["git", "push", "--no-verify", "origin", "feature:\(Self.rc)"], in: clone.work,
+                               environment: environment)
+        #expect(result.status != 0)
+        #expect(result.stderr.lowercased().contains("deep freeze"), "\(result.stderr)")
+        #expect(result.stderr.contains("pre-receive hook declined"))
+        #expect(clone.remote(Self.rc) == before)
     }
 
     /// Labels noted locally reach the server with the push that needs them; the server counts
