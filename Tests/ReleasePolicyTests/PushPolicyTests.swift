@@ -145,4 +145,19 @@ struct PushPolicyTests {
         #expect(!docsOnly.judge(update, phase: .deepFreeze, window: nil, commits: [mixed]).allowed)
         #expect(!docsOnly.judge(update, phase: .released, window: nil, commits: [docs]).allowed)
     }
+
+    /// Issue 26: the one-line status names the shorter way through; once someone listed under
+    /// exceptions approved, that is the approvals still missing, never a label.
+    @Test func theShorterWayThroughIsNamed() {
+        func decision(_ rule: CommitDecision.Rule, approvals: Set<ApprovalRole>) -> CommitDecision {
+            CommitDecision(commit: CommitFacts(id: String(repeating: "a", count: 40), summary: "x", approvals: approvals),
+                           allowed: false, decidedBy: rule, reason: "", fix: nil)
+        }
+        #expect(policy.unblock(decision(.fix, approvals: [])) == .fixLabel)
+        #expect(policy.unblock(decision(.fix, approvals: [.em, .qaLead])) == .approvals(missing: [.releaseDri]))
+        #expect(policy.unblock(decision(.label, approvals: [])) == .releaseLabel)
+        #expect(policy.unblock(decision(.label, approvals: [.releaseDri])) == .approvals(missing: [.em, .qaLead]))
+        #expect(policy.unblock(decision(.cherryPick, approvals: [])) == .notAPick)
+        #expect(policy.unblock(decision(.released, approvals: [])) == .approvals(missing: [.em, .qaLead, .releaseDri]))
+    }
 }

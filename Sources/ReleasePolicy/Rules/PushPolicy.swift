@@ -154,6 +154,35 @@ public struct PushPolicy: Sendable {
                        reason: reason, commits: [])
     }
 
+    /// The shorter way to let a refused commit through, for a one-line status.
+    public enum Unblock: Sendable, Equatable {
+        /// The exception: these roles' approvals are still missing.
+        case approvals(missing: [ApprovalRole])
+        /// A fix label on the source (the candidate phase).
+        case fixLabel
+        /// A release label on the source (the deep freeze).
+        case releaseLabel
+        /// Nothing but the exception lets it in, and nobody approved yet: it is not a pick.
+        case notAPick
+        /// What the reason says.
+        case other
+    }
+
+    /// Which way to name first: once anyone listed under `exceptions` approved the commit, the
+    /// approvals still missing (calling a feature a fix to pass would be mislabelling it); else
+    /// the label its phase asks for.
+    public func unblock(_ decision: CommitDecision) -> Unblock {
+        let missing = ApprovalRole.allCases.filter { !decision.commit.approvals.contains($0) }
+        let approvalsStarted = !decision.commit.approvals.isEmpty
+        switch decision.decidedBy {
+        case .released, .exception: return .approvals(missing: missing)
+        case .fix: return approvalsStarted ? .approvals(missing: missing) : .fixLabel
+        case .label: return approvalsStarted ? .approvals(missing: missing) : .releaseLabel
+        case .cherryPick: return approvalsStarted ? .approvals(missing: missing) : .notAPick
+        case .changelog, .open, .merge: return .other
+        }
+    }
+
     /// A push of the trunk that carries a `.relkit.yml` that cannot be read (`problem`): every later
     /// push would be judged by it, so it is refused.
     public func refuseBrokenPolicy(_ update: RefUpdate, problem: String) -> UpdateDecision {

@@ -19,6 +19,8 @@ public struct PullRequestCheck {
         /// The labels the deep freeze asks for, as the configuration spells them first.
         public let freezeLabels: String
         public let bugLabel: String
+        /// The trunk's configuration the verdict was given under (who approves what).
+        public let configuration: Configuration
     }
 
     public static let statusContext = "relkit/release-gate"
@@ -36,9 +38,10 @@ public struct PullRequestCheck {
     }
 
     /// Sets the commit status `relkit/release-gate` on the pull request's head: success or failure,
-    /// with `description`, linking the Actions run when `environment` names one.
+    /// with `description`, linking the Actions run when `environment` names one, else the pull
+    /// request itself (GitHub's "Details" always leads somewhere).
     public func postStatus(_ verdict: Verdict, description: String, environment: [String: String]) throws(RelkitError) {
-        var target: String?
+        var target: String? = verdict.pull.url.isEmpty ? nil : verdict.pull.url
         if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"],
            let run = environment["GITHUB_RUN_ID"] {
             target = "\(server)/\(repository)/actions/runs/\(run)"
@@ -104,7 +107,7 @@ public struct PullRequestCheck {
         let labels = check.workspace.configuration.labels
         return Verdict(pull: pull, result: result, policySource: check.policySource, zone: check.workspace.configuration.timezone,
                        freezeLabels: "\(labels.releaseBlocker.last ?? "~release blocker") or \(labels.unreleasedBug.last ?? "~unreleased bug")",
-                       bugLabel: labels.bug.first ?? "bug")
+                       bugLabel: labels.bug.first ?? "bug", configuration: check.workspace.configuration)
     }
 }
 
@@ -129,19 +132,42 @@ extension PullRequestCheck.Verdict {
         guard let first = decision.commits.first(where: { !$0.allowed }) else { return "\(phase)\(until): \(decision.reason)" }
         let source = first.commit.sourcePullRequest.map { "#\($0)" } ?? "the source of \(first.commit.shortID)"
         let need: String
-        switch (decision.phase, first.decidedBy) {
-        case (.deepFreeze?, .label):
+        switch PushPolicy(configuration: configuration).unblock(first) {
+        case .approvals(let missing):
+            let what = switch first.decidedBy {
+            case .fix: "a feature: "
+            case .cherryPick: "not a pick: "
+            default: ""
+            }
+            need = what + "needs " + approvals(missing)
+        case .releaseLabel:
             need = "needs \(freezeLabels) on \(source)"
-        case (_, .fix):
+        case .fixLabel:
             need = "needs \(bugLabel) (or a release label) on \(source)"
-        case (_, .cherryPick):
-            need = "\(first.commit.shortID) is not a pick of a commit on main"
-        case (_, .released), (_, .exception):
-            need = "needs approvals from the EM, QA lead and release DRI"
-        default:
+        case .notAPick:
+            need = "\(first.commit.shortID) is not a pick of a commit on \(configuration.trunk)"
+        case .other:
             need = "\(first.commit.shortID): \(first.reason)"
         }
         return "\(phase)\(until): \(need)"
+    }
+
+    /// `the release DRI's approval (georgekarrv)`, or `the approvals of the EM (…) and the release DRI (…)`.
+    private func approvals(_ roles: [ApprovalRole]) -> String {
+        func title(_ role: ApprovalRole) -> String {
+            switch role {
+            case .em: "the EM"
+            case .qaLead: "the QA lead"
+            case .releaseDri: "the release DRI"
+            }
+        }
+        func people(_ role: ApprovalRole) -> String {
+            let people = configuration.exceptions.people(for: role)
+            return people.isEmpty ? "" : " (\(people.joined(separator: ", ")))"
+        }
+        if roles.count == 1, let role = roles.first { return "\(title(role))'s approval\(people(role))" }
+        let names = roles.map { title($0) + people($0) }
+        return "the approvals of " + names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
     }
 
     static func phaseName(_ phase: ReleasePhase) -> String {

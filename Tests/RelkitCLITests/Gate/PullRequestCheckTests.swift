@@ -197,6 +197,16 @@ struct PullRequestCheckTests {
         #expect(body["state"] as? String == "success")
         #expect(body["context"] as? String == "relkit/release-gate")
         #expect((body["description"] as? String)?.hasPrefix("Deep freeze until Mon 11:00 PDT: 1 commit allowed") == true)
+        // Issue 26: "Details" leads somewhere: the Actions run inside GitHub Actions, else the pull request.
+        #expect(body["target_url"] as? String == "https://github.com/fleetdm/fleet/pull/601")
+        server.clearRequests()
+        let inActions = check(setup, server, ["--pr", "601", "--status"], extra: ["GITHUB_SERVER_URL": "https://github.com",
+                                                                                 "GITHUB_REPOSITORY": "fleetdm/fleet",
+                                                                                 "GITHUB_RUN_ID": "42"])
+        #expect(inActions.status == 0)
+        let run = try #require(server.requests().first { $0.method == "POST" && $0.path.hasPrefix("/repos/fleetdm/fleet/statuses/") })
+        let runBody = try #require(try JSONSerialization.jsonObject(with: Data(run.body.utf8)) as? [String: Any])
+        #expect(runBody["target_url"] as? String == "https://github.com/fleetdm/fleet/actions/runs/42", "\(run.body)")
         expectNoLeak(accepted, server)
     }
 
@@ -394,6 +404,17 @@ struct PullRequestCheckTests {
         #expect(rejected.stdout.contains("unverified: approval by @lukeheath on #604 was given on \(setup.candidateTip.prefix(7))"))
         #expect(rejected.stdout.contains("approvals missing: em, qa_lead, release_dri"))
         #expect(!rejected.stdout.contains("approved by @xpkoala"))
+
+        // Issue 26: with the EM's and QA's approvals on the head, the one line names the shorter way left,
+        // the DRI's approval, never a label that would call the feature a fix.
+        let most = [Self.review("lukeheath", "APPROVED", on: setup.feature), Self.review("xpkoala", "APPROVED", on: setup.feature)]
+        try server.replaceRoutes(routes(setup, issueLabels: [], reviews: most))
+        let almost = check(setup, server, ["--pr", "604"], now: PushHookTests.candidate)
+        #expect(almost.status == 1)
+        let line = almost.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(line.hasPrefix("#604 into minor-fleet-v4.58.0: Candidate until Sun 11:00 PDT: "), "\(line)")
+        #expect(line.hasSuffix("needs the release DRI's approval (georgekarrv)"), "\(line)")
+        #expect(!line.contains("(or a release label)"))
     }
 
     @Test func anRcMinorCandidateIsAReleaseBranchToo() throws {
