@@ -89,6 +89,20 @@ struct DependencyTests {
         #expect(DeployImage("localhost:5000/fleet", isCommit: isCommit) == nil)
     }
 
+    /// Issue 26: Go 1.23.4 with 1.23.6 and 1.24.1 out is two issues, as the handbook asks: the release
+    /// blocker for the 1.23 line and the story for 1.24. osquery behind is never a release blocker.
+    @Test func goBehindOnItsLineWithANewerLineOutIsABlockerAndAStory() {
+        let go = FoundDependency(name: .go, version: Version(1, 23, 4), file: "go.mod", line: 3)
+        let both = DependencyVerdict.all(found: go, latest: [Version(1, 23, 6), Version(1, 24, 1)])
+        #expect(both.map(\.kind) == [.releaseBlocker, .story])
+        #expect(both.map(\.latest) == [Version(1, 23, 6), Version(1, 24, 1)])
+        #expect(both.map(\.issueTitle) == ["Release blocker: update Go from 1.23.4 to 1.23.6", "Story: move to Go 1.24"])
+        #expect(DependencyVerdict.all(found: go, latest: [Version(1, 23, 6)]).map(\.kind) == [.releaseBlocker])
+        #expect(DependencyVerdict.all(found: go, latest: [Version(1, 23, 4), Version(1, 24, 1)]).map(\.kind) == [.story])
+        let osquery = FoundDependency(name: .osquery, version: Version(5, 12, 0), file: "Dockerfile", line: 1)
+        #expect(DependencyVerdict.all(found: osquery, latest: [Version(5, 13, 1)]).map(\.kind) == [.bug])
+    }
+
     @Test func milestones() {
         let milestone = Milestone(latestRelease: Version(4, 57, 2))
         #expect([milestone.current, milestone.final, milestone.next] == ["4.58.0-tentative", "4.58.0", "4.59.0-tentative"])

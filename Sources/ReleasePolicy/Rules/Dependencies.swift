@@ -143,6 +143,23 @@ public struct DependencyVerdict: Sendable, Equatable {
     public var blocker: Bool { kind == .releaseBlocker }
     public var behind: Bool { kind == .bug || kind == .releaseBlocker || kind == .story }
 
+    /// Every verdict on one dependency: for Go behind on its own line while a newer line is out,
+    /// both the handbook's issues, the release blocker for the minor version and the story for the
+    /// newer line; otherwise the one verdict.
+    public static func all(found: FoundDependency, latest: [Version]) -> [DependencyVerdict] {
+        let first = DependencyVerdict(found: found, latest: latest)
+        guard first.kind == .releaseBlocker, found.name == .go || found.name == .goToolchain,
+              let newerLine = latest.filter({ ($0.major, $0.minor) > (found.version.major, found.version.minor) }).max()
+        else { return [first] }
+        return [first, DependencyVerdict(found: found, latest: newerLine, kind: .story)]
+    }
+
+    private init(found: FoundDependency, latest: Version?, kind: Kind) {
+        self.found = found
+        self.latest = latest
+        self.kind = kind
+    }
+
     /// `latest`: the newest versions known (for Go, one per release line).
     public init(found: FoundDependency, latest: [Version]) {
         self.found = found

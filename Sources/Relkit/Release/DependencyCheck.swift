@@ -83,7 +83,7 @@ public struct DependencyCheck {
         } catch {
             throw .repository("\(error)")
         }
-        let verdicts = found.map { DependencyVerdict(found: $0, latest: latest[$0.name] ?? []) }
+        let verdicts = found.flatMap { DependencyVerdict.all(found: $0, latest: latest[$0.name] ?? []) }
         return Report(revision: name, commit: commit, verdicts: verdicts)
     }
 }

@@ -315,6 +315,8 @@ struct ReleaseDayForgeTests {
         let fetched = RelkitBinary.run(["deps", "--fetch", "--config", config.path], in: work, environment: environment(server))
         #expect(fetched.status == 1, "\(fetched.stderr)")
         #expect(fetched.stdout.contains("go                   1.23.4     latest 1.23.7     behind: RELEASE BLOCKER"), "\(fetched.stdout)")
+        #expect(fetched.stdout.contains("go                   1.23.4     latest 1.24"), "\(fetched.stdout)")
+        #expect(fetched.stdout.contains("a newer line: a story, not a blocker"))
         #expect(fetched.stdout.contains("macadmins-extension  1.2.3      latest 1.2.4      behind: file a bug, a RELEASE BLOCKER"))
         #expect(fetched.stdout.contains("osquery              5.14.1     latest 5.15.0     behind: file a bug (not a release blocker)"))
         #expect(fetched.stdout.contains("Latest versions from: go: \(server.url)/dl/?mode=json; "
@@ -333,10 +335,12 @@ struct ReleaseDayForgeTests {
             try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any]
         }
         #expect(filed.map { $0["title"] as? String ?? "" } == [
-            "Release blocker: update Go from 1.23.4 to 1.23.7", "Bug: update the macadmins osquery extension to 1.2.4",
-            "Bug: update osquery to 5.15.0",
+            // Issue 26: Go behind on its line with 1.24 out is both of the handbook's issues.
+            "Release blocker: update Go from 1.23.4 to 1.23.7", "Story: move to Go 1.24",
+            "Bug: update the macadmins osquery extension to 1.2.4", "Bug: update osquery to 5.15.0",
         ])
-        #expect(filed.map { $0["labels"] as? [String] ?? [] } == [["bug", "~release-blocker"], ["bug", "~release-blocker"], ["bug"]])
+        #expect(filed.map { $0["labels"] as? [String] ?? [] } == [["bug", "~release-blocker"], ["story"], ["bug", "~release-blocker"],
+                                                                 ["bug"]])
         #expect(filed.allSatisfy { $0["assignees"] as? [String] == ["georgekarrv", "oncall-dev"] })
         #expect((filed.last?["body"] as? String)?.contains("flag validation") == true)
 
@@ -345,6 +349,6 @@ struct ReleaseDayForgeTests {
         server.clearRequests()
         let again = RelkitBinary.run(["deps", "--fetch", "--publish", "--config", config.path], in: work, environment: environment(server))
         #expect(again.stdout.contains("Already filed: Bug: update osquery to 5.15.0 #9101"), "\(again.stdout)")
-        #expect(server.requests().filter { $0.method == "POST" }.count == 2)
+        #expect(server.requests().filter { $0.method == "POST" }.count == 3)
     }
 }
