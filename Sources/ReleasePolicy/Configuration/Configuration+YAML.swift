@@ -28,7 +28,7 @@ extension Configuration {
         guard let root else { return (config, []) }  // an empty file keeps every default
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
-            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust", "forge",
+            "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust", "forge", "hooks",
         ])
         for (key, node) in top {
             switch key {
@@ -46,6 +46,14 @@ extension Configuration {
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
             case "policy": try reader.policy(node, into: &config.policy)
+            case "hooks":
+                for (_, value) in try reader.mapping(node, key: "hooks", allowed: ["client_missing"]) {
+                    let text = try reader.string(value, key: "hooks.client_missing").lowercased()
+                    guard let missing = HookSettings.ClientMissing(rawValue: text) else {
+                        throw reader.error(value, "hooks.client_missing", "expected warn or block, got '\(text)'")
+                    }
+                    config.hooks.clientMissing = missing
+                }
             case "trust":
                 for (_, value) in try reader.mapping(node, key: "trust", allowed: ["allowed_signers"]) {
                     // `allowed_signers: null` (as `relkit config` prints the default) trusts no signature.

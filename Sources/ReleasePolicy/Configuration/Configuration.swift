@@ -17,6 +17,7 @@ public struct Configuration: Sendable, Equatable {
     public var pick: PickSettings
     public var policy: PolicySettings
     public var trust = TrustSettings()
+    public var hooks = HookSettings()
     /// Where labels, reviews and pull requests are read (nil: git only).
     public var forge: ForgeSettings?
     public var deps: DependencySettings
@@ -70,6 +71,21 @@ public struct Configuration: Sendable, Equatable {
     public func component(named name: String) -> Component? {
         components.first { $0.name == name }
     }
+}
+
+/// How the installed hooks behave (`hooks:` in `.relkit.yml`).
+public struct HookSettings: Sendable, Equatable {
+    /// What a clone's pre-push hook does when it finds no relkit to run.
+    public enum ClientMissing: String, Sendable {
+        /// Warn and let the push through: the server's hook and the pull-request check still judge.
+        case warn
+        /// Refuse the push (failing closed, as the server's hook always does).
+        case block
+    }
+
+    public var clientMissing = ClientMissing.warn
+
+    public init() {}
 }
 
 /// Where signatures are checked against (`trust:` in `.relkit.yml`).

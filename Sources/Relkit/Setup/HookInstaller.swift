@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import GitKit
+import ReleasePolicy
 
 /// Installs relkit's hook shims where git runs them, chaining (never
 /// overwriting) a hook that was there, and puts everything back on uninstall.
@@ -10,9 +11,23 @@ public struct HookInstaller {
     /// The mark that says a hook file is relkit's.
     static let marker = "# relkit-hook"
 
-    /// The shim git runs: it execs relkit (from PATH or $RELKIT), after any hook it chained.
-    public static func shim(_ name: String) -> String {
-        """
+    /// The shim git runs: it execs relkit, after any hook it chained. relkit is `$RELKIT`, else the
+    /// relkit that installed the hook (`installedBy`, an absolute path: GUI git clients often run hooks
+    /// with a short PATH), else the one on PATH. Found nowhere: the server's hook refuses the push (it
+    /// fails closed); a clone's hook warns and lets the push through (the server and the pull-request
+    /// check still judge) unless `hooks.client_missing: block`.
+    public static func shim(_ name: String, installedBy: String? = nil, clientMissing: HookSettings.ClientMissing = .warn) -> String {
+        let blocks = name == "pre-receive" || clientMissing == .block
+        let missing = blocks
+            ? """
+                echo "relkit: '$relkit' not found, so the release rules cannot be checked; install relkit or set RELKIT to its path" >&2
+                exit 1
+              """
+            : """
+                echo "relkit: warning: '$relkit' not found, so this clone did not check the release rules; the server and the pull request check still do (install relkit, or set RELKIT to its path)" >&2
+                exit 0
+              """
+        return """
         #!/bin/sh
         \(marker): \(name). Installed by `relkit hooks install`; `relkit hooks install --uninstall` removes it.
         # Runs the hook that was here before (kept as \(name).relkit-chained), then relkit's release rules.
@@ -20,15 +35,21 @@ public struct HookInstaller {
         if [ -x "$0.relkit-chained" ]; then
           printf '%s\\n' "$input" | "$0.relkit-chained" "$@" || exit $?
         fi
-        relkit=${RELKIT:-relkit}
+        installed_by=\(quoted(installedBy ?? ""))
+        relkit=${RELKIT:-}
+        if [ -z "$relkit" ]; then
+          if [ -n "$installed_by" ] && [ -x "$installed_by" ]; then relkit=$installed_by; else relkit=relkit; fi
+        fi
         if ! command -v "$relkit" >/dev/null 2>&1; then
-          echo "relkit: '$relkit' not found, so the release rules cannot be checked; install relkit or set RELKIT to its path" >&2
-          exit 1
+        \(missing)
         fi
         printf '%s\\n' "$input" | exec "$relkit" hook \(name) "$@"
 
         """
     }
+
+    /// `text` as one single-quoted shell word.
+    static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     public struct Outcome: Sendable, Equatable {
         public let path: String
@@ -36,10 +57,17 @@ public struct HookInstaller {
     }
 
     let repository: Repository
+    /// The relkit that installs (an absolute path), tried by the shim before PATH.
+    let installedBy: String?
+    let clientMissing: HookSettings.ClientMissing
 
-    public init(repository: Repository) {
+    public init(repository: Repository, installedBy: String? = nil, clientMissing: HookSettings.ClientMissing = .warn) {
         self.repository = repository
+        self.installedBy = installedBy
+        self.clientMissing = clientMissing
     }
+
+    func shim(_ name: String) -> String { HookInstaller.shim(name, installedBy: installedBy, clientMissing: clientMissing) }
 
     /// Where git runs hooks: `core.hooksPath` (relative to the work tree's top), else the common git directory.
     public func hooksDirectory() throws(RelkitError) -> String {
@@ -76,7 +104,7 @@ public struct HookInstaller {
         // try?: absent or binary: not ours, kept aside below
         if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
             if existing.contains(HookInstaller.marker) {
-                if existing == HookInstaller.shim(name) { return Outcome(path: path, action: "already installed") }
+                if existing == shim(name) { return Outcome(path: path, action: "already installed") }
                 action = "updated"
             } else {
                 guard !manager.fileExists(atPath: chained) else {
@@ -90,7 +118,7 @@ public struct HookInstaller {
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
         guard descriptor >= 0 else { throw failure("cannot create \(temporary)") }
-        let bytes = Array(HookInstaller.shim(name).utf8)
+        let bytes = Array(shim(name).utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let writeError = errno
         close(descriptor)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Relkit
 
 extension RelkitCommand {
@@ -41,7 +42,10 @@ extension RelkitCommand {
 
             func run() throws {
                 let repository = try ReleaseWorkspace.openRepository(path: global.path)
-                let installer = HookInstaller(repository: repository)
+                // The shim records this relkit's absolute path (tried before PATH) and the trunk's hooks settings.
+                let configuration = try LoadedConfiguration.load(explicitFile: global.configFile, repository: repository).configuration
+                let installer = HookInstaller(repository: repository, installedBy: Bundle.main.executablePath,
+                                              clientMissing: configuration.hooks.clientMissing)
                 let name = server ? "pre-receive" : "pre-push"
                 let outcome = uninstall ? try installer.uninstall(name) : try installer.install(name)
                 if global.json {

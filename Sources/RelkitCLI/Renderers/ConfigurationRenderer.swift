@@ -60,6 +60,8 @@ struct ConfigurationRenderer {
         }
         lines.append("  givers: \(list(config.labels.givers))  # \(origin("labels.givers"))")
         lines.append("  pushed: \(quote(config.labels.pushed ?? ""))  # \(origin("labels.pushed"))")
+        lines.append("hooks:")
+        lines.append("  client_missing: \(config.hooks.clientMissing.rawValue)  # \(origin("hooks.client_missing"))")
         lines.append("trust:")
         lines.append("  allowed_signers: \(config.trust.allowedSigners.map(quote) ?? "null")  # \(origin("trust.allowed_signers"))")
         if let forge = config.forge {

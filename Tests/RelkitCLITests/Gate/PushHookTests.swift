@@ -850,8 +850,11 @@ struct PushHookTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(clone.relkit("hooks", "install", "--json").stdout.utf8))
             as? [String: String])
         #expect(json["hook"] == "pre-push" && json["action"] == "already installed" && json["path"]?.hasSuffix("pre-push") == true)
+        // What hooks/ holds, but for the relkit that installed it, recorded by its absolute path.
         let installed = try String(contentsOf: hooks.appendingPathComponent("pre-push"), encoding: .utf8)
-        #expect(installed == (try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-push"), encoding: .utf8)))
+        #expect(installed.contains("installed_by='\(RelkitBinary.path)'\n"))
+        #expect(installed.replacingOccurrences(of: "installed_by='\(RelkitBinary.path)'", with: "installed_by=''")
+            == (try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-push"), encoding: .utf8)))
         let push = clone.git(["push", "origin", "main"])
         #expect(push.stderr.contains("foreign hook ran"))
         #expect(clone.relkit("hooks", "install", "--uninstall").stdout.hasSuffix("pre-push: removed; the previous hook is back\n"))
@@ -861,7 +864,8 @@ struct PushHookTests {
         #expect(clone.relkit("hooks", "install").stdout.hasSuffix(".githooks/pre-push: installed\n"))
         let server = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-receive"), encoding: .utf8)
         #expect(RelkitBinary.run(["hooks", "install", "--server"], in: clone.origin).status == 0)
-        #expect(try String(contentsOf: clone.origin.appendingPathComponent("hooks/pre-receive"), encoding: .utf8) == server)
+        #expect(try String(contentsOf: clone.origin.appendingPathComponent("hooks/pre-receive"), encoding: .utf8)
+            .replacingOccurrences(of: "installed_by='\(RelkitBinary.path)'", with: "installed_by=''") == server)
     }
 
     @Test func aLinkedWorktreeSharesTheHooksAndBadHookInputIsNamed() {
@@ -878,12 +882,32 @@ struct PushHookTests {
         #expect(empty.stderr.isEmpty)
     }
 
-    @Test func withoutRelkitTheShimRefusesAndSaysWhy() {
+    /// Issue 26: a clone whose git runs hooks with a short PATH (GUI clients) still finds the relkit that
+    /// installed the hook; a clone with no relkit at all warns and lets the push through (the server and
+    /// the pull-request check still judge), unless `hooks.client_missing: block`; the server's hook fails closed.
+    @Test func withoutRelkitOnPathTheShimUsesTheInstallerElseWarnsUnlessTold() throws {
         let clone = clone()
-        let result = Shell.run("/usr/bin/env", ["git", "push", "origin", "main"], in: clone.work,
-                               environment: Shell.gitEnvironment.merging(["RELKIT": "/no/such/relkit"]) { $1 })
-        #expect(result.status != 0)
-        #expect(result.stderr.contains("relkit: '/no/such/relkit' not found, so the release rules cannot be checked"))
+        commitOnRC(clone, "feature")
+        let shortPath = Shell.gitEnvironment.merging(["PATH": "/usr/bin:/bin", "RELKIT_NOW": Self.candidate]) { $1 }
+            .filter { $0.key != "RELKIT" }
+        let judged = Shell.run("/usr/bin/env", ["git", "push", "origin", "feature:\(Self.rc)"], in: clone.work, environment: shortPath)
+        #expect(judged.status != 0, "\(judged.stderr)")
+        #expect(judged.stderr.contains("relkit: 1 ref update judged, 1 rejected"), "\(judged.stderr)")
+
+        let missing = shortPath.merging(["RELKIT": "/no/such/relkit"]) { $1 }
+        let warned = Shell.run("/usr/bin/env", ["git", "push", "origin", "main"], in: clone.work, environment: missing)
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(warned.stderr.contains("relkit: warning: '/no/such/relkit' not found, so this clone did not check the release rules; "
+            + "the server and the pull request check still do"))
+
+        let config = Fixture.temporaryDirectory().appendingPathComponent("relkit.yml")
+        try "hooks: { client_missing: block }\n".write(to: config, atomically: true, encoding: .utf8)
+        #expect(clone.relkit("hooks", "install", "--config", config.path).stdout.hasSuffix("pre-push: updated\n"))
+        let refused = Shell.run("/usr/bin/env", ["git", "push", "origin", "main"], in: clone.work, environment: missing)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("relkit: '/no/such/relkit' not found, so the release rules cannot be checked"))
+        let server = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("hooks/pre-receive"), encoding: .utf8)
+        #expect(server.contains("exit 1") && !server.contains("warning"), "the server's hook always fails closed")
     }
 
     @Test func checkJudgesOneUpdateForCI() throws {
