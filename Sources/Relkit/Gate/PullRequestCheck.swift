@@ -39,8 +39,10 @@ public struct PullRequestCheck {
 
     /// Sets the commit status `relkit/release-gate` on the pull request's head: success or failure,
     /// with `description`, linking the Actions run when `environment` names one, else the pull
-    /// request itself (GitHub's "Details" always leads somewhere).
-    public func postStatus(_ verdict: Verdict, description: String, environment: [String: String]) throws(RelkitError) {
+    /// request itself (GitHub's "Details" always leads somewhere). A token that may not write
+    /// statuses (a fork's pull request gets a read-only one) is no failure: the job's own result is
+    /// the check, and the returned warning says so.
+    public func postStatus(_ verdict: Verdict, description: String, environment: [String: String]) throws(RelkitError) -> String? {
         var target: String? = verdict.pull.url.isEmpty ? nil : verdict.pull.url
         if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"],
            let run = environment["GITHUB_RUN_ID"] {
@@ -49,9 +51,13 @@ public struct PullRequestCheck {
         do {
             try forge.client.setStatus(sha: verdict.pull.headSHA, state: verdict.allowed ? "success" : "failure",
                                        context: Self.statusContext, description: description, targetURL: target)
+        } catch where error.kind == .forbidden || error.kind == .notFound {
+            return "the commit status \(Self.statusContext) was not set (\(error.message)); this job's own result is the "
+                + "check (a fork's pull request gets a token that may not write statuses)"
         } catch {
             throw RelkitError(forge: error, gate: true)
         }
+        return nil
     }
 
     public func run(number: Int, now: Date) throws(RelkitError) -> Verdict {

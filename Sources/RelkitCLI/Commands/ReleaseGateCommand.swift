@@ -134,7 +134,10 @@ extension RelkitCommand {
             }
             Output.jobSummary(markdownText)
             if status {
-                try gate.postStatus(verdict, description: description, environment: ProcessInfo.processInfo.environment)
+                if let warning = try gate.postStatus(verdict, description: description,
+                                                     environment: ProcessInfo.processInfo.environment) {
+                    Output.warning(warning)
+                }
             }
             return verdict.outcome
         }

@@ -207,6 +207,21 @@ struct PullRequestCheckTests {
         let run = try #require(server.requests().first { $0.method == "POST" && $0.path.hasPrefix("/repos/fleetdm/fleet/statuses/") })
         let runBody = try #require(try JSONSerialization.jsonObject(with: Data(run.body.utf8)) as? [String: Any])
         #expect(runBody["target_url"] as? String == "https://github.com/fleetdm/fleet/actions/runs/42", "\(run.body)")
+
+        // Issue 26: a fork's pull request gets a read-only token: the status cannot be set, and that is no
+        // failure: the job's own result is the check, said once.
+        var forbidden = ForgeServer.recorded("github-docs/status-forbidden.json")[0]
+        forbidden["method"] = "POST"
+        forbidden["path"] = "/repos/fleetdm/fleet/statuses/\(setup.pick)"
+        try server.replaceRoutes(routes(setup, issueLabels: ["bug", "~release blocker"]).filter {
+            ($0["path"] as? String)?.contains("/statuses/") != true
+        } + [forbidden])
+        let fork = check(setup, server, ["--pr", "601", "--status"])
+        #expect(fork.status == 0, "\(fork.stderr)")
+        #expect(fork.stderr.hasPrefix("warning: the commit status relkit/release-gate was not set ("), "\(fork.stderr)")
+        #expect(fork.stderr.contains("Resource not accessible by integration"))
+        #expect(fork.stderr.hasSuffix("this job's own result is the check (a fork's pull request gets a token that may not write statuses)\n"))
+        #expect(fork.stderr.split(separator: "\n").count == 1)
         expectNoLeak(accepted, server)
     }
 
