@@ -78,14 +78,15 @@ struct PullRequestCommits {
 
     /// The newest commit of the trunk's first-parent line that a subject names as pull request `number`'s.
     private func bySubject(_ number: Int, trunk: (reference: String, commit: ObjectID)) throws(RelkitError) -> ObjectID {
-        let squash = " (#\(number))", merge = "Merge pull request #\(number) "
+        let merge = "Merge pull request #\(number) "
         do throws(GitError) {
             let reader = try ObjectReader(repository: workspace.repository)
             var next: ObjectID? = trunk.commit
             while let id = next {
                 let (bytes, encoding) = try reader.message(ofCommit: id)
-                let summary = Commit.summary(ofRawMessage: bytes, encoding: encoding).summary
-                if summary.hasSuffix(squash) || summary.hasPrefix(merge) { return id }
+                // The subject's pull request as `Commit` reads it everywhere else (its last `(#N)`).
+                let (summary, pull) = Commit.summary(ofRawMessage: bytes, encoding: encoding)
+                if pull == number || summary.hasPrefix(merge) { return id }
                 next = try reader.treeAndParents(ofCommit: id).parents.first
             }
         } catch {
