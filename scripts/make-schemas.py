@@ -57,16 +57,25 @@ schemas = {
     }, {"trunk": obj({"ref": S, "sha": SHA}), "warnings": arr(S)}),
     "pick": obj({
         "dry_run": B, "branch": null(S),
+        # The branch already held exactly these picks (an earlier run's): nothing new was created.
+        "existing_branch": B,
         "results": arr(obj({"commit": SHA, "target": S, "status": enum("picked", "already-picked", "conflict", "not-on-trunk"),
                             "branch": null(S), "new_commit": null(SHA), "conflicts": arr(S)},
                            {"summary": S, "pr": null(I), "pr_from": null(S), "pr_url": null(S), "verdict": null(S)})),
+        # One entry per target, in the order picked: the candidate, the patch release, each --onto branch.
+        "targets": arr(obj({"requested": S, "target": null(S), "branch": null(S), "existing_branch": B,
+                            "outcome": enum("done", "conflict", "refused", "error"), "error": null(S)},
+                           {"target_ref": null(S), "cut_patch_branch": null(S),
+                            "pull_request": null(obj({"number": I, "url": S, "reused": B}))})),
     }, {"pull_request": null(obj({"number": I, "url": S, "reused": B}))}),
     "pending": obj({
         "target": S, "merge_base": SHA,
         "pending": arr(obj({"sha": SHA, "summary": S, "pr": null(I), "applies_cleanly": null(B)}, {"labels": arr(S)})),
         "picked": arr(obj({"sha": SHA, "as": null(SHA), "how": S})),
         "missing_from_candidate": arr(obj({"sha": SHA, "summary": S, "on": S})),
-    }, {"unlabelled": arr(COMMIT), "label_sources": S}),
+    }, {"unlabelled": arr(COMMIT), "label_sources": S,
+        # Onto a patch branch: lacking fixes not labelled for a patch (the candidate's only).
+        "candidate_only": arr(COMMIT)}),
     "check": obj({
         "allowed": B,
         "updates": arr(obj({"ref": S, "old": S, "new": S, "phase": null(S), "allowed": B,

@@ -39,9 +39,10 @@ public struct Configuration: Sendable, Equatable {
             timezoneIdentifier: "America/Los_Angeles",
             release: ReleaseSettings(
                 tag: pattern("fleet-v{version}"),
-                // The handbook's generation first (it names new branches), then the live repository's.
-                candidateBranch: NamePatterns(pattern("minor-fleet-v{version}"), [pattern("rc-minor-fleet-v{version}")]),
-                patchBranch: NamePatterns(pattern("patch-fleet-v{version}"), [pattern("rc-patch-fleet-v{version}")]),
+                // Fleet's live scripts' names first (they name new branches: `rc cut`, `pick --patch --pr`),
+                // then the handbook's older generation, still recognised everywhere.
+                candidateBranch: NamePatterns(pattern("rc-minor-fleet-v{version}"), [pattern("minor-fleet-v{version}")]),
+                patchBranch: NamePatterns(pattern("rc-patch-fleet-v{version}"), [pattern("patch-fleet-v{version}")]),
                 releaseTime: TimeOfDay("11:00")!,
                 candidateCut: CandidateCutSchedule(weekday: .tuesday, time: TimeOfDay("11:00")!),
                 deepFreeze: 24 * 3600,

@@ -20,6 +20,10 @@ public struct LabelSettings: Sendable, Equatable {
     /// The fix-or-feature rule: whether `label` makes a trunk commit a fix.
     public func isFix(_ label: String) -> Bool { Self.matches(label, fixes) }
 
+    /// Whether `label` makes a fix one for a patch release (`~released bug` and its aliases): a patch
+    /// branch takes only these, while the candidate takes every fix.
+    public func isPatchFix(_ label: String) -> Bool { Self.matches(label, releasedBug) }
+
     /// Whether `label` is one of `labels`, in any spelling the rules accept.
     public static func matches(_ label: String, _ labels: [String]) -> Bool {
         let key = key(label)

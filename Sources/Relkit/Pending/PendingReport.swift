@@ -29,6 +29,11 @@ public struct PendingReport: Sendable {
     public let pending: [Pending]
     /// The other trunk commits since the merge base that the target lacks (features, chores), oldest first.
     public let unlabelled: [PickCommit]
+    /// Onto a patch branch: the fixes it lacks that are not labelled for a patch (`~unreleased bug`,
+    /// `~release blocker`): they go to the candidate only, so they are not pending here.
+    public var candidateOnly: [PickCommit] = []
+    /// Whether the target is a patch branch, which takes only fixes labelled for a patch.
+    public var patchTarget = false
     /// Labels found that do not count (unsigned or wrongly signed notes), for the fixes' reviewers.
     public let unverified: [String]
     /// Where the labels were read (the forge, trailers, signed notes), and why the forge was not, when it was not.

@@ -70,9 +70,17 @@ public struct PendingWorkflow {
                 ? try CherryPickPredictor(repository: repository, reader: reader, target: target.tip) : nil
             var pending: [PendingReport.Pending] = []
             var unlabelled: [PickCommit] = []
+            var candidateOnly: [PickCommit] = []
+            // A patch branch takes only fixes for a patch (`~released bug`): the rest are the candidate's.
+            let labelSettings = workspace.configuration.labels
+            let patchTarget = workspace.configuration.release.patchBranch.parse(target.name) != nil
             for item in lacking {
                 guard let labels = fixes.labels[item.commit.id] else {
                     unlabelled.append(item.commit)
+                    continue
+                }
+                if patchTarget, !labels.contains(where: labelSettings.isPatchFix) {
+                    candidateOnly.append(item.commit)
                     continue
                 }
                 pending.append(.init(commit: item.commit,
@@ -83,9 +91,13 @@ public struct PendingWorkflow {
             let missing = try missingFromCandidate(sources, target: target, reader: reader, history: history,
                                                    trunkSide: Set(trunkSide.map(\.id)))
             PerformanceTrace.mark("check \(sources.count) patch lines")
-            return PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
-                                 unlabelled: unlabelled, unverified: fixes.unverified, labelSources: evidence.sources(fixes.forgeProblem),
-                                 picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
+            var report = PendingReport(target: target, trunkReference: trunk.reference, mergeBase: base, pending: pending,
+                                       unlabelled: unlabelled, unverified: fixes.unverified,
+                                       labelSources: evidence.sources(fixes.forgeProblem),
+                                       picked: picked, missingFromCandidate: missing, patchSources: sources.map(\.displayName))
+            report.candidateOnly = candidateOnly
+            report.patchTarget = patchTarget
+            return report
         } catch {
             throw RelkitError(error)
         }

@@ -19,6 +19,8 @@ public struct PickDelivery {
         public var commentFailure: RelkitError?
         /// The patch branch a pick onto a release tag belongs on (`release.patch_branch`).
         public var patchBranch: String?
+        /// With --pr onto a release tag: the patch branch was cut from the tag and pushed, for the pull request to go into.
+        public var cutPatchBranch = false
 
         /// A commit not on the trunk is refused; a conflict is the outcome; a comment that
         /// could not be posted fails the run (after the report is shown).
@@ -47,18 +49,61 @@ public struct PickDelivery {
         opener = openPullRequest ? try PickPullRequest(workspace: workspace) : nil
     }
 
+    /// Picks onto each target in turn, `report`ing each one's outcome as it comes: each target gets its
+    /// own branch (and with --pr its own pull request). The commits are resolved once. A failure on the
+    /// first target (nothing was made yet: an unknown commit, a refusal) is thrown; a later target's
+    /// failure is that target's outcome, and the rest still run.
     /// `conflictMarkdown` renders a conflicting pick's report, with the source pull requests known
     /// so far, for the comment or the draft (the CLI's `pick --markdown`).
+    public func run(_ options: PickWorkflow.Options, onto targets: [PickWorkflow.TargetChoice],
+                    conflictMarkdown: (PickReport, [String: (number: Int, url: String)]) -> String,
+                    report: (PickWorkflow.TargetChoice, Result<Report, RelkitError>) -> Void) throws(RelkitError) {
+        var options = options
+        options.commits = try PullRequestCommits(workspace: workspace).resolve(options.commits)
+        options.opensPullRequest = opener != nil
+        for (index, target) in targets.enumerated() {
+            options.target = target
+            do {
+                report(target, .success(try deliver(options, conflictMarkdown: conflictMarkdown)))
+            } catch {
+                if index == 0 { throw error }
+                report(target, .failure(error))
+            }
+        }
+    }
+
+    /// One target.
     public func run(_ options: PickWorkflow.Options,
                     conflictMarkdown: (PickReport, [String: (number: Int, url: String)]) -> String) throws(RelkitError) -> Report {
         var options = options
         options.commits = try PullRequestCommits(workspace: workspace).resolve(options.commits)
+        options.opensPullRequest = opener != nil
+        return try deliver(options, conflictMarkdown: conflictMarkdown)
+    }
+
+    private func deliver(_ options: PickWorkflow.Options,
+                         conflictMarkdown: (PickReport, [String: (number: Int, url: String)]) -> String) throws(RelkitError) -> Report {
         let pick = try PickWorkflow(workspace: workspace).run(options)
         pick.warnings.forEach(workspace.warn)
         var report = Report(pick: pick)
+        let target = pick.results.first?.target
+        if let target, target.kind == .releaseTag, let version = target.version {
+            report.patchBranch = workspace.configuration.release.patchBranch(after: version)
+        }
         if let opener, pick.createdBranch != nil, !pick.hasConflict || pick.unresolvedDraft != nil {
+            var base: String?
+            if let target, target.kind == .releaseTag, let patchBranch = report.patchBranch {
+                // No patch branch yet: it is cut from the tag, on the remote, for the pull request to go into.
+                if let failure = workspace.pushCommit(target.tip, toBranch: patchBranch) {
+                    throw .repository("could not create the patch branch \(patchBranch) from \(target.name): \(failure); "
+                        + "\(pick.createdBranch ?? "the pick's branch") was made locally, nothing was opened")
+                }
+                report.cutPatchBranch = true
+                base = patchBranch
+            }
             // The pull request's sources are the output's too: the forge is asked once.
-            let outcome = try opener.open(pick, conflictReport: pick.unresolvedDraft != nil ? conflictMarkdown(pick, [:]) : nil)
+            let outcome = try opener.open(pick, base: base,
+                                          conflictReport: pick.unresolvedDraft != nil ? conflictMarkdown(pick, [:]) : nil)
             report.pullRequest = (outcome.number, outcome.url, outcome.reused)
             report.sourcePulls = outcome.sources.compactMapValues { $0.pull.map { ($0.number, $0.url) } }
         } else if let opener, pick.hasConflict, !pick.dryRun {
@@ -71,9 +116,6 @@ public struct PickDelivery {
             }
         } else {
             report.sourcePulls = sourcePulls(pick)
-        }
-        if let target = pick.results.first?.target, target.kind == .releaseTag, let version = target.version {
-            report.patchBranch = workspace.configuration.release.patchBranch(after: version)
         }
         return report
     }

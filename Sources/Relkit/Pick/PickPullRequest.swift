@@ -7,10 +7,19 @@ extension ReleaseWorkspace {
     /// Pushes a local branch to the configured remote with the user's own git (their
     /// credentials, their hooks). Nil when it went; otherwise why, in one line.
     public func pushBranch(_ branch: String) -> String? {
+        push("refs/heads/\(branch):refs/heads/\(branch)")
+    }
+
+    /// Creates branch `branch` on the remote at `commit` (a patch branch cut from its tag), with
+    /// the user's git; a branch already there at that commit is left as it is. Nil when it went.
+    public func pushCommit(_ commit: ObjectID, toBranch branch: String) -> String? {
+        push("\(commit.hex):refs/heads/\(branch)")
+    }
+
+    private func push(_ refspec: String) -> String? {
         let output: ExternalTool.Output
         do {
-            output = try ExternalTool(name: "git").run(["--git-dir", repository.gitDirectory, "push", configuration.remote,
-                                                        "refs/heads/\(branch):refs/heads/\(branch)"])
+            output = try ExternalTool(name: "git").run(["--git-dir", repository.gitDirectory, "push", configuration.remote, refspec])
         } catch {
             return "git could not be run to push it (\(error.message))"
         }
@@ -59,13 +68,15 @@ public struct PickPullRequest {
     /// Pushes `report`'s new branch and opens (or finds) its pull request. A branch that
     /// carries an unresolved pick (`draftOnConflict`) opens only as a draft labelled
     /// `conflict`; any other branch whose files gain conflict markers is refused before the push.
-    public func open(_ report: PickReport, conflictReport: String? = nil) throws(RelkitError) -> Outcome {
+    /// `base`: the branch the pull request goes into when it is not the target (a patch branch just cut from the tag).
+    public func open(_ report: PickReport, base givenBase: String? = nil, conflictReport: String? = nil) throws(RelkitError) -> Outcome {
         let draft = report.unresolvedDraft != nil
         guard let branch = report.createdBranch, !report.dryRun, draft || !report.hasConflict,
               let target = report.results.first?.target else {
             throw .usage("--pr needs a clean pick that created a branch")
         }
-        let base = try Self.base(of: target)
+        let base: String
+        if let givenBase { base = givenBase } else { base = try Self.base(of: target) }
         if !draft {
             try refuseConflictMarkers(branch: branch, base: target)
         }

@@ -8,6 +8,8 @@ public struct PickTarget: Sendable, Equatable {
         case candidate
         /// The latest release tag, for a patch release (`pick --patch`).
         case releaseTag
+        /// The patch branch of the next patch release (`pick --patch`, once it exists).
+        case patchBranch
         /// A branch named with --onto.
         case branch
     }

@@ -9,8 +9,9 @@ import ReleasePolicy
 public struct PickWorkflow {
     public enum TargetChoice: Sendable, Equatable {
         case candidate
-        /// The latest release tag (`--patch`).
-        case releaseTag
+        /// The next patch release (`--patch`): its patch branch when it exists, else the latest
+        /// release tag it is to be cut from (`ReleaseWorkspace.patchTarget`).
+        case patch
         case branch(String)
     }
 
@@ -26,6 +27,9 @@ public struct PickWorkflow {
         /// draft pull request (`pick --pr --draft-on-conflict`). It has no pick line, so
         /// nothing counts it as picked.
         public var draftOnConflict = false
+        /// The new branch is to become a pull request (`--pr`): a pick onto a release tag is then
+        /// named for the patch branch it goes into, not made the patch branch itself.
+        public var opensPullRequest = false
         /// The clock for the committer date (unless GIT_COMMITTER_DATE is set).
         public var now = Date()
         public init() {}
@@ -445,21 +449,16 @@ public struct PickWorkflow {
         return ordered
     }
 
+    /// One target per run: `PickDelivery` runs once per target the user names.
     private func chooseTargets(_ options: Options) throws(RelkitError) -> [PickTarget] {
-        let release = workspace.configuration.release
         switch options.target {
         case .candidate:
             guard let candidate = try workspace.activeCandidate() else {
                 throw .repository(workspace.noActiveCandidate("pick onto a branch with --onto BRANCH"))
             }
             return [candidate]
-        case .releaseTag:
-            guard let latest = try workspace.latestRelease() else {
-                throw .repository("no release tag matches \(release.tag); `git fetch --tags`, or pick onto a branch with --onto BRANCH")
-            }
-            // A patch must also land on the active minor RC: a dry run shows both.
-            if options.dryRun, let candidate = try workspace.activeCandidate() { return [latest, candidate] }
-            return [latest]
+        case .patch:
+            return [try workspace.patchTarget().target]
         case .branch(let name):
             return [try workspace.branchTarget(name)]
         }
@@ -470,7 +469,11 @@ public struct PickWorkflow {
         var name = options.branch
         if name == nil, let target {
             if target.kind == .releaseTag, let version = target.version {
-                name = workspace.configuration.release.patchBranch(after: version)
+                // Onto the tag, the picks become the patch branch itself; for a pull request, a branch into it.
+                let patchBranch = workspace.configuration.release.patchBranch(after: version)
+                name = options.opensPullRequest
+                    ? chain.firstPicked.map { ReleaseSettings.pickBranch(of: $0.id.abbreviated(), onto: patchBranch) }
+                    : patchBranch
             } else if let first = chain.firstPicked {
                 name = ReleaseSettings.pickBranch(of: first.id.abbreviated(), onto: target.name)
             }

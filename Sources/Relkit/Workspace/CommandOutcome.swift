@@ -7,4 +7,13 @@ public enum CommandOutcome: Sendable, Equatable {
     case refused
     /// A cherry-pick conflicts; the report shows where (exit 3).
     case conflict
+
+    /// Several outcomes make one exit: a refusal outranks a conflict, which outranks done.
+    public var severity: Int {
+        switch self {
+        case .done: 0
+        case .conflict: 1
+        case .refused: 2
+        }
+    }
 }

@@ -69,6 +69,24 @@ extension ReleaseWorkspace {
         }
     }
 
+    /// Where a patch pick goes (`pick --patch`): the patch branch of the release after the latest
+    /// tag when it exists, under any generation of its name (`rc-patch-fleet-v4.57.3`,
+    /// `patch-fleet-v4.57.3`), the remote's copy first; else the latest release tag itself. `branch`
+    /// is that patch branch's name: the existing one, or the one to cut from the tag (the first
+    /// `release.patch_branch` pattern). A pick never goes onto the tag while the branch exists.
+    public func patchTarget() throws(RelkitError) -> (target: PickTarget, branch: String) {
+        guard let latest = try latestRelease(), let version = latest.version else {
+            throw .repository("no release tag matches \(configuration.release.tag); `git fetch --tags`, "
+                + "or pick onto a branch with --onto BRANCH")
+        }
+        let next = version.bumped(.patch)
+        let patches = configuration.release.patchBranch
+        if let existing = try highestBranch(matching: patches, kind: .patchBranch).first(where: { $0.version == next }) {
+            return (existing, existing.name)
+        }
+        return (latest, patches.format(next))
+    }
+
     /// A branch named on the command line: a full ref, `origin/NAME`, or a
     /// plain name, which means the remote's branch when it has one (pull
     /// requests go against it), else the local branch.

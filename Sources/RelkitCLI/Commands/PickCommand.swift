@@ -52,13 +52,17 @@ extension RelkitCommand {
             valueName: "number"))
         var pulls: [Int] = []
 
-        @Flag(help: "Pick onto the latest release tag, on a new patch_branch for the next patch version.")
+        @Flag(help: ArgumentHelp("Pick for the next patch release: onto its patch branch when it exists, else onto the latest "
+            + "release tag (as the patch branch itself; with --pr, the patch branch is cut from the tag and pushed first)."))
         var patch = false
 
-        @Option(help: ArgumentHelp("Pick onto this branch (the remote's copy when it has one).", valueName: "branch"))
-        var onto: String?
+        @Flag(help: "Pick onto the active release candidate too (the default target when no other is named).")
+        var candidate = false
 
-        @Option(help: ArgumentHelp("Name the new branch (default: cherry-pick-<id>-to-<target>, or the patch branch).",
+        @Option(help: ArgumentHelp("Pick onto this branch (the remote's copy when it has one); repeatable.", valueName: "branch"))
+        var onto: [String] = []
+
+        @Option(help: ArgumentHelp("Name the new branch (default: cherry-pick-<id>-to-<target>, or the patch branch); one target only.",
                                    valueName: "name"))
         var branch: String?
 
@@ -88,10 +92,17 @@ extension RelkitCommand {
             if pr && dryRun { throw ValidationError("--pr pushes and opens a pull request; it cannot be a --dry-run") }
             if draftOnConflict && !pr { throw ValidationError("--draft-on-conflict opens a draft pull request: add --pr") }
             if draftOnConflict && checkout { throw ValidationError("--draft-on-conflict and --checkout cannot be combined") }
-            if pr && patch { throw ValidationError("--pr opens pull requests into branches, not tags: create the patch branch, then pick with --onto it --pr") }
-            if patch && onto != nil { throw ValidationError("--patch and --onto cannot be combined") }
+            if targets.count > 1 && branch != nil {
+                throw ValidationError("--branch names one branch, and this run has \(targets.count) targets: each gets its own default name")
+            }
+            if targets.count > 1 && checkout { throw ValidationError("--checkout switches to one branch: name one target") }
             if markdown && global.json { throw ValidationError("--markdown and --json cannot be combined") }
             if dryRun && checkout { throw ValidationError("--dry-run and --checkout cannot be combined") }
+        }
+
+        /// Each target, in this order: the candidate, the patch release, then each --onto branch.
+        var targets: [PickWorkflow.TargetChoice] {
+            (candidate || !patch && onto.isEmpty ? [.candidate] : []) + (patch ? [.patch] : []) + onto.map { .branch($0) }
         }
 
         func execute() throws -> CommandOutcome {
@@ -99,7 +110,6 @@ extension RelkitCommand {
             let workspace = try global.openWorkspace(forge: forge.access, readsLabels: false)
             var options = PickWorkflow.Options()
             options.commits = commits + pulls.map { "#\($0)" }
-            options.target = patch ? .releaseTag : onto.map { .branch($0) } ?? .candidate
             options.branch = branch
             options.dryRun = dryRun
             options.checkout = checkout
@@ -111,26 +121,43 @@ extension RelkitCommand {
             func renderer(_ pick: PickReport) -> PickRenderer {
                 PickRenderer(report: pick, style: style, threshold: configuration.pick.smallConflict, remote: configuration.remote)
             }
-            let report = try delivery.run(options) { pick, sourcePulls in
+            var runs: [PickRenderer.TargetRun] = []
+            try delivery.run(options, onto: targets, conflictMarkdown: { pick, sourcePulls in
                 var renderer = renderer(pick)
                 renderer.sourcePulls = sourcePulls
                 return renderer.markdown
+            }, report: { choice, result in
+                let run: PickRenderer.TargetRun
+                switch result {
+                case .success(let report):
+                    var renderer = renderer(report.pick)
+                    renderer.pullRequest = report.pullRequest
+                    renderer.sourcePulls = report.sourcePulls
+                    renderer.conflictComment = report.conflictComment
+                    renderer.patchBranch = report.patchBranch
+                    renderer.cutPatchBranch = report.cutPatchBranch
+                    renderer.reminder = patch && !candidate ? configuration.release : nil
+                    run = .init(choice: choice, renderer: renderer, outcome: report.outcome, failure: report.failure)
+                case .failure(let error):
+                    run = .init(choice: choice, renderer: nil, outcome: nil, failure: error)
+                }
+                runs.append(run)
+                // Each target's outcome as it comes (the JSON document waits for all of them).
+                guard !global.json, let renderer = run.renderer else { return }
+                if runs.count > 1 { Output.line("") }
+                Output.line(markdown ? renderer.markdown : renderer.text)
+            })
+            if global.json { try Output.json(PickRenderer.json(runs)) }
+            // The conflict is in the output above; that it could not be posted, or that it created nothing,
+            // or that a later target failed, is said last, one line each; the worst sets the exit status.
+            let failures = runs.compactMap { run in run.failure.map { (run.choice, $0) } }
+            for (choice, failure) in failures.dropLast() {
+                Output.error(runs.count > 1 ? "\(PickRenderer.describe(choice)): \(failure.message)" : failure.message)
             }
-            var renderer = renderer(report.pick)
-            renderer.pullRequest = report.pullRequest
-            renderer.sourcePulls = report.sourcePulls
-            renderer.conflictComment = report.conflictComment
-            renderer.patchBranch = report.patchBranch
-            if global.json {
-                try Output.json(renderer.json)
-            } else if markdown {
-                Output.line(renderer.markdown)
-            } else {
-                Output.line(renderer.text)
+            if let (choice, last) = failures.last {
+                throw runs.count > 1 ? RelkitError(last.kind, "\(PickRenderer.describe(choice)): \(last.summary)", hint: last.hint) : last
             }
-            // The conflict is in the output above; that it could not be posted, or that it created nothing, is said last.
-            if let failure = report.failure { throw failure }
-            return report.outcome
+            return runs.compactMap(\.outcome).max { $0.severity < $1.severity } ?? .done
         }
     }
 }

@@ -17,11 +17,13 @@ struct PendingRenderer {
 
     var text: String {
         let target = report.target
-        var lines = ["Candidate: \(style.bold(target.displayName)) (\(target.tip.abbreviated())), "
+        var lines = ["\(report.patchTarget ? "Patch branch" : "Candidate"): \(style.bold(target.displayName)) (\(target.tip.abbreviated())), "
             + "left \(shortReferenceName(report.trunkReference)) at \(report.mergeBase.abbreviated())"]
         lines.append("")
         if report.pending.isEmpty {
-            lines.append(style.green("No pending fixes: every labelled fix on the trunk since then is on \(target.name)."))
+            lines.append(style.green(report.patchTarget
+                ? "No pending fixes: every fix labelled for a patch on the trunk since then is on \(target.name)."
+                : "No pending fixes: every labelled fix on the trunk since then is on \(target.name)."))
         } else {
             let conflicting = report.pending.filter { $0.appliesCleanly == false }.count
             lines.append("\(report.pending.count) pending fix\(report.pending.count == 1 ? "" : "es"), oldest first"
@@ -39,6 +41,17 @@ struct PendingRenderer {
         }
         for item in report.unverified { lines.append("  " + style.yellow("unverified: ") + item) }
         lines.append("  " + style.dim("labels from: \(report.labelSources)"))
+        if !report.candidateOnly.isEmpty {
+            let count = report.candidateOnly.count
+            lines.append("")
+            lines.append("For the candidate only: \(count) fix\(count == 1 ? "" : "es") not labelled for a patch (a patch takes "
+                + "only released bugs)" + (all ? ":" : "; --all lists them"))
+            if all {
+                let shown = limited(report.candidateOnly)
+                for commit in shown.shown { lines.append("  \(line(commit))") }
+                if shown.hidden > 0 { lines.append("  … \(shown.hidden) more (--limit 0 lists all)") }
+            }
+        }
         if !report.unlabelled.isEmpty {
             lines.append("")
             let count = report.unlabelled.count
@@ -90,6 +103,7 @@ struct PendingRenderer {
                                      ("labels", .array(item.labels.map(JSONValue.string)))])
             })),
             ("unlabelled", .array(report.unlabelled.map { commit($0, [("pr", .optional($0.pullRequest))]) })),
+            ("candidate_only", .array(report.candidateOnly.map { commit($0, [("pr", .optional($0.pullRequest))]) })),
             ("unverified", .array(report.unverified.map(JSONValue.string))),
             ("label_sources", .string(report.labelSources)),
             ("picked", .array(report.picked.map { item in

@@ -16,6 +16,27 @@ struct PickRenderer {
     var sourcePulls: [String: (number: Int, url: String)] = [:]
     /// Where `--pr` reported a conflict: the source pull request's comment.
     var conflictComment: PickPullRequest.CommentOutcome?
+    /// With --pr onto a release tag: the patch branch was cut from the tag and pushed.
+    var cutPatchBranch = false
+    /// A patch pick without --candidate: the release settings, to remind that the candidate needs it too.
+    var reminder: ReleaseSettings?
+
+    /// One target's run of `pick`: its report, or why it failed.
+    struct TargetRun {
+        let choice: PickWorkflow.TargetChoice
+        let renderer: PickRenderer?
+        let outcome: CommandOutcome?
+        let failure: RelkitError?
+    }
+
+    /// The target as the user named it, for a line about a run that failed.
+    static func describe(_ choice: PickWorkflow.TargetChoice) -> String {
+        switch choice {
+        case .candidate: "onto the release candidate"
+        case .patch: "for the patch release"
+        case .branch(let name): "onto \(name)"
+        }
+    }
 
     private func commitLine(_ commit: PickCommit) -> String {
         "\(style.dim(commit.id.abbreviated())) \(commit.summary)"
@@ -65,13 +86,21 @@ struct PickRenderer {
                 }
                 lines.append(report.checkedOut ? "Switched to \(branch)." :
                     "Your work tree, index and HEAD are unchanged.")
+                if cutPatchBranch, let patchBranch {
+                    lines.append("Created the patch branch \(patchBranch) on \(remote) from \(target.name).")
+                }
                 if let pullRequest {
+                    let base = cutPatchBranch ? patchBranch ?? target.name : target.name
                     lines.append("Pushed \(branch) to \(remote); " + (pullRequest.reused ? "a pull request was already open for it, "
                         + "not duplicated: #\(pullRequest.number) \(pullRequest.url)" : "opened pull request #\(pullRequest.number) into "
-                        + "\(target.name): \(pullRequest.url)"))
+                        + "\(base): \(pullRequest.url)"))
                 } else {
                     lines.append(nextStep(branch: branch, target: target))
                 }
+            }
+            if reminder != nil, [.releaseTag, .patchBranch].contains(target.kind) {
+                lines.append("Everything in a patch release also lands on the active candidate: add --candidate to pick there "
+                    + "in the same run.")
             }
         } else if !report.dryRun, !report.hasConflict {
             lines.append("")
@@ -87,7 +116,8 @@ struct PickRenderer {
     }
 
     /// What to do with the new branch. A pull request goes into a branch, never a tag: onto a
-    /// release tag, the new branch is the patch branch itself, or a pull request into it.
+    /// release tag (no patch branch yet), the new branch is the patch branch itself, or a pull
+    /// request into it once it is cut (`pick --patch --pr` cuts it).
     private func nextStep(branch: String, target: PickTarget) -> String {
         guard target.kind == .releaseTag, let patchBranch else {
             return "Next: git push -u \(remote) \(branch), and open a pull request into \(target.name)."
@@ -95,8 +125,9 @@ struct PickRenderer {
         if branch == patchBranch {
             return "Next: git push -u \(remote) \(branch): it is the patch branch, cut from \(target.name) with the picks on it."
         }
-        return "Next: create the patch branch from the tag (git push \(remote) \(target.name)^{commit}:refs/heads/\(patchBranch)), "
-            + "then git push -u \(remote) \(branch) and open a pull request into \(patchBranch)."
+        return "Next: \(patchBranch) does not exist yet: `relkit pick … --patch --pr` cuts it from \(target.name), pushes it and "
+            + "opens the pull request into it (or git push \(remote) \(target.name)^{commit}:refs/heads/\(patchBranch), then "
+            + "git push -u \(remote) \(branch) and open a pull request into \(patchBranch))."
     }
 
     private func describe(_ result: PickResult) -> [String] {
@@ -230,8 +261,9 @@ struct PickRenderer {
         let branch: String?
         /// The branch held these picks already (an earlier run's): nothing new was made.
         var existingBranch = false
-        let results: [JSONResult]
+        var results: [JSONResult]
         var pullRequest: (number: Int, url: String, reused: Bool)? = nil
+        var targets: [JSONTarget] = []
 
         struct PullJSON: Encodable {
             let number: Int, url: String, reused: Bool
@@ -240,7 +272,8 @@ struct PickRenderer {
 
         func encode(to encoder: Encoder) throws {
             try encodeNullable(encoder, ["dry_run": dryRun, "branch": branch, "existing_branch": existingBranch, "results": results,
-                                         "pull_request": pullRequest.map { PullJSON(number: $0.number, url: $0.url, reused: $0.reused) }])
+                                         "pull_request": pullRequest.map { PullJSON(number: $0.number, url: $0.url, reused: $0.reused) },
+                                         "targets": targets])
         }
     }
 
@@ -267,6 +300,57 @@ struct PickRenderer {
                 "conflict_hunks": conflict.map { $0.size.hunks },
                 "prerequisites": conflict?.prerequisites.map(\.id.hex),
                 "verdict": conflict?.verdict.rawValue,
+            ])
+        }
+    }
+
+    /// Every target's run as one document: the first target's fields at the top (as for one target),
+    /// every result (each names its target and branch), and `targets`, one entry per target.
+    static func json(_ runs: [TargetRun]) -> JSONReport {
+        let reports = runs.compactMap(\.renderer)
+        var document = reports.first?.json ?? JSONReport(dryRun: false, branch: nil, results: [])
+        document.results = reports.flatMap { $0.json.results }
+        document.targets = runs.map { run in
+            let report = run.renderer?.report
+            return JSONTarget(choice: run.choice, target: report?.results.first?.target,
+                              branch: report.flatMap { $0.createdBranch ?? $0.plannedBranch },
+                              existingBranch: report?.existingBranch ?? false, pullRequest: run.renderer?.pullRequest,
+                              cutPatchBranch: run.renderer?.cutPatchBranch == true ? run.renderer?.patchBranch : nil,
+                              outcome: run.outcome, error: run.failure?.message)
+        }
+        return document
+    }
+
+    struct JSONTarget: Encodable {
+        let choice: PickWorkflow.TargetChoice
+        let target: PickTarget?
+        let branch: String?
+        let existingBranch: Bool
+        let pullRequest: (number: Int, url: String, reused: Bool)?
+        let cutPatchBranch: String?
+        let outcome: CommandOutcome?
+        let error: String?
+
+        func encode(to encoder: Encoder) throws {
+            let requested: String
+            switch choice {
+            case .candidate: requested = "candidate"
+            case .patch: requested = "patch"
+            case .branch(let name): requested = "onto:" + name
+            }
+            let outcomeName: String? = outcome.map {
+                switch $0 {
+                case .done: "done"
+                case .conflict: "conflict"
+                case .refused: "refused"
+                }
+            }
+            try encodeNullable(encoder, [
+                "requested": requested, "target": target?.name, "target_ref": target?.reference, "branch": branch,
+                "existing_branch": existingBranch,
+                "pull_request": pullRequest.map { JSONReport.PullJSON(number: $0.number, url: $0.url, reused: $0.reused) },
+                "cut_patch_branch": cutPatchBranch, "outcome": error != nil && outcome == nil ? "error" : outcomeName,
+                "error": error,
             ])
         }
     }

@@ -18,15 +18,90 @@ struct PickCommandTests {
 
     @Test func aPickOntoAReleaseTagNeverSaysToOpenAPullRequestIntoTheTag() throws {
         let work = work()
+        // No patch branch for 4.57.3 anywhere: the pick goes onto the tag.
         _ = Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
+        _ = Shell.gitOutput(["update-ref", "-d", "refs/remotes/origin/patch-fleet-v4.57.3"], in: work)
         let named = relkit("pick", "--patch", try id("ui-fix-id"), "--branch", "ui-fix-patch", in: work)
         #expect(named.status == 0, "\(named.stderr)")
-        #expect(named.lines.last == "Next: create the patch branch from the tag (git push origin fleet-v4.57.2^{commit}:refs/heads/patch-fleet-v4.57.3), "
-            + "then git push -u origin ui-fix-patch and open a pull request into patch-fleet-v4.57.3.")
+        #expect(named.lines.contains("Next: rc-patch-fleet-v4.57.3 does not exist yet: `relkit pick … --patch --pr` cuts it from "
+            + "fleet-v4.57.2, pushes it and opens the pull request into it (or git push origin "
+            + "fleet-v4.57.2^{commit}:refs/heads/rc-patch-fleet-v4.57.3, then git push -u origin ui-fix-patch and open a pull "
+            + "request into rc-patch-fleet-v4.57.3)."), "\(named.stdout)")
         let patch = relkit("pick", "--patch", try id("ui-fix-id"), in: work)
         #expect(patch.status == 0, "\(patch.stderr)")
-        #expect(patch.lines.last == "Next: git push -u origin patch-fleet-v4.57.3: it is the patch branch, cut from fleet-v4.57.2 with the picks on it.")
+        #expect(patch.lines.contains("Next: git push -u origin rc-patch-fleet-v4.57.3: it is the patch branch, cut from fleet-v4.57.2 with the picks on it."))
+        #expect(patch.lines.last == "Everything in a patch release also lands on the active candidate: add --candidate to pick there in the same run.")
         #expect(!(named.stdout + patch.stdout).contains("pull request into fleet-v"))
+    }
+
+    /// Issue 26, items 3 and 4: once the patch branch exists, a patch pick goes onto it, never onto the tag
+    /// (which would fork the release line again); with --candidate the same run picks onto the candidate too,
+    /// each target on its own branch, each reported apart.
+    @Test func aPatchPickGoesOntoTheExistingPatchBranchAndTheCandidateInOneRun() throws {
+        let work = work()
+        let fix = try id("ui-fix-id")
+        let short = String(fix.prefix(7))
+        let before = Shell.gitOutput(["rev-parse", "patch-fleet-v4.57.3", "origin/patch-fleet-v4.57.3"], in: work)
+        let both = relkit("pick", fix, "--patch", "--candidate", in: work)
+        #expect(both.status == 0, "\(both.stderr)")
+        let patchTip = Shell.gitOutput(["rev-parse", "--short=7", "origin/patch-fleet-v4.57.3"], in: work)
+        #expect(both.stdout.contains("Onto origin/minor-fleet-v4.58.0 ("), "\(both.stdout)")
+        #expect(both.stdout.contains("Onto origin/patch-fleet-v4.57.3 (\(patchTip)), new branch cherry-pick-\(short)-to-patch-fleet-v4.57.3:"))
+        #expect(!both.stdout.contains("Everything in a patch release also lands"))
+        // Each branch starts at its own target; the existing patch branch is not touched.
+        #expect(Shell.gitOutput(["rev-parse", "cherry-pick-\(short)-to-patch-fleet-v4.57.3^"], in: work)
+                == Shell.gitOutput(["rev-parse", "origin/patch-fleet-v4.57.3"], in: work))
+        #expect(Shell.gitOutput(["rev-parse", "cherry-pick-\(short)-to-minor-fleet-v4.58.0^"], in: work)
+                == Shell.gitOutput(["rev-parse", "origin/minor-fleet-v4.58.0"], in: work))
+        #expect(Shell.gitOutput(["rev-parse", "patch-fleet-v4.57.3", "origin/patch-fleet-v4.57.3"], in: work) == before)
+        // Again, as JSON: each target's outcome apart (here both branches hold this pick already).
+        let json = relkit("pick", fix, "--patch", "--candidate", "--json", in: work)
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let targets = try #require(document["targets"] as? [[String: Any]])
+        #expect(targets.map { $0["requested"] as? String } == ["candidate", "patch"])
+        #expect(targets.map { $0["target"] as? String } == ["minor-fleet-v4.58.0", "patch-fleet-v4.57.3"])
+        #expect(targets.map { $0["existing_branch"] as? Bool } == [true, true])
+        #expect(targets.map { $0["outcome"] as? String } == ["done", "done"])
+        #expect((document["results"] as? [[String: Any]])?.count == 2)
+        // One target's failure is its own: the candidate's pick is reported, the missing branch said last (exit 4).
+        let partly = relkit("pick", fix, "--candidate", "--onto", "no-such-branch", "--branch", "x", in: work)
+        #expect(partly.status == 2)
+        #expect(partly.stderr.hasPrefix("error: --branch names one branch, and this run has 2 targets"))
+        let failing = relkit("pick", fix, "--candidate", "--onto", "no-such-branch", in: work)
+        #expect(failing.status == 4, "\(failing.stderr)")
+        #expect(failing.stdout.contains("already holds this pick"), "\(failing.stdout)")
+        #expect(failing.stderr == "error: onto no-such-branch: no branch 'no-such-branch' (neither origin/no-such-branch nor a local "
+            + "branch); check the name, or `git fetch`\n", "\(failing.stderr)")
+    }
+
+    /// Issue 26, item 4: a patch branch takes only fixes labelled for a patch (`~released bug`); the rest are the candidate's.
+    @Test func pendingOntoAPatchBranchListsOnlyFixesForAPatch() throws {
+        let work = work()
+        let uiFix = try id("ui-fix-id")  // labelled bug: the candidate's, not a patch's
+        let result = relkit("pending", "--onto", "patch-fleet-v4.57.3", "--json", in: work)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let pending = try #require(json["pending"] as? [[String: Any]])
+        #expect(!pending.contains { $0["sha"] as? String == uiFix })
+        for item in pending {
+            #expect((item["labels"] as? [String])?.contains { $0.contains("released") && !$0.contains("unreleased") } == true)
+        }
+        let candidateOnly = try #require(json["candidate_only"] as? [[String: Any]])
+        #expect(candidateOnly.contains { $0["sha"] as? String == uiFix })
+        // A released bug the patch branch lacks is pending there.
+        Shell.gitOutput(["switch", "-q", "main"], in: work)
+        try "package fix\n".write(to: work.appendingPathComponent("server/patchfix.go"), atomically: true, encoding: .utf8)
+        Shell.gitOutput(["add", "server/patchfix.go"], in: work)
+        Shell.gitOutput(["commit", "-q", "-m", "Fix a released bug (#21300)\n\nLabel: ~released bug"], in: work)
+        Shell.gitOutput(["push", "-q", "origin", "main"], in: work)
+        let released = Shell.gitOutput(["rev-parse", "HEAD"], in: work)
+        let text = relkit("pending", "--onto", "patch-fleet-v4.57.3", in: work)
+        #expect(text.lines.first?.hasPrefix("Patch branch: origin/patch-fleet-v4.57.3") == true)
+        #expect(text.stdout.contains("\(released.prefix(7)) Fix a released bug (#21300) [~released bug]"), "\(text.stdout)")
+        #expect(text.stdout.contains("For the candidate only: "))
+        // The candidate takes every fix, this one too.
+        #expect(relkit("pending", in: work).stdout.contains("Fix a released bug (#21300)"))
     }
 
     @Test func aCleanPickPrintsTheNewBranchAndWhatToDoNext() throws {
@@ -107,15 +182,18 @@ struct PickCommandTests {
         let unknown = relkit("pick", "nope", in: work)
         #expect(unknown.status == 4)
         #expect(unknown.stderr == "error: unknown revision 'nope'; check the name, or `git fetch` if it is on the remote\n")
-        let ambiguous = relkit("pick", "--onto", "minor-fleet-v4.58.0", "--patch", "x", in: work)
+        let ambiguous = relkit("pick", "--onto", "minor-fleet-v4.58.0", "--patch", "--checkout", "x", in: work)
         #expect(ambiguous.status == 2)
-        #expect(ambiguous.stderr.hasPrefix("error: --patch and --onto cannot be combined\n"))
+        #expect(ambiguous.stderr.hasPrefix("error: --checkout switches to one branch: name one target\n"))
         let none = relkit("pick", in: work)
         #expect(none.status == 2)
         #expect(none.stderr.hasPrefix("error: name at least one commit to pick\n"))
+        Shell.gitOutput(["branch", "cherry-pick-\(try id("ui-fix-id").prefix(7))-to-patch-fleet-v4.57.3", "origin/main"], in: work)
         let exists = relkit("pick", "--patch", try id("ui-fix-id"), in: work)
         #expect(exists.status == 2)
-        #expect(exists.stderr == "error: branch patch-fleet-v4.57.3 already exists and holds something other than this pick; name a new one with --branch NAME (or pick onto it with --onto patch-fleet-v4.57.3)\n")
+        #expect(exists.stderr == "error: branch cherry-pick-\(try id("ui-fix-id").prefix(7))-to-patch-fleet-v4.57.3 already exists and "
+            + "holds something other than this pick; name a new one with --branch NAME (or pick onto it with --onto "
+            + "cherry-pick-\(try id("ui-fix-id").prefix(7))-to-patch-fleet-v4.57.3)\n")
         try "dirty\n".write(to: work.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         let dirty = relkit("pick", "--checkout", try id("ui-fix-id"), in: work)
         #expect(dirty.status == 4)

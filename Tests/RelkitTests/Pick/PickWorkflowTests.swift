@@ -156,7 +156,10 @@ struct PickWorkflowTests {
 
     @Test func aBigConflictIsNotSuitedForAPatch() throws {
         let work = copy()
-        let report = try pick(work, [rev("origin/main^{/Orbit: change 196}", in: work)]) { $0.target = .releaseTag; $0.dryRun = true }
+        // No 4.57.3 patch branch: a patch pick goes onto the tag itself.
+        Shell.gitOutput(["update-ref", "-d", "refs/remotes/origin/patch-fleet-v4.57.3"], in: work)
+        Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
+        let report = try pick(work, [rev("origin/main^{/Orbit: change 196}", in: work)]) { $0.target = .patch; $0.dryRun = true }
         let conflict = try #require(report.results.first { $0.target.kind == .releaseTag }?.conflict)
         // On 4.57.2 the runner still has its old name, and six trunk changes to it are missing.
         #expect(conflict.files.first?.renamedOnTarget == "orbit/pkg/update/runner.go")
@@ -280,24 +283,25 @@ struct PickWorkflowTests {
         #expect(Shell.gitOutput(["log", "-1", "--format=%s", branch + "^"], in: work) == "Server: café crème (#30010)")
     }
 
-    @Test func patchPicksGoOntoTheLatestReleaseAsTheNextPatchBranch() throws {
+    @Test func patchPicksGoOntoThePatchBranchElseTheLatestReleaseAsTheNextPatchBranch() throws {
         let work = copy()
         let fix = try fixtureID("ui-fix-id")
-        // The fixture's in-flight 4.57.3 branch exists locally: the default name is taken.
-        #expect {
-            try pick(work, [fix]) { $0.target = .releaseTag }
-        } throws: { error in
-            (error as? RelkitError) == .usage("branch patch-fleet-v4.57.3 already exists and holds something other than this pick; name a new one with --branch NAME (or pick onto it with --onto patch-fleet-v4.57.3)")
-        }
+        // The fixture's in-flight 4.57.3 branch exists: the pick goes onto it, never onto the tag.
+        let onBranch = try pick(work, [fix]) { $0.target = .patch }
+        #expect(onBranch.results.first?.target.kind == .patchBranch)
+        #expect(onBranch.results.first?.target.reference == "refs/remotes/origin/patch-fleet-v4.57.3")
+        #expect(onBranch.createdBranch == "cherry-pick-\(fix.prefix(7))-to-patch-fleet-v4.57.3")
+        // Without it (not on the remote, not here), onto the tag, as the patch branch named by the first pattern.
+        Shell.gitOutput(["update-ref", "-d", "refs/remotes/origin/patch-fleet-v4.57.3"], in: work)
         Shell.gitOutput(["branch", "-D", "patch-fleet-v4.57.3"], in: work)
-        let report = try pick(work, [fix]) { $0.target = .releaseTag }
-        #expect(report.createdBranch == "patch-fleet-v4.57.3")
+        let report = try pick(work, [fix]) { $0.target = .patch }
+        #expect(report.createdBranch == "rc-patch-fleet-v4.57.3")
         #expect(report.results.first?.target.name == "fleet-v4.57.2")
-        #expect(rev("patch-fleet-v4.57.3^", in: work) == rev("fleet-v4.57.2^{commit}", in: work))
-        // A dry run also predicts the release candidate, where every patch must land too.
-        let dry = try pick(work, [fix]) { $0.target = .releaseTag; $0.dryRun = true }
-        #expect(dry.results.map(\.target.name) == ["fleet-v4.57.2", "minor-fleet-v4.58.0"])
-        let named = try pick(work, [fix]) { $0.target = .branch("patch-fleet-v4.57.3"); $0.branch = "my-fix" }
+        #expect(rev("rc-patch-fleet-v4.57.3^", in: work) == rev("fleet-v4.57.2^{commit}", in: work))
+        // A branch for a pull request into the patch branch is named for it.
+        let forPull = try pick(work, [fix]) { $0.target = .patch; $0.opensPullRequest = true }
+        #expect(forPull.createdBranch == "cherry-pick-\(fix.prefix(7))-to-rc-patch-fleet-v4.57.3")
+        let named = try pick(work, [fix]) { $0.target = .branch("minor-fleet-v4.58.0"); $0.branch = "my-fix" }
         #expect(named.createdBranch == "my-fix")
     }
 
@@ -338,7 +342,7 @@ struct PickWorkflowTests {
         Shell.gitOutput(["update-ref", "-d", "refs/remotes/origin/minor-fleet-v4.58.0"], in: work)
         Shell.gitOutput(["branch", "-D", "minor-fleet-v4.58.0"], in: work)
         #expect { try pick(work, [try fixtureID("ui-fix-id")]) } throws: { error in
-            (error as? RelkitError)?.message.hasPrefix("no release candidate branch: nothing matches minor-fleet-v{version}") == true
+            (error as? RelkitError)?.message.hasPrefix("no release candidate branch: nothing matches rc-minor-fleet-v{version}, minor-fleet-v{version}") == true
         }
     }
 }
