@@ -37,7 +37,27 @@ public final class ForgeServer: @unchecked Sendable {
     }
 
     public convenience init(routes: [[String: Any]], name: String = #function) throws {
-        try self.init(configuration: routes, name: name)
+        try self.init(configuration: Self.withRepositoryLabels(routes), name: name)
+    }
+
+    /// Fleet's labels as its repository spells them (with spaces: `~release blocker`), which a
+    /// write that applies labels reads first: every server answers them unless a test routes its own.
+    public static let fleetLabels = ["bug", "story", "~release blocker", "~unreleased bug", "~released bug", "~pushed", ":release"]
+
+    /// `GET /repos/fleetdm/fleet/labels` answering `names`, each in the shape of octokit/fixtures' recorded label.
+    public static func repositoryLabels(_ names: [String]) -> [String: Any] {
+        let recorded = (recorded("octokit/labels.json")[0]["response"] as? [[String: Any]])?.first ?? [:]
+        let labels = names.enumerated().map { index, name in
+            recorded.merging(["id": 2000 + index, "name": name, "url": "https://api.github.com/repos/fleetdm/fleet/labels/\(name)",
+                              "default": false]) { $1 }
+        }
+        return route("GET", "/repos/fleetdm/fleet/labels", response: labels)
+    }
+
+    /// `routes` with Fleet's labels answered too, unless they route the labels themselves.
+    static func withRepositoryLabels(_ routes: [[String: Any]]) -> [[String: Any]] {
+        let routed = routes.contains { ($0["path"] as? String)?.hasPrefix("/repos/fleetdm/fleet/labels") == true && $0["method"] as? String == "GET" }
+        return routed ? routes : routes + [repositoryLabels(fleetLabels)]
     }
 
     /// A server with GitHub's limits modelled and a repository's pull requests and issues behind its
@@ -45,7 +65,7 @@ public final class ForgeServer: @unchecked Sendable {
     /// "secondary_at_writes"}, `model` as github_model.py reads it.
     public convenience init(routes: [[String: Any]], limits: [String: Any]?, model: [String: Any]?, createPulls: Bool = false,
                             name: String = #function) throws {
-        var configuration: [String: Any] = ["routes": routes, "create_pulls": createPulls]
+        var configuration: [String: Any] = ["routes": Self.withRepositoryLabels(routes), "create_pulls": createPulls]
         if let limits { configuration["limits"] = limits }
         if let model { configuration["model"] = model }
         try self.init(configuration: configuration, name: name)
@@ -92,7 +112,7 @@ public final class ForgeServer: @unchecked Sendable {
     /// Changes what the server answers from now on (it reads the file again when it changes).
     public func replaceRoutes(_ routes: [[String: Any]]) throws {
         let temporary = routesFile.appendingPathExtension("new")
-        try JSONSerialization.data(withJSONObject: routes).write(to: temporary)
+        try JSONSerialization.data(withJSONObject: Self.withRepositoryLabels(routes)).write(to: temporary)
         // A later modification time than the last file, even within one clock tick.
         Thread.sleep(forTimeInterval: 0.01)
         _ = rename(temporary.path, routesFile.path)

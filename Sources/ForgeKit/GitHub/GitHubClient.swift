@@ -49,6 +49,16 @@ public final class GitHubClient: @unchecked Sendable {
     /// commit's pull requests twice, as autopick after pending does, sends one request); any write forgets them.
     public var memoizesReads = false
     private var memo: [String: Result<(json: ForgeJSON, link: String?), ForgeError>] = [:]
+    private var knownLabels: [String]?
+
+    /// The repository's labels, as it spells them: read once per client (writes do not forget them;
+    /// a label a write creates is spelled as the write spelled it).
+    public func labelNames() throws(ForgeError) -> [String] {
+        if let known = lock.withLock({ knownLabels }) { return known }
+        let names = try getAll("/repos/\(repository)/labels?per_page=100").compactMap { $0["name"]?.string }
+        lock.withLock { knownLabels = names }
+        return names
+    }
 
     public init(repository: String, restBase: URL, graphQLURL: URL, token: ForgeToken?, cache: ResponseCache?,
                 offline: Bool = false, transport: any HTTPTransport = CurlHTTPTransport(), timeout: Double = 20,

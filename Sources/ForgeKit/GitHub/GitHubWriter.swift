@@ -9,9 +9,39 @@ public final class GitHubWriter {
     /// Each call, as `METHOD /path {json}`, made or (recording) not.
     public private(set) var calls: [String] = []
 
-    public init(client: GitHubClient, recording: Bool) {
+    /// Spellings that name one label (`["~release-blocker", "~release blocker"]`): a label is written
+    /// as the repository spells it among its group.
+    public let labelAliases: [[String]]
+
+    public init(client: GitHubClient, recording: Bool, labelAliases: [[String]] = []) {
         self.client = client
         self.recording = recording
+        self.labelAliases = labelAliases
+    }
+
+    /// Labels as the repository spells them. GitHub creates a label a write names that it does not
+    /// have, so `~release-blocker` next to Fleet's `~release blocker` would become a second label:
+    /// each label is matched, among its configured aliases, against the repository's labels (read
+    /// once), ignoring case, spaces, hyphens and underscores, and the existing spelling is used.
+    /// A label nothing matches is written as given.
+    public func spelled(_ labels: [String]) throws(ForgeError) -> [String] {
+        guard !labels.isEmpty else { return [] }
+        let existing = try client.labelNames()
+        var byKey: [String: String] = [:]
+        for name in existing where byKey[Self.looseKey(name)] == nil { byKey[Self.looseKey(name)] = name }
+        var result: [String] = []
+        for label in labels {
+            let key = Self.looseKey(label)
+            let group = labelAliases.first { $0.contains { Self.looseKey($0) == key } } ?? []
+            let spelling = byKey[key] ?? group.lazy.compactMap { byKey[Self.looseKey($0)] }.first ?? label
+            if !result.contains(spelling) { result.append(spelling) }
+        }
+        return result
+    }
+
+    /// Two label names GitHub would show as "the same label" to a person: case, spaces, hyphens and underscores aside.
+    public static func looseKey(_ label: String) -> String {
+        String(label.lowercased().unicodeScalars.filter { !CharacterSet(charactersIn: " -_\t").contains($0) }.map(Character.init))
     }
 
     /// What a create made: its number and page (nil when recording).
@@ -26,7 +56,7 @@ public final class GitHubWriter {
     /// before it is said not to be made (`GitHubClient.madeAnyway`); it is never sent twice.
     public func createIssue(title: String, body: String, labels: [String] = [], assignees: [String] = []) throws(ForgeError) -> Created {
         var json: [String: Any] = ["title": title, "body": body]
-        if !labels.isEmpty { json["labels"] = labels }
+        if !labels.isEmpty { json["labels"] = try spelled(labels) }
         if !assignees.isEmpty { json["assignees"] = assignees }
         let client = client
         let answer = try create("/repos/\(client.repository)/issues", json: json) { () throws(ForgeError) in
@@ -37,7 +67,12 @@ public final class GitHubWriter {
 
     /// Adds labels to an issue or pull request (the labels it has stay).
     public func addLabels(_ labels: [String], toIssue number: Int) throws(ForgeError) {
-        try send("POST", "/repos/\(client.repository)/issues/\(number)/labels", json: ["labels": labels])
+        try send("POST", "/repos/\(client.repository)/issues/\(number)/labels", json: ["labels": try spelled(labels)])
+    }
+
+    /// Assigns an issue or pull request (its assignees stay); GitHub ignores a login that may not be assigned.
+    public func addAssignees(_ logins: [String], toIssue number: Int) throws(ForgeError) {
+        try send("POST", "/repos/\(client.repository)/issues/\(number)/assignees", json: ["assignees": logins])
     }
 
     /// Where an issue is moved: a milestone's number, or (recording, when it is not made yet) its title.
@@ -86,6 +121,11 @@ public final class GitHubWriter {
             throw ForgeError(.badResponse, "GitHub's answer to opening the pull request has no number")
         }
         return pull
+    }
+
+    /// Asks these logins to review a pull request.
+    public func requestReviewers(_ logins: [String], onPullRequest number: Int) throws(ForgeError) {
+        try send("POST", "/repos/\(client.repository)/pulls/\(number)/requested_reviewers", json: ["reviewers": logins])
     }
 
     // MARK: - Actions

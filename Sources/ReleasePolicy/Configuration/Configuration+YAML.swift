@@ -29,6 +29,7 @@ extension Configuration {
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
             "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust", "forge", "hooks",
+            "people",
         ])
         for (key, node) in top {
             switch key {
@@ -46,6 +47,11 @@ extension Configuration {
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
             case "policy": try reader.policy(node, into: &config.policy)
+            case "people":
+                for (key, value) in try reader.mapping(node, key: "people", allowed: ["release_dri", "oncall"]) {
+                    let logins = try reader.strings(value, key: "people." + key)
+                    if key == "release_dri" { config.people.releaseDri = logins } else { config.people.oncall = logins }
+                }
             case "hooks":
                 for (_, value) in try reader.mapping(node, key: "hooks", allowed: ["client_missing"]) {
                     let text = try reader.string(value, key: "hooks.client_missing").lowercased()
@@ -348,7 +354,11 @@ private struct YAMLReader {
     }
 
     mutating func pick(_ node: Node, into settings: inout PickSettings) throws(ConfigurationError) {
-        for (key, value) in try mapping(node, key: "pick", allowed: ["small_conflict"]) {
+        for (key, value) in try mapping(node, key: "pick", allowed: ["small_conflict", "reviewers"]) {
+            if key == "reviewers" {
+                settings.reviewers = try strings(value, key: "pick.reviewers")
+                continue
+            }
             for (field, limit) in try mapping(value, key: "pick." + key, allowed: ["files", "hunks", "prerequisites"]) {
                 let path = "pick.\(key).\(field)"
                 guard let number = Int(try string(limit, key: path)), number >= 0 else {

@@ -18,6 +18,8 @@ public struct Configuration: Sendable, Equatable {
     public var policy: PolicySettings
     public var trust = TrustSettings()
     public var hooks = HookSettings()
+    /// Who does the release's work on the forge (`people`): whom issues are assigned to.
+    public var people = PeopleSettings()
     /// Where labels, reviews and pull requests are read (nil: git only).
     public var forge: ForgeSettings?
     public var deps: DependencySettings
@@ -75,6 +77,24 @@ public struct Configuration: Sendable, Equatable {
 }
 
 /// How the installed hooks behave (`hooks:` in `.relkit.yml`).
+/// The people the handbook names for a release's work (`people:` in `.relkit.yml`), as GitHub logins:
+/// dependency bugs and stories go "to the release ritual DRI and the current on-call engineer"
+/// (`deps --publish`), and the release QA issue to the DRI (`rc cut --publish`).
+public struct PeopleSettings: Sendable, Equatable {
+    /// `people.release_dri`.
+    public var releaseDri: [String] = []
+    /// `people.oncall`.
+    public var oncall: [String] = []
+
+    public init() {}
+
+    /// The DRI, then the on-call engineer, each once.
+    public var driAndOncall: [String] {
+        var seen = Set<String>()
+        return (releaseDri + oncall).filter { seen.insert($0.lowercased()).inserted }
+    }
+}
+
 public struct HookSettings: Sendable, Equatable {
     /// What a clone's pre-push hook does when it finds no relkit to run.
     public enum ClientMissing: String, Sendable {

@@ -1,7 +1,11 @@
-/// How `relkit pick` judges a conflict for the ticket (`pick.small_conflict` in `.relkit.yml`).
+/// How `relkit pick` judges a conflict for the ticket (`pick.small_conflict` in `.relkit.yml`), and who
+/// reviews its pull requests (`pick.reviewers`).
 public struct PickSettings: Sendable, Equatable {
     /// The largest conflict that is still "small conflict: resolve by hand".
     public var smallConflict: ConflictSize
+    /// Who is asked to review each pick's pull request (`pick.reviewers`: GitHub logins); the source
+    /// pull request's author is its assignee either way.
+    public var reviewers: [String] = []
 
     public init(smallConflict: ConflictSize) {
         self.smallConflict = smallConflict

@@ -56,6 +56,15 @@ public final class ForgeEvidence: @unchecked Sendable {
     public let client: GitHubClient
     public let configuration: Configuration
 
+    /// A writer for this forge (recording instead of sending for a dry run), writing the configured
+    /// labels as the repository spells them.
+    public func writer(recording: Bool) -> GitHubWriter {
+        let labels = configuration.labels
+        return GitHubWriter(client: client, recording: recording,
+                            labelAliases: [labels.releaseBlocker, labels.unreleasedBug, labels.releasedBug, labels.bug]
+                                + (labels.pushed.map { [[$0]] } ?? []))
+    }
+
     /// Whether this is a gate's access (no cache, and no `--offline` to offer).
     public let gate: Bool
 

@@ -53,7 +53,7 @@ public final class ForgeSession: @unchecked Sendable {
     /// The writer for the configured forge, recording instead of sending for a `dryRun`;
     /// `option` (`--publish`, `--apply`) is named in the usage error when none is configured.
     public func writer(dryRun: Bool, option: String) throws(RelkitError) -> GitHubWriter {
-        GitHubWriter(client: try required(need: "\(option) needs a forge").client, recording: dryRun)
+        try required(need: "\(option) needs a forge").writer(recording: dryRun)
     }
 
     /// A client for GitHub's public data of another repository (a dependency's latest release),

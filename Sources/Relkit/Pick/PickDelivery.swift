@@ -11,6 +11,9 @@ public struct PickDelivery {
         public let pick: PickReport
         /// The pull request opened (or found open) for the new branch.
         public var pullRequest: (number: Int, url: String, reused: Bool)?
+        /// Whom the new pull request was assigned to (the source's author) and asked to review (`pick.reviewers`).
+        public var assignees: [String] = []
+        public var reviewers: [String] = []
         /// Each source commit's pull request, where the forge knows it.
         public var sourcePulls: [String: (number: Int, url: String)] = [:]
         /// The conflict report's comment on the source pull request.
@@ -105,6 +108,8 @@ public struct PickDelivery {
             let outcome = try opener.open(pick, base: base,
                                           conflictReport: pick.unresolvedDraft != nil ? conflictMarkdown(pick, [:]) : nil)
             report.pullRequest = (outcome.number, outcome.url, outcome.reused)
+            report.assignees = outcome.assignees
+            report.reviewers = outcome.reviewers
             report.sourcePulls = outcome.sources.compactMapValues { $0.pull.map { ($0.number, $0.url) } }
         } else if let opener, pick.hasConflict, !pick.dryRun {
             // A conflict creates nothing; its report goes where people look: the source pull request.

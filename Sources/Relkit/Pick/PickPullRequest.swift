@@ -43,6 +43,11 @@ public struct PickPullRequest {
         public let reused: Bool
         public let labels: [String]
         public let milestone: String?
+        /// Whom it was assigned to (the source pull requests' authors) and asked to review (`pick.reviewers`).
+        public var assignees: [String] = []
+        public var reviewers: [String] = []
+        /// What to say of people it could not be given to (the pull request is open all the same).
+        public var peopleProblem: String?
         /// What the forge says of each source commit (every result on the trunk), read once for the PR and the output.
         public let sources: [String: ForgeCommitEvidence]
     }
@@ -94,7 +99,7 @@ public struct PickPullRequest {
         if let failure = workspace.pushBranch(branch) {
             throw .repository("created \(branch) locally, but \(failure); nothing was opened. Finish with: \(finish)")
         }
-        let writer = GitHubWriter(client: forge.client, recording: false)
+        let writer = forge.writer(recording: false)
         do throws(ForgeError) {
             // An open pull request for the same branch and base is reported, never duplicated.
             if let existing = try forge.client.pullRequests(into: base, from: branch).first {
@@ -112,11 +117,44 @@ public struct PickPullRequest {
             if let milestone {
                 try writer.setMilestone(ofIssue: pull.number, to: .number(milestone.number))
             }
-            return Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title,
-                           sources: sources)
+            var outcome = Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title,
+                                  sources: sources)
+            givePeople(pull.number, picked: picked, sources: sources, writer: writer, outcome: &outcome)
+            return outcome
         } catch {
             throw .repository("pushed \(branch), but \(error.message); finish with: gh pr create --base \(base) --head \(branch) "
                 + (draft ? "--draft " : "") + "--title \(Self.quoted(title)) --fill")
+        }
+    }
+
+    /// The source pull requests' authors become the pick's assignees (they know the fix best), and
+    /// `pick.reviewers` are asked to review. The pull request is open either way: a login GitHub
+    /// refuses is a warning, never a failed pick.
+    private func givePeople(_ number: Int, picked: [PickResult], sources: [String: ForgeCommitEvidence], writer: GitHubWriter,
+                            outcome: inout Outcome) {
+        var seen = Set<String>()
+        let authors = picked.compactMap { sources[$0.commit.id.hex]?.pull?.author }.filter { seen.insert($0.lowercased()).inserted }
+        let reviewers = workspace.configuration.pick.reviewers
+        var problems: [String] = []
+        if !authors.isEmpty {
+            do {
+                try writer.addAssignees(authors, toIssue: number)
+                outcome.assignees = authors
+            } catch {
+                problems.append("could not assign #\(number) to \(authors.joined(separator: ", ")): \(error.message)")
+            }
+        }
+        if !reviewers.isEmpty {
+            do {
+                try writer.requestReviewers(reviewers, onPullRequest: number)
+                outcome.reviewers = reviewers
+            } catch {
+                problems.append("could not ask \(reviewers.joined(separator: ", ")) to review #\(number): \(error.message)")
+            }
+        }
+        if !problems.isEmpty {
+            outcome.peopleProblem = problems.joined(separator: "; ")
+            workspace.warn(problems.joined(separator: "; "))
         }
     }
 
@@ -179,7 +217,7 @@ public struct PickPullRequest {
             }
         }
         do throws(ForgeError) {
-            let posted = try GitHubWriter(client: forge.client, recording: false).comment(onIssue: source.number,
+            let posted = try forge.writer(recording: false).comment(onIssue: source.number,
                                                                                           body: marker + "\n" + markdown)
             return CommentOutcome(pullRequest: source.number, url: posted ?? source.url, existing: false)
         } catch {

@@ -136,6 +136,8 @@ extension RelkitCommand {
                     renderer.conflictComment = report.conflictComment
                     renderer.patchBranch = report.patchBranch
                     renderer.cutPatchBranch = report.cutPatchBranch
+                    renderer.assignees = report.assignees
+                    renderer.reviewers = report.reviewers
                     renderer.reminder = patch && !candidate ? configuration.release : nil
                     run = .init(choice: choice, renderer: renderer, outcome: report.outcome, failure: report.failure)
                 case .failure(let error):

@@ -18,6 +18,9 @@ struct PickRenderer {
     var conflictComment: PickPullRequest.CommentOutcome?
     /// With --pr onto a release tag: the patch branch was cut from the tag and pushed.
     var cutPatchBranch = false
+    /// Whom the new pull request was assigned to, and asked to review.
+    var assignees: [String] = []
+    var reviewers: [String] = []
     /// A patch pick without --candidate: the release settings, to remind that the candidate needs it too.
     var reminder: ReleaseSettings?
 
@@ -94,6 +97,11 @@ struct PickRenderer {
                     lines.append("Pushed \(branch) to \(remote); " + (pullRequest.reused ? "a pull request was already open for it, "
                         + "not duplicated: #\(pullRequest.number) \(pullRequest.url)" : "opened pull request #\(pullRequest.number) into "
                         + "\(base): \(pullRequest.url)"))
+                    if !assignees.isEmpty || !reviewers.isEmpty {
+                        lines.append([assignees.isEmpty ? nil : "Assigned to " + assignees.map { "@" + $0 }.joined(separator: ", "),
+                                      reviewers.isEmpty ? nil : "review asked of " + reviewers.map { "@" + $0 }.joined(separator: ", ")]
+                            .compactMap { $0 }.joined(separator: "; ") + ".")
+                    }
                 } else {
                     lines.append(nextStep(branch: branch, target: target))
                 }

@@ -693,7 +693,8 @@ struct PullRequestCheckTests {
              // octokit/fixtures' recording of adding labels (its answer is the issue's label list).
              ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/701/labels",
                                response: ForgeServer.recorded("octokit/add-labels-to-issue.json")[1]["response"] ?? []),
-             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/701", response: opened)]
+             ForgeServer.route("PATCH", "/repos/fleetdm/fleet/issues/701", response: opened),
+             ForgeServer.route("POST", "/repos/fleetdm/fleet/issues/701/assignees", status: 201, response: opened)]
         }
         let server = try ForgeServer(routes: routes(open: []))
         let environment = server.environment(token: Self.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 }
@@ -716,6 +717,9 @@ struct PullRequestCheckTests {
         #expect(labels.body == "{\"labels\":[\"bug\",\"~release blocker\"]}")
         let milestone = try #require(requests.first { $0.method == "PATCH" })
         #expect(milestone.body == "{\"milestone\":7}")
+        // The source pull request's author is the pick's assignee (issue 26, item 6).
+        let author = try #require(((fixPull["user"] as? [String: Any])?["login"] as? String))
+        #expect(requests.first { $0.path == "/repos/fleetdm/fleet/issues/701/assignees" }?.body == "{\"assignees\":[\"\(author)\"]}")
         expectNoLeak(pick, server)
 
         // Again, after the local branch is gone: the same pick (same clock, same commit) pushes as a no-op and
