@@ -113,10 +113,32 @@ echo "
 git switch -q main
 run relkit pick "$hostfix" --pr --branch demo-host-fix-pr
 echo "
+# The same command again (a re-run, a retry): its branch holds this pick and its pull request is open, so both are
+# reported and nothing is made twice; exit 0."
+run relkit pick "$hostfix" --pr --branch demo-host-fix-pr
+echo "
 # relkit autopick, the job CI runs on every push to main: every fix the candidate lacks gets a pull request, or
 # its conflict report on its own pull request. The host-count fix already has #7003; the host-page fix builds
 # on feature work no release has, so it conflicts, and the report (once) goes to #7004 for its author."
 run relkit autopick
+echo "
+# 4.57.3 ships (its tag on its patch branch). Then a ~released bug fix merges: it goes to the candidate and to the next
+# patch release in one command. No patch branch exists for 4.57.4, so relkit cuts rc-patch-fleet-v4.57.4 from the tag
+# (pushed with your git, through your hooks), then opens a pull request into each. The source's author is assigned, and
+# its labels are written as the repository spells them (~released-bug on GitHub's issue becomes Fleet's ~released bug)."
+git tag fleet-v4.57.3 origin/patch-fleet-v4.57.3 && git push -q origin fleet-v4.57.3 2>/dev/null
+echo 'package export' > server/service/csv_export.go && git add server/service && git commit -q -m "Fix the CSV export (#7005)"
+git push -q origin main
+released=$(git rev-parse HEAD)
+python3 "$root/scripts/demo-forge-routes.py" "$demo/forge-routes.json" "$(git rev-parse origin/minor-fleet-v4.58.0)" \
+  "$(git rev-parse demo-feature)" "$(git rev-parse demo-host-fix)" "$hostfix" "$pagefix" "$released" "$(git rev-parse 'fleet-v4.57.3^{commit}')"
+run relkit pick "$released" --patch --candidate --pr
+run git ls-remote origin 'refs/heads/rc-patch-fleet-*' "refs/heads/cherry-pick-$(echo "$released" | cut -c1-7)-*"
+echo "
+# 4.58.0 ships. The milestone ritual: 4.58.0-tentative renamed 4.58.0, 4.59.0-tentative created, the unfinished
+# story moved there (labelled ~pushed), 4.58.0 closed, QAWOLF_DEPLOY_TAG back to main, and the announcement."
+git tag fleet-v4.58.0 origin/minor-fleet-v4.58.0 && git push -q origin fleet-v4.58.0 2>/dev/null
+run relkit milestone --apply
 echo "
 # What relkit asked the forge (the server's log):"
 python3 - "$demo/forge-requests.jsonl" <<'PY'

@@ -96,7 +96,9 @@ schemas = {
         "qa_issue": obj({"title": S, "body": S}, {"number": null(I), "url": null(S)}),
         "fleetd_qa_issue": null(obj({"title": S, "body": S}, {"number": null(I), "url": null(S)})),
         "announcement": S,
-    }, {"pushed": B, "deploy_variable": null(S), "warnings": arr(S), "forge_calls": null(arr(S))}),
+    }, {"pushed": B, "deploy_variable": null(S), "warnings": arr(S), "forge_calls": null(arr(S)),
+        # With --publish: the milestone the QA issues went on, and whom they were assigned to.
+        "milestone": null(S), "assignees": arr(S)}),
     "rc-cut-check-partial": obj({
         "version": VERSION, "milestone": null(S), "checked": I,
         "partial": arr(obj({"number": I, "title": S, "url": S, "merged": arr(I), "open": arr(I)})),
@@ -105,6 +107,8 @@ schemas = {
     "milestone-apply": obj({
         "released": VERSION, "dry_run": B, "renamed": null(S), "created": null(S),
         "moved": arr(obj({"number": I, "title": S})), "already": arr(S), "calls": arr(S),
+        # Issue 26, item 15: the released milestone closed, the deploy variable set back to the trunk, the announcement.
+        "closed": null(S), "deploy_variable": null(obj({"name": S, "was": null(S)})), "announcement": S,
     }),
     "config": obj({"source": S, "explicit_keys": arr(S), "yaml": S}),
     "label": obj({"sha": SHA, "labels": arr(S), "notes_ref": S}),
@@ -116,7 +120,9 @@ schemas = {
         "items": arr(obj({"sha": SHA, "summary": S, "reason": S, "branch": S,
                           "status": enum("opened", "draft", "existing", "conflict", "already-picked", "would-pick",
                                          "would-conflict", "failed"),
-                          "pull_request": null(I), "url": null(S), "error": null(S)})),
+                          "pull_request": null(I), "url": null(S), "error": null(S)},
+                         # The branch its pull request goes into: the candidate, or with autopick.patch the patch branch.
+                         {"into": S})),
     }),
     "doctor": obj({"ok": B, "checks": arr(obj({"name": S, "outcome": enum("ok", "fail", "info"), "detail": S,
                                                 "fix": null(S)}))}),

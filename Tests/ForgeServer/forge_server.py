@@ -24,7 +24,8 @@ ROUTES.json may instead be {"routes": [...], "limits": {...}, "model": {...}}:
             secondary rate limit's 403 without retry-after, as GitHub documents it.
   "create_pulls"  POST /repos/{o}/{r}/pulls makes a pull request numbered from 90001,
             GET /repos/{o}/{r}/pulls lists those made, by head and base, and label and
-            milestone writes on any issue (POST .../issues/N/labels, PATCH .../issues/N) succeed.
+            milestone writes on any issue (POST .../issues/N/labels, PATCH .../issues/N) and assignments
+            (POST .../issues/N/assignees) succeed.
 """
 import json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -122,6 +123,10 @@ def modelled(method, path, body):
         number = int(parts[5])
         if len(parts) == 7 and parts[6] == "labels":
             return {"status": 200, "response": [{"name": n} for n in json.loads(body or "{}").get("labels", [])]}
+        if len(parts) == 7 and parts[6] == "assignees" and method == "post":
+            return {"status": 201, "response": {"number": number, "title": "", "state": "open",
+                                                "assignees": [{"login": n} for n in json.loads(body or "{}").get("assignees", [])],
+                                                "html_url": "https://github.com/%s/%s/issues/%d" % (parts[2], parts[3], number)}}
         if len(parts) == 6 and method == "patch":
             return {"status": 200, "response": {"number": number, "title": "", "state": "open",
                                                 "html_url": "https://github.com/%s/%s/issues/%d" % (parts[2], parts[3], number)}}

@@ -19,16 +19,17 @@ struct ConfigurationTests {
     /// Both of Fleet's generations of branch names by default; a list in the file; the first names new branches (issue 12).
     @Test func branchNamesHaveGenerations() throws {
         let fleet = Configuration.fleet.release
-        #expect(fleet.candidateBranch.all.map(\.text) == ["minor-fleet-v{version}", "rc-minor-fleet-v{version}"])
-        #expect(fleet.patchBranch.all.map(\.text) == ["patch-fleet-v{version}", "rc-patch-fleet-v{version}"])
+        // Fleet's live scripts' names first (they name new branches; issue 26, item 11), then the handbook's.
+        #expect(fleet.candidateBranch.all.map(\.text) == ["rc-minor-fleet-v{version}", "minor-fleet-v{version}"])
+        #expect(fleet.patchBranch.all.map(\.text) == ["rc-patch-fleet-v{version}", "patch-fleet-v{version}"])
         #expect(fleet.candidateBranch.parse("rc-minor-fleet-v4.59.0") == Version(4, 59, 0))
         #expect(fleet.candidateBranch.parse("minor-fleet-v4.58.0") == Version(4, 58, 0))
         #expect(fleet.candidateBranch.parse("rc-patch-fleet-v4.58.1") == nil)
         #expect(fleet.patchBranch.parse("rc-patch-fleet-v4.58.1") == Version(4, 58, 1))
-        #expect(fleet.candidateBranch.format(Version(4, 60, 0)) == "minor-fleet-v4.60.0")
-        let (live, _) = try decode("release: { candidate_branch: [\"rc-minor-fleet-v{version}\", \"minor-fleet-v{version}\"] }")
-        #expect(live.release.candidateBranch.format(Version(4, 60, 0)) == "rc-minor-fleet-v4.60.0")
-        #expect(live.release.candidateBranch.parse("minor-fleet-v4.58.0") == Version(4, 58, 0))
+        #expect(fleet.candidateBranch.format(Version(4, 60, 0)) == "rc-minor-fleet-v4.60.0")
+        let (handbook, _) = try decode("release: { candidate_branch: [\"minor-fleet-v{version}\", \"rc-minor-fleet-v{version}\"] }")
+        #expect(handbook.release.candidateBranch.format(Version(4, 60, 0)) == "minor-fleet-v4.60.0")
+        #expect(handbook.release.candidateBranch.parse("rc-minor-fleet-v4.58.0") == Version(4, 58, 0))
         let (single, _) = try decode("release: { candidate_branch: \"release/{major}.{minor}\" }")
         #expect(single.release.candidateBranch.all.count == 1)
         #expect(problem("release: { candidate_branch: [] }")?.problem == "expected at least one pattern")
@@ -80,7 +81,7 @@ struct ConfigurationTests {
         let config = Configuration.fleet
         #expect(config.trunk == "main")
         #expect(config.release.tag.format(Version(4, 57, 2)) == "fleet-v4.57.2")
-        #expect(config.release.candidateBranch.format(Version(4, 58, 0)) == "minor-fleet-v4.58.0")
+        #expect(config.release.candidateBranch.format(Version(4, 58, 0)) == "rc-minor-fleet-v4.58.0")
         #expect(config.release.candidateCut.weekday == .tuesday)
         #expect(config.release.deepFreeze == 24 * 3600)
         #expect(config.timezone.identifier == "America/Los_Angeles")

@@ -47,7 +47,7 @@ struct NamePatternTests {
     @Test func theBranchesRelkitNames() throws {
         #expect(ReleaseSettings.pickBranch(of: "4c34b20", onto: "minor-fleet-v4.58.0") == "cherry-pick-4c34b20-to-minor-fleet-v4.58.0")
         let release = Configuration.fleet.release
-        #expect(release.patchBranch(after: try #require(Version("4.57.2"))) == "patch-fleet-v4.57.3")
+        #expect(release.patchBranch(after: try #require(Version("4.57.2"))) == "rc-patch-fleet-v4.57.3")
     }
 
     @Test(arguments: [

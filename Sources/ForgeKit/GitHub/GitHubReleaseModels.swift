@@ -47,6 +47,15 @@ public struct ForgeLinkedPull: Sendable, Equatable {
 
 extension GitHubClient {
     /// Every milestone, open and closed.
+    /// A repository variable's value for GitHub Actions; nil when it is not set.
+    public func actionsVariable(_ name: String) throws(ForgeError) -> String? {
+        do {
+            return try get("/repos/\(repository)/actions/variables/\(name)")["value"]?.string
+        } catch where error.kind == .notFound {
+            return nil
+        }
+    }
+
     public func milestones() throws(ForgeError) -> [ForgeMilestone] {
         try getAll("/repos/\(repository)/milestones?state=all&per_page=100").compactMap(ForgeMilestone.init)
     }

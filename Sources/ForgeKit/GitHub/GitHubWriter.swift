@@ -54,8 +54,10 @@ public final class GitHubWriter {
 
     /// Files an issue, once: on a time-out or a 5xx, the newest open issues are looked at for it
     /// before it is said not to be made (`GitHubClient.madeAnyway`); it is never sent twice.
-    public func createIssue(title: String, body: String, labels: [String] = [], assignees: [String] = []) throws(ForgeError) -> Created {
+    public func createIssue(title: String, body: String, labels: [String] = [], assignees: [String] = [],
+                            milestone: Int? = nil) throws(ForgeError) -> Created {
         var json: [String: Any] = ["title": title, "body": body]
+        if let milestone { json["milestone"] = milestone }
         if !labels.isEmpty { json["labels"] = try spelled(labels) }
         if !assignees.isEmpty { json["assignees"] = assignees }
         let client = client
@@ -99,6 +101,11 @@ public final class GitHubWriter {
 
     public func renameMilestone(_ number: Int, to title: String) throws(ForgeError) {
         try send("PATCH", "/repos/\(client.repository)/milestones/\(number)", json: ["title": title])
+    }
+
+    /// Closes a milestone (its issues stay on it).
+    public func closeMilestone(_ number: Int) throws(ForgeError) {
+        try send("PATCH", "/repos/\(client.repository)/milestones/\(number)", json: ["state": "closed"])
     }
 
     /// Creates a milestone; its number (nil when recording).

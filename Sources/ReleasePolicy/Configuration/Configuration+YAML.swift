@@ -29,7 +29,7 @@ extension Configuration {
         if case .scalar(let scalar) = root, YAMLReader.isNull(scalar) { return (config, []) }
         let top = try reader.mapping(root, key: "", allowed: [
             "trunk", "remote", "timezone", "release", "labels", "exceptions", "components", "pick", "policy", "deps", "rc", "trust", "forge", "hooks",
-            "people",
+            "people", "autopick",
         ])
         for (key, node) in top {
             switch key {
@@ -47,6 +47,14 @@ extension Configuration {
             case "components": config.components = try reader.components(node)
             case "pick": try reader.pick(node, into: &config.pick)
             case "policy": try reader.policy(node, into: &config.policy)
+            case "autopick":
+                for (_, value) in try reader.mapping(node, key: "autopick", allowed: ["patch"]) {
+                    let text = try reader.string(value, key: "autopick.patch").lowercased()
+                    guard let flag = ["true": true, "yes": true, "on": true, "false": false, "no": false, "off": false][text] else {
+                        throw reader.error(value, "autopick.patch", "expected true or false, got '\(text)'")
+                    }
+                    config.autopickPatch = flag
+                }
             case "people":
                 for (key, value) in try reader.mapping(node, key: "people", allowed: ["release_dri", "oncall"]) {
                     let logins = try reader.strings(value, key: "people." + key)

@@ -20,6 +20,9 @@ public struct Configuration: Sendable, Equatable {
     public var hooks = HookSettings()
     /// Who does the release's work on the forge (`people`): whom issues are assigned to.
     public var people = PeopleSettings()
+    /// `autopick.patch`: autopick also takes fixes labelled for a patch (`~released bug`) to the next
+    /// patch release, as `pick --patch --candidate` does.
+    public var autopickPatch = false
     /// Where labels, reviews and pull requests are read (nil: git only).
     public var forge: ForgeSettings?
     public var deps: DependencySettings

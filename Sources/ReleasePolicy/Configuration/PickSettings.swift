@@ -29,13 +29,19 @@ public struct ConflictSize: Sendable, Equatable {
     }
 }
 
-/// The line for the ticket the handbook asks for when a pick conflicts.
+/// The line for the ticket the handbook asks for when a pick conflicts. The handbook's verdicts are
+/// about a patch release; onto the candidate (the end-of-sprint release itself) a conflict that is
+/// not small gets advice that fits it instead of "include it in the end-of-sprint release".
 public enum ConflictVerdict: String, Sendable {
     case smallConflict = "small conflict: resolve by hand"
     case notSuited = "not suited for the patch release process"
     /// A likely prerequisite is feature work no release has shipped: the fix would build on
     /// unreleased feature code (the handbook: include it in the end-of-sprint release only).
     case unreleasedFeatureWork = "not suited for a patch: it builds on unreleased feature work; include it in the end-of-sprint release"
+    /// Onto the candidate, a conflict past `pick.small_conflict`.
+    case largeForCandidate = "large conflict: pick its missing prerequisites first when they are fixes, else resolve it by hand with the fix's author"
+    /// Onto the candidate, a fix that builds on feature work merged after the cut.
+    case featureWorkForCandidate = "it builds on feature work the candidate does not have: resolve it by hand against the candidate's code (without the feature), or let it ship in the next release"
 
     public init(_ size: ConflictSize, threshold: ConflictSize) {
         let small = size.files <= threshold.files && size.hunks <= threshold.hunks
@@ -45,7 +51,13 @@ public enum ConflictVerdict: String, Sendable {
 
     /// The verdict on a conflict whose likely prerequisites include `unreleasedFeatureWork`
     /// (commits no release contains that carry no fix label): any such commit decides it.
-    public init(_ size: ConflictSize, threshold: ConflictSize, unreleasedFeatureWork: Int) {
-        self = unreleasedFeatureWork > 0 ? .unreleasedFeatureWork : ConflictVerdict(size, threshold: threshold)
+    /// `ontoCandidate`: the target is the release candidate, not a patch release.
+    public init(_ size: ConflictSize, threshold: ConflictSize, unreleasedFeatureWork: Int, ontoCandidate: Bool = false) {
+        let verdict = unreleasedFeatureWork > 0 ? .unreleasedFeatureWork : ConflictVerdict(size, threshold: threshold)
+        switch (verdict, ontoCandidate) {
+        case (.unreleasedFeatureWork, true): self = .featureWorkForCandidate
+        case (.notSuited, true): self = .largeForCandidate
+        default: self = verdict
+        }
     }
 }

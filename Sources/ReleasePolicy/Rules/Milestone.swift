@@ -15,6 +15,10 @@ public struct Milestone: Sendable, Equatable {
 }
 
 extension Milestone {
+    /// The titles a release's milestone has, in the order it has them: `4.59.0-tentative` until the
+    /// release is published, then `4.59.0`.
+    public static func titles(of version: Version) -> [String] { ["\(version)-tentative", "\(version)"] }
+
     /// The milestone rule of autopick: a trunk commit with no fix label still belongs in the candidate
     /// for `version` when its pull request or an issue it resolves is on that release's milestone
     /// (`4.58.0` or `4.58.0-tentative`). The title that places it, or nil.

@@ -9,6 +9,8 @@ import ReleasePolicy
 public struct PendingWorkflow {
     public struct Options: Sendable {
         public var onto: String?
+        /// The target itself, when the caller chose it (autopick's patch release); `onto` is then unused.
+        public var target: PickTarget?
         /// Whether to predict, for each pending commit, if it would apply cleanly
         /// now (a three-way merge of each file it changes). Without, only commits
         /// touching a file the target's own commits touch are diffed at all.
@@ -27,7 +29,9 @@ public struct PendingWorkflow {
         try workspace.requireCompleteHistory()
         let trunk = try workspace.trunkTip()
         let target: PickTarget
-        if let onto = options.onto {
+        if let given = options.target {
+            target = given
+        } else if let onto = options.onto {
             target = try workspace.branchTarget(onto)
         } else if let candidate = try workspace.activeCandidate() {
             target = candidate
@@ -73,7 +77,8 @@ public struct PendingWorkflow {
             var candidateOnly: [PickCommit] = []
             // A patch branch takes only fixes for a patch (`~released bug`): the rest are the candidate's.
             let labelSettings = workspace.configuration.labels
-            let patchTarget = workspace.configuration.release.patchBranch.parse(target.name) != nil
+            let patchTarget = [.patchBranch, .releaseTag].contains(target.kind)
+                || workspace.configuration.release.patchBranch.parse(target.name) != nil
             for item in lacking {
                 guard let labels = fixes.labels[item.commit.id] else {
                     unlabelled.append(item.commit)

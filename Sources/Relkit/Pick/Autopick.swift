@@ -37,6 +37,8 @@ public struct Autopick {
         public let reason: String
         public let branch: String
         public let outcome: Outcome
+        /// The branch its pull request goes into: the candidate, or (`autopick.patch`) the patch release's branch.
+        public var into: String = ""
     }
 
     public struct Report: Sendable {
@@ -106,26 +108,57 @@ public struct Autopick {
                 if let open = own {
                     outcome = .existing(number: open.number, url: open.url, state: "open")
                 } else {
-                    outcome = try handle(commit, branch: branch, candidate: candidate, options: options,
+                    outcome = try handle(commit, branch: branch, into: candidate.name, choice: .candidate, options: options,
                                          conflictMarkdown: conflictMarkdown)
                 }
             } catch {
                 outcome = .failed(error.message)
             }
-            items.append(Item(commit: commit, reason: reason, branch: branch, outcome: outcome))
+            items.append(Item(commit: commit, reason: reason, branch: branch, outcome: outcome, into: candidate.name))
+        }
+        if workspace.configuration.autopickPatch {
+            items += try patchItems(options, conflictMarkdown: conflictMarkdown)
         }
         return Report(candidate: candidate, items: items, labelSources: pending.labelSources)
     }
 
-    private func handle(_ commit: PickCommit, branch: String, candidate: PickTarget, options: Options,
-                        conflictMarkdown: (PickReport) -> String) throws(RelkitError) -> Outcome {
+    /// `autopick.patch`: every fix labelled for a patch (`~released bug`) that the next patch release
+    /// lacks gets its own pull request into the patch branch, which is cut from the latest release tag
+    /// first when it does not exist yet (`pick --patch --pr`'s path), or its conflict reported once.
+    private func patchItems(_ options: Options, conflictMarkdown: (PickReport) -> String) throws(RelkitError) -> [Item] {
+        let (target, patchBranch) = try workspace.patchTarget()
+        var pendingOptions = PendingWorkflow.Options()
+        pendingOptions.target = target
+        pendingOptions.predict = false
+        // Onto a patch release only fixes labelled for a patch are pending.
+        let pending = try PendingWorkflow(workspace: workspace).run(pendingOptions)
+        var items: [Item] = []
+        for fix in pending.pending {
+            let branch = ReleaseSettings.pickBranch(of: fix.commit.id.abbreviated(), onto: patchBranch)
+            let outcome: Outcome
+            do {
+                outcome = try handle(fix.commit, branch: branch, into: patchBranch, choice: .patch, options: options,
+                                     conflictMarkdown: conflictMarkdown)
+            } catch {
+                outcome = .failed(error.message)
+            }
+            items.append(Item(commit: fix.commit, reason: "labelled " + fix.labels.joined(separator: ", ") + " (a patch)",
+                              branch: branch, outcome: outcome, into: patchBranch))
+        }
+        return items
+    }
+
+    /// One fix onto one target (`choice`), whose pull requests go into `base`.
+    private func handle(_ commit: PickCommit, branch: String, into base: String, choice: PickWorkflow.TargetChoice,
+                        options: Options, conflictMarkdown: (PickReport) -> String) throws(RelkitError) -> Outcome {
         // A pull request of any state for this branch and base is the pick in someone's hands: never redone.
-        if let existing = try existingPullRequest(branch: branch, base: candidate.name) {
+        if let existing = try existingPullRequest(branch: branch, base: base) {
             return existing
         }
         var pick = PickWorkflow.Options()
         pick.commits = [commit.id.hex]
-        pick.target = .candidate
+        pick.target = choice
+        pick.opensPullRequest = true
         pick.branch = branch
         pick.dryRun = options.dryRun
         pick.draftOnConflict = options.draftOnConflict
@@ -133,7 +166,7 @@ public struct Autopick {
         do { exists = try workspace.repository.localBranchExists(branch) } catch { throw .git(error) }
         if !options.dryRun, exists {
             throw RelkitError.usage("branch \(branch) exists here but has no pull request; push it and open one "
-                + "(git push -u \(workspace.configuration.remote) \(branch) && gh pr create --base \(candidate.name) --head \(branch) --fill), "
+                + "(git push -u \(workspace.configuration.remote) \(branch) && gh pr create --base \(base) --head \(branch) --fill), "
                 + "or delete it (git branch -D \(branch)) for autopick to redo it")
         }
         let report = try PickWorkflow(workspace: workspace).run(pick)
@@ -148,11 +181,12 @@ public struct Autopick {
         case .conflict where options.dryRun:
             return .wouldConflict
         case .picked:
-            let opened = try opener.open(report)
+            let opened = try opener.open(report, base: try opener.cutPatchBranch(for: report))
             return .opened(number: opened.number, url: opened.url, draft: false)
         case .conflict:
             if report.unresolvedDraft != nil {
-                let opened = try opener.open(report, conflictReport: conflictMarkdown(report))
+                let opened = try opener.open(report, base: try opener.cutPatchBranch(for: report),
+                                             conflictReport: conflictMarkdown(report))
                 return .opened(number: opened.number, url: opened.url, draft: true)
             }
             let posted = try opener.commentConflict(report, markdown: conflictMarkdown(report))

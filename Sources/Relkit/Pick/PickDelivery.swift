@@ -94,16 +94,9 @@ public struct PickDelivery {
             report.patchBranch = workspace.configuration.release.patchBranch(after: version)
         }
         if let opener, pick.createdBranch != nil, !pick.hasConflict || pick.unresolvedDraft != nil {
-            var base: String?
-            if let target, target.kind == .releaseTag, let patchBranch = report.patchBranch {
-                // No patch branch yet: it is cut from the tag, on the remote, for the pull request to go into.
-                if let failure = workspace.pushCommit(target.tip, toBranch: patchBranch) {
-                    throw .repository("could not create the patch branch \(patchBranch) from \(target.name): \(failure); "
-                        + "\(pick.createdBranch ?? "the pick's branch") was made locally, nothing was opened")
-                }
-                report.cutPatchBranch = true
-                base = patchBranch
-            }
+            // No patch branch yet: it is cut from the tag, on the remote, for the pull request to go into.
+            let base = try opener.cutPatchBranch(for: pick)
+            report.cutPatchBranch = base != nil
             // The pull request's sources are the output's too: the forge is asked once.
             let outcome = try opener.open(pick, base: base,
                                           conflictReport: pick.unresolvedDraft != nil ? conflictMarkdown(pick, [:]) : nil)

@@ -158,6 +158,21 @@ public struct PickPullRequest {
         }
     }
 
+    /// The branch a pick onto a release tag goes into: the next patch release's branch, cut from the
+    /// tag on the remote with the user's git (its hooks judge it as any new patch branch). Nil for a
+    /// pick onto a branch, whose pull request goes into that branch.
+    public func cutPatchBranch(for report: PickReport) throws(RelkitError) -> String? {
+        guard let target = report.results.first?.target, target.kind == .releaseTag, let version = target.version else {
+            return nil
+        }
+        let patchBranch = workspace.configuration.release.patchBranch(after: version)
+        if let failure = workspace.pushCommit(target.tip, toBranch: patchBranch) {
+            throw .repository("could not create the patch branch \(patchBranch) from \(target.name): \(failure); "
+                + "\(report.createdBranch ?? "the pick's branch") was made locally, nothing was opened")
+        }
+        return patchBranch
+    }
+
     static let draftTitlePrefix = "[CONFLICT, do not merge] "
     static let conflictLabel = "conflict"
 
@@ -217,8 +232,11 @@ public struct PickPullRequest {
             }
         }
         do throws(ForgeError) {
+            // Its author is told: the fix is theirs, and so, most likely, is its resolution.
+            let mention = source.author.map { "@\($0): this fix does not cherry-pick cleanly onto `\(conflicted.target.name)`; "
+                + "the report and the steps that resolve it are below.\n\n" } ?? ""
             let posted = try forge.writer(recording: false).comment(onIssue: source.number,
-                                                                                          body: marker + "\n" + markdown)
+                                                                    body: marker + "\n" + mention + markdown)
             return CommentOutcome(pullRequest: source.number, url: posted ?? source.url, existing: false)
         } catch {
             throw .repository("\(conflicted.commit.id.abbreviated()) conflicts; the report could not be posted on #\(source.number): "

@@ -297,7 +297,8 @@ public struct PickWorkflow {
                 if chain.firstPicked == nil { chain.firstPicked = shown }
                 chain.results.append(result(.picked, new: new))
             case .conflicted(let paths):
-                let conflict = try describeConflict(commit, onto: chain.tip, paths: paths, history: history,
+                let conflict = try describeConflict(commit, onto: chain.tip, ontoCandidate: isCandidate(target), paths: paths,
+                                                    history: history,
                                                     reader: reader)
                 if chain.firstConflict == nil { chain.firstConflict = shown }
                 if chain.firstPicked == nil { chain.firstPicked = shown }
@@ -318,7 +319,12 @@ public struct PickWorkflow {
 
     // MARK: - Conflicts
 
-    private func describeConflict(_ commit: Commit, onto target: ObjectID, paths: [ConflictedPath],
+    /// Whether `target` is a release candidate (the end-of-sprint release), not a patch release's branch or tag.
+    private func isCandidate(_ target: PickTarget) -> Bool {
+        target.kind == .candidate || workspace.configuration.release.candidateBranch.parse(target.name) != nil
+    }
+
+    private func describeConflict(_ commit: Commit, onto target: ObjectID, ontoCandidate: Bool, paths: [ConflictedPath],
                                   history: TargetHistory, reader: ObjectReader) throws(GitError) -> PickConflict {
         let parent = commit.parentIDs.first
         let base = try repository.mergeBase(target, commit.id)
@@ -373,7 +379,7 @@ public struct PickWorkflow {
         return PickConflict(files: files, prerequisites: shown.map(PickCommit.init),
                             unreleasedFeatureWork: features.map(PickCommit.init), size: size,
                             verdict: ConflictVerdict(size, threshold: workspace.configuration.pick.smallConflict,
-                                                     unreleasedFeatureWork: features.count))
+                                                     unreleasedFeatureWork: features.count, ontoCandidate: ontoCandidate))
     }
 
     /// The prerequisites no release contains (not reachable from the latest release tag)

@@ -93,7 +93,10 @@ public struct CandidateCut {
                     + "\(config.release.tag.format(openVersion))): the next candidate is cut after it ships; "
                     + "cut \(version) anyway with --force")
             }
-            warnings.append("\(open.name) is not released yet (no tag \(config.release.tag.format(openVersion))); \(version) is cut beside it")
+            let previous = latest?.name ?? "no release"
+            warnings.append("\(open.name) is not released yet (no tag \(config.release.tag.format(openVersion))); \(version) is cut "
+                + "beside it, and its QA issue's \"release after\" and \"upgrade from\" lines name \(previous), the latest release "
+                + "tag, not \(openVersion): correct them once \(openVersion) ships")
         }
         let calendar = ReleaseCalendar(settings: config.release, timeZone: config.timezone)
         if let window = calendar.window(forVersion: version) {

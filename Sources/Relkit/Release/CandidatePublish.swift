@@ -12,6 +12,10 @@ public struct CandidatePublish {
         public let variable: String?
         public let announcement: String
         public let calls: [String]
+        /// The milestone the QA issues were put on (`4.59.0-tentative` as it exists, else `4.59.0`); nil: neither exists.
+        public var milestone: String? = nil
+        /// Whom the QA issues were assigned to (`people.release_dri`).
+        public var assignees: [String] = []
     }
 
     let workspace: ReleaseWorkspace
@@ -25,14 +29,21 @@ public struct CandidatePublish {
     public func publish(_ cut: CandidateCut.Result) throws(RelkitError) -> Published {
         let configuration = workspace.configuration
         var qa: (Int, String)?, fleetd: (Int, String)?, variable: String?
+        var milestone: ForgeMilestone?
+        let assignees = configuration.people.releaseDri
         do throws(ForgeError) {
+            // The QA issue goes on the release's milestone as it exists: `4.59.0-tentative` until the
+            // milestone ritual renames it, else `4.59.0`.
+            let milestones = try writer.client.milestones()
+            milestone = Milestone.titles(of: cut.version).lazy.compactMap { title in milestones.first { $0.title == title } }.first
             func file(_ issue: CandidateCut.Issue) throws(ForgeError) -> (Int, String)? {
                 // A run that resumes a cut finds what an earlier one filed, by title, and files nothing twice.
                 if cut.resumed, let existing = try writer.client.newestOpenIssue(titled: issue.title), let number = existing["number"]?.int {
                     return (number, existing["html_url"]?.string ?? "")
                 }
                 // Timed out or a 5xx: made after all? The newest open issues are looked at before it is said not to be.
-                let made = try writer.createIssue(title: issue.title, body: issue.body, labels: configuration.qaLabels)
+                let made = try writer.createIssue(title: issue.title, body: issue.body, labels: configuration.qaLabels,
+                                                  assignees: assignees, milestone: milestone?.number)
                 guard let number = made.number else { return nil }
                 return (number, made.url ?? "")
             }
@@ -53,8 +64,15 @@ public struct CandidatePublish {
         }
         let announcement = CandidateCutTexts.announcement(version: cut.version, branch: cut.branch, commit: cut.at.abbreviated(),
                                                           qaURL: qa?.1)
-        return Published(qaIssue: qa, fleetdQAIssue: fleetd, variable: variable, announcement: announcement,
-                         calls: writer.calls)
+        var published = Published(qaIssue: qa, fleetdQAIssue: fleetd, variable: variable, announcement: announcement,
+                                  calls: writer.calls)
+        published.milestone = milestone?.title
+        published.assignees = assignees
+        if milestone == nil {
+            workspace.warn("no milestone \(Milestone.titles(of: cut.version).joined(separator: " or ")) on the forge: the QA issue "
+                + "is on none; create it (the milestone ritual renames \(cut.version)-tentative) and move the issue there")
+        }
+        return published
     }
 }
 
@@ -84,7 +102,7 @@ public struct PartialWork {
         let forge = try workspace.requiredForge.required(need: "--check-partial reads the milestone on the forge")
         let client = forge.client
         do throws(ForgeError) {
-            let titles = ["\(version)-tentative", "\(version)"]
+            let titles = Milestone.titles(of: version)
             let milestones = try client.milestones()
             guard let milestone = titles.lazy.compactMap({ title in milestones.first { $0.title == title } }).first else {
                 return Report(version: version, milestone: nil, stories: [], checked: 0)

@@ -136,7 +136,7 @@ public struct DependencyFetch {
 
 /// `relkit deps --publish`: each bug or story filed once (an open issue with the
 /// same title is reported, not duplicated), with the handbook's labels, assigned
-/// to `deps.assignees`.
+/// to the release DRI and the on-call engineer (`people`), and `deps.assignees`.
 public struct DependencyPublish {
     public struct Filed: Sendable, Equatable {
         public let title: String
@@ -155,6 +155,13 @@ public struct DependencyPublish {
 
     public var calls: [String] { writer.calls }
 
+    /// The handbook's "to the release ritual DRI and the current on-call engineer" (`people`), then
+    /// `deps.assignees`, each once.
+    static func assignees(_ configuration: Configuration) -> [String] {
+        var seen = Set<String>()
+        return (configuration.people.driAndOncall + configuration.deps.assignees).filter { seen.insert($0.lowercased()).inserted }
+    }
+
     public func publish(_ report: DependencyCheck.Report) throws(RelkitError) -> [Filed] {
         let configuration = workspace.configuration
         var filed: [Filed] = []
@@ -171,7 +178,7 @@ public struct DependencyPublish {
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 let made = try writer.createIssue(title: title, body: body + "\n\nFiled by `relkit deps --publish`.",
                                                   labels: verdict.issueLabels(configuration.labels),
-                                                  assignees: configuration.deps.assignees)
+                                                  assignees: Self.assignees(configuration))
                 filed.append(Filed(title: title, number: made.number, url: made.url, existing: false))
             }
         } catch {

@@ -82,7 +82,7 @@ extension RelkitCommand {
             case .conflictReported(let number, let url, let already):
                 return ("conflict", already ? "conflict; [reported before](\(url)) on #\(number)" : "conflict; [reported](\(url)) on #\(number)")
             case .alreadyOnCandidate:
-                return ("already-picked", "its changes are already on the candidate")
+                return ("already-picked", "its changes are already on the target")
             case .wouldPick:
                 return ("would-pick", "would pick cleanly")
             case .wouldConflict:
@@ -103,7 +103,8 @@ extension RelkitCommand {
                 lines += ["| Commit | Why | Result |", "|---|---|---|"]
                 for item in report.items {
                     let summary = MarkdownText.code(item.commit.summary).replacingOccurrences(of: "|", with: "\\|")
-                    lines.append("| `\(item.commit.id.abbreviated())` \(summary) | \(item.reason) | \(outcomeText(item.outcome).text) |")
+                    let into = item.into == candidate.name || item.into.isEmpty ? "" : "into `\(item.into)`: "
+                    lines.append("| `\(item.commit.id.abbreviated())` \(summary) | \(item.reason) | \(into)\(outcomeText(item.outcome).text) |")
                 }
                 var counts: [String: Int] = [:]
                 for item in report.items { counts[outcomeText(item.outcome).status, default: 0] += 1 }
@@ -128,6 +129,7 @@ extension RelkitCommand {
                     if case .failed(let text) = item.outcome { message = text }
                     return .object([("sha", .string(item.commit.id.hex)), ("summary", .string(item.commit.summary)),
                                     ("reason", .string(item.reason)), ("branch", .string(item.branch)),
+                                    ("into", .string(item.into)),
                                     ("status", .string(outcomeText(item.outcome).status)),
                                     ("pull_request", .optional(number)), ("url", .optional(url)), ("error", .optional(message))])
                 })),

@@ -62,6 +62,9 @@ extension RelkitCommand {
                     ("released", .string(result.released.description)), ("dry_run", .bool(dryRun)),
                     ("renamed", .optional(result.renamed)), ("created", .optional(result.created)),
                     ("moved", .array(result.moved.map { .object([("number", .int($0.number)), ("title", .string($0.title))]) })),
+                    ("closed", .optional(result.closed)),
+                    ("deploy_variable", result.variableReset.map { .object([("name", .string($0.name)), ("was", .optional($0.was))]) } ?? .null),
+                    ("announcement", .string(result.announcement)),
                     ("already", .array(result.already.map(JSONValue.string))),
                     ("calls", .array(result.calls.map(JSONValue.string))),
                 ]).text)
@@ -73,7 +76,15 @@ extension RelkitCommand {
             for issue in result.moved {
                 Output.line("  \(dryRun ? "would move" : "moved") #\(issue.number) \(issue.title)")
             }
+            if let closed = result.closed { Output.line("  \(dryRun ? "would close" : "closed") \(closed)") }
+            if let reset = result.variableReset {
+                Output.line("  \(dryRun ? "would set" : "set") the repository variable \(reset.name) to "
+                    + "\(workspace.configuration.trunk) (was \(reset.was ?? "unset"))")
+            }
             for line in result.already { Output.line("  \(line)") }
+            Output.line("")
+            Output.line("Announcement (#help-engineering):")
+            Output.line("  " + result.announcement)
             if dryRun {
                 Output.line("")
                 Output.line("Calls:")

@@ -110,7 +110,11 @@ extension RelkitCommand {
                         + (dryRun ? " (dry run: nothing was created)" : ""))
                 }
                 if let published {
-                    if let qa = published.qaIssue { Output.line("Filed \(result.qaIssue.title): #\(qa.number) \(qa.url)") }
+                    if let qa = published.qaIssue {
+                        Output.line("Filed \(result.qaIssue.title): #\(qa.number) \(qa.url)"
+                            + (published.milestone.map { ", on milestone \($0)" } ?? "")
+                            + (published.assignees.isEmpty ? "" : ", assigned to " + published.assignees.map { "@" + $0 }.joined(separator: ", ")))
+                    }
                     if let fleetd = published.fleetdQAIssue, let title = result.fleetdQAIssue?.title {
                         Output.line("Filed \(title): #\(fleetd.number) \(fleetd.url)")
                     }
@@ -185,6 +189,7 @@ extension RelkitCommand {
                         "deploy_variable": published?.variable,
                         "announcement": announcement, "warnings": result.warnings,
                         "forge_calls": published?.calls,
+                        "milestone": published?.milestone, "assignees": published?.assignees ?? [],
                     ])
                 }
             }

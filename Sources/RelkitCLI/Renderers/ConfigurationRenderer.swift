@@ -105,6 +105,8 @@ struct ConfigurationRenderer {
         lines.append("  small_conflict: { files: \(small.files), hunks: \(small.hunks), prerequisites: \(small.prerequisites) }"
             + "  # \(origin("pick.small_conflict"))")
         lines.append("  reviewers: \(list(config.pick.reviewers))  # \(origin("pick.reviewers"))")
+        lines.append("autopick:")
+        lines.append("  patch: \(config.autopickPatch)  # \(origin("autopick.patch"))")
         lines.append("people:")
         lines.append("  release_dri: \(list(config.people.releaseDri))  # \(origin("people.release_dri"))")
         lines.append("  oncall: \(list(config.people.oncall))  # \(origin("people.oncall"))")

@@ -65,6 +65,10 @@ struct PickRenderer {
                 lines.append(contentsOf: describe(result))
             }
         }
+        if let steps = resolutionSteps(markdown: false) {
+            lines.append("")
+            lines.append(contentsOf: steps)
+        }
         if let branch = report.createdBranch, let target = report.results.first?.target {
             lines.append("")
             if let unresolved = report.unresolvedDraft {
@@ -136,6 +140,41 @@ struct PickRenderer {
         return "Next: \(patchBranch) does not exist yet: `relkit pick … --patch --pr` cuts it from \(target.name), pushes it and "
             + "opens the pull request into it (or git push \(remote) \(target.name)^{commit}:refs/heads/\(patchBranch), then "
             + "git push -u \(remote) \(branch) and open a pull request into \(patchBranch))."
+    }
+
+    /// The steps that resolve a conflict by hand, when the run stopped at one (not when the
+    /// conflict is in the work tree already, or carried by a draft).
+    func resolutionSteps(markdown: Bool) -> [String]? {
+        guard report.unresolvedDraft == nil, report.conflictInWorkingTree == nil,
+              let conflicted = report.results.first(where: { $0.status == .conflict }), let branch = report.plannedBranch else {
+            return nil
+        }
+        let target = conflicted.target
+        let ids = report.results.filter { $0.target == target && ($0.status == .picked || $0.status == .conflict) }
+            .map { $0.commit.id.abbreviated() }.joined(separator: " ")
+        let option: String
+        switch target.kind {
+        case .candidate: option = ""
+        case .releaseTag, .patchBranch: option = " --patch"
+        case .branch: option = " --onto \(target.name)"
+        }
+        // Onto a release tag the branch is the patch branch itself: pushing it is the last step.
+        let base = target.kind == .releaseTag ? patchBranch : target.name
+        // Each step: the command to run (code), else what to do; and what else does it.
+        var steps: [(command: String?, words: String?)] = [
+            ("relkit pick \(ids)\(option) --checkout", nil), (nil, "edit the conflicting files, then git add them"),
+            ("git cherry-pick --continue", nil), ("git push -u \(remote) \(branch)", nil),
+        ]
+        if let base, base != branch {
+            steps.append(("gh pr create --base \(base) --head \(branch) --fill", "relkit pick \(ids)\(option) --pr"))
+        }
+        let lines = steps.enumerated().map { index, step -> String in
+            let command = step.command.map { markdown ? "`\($0)`" : $0 }
+            let words = step.words.map { step.command == nil ? $0 : markdown ? " (or, once pushed, `\($0)`)" : " (or, once pushed, \($0))" }
+            return (markdown ? "\(index + 1). " : "  \(index + 1). ") + (command ?? "") + (words ?? "")
+        }
+        return markdown ? ["To resolve it by hand (on branch `\(branch)`):", ""] + lines
+            : ["To resolve it by hand (on branch \(branch)):"] + lines
     }
 
     private func describe(_ result: PickResult) -> [String] {
@@ -259,6 +298,7 @@ struct PickRenderer {
                 blocks.append("- \(id) \(MarkdownText.code(result.commit.summary)): not on the trunk; merge it there first")
             }
         }
+        if let steps = resolutionSteps(markdown: true) { blocks.append(steps.joined(separator: "\n")) }
         return blocks.joined(separator: "\n\n")
     }
 

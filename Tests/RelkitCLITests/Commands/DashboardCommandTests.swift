@@ -58,7 +58,7 @@ struct DashboardCommandTests {
         Shell.gitOutput(["-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "Start"], in: empty)
         let bare = relkit("status", in: empty)
         #expect(bare.status == 0)
-        #expect(bare.lines.contains("Candidate:       none: no release candidate branch (nothing matches minor-fleet-v{version}, rc-minor-fleet-v{version}); cut one with `relkit rc cut`"))
+        #expect(bare.lines.contains("Candidate:       none: no release candidate branch (nothing matches rc-minor-fleet-v{version}, minor-fleet-v{version}); cut one with `relkit rc cut`"))
         #expect(bare.lines.contains("Pending fixes:   unknown: no release candidate to compare"))
     }
 
@@ -83,25 +83,25 @@ struct DashboardCommandTests {
         Shell.gitOutput(["push", "-q", "origin", "fleet-v4.58.0"], in: work)
         let dry = relkit("rc", "cut", "--dry-run", "--now", "2024-10-29T12:00:00-07:00", in: work)
         #expect(dry.status == 0, "\(dry.stderr)")
-        #expect(dry.stdout.hasPrefix("Would create minor-fleet-v4.59.0 at \(Shell.gitOutput(["rev-parse", "--short=7", "origin/main"], in: work)) (dry run: nothing was created)\n"))
-        #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.59.0"], in: work).status != 0)
+        #expect(dry.stdout.hasPrefix("Would create rc-minor-fleet-v4.59.0 at \(Shell.gitOutput(["rev-parse", "--short=7", "origin/main"], in: work)) (dry run: nothing was created)\n"))
+        #expect(Shell.git(["rev-parse", "--verify", "-q", "rc-minor-fleet-v4.59.0"], in: work).status != 0)
         // Nine days before the scheduled cut: refused, nothing made; on purpose with --force.
         let early = relkit("rc", "cut", "--out", out.path, "--push", "--now", "2024-10-20T12:00:00-07:00", in: work)
         #expect(early.status == 2)
         #expect(early.stderr == "error: the scheduled cut of 4.59.0 is Tue 2024-10-29 11:00 PDT, not yet (now Sun 2024-10-20 12:00 PDT); "
             + "wait for it, or cut early on purpose with --force\n")
-        #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.59.0"], in: work).status != 0)
+        #expect(Shell.git(["rev-parse", "--verify", "-q", "rc-minor-fleet-v4.59.0"], in: work).status != 0)
         #expect(!FileManager.default.fileExists(atPath: out.path))
         let cut = relkit("rc", "cut", "--out", out.path, "--push", "--force", "--now", "2024-10-20T12:00:00-07:00", in: work)
         #expect(cut.status == 0, "\(cut.stderr)")
         #expect(cut.stderr.contains("warning: the scheduled cut of 4.59.0 is Tue 2024-10-29 11:00 PDT; this is early\n"))
-        #expect(Shell.gitOutput(["rev-parse", "minor-fleet-v4.59.0"], in: work) == Shell.gitOutput(["rev-parse", "origin/main"], in: work))
-        #expect(Shell.gitOutput(["rev-parse", "minor-fleet-v4.59.0"], in: root.appendingPathComponent("origin.git"))
+        #expect(Shell.gitOutput(["rev-parse", "rc-minor-fleet-v4.59.0"], in: work) == Shell.gitOutput(["rev-parse", "origin/main"], in: work))
+        #expect(Shell.gitOutput(["rev-parse", "rc-minor-fleet-v4.59.0"], in: root.appendingPathComponent("origin.git"))
             == Shell.gitOutput(["rev-parse", "origin/main"], in: work))
         #expect(Shell.gitOutput(["status", "--porcelain"], in: work) == before)
         #expect(Shell.gitOutput(["rev-parse", "HEAD"], in: work) == head)
         let qa = try String(contentsOf: out.appendingPathComponent("qa-issue.md"), encoding: .utf8)
-        #expect(qa.hasPrefix("# Release QA: 4.59.0\n\nRelease candidate `minor-fleet-v4.59.0` cut at "))
+        #expect(qa.hasPrefix("# Release QA: 4.59.0\n\nRelease candidate `rc-minor-fleet-v4.59.0` cut at "))
         let fleetd = try String(contentsOf: out.appendingPathComponent("fleetd-qa-issue.md"), encoding: .utf8)
         #expect(fleetd.hasPrefix("# Release QA (fleetd): v1.34.0\n"))
         #expect(fleetd.contains("- Chrome extension: True : `v1.2.0` > `v1.3.0`"))
@@ -110,23 +110,26 @@ struct DashboardCommandTests {
         // Cutting it again is refused, locally and on the remote.
         let again = relkit("rc", "cut", "--version", "v4.59.0", in: work)
         #expect(again.status == 2)
-        #expect(again.stderr == "error: minor-fleet-v4.59.0 exists already: the 4.59.0 candidate was cut; name another with --version "
+        #expect(again.stderr == "error: rc-minor-fleet-v4.59.0 exists already: the 4.59.0 candidate was cut; name another with --version "
             + "(relkit never replaces a branch, even with --force)\n")
         // A second run in the same cycle would name the next version, 4.60.0: refused while 4.59.0 has not shipped,
         // with a schedule, with a cadence and with neither; and with --force, its cut is still weeks away by the cadence.
         for extra in [[], ["--config", cadence.path], ["--config", noSchedule.path]] {
             let second = RelkitBinary.run(["rc", "cut", "--now", "2024-10-29T12:00:00-07:00"] + extra, in: work)
             #expect(second.status == 2)
-            #expect(second.stderr.hasPrefix("error: minor-fleet-v4.59.0 is the 4.59.0 candidate, not released yet (no tag fleet-v4.59.0)"),
+            #expect(second.stderr.hasPrefix("error: rc-minor-fleet-v4.59.0 is the 4.59.0 candidate, not released yet (no tag fleet-v4.59.0)"),
                     "\(second.stderr)")
         }
         let forced = relkit("rc", "cut", "--force", "--dry-run", "--now", "2024-10-29T12:00:00-07:00", "--config", cadence.path, in: work)
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(forced.stderr.contains("warning: minor-fleet-v4.59.0 is not released yet (no tag fleet-v4.59.0); 4.60.0 is cut beside it"))
+        // Issue 26, item 11: the QA issue's "release after" and "upgrade from" lines name the latest tag, 4.58.0's.
+        #expect(forced.stderr.contains("warning: rc-minor-fleet-v4.59.0 is not released yet (no tag fleet-v4.59.0); 4.60.0 is cut "
+            + "beside it, and its QA issue's \"release after\" and \"upgrade from\" lines name fleet-v4.58.0, the latest release tag, "
+            + "not 4.59.0: correct them once 4.59.0 ships"), "\(forced.stderr)")
         #expect(forced.stderr.contains("warning: the scheduled cut of 4.60.0 is Tue 2024-11-19 11:00 PST; this is early"), "\(forced.stderr)")
-        #expect(Shell.git(["rev-parse", "--verify", "-q", "minor-fleet-v4.60.0"], in: work).status != 0)
+        #expect(Shell.git(["rev-parse", "--verify", "-q", "rc-minor-fleet-v4.60.0"], in: work).status != 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(relkit("rc", "cut", "--dry-run", "--json", "--force", "--version", "4.60.0", "--at", "origin/main~2", in: work).stdout.utf8)) as? [String: Any])
-        #expect(json["branch"] as? String == "minor-fleet-v4.60.0")
+        #expect(json["branch"] as? String == "rc-minor-fleet-v4.60.0")
         #expect(json["at"] as? String == Shell.gitOutput(["rev-parse", "origin/main~2"], in: work))
         #expect(json["created"] as? Bool == false)
         #expect((json["qa_issue"] as? [String: Any])?["title"] as? String == "Release QA: 4.60.0")
@@ -139,7 +142,7 @@ struct DashboardCommandTests {
         let result = relkit("rc", "cut", "--dry-run", "--json", "--force", "--config", config.path, in: Fixture.fleetWork)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let body = try #require((json["qa_issue"] as? [String: Any])?["body"] as? String)
-        #expect(body.hasPrefix("QA 4.59.0 on minor-fleet-v4.59.0 ("))
+        #expect(body.hasPrefix("QA 4.59.0 on rc-minor-fleet-v4.59.0 ("))
         #expect(body.hasSuffix(") after fleet-v4.57.2\n"))
     }
 }

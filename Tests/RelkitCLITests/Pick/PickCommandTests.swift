@@ -132,8 +132,20 @@ struct PickCommandTests {
         #expect(result.stdout.contains("      orbit/pkg/update/update_runner.go: 1 conflicting hunk\n"))
         #expect(result.stdout.contains("            | // change 196\n"))
         #expect(result.stdout.contains("      feature work in no release yet (no fix label), which a patch must not build on:\n"))
-        #expect(result.stdout.contains("      verdict: not suited for a patch: it builds on unreleased feature work; "
-            + "include it in the end-of-sprint release\n"))
+        // Onto the candidate (the end-of-sprint release itself) the verdict fits it (issue 26, item 5), and the report
+        // ends with the steps that resolve the conflict.
+        #expect(result.stdout.contains("      verdict: it builds on feature work the candidate does not have: resolve it by hand "
+            + "against the candidate's code (without the feature), or let it ship in the next release\n"), "\(result.stdout)")
+        let branch = "cherry-pick-\(commit)-to-minor-fleet-v4.58.0"
+        #expect(result.stdout.hasSuffix("""
+            To resolve it by hand (on branch \(branch)):
+              1. relkit pick \(commit) --checkout
+              2. edit the conflicting files, then git add them
+              3. git cherry-pick --continue
+              4. git push -u origin \(branch)
+              5. gh pr create --base minor-fleet-v4.58.0 --head \(branch) --fill (or, once pushed, relkit pick \(commit) --pr)
+
+            """), "\(result.stdout)")
         #expect(Shell.gitOutput(["for-each-ref"], in: work) == before)
         let markdown = relkit("pick", commit, "--markdown", in: work)
         #expect(markdown.status == 3)
@@ -147,8 +159,9 @@ struct PickCommandTests {
             + "created because \(commit) conflicts)"), "\(both.stdout)")
         #expect(!both.stdout.contains("picked "))
         #expect(Shell.gitOutput(["for-each-ref"], in: work) == before)
-        #expect(markdown.stdout.contains("**Verdict: not suited for a patch: it builds on unreleased feature work; "
-            + "include it in the end-of-sprint release**"))
+        #expect(markdown.stdout.contains("**Verdict: it builds on feature work the candidate does not have: "))
+        #expect(markdown.stdout.contains("To resolve it by hand (on branch `\(branch)`):\n\n1. `relkit pick \(commit) --checkout`\n"
+            + "2. edit the conflicting files, then git add them\n3. `git cherry-pick --continue`\n"), "\(markdown.stdout)")
     }
 
     @Test func dryRunJSONPredictsEachStatus() throws {

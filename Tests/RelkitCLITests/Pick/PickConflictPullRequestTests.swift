@@ -9,6 +9,10 @@ import Testing
 /// (Tests/ForgeFixtures/pygithub/issue-comment.json) with its body changed.
 struct PickConflictPullRequestTests {
     static let token = PullRequestCheckTests.token
+    /// Who opened the source pull request: PyGithub's recorded one keeps its author.
+    static var author: String? {
+        ((ForgeServer.recordedResponse("pygithub/pull.json") as? [String: Any])?["user"] as? [String: Any])?["login"] as? String
+    }
 
     struct Setup {
         let base: PullRequestCheckTests.Setup
@@ -67,16 +71,20 @@ struct PickConflictPullRequestTests {
         #expect(pick.status == 3, "\(pick.stdout)\(pick.stderr)")
         #expect(pick.stdout.contains("Reported the conflict on #502: https://github.com/fleetdm/fleet/pull/502#issuecomment-77"))
         // The verdict names the unreleased feature work the fix builds on.
-        #expect(pick.stdout.contains("verdict: not suited for a patch: it builds on unreleased feature work"), "\(pick.stdout)")
+        #expect(pick.stdout.contains("verdict: it builds on feature work the candidate does not have"), "\(pick.stdout)")
         #expect(Shell.gitOutput(["for-each-ref"], in: work) == refsBefore)
         let posted = try #require(server.requests().first { $0.method == "POST" && $0.path.hasSuffix("/issues/502/comments") })
         let body = try #require(try JSONSerialization.jsonObject(with: Data(posted.body.utf8)) as? [String: String])["body"]
         let marker = "<!-- relkit:conflict \(setup.fix) onto minor-fleet-v4.58.0 -->"
-        #expect(body?.hasPrefix(marker + "\n### Cherry-pick of \(String(setup.fix.prefix(7)))") == true, "\(body ?? "")")
+        // The source's author is @mentioned (issue 26, item 5), then the report, which ends with the steps that resolve it.
+        let author = try #require(PickConflictPullRequestTests.author)
+        #expect(body?.hasPrefix(marker + "\n@\(author): this fix does not cherry-pick cleanly onto `minor-fleet-v4.58.0`; the report "
+            + "and the steps that resolve it are below.\n\n### Cherry-pick of \(String(setup.fix.prefix(7)))") == true, "\(body ?? "")")
+        #expect(body?.contains("4. `git push -u origin cherry-pick-\(String(setup.fix.prefix(7)))-to-minor-fleet-v4.58.0`") == true)
         #expect(body?.contains("| `server/fleet/app.go` |") == true)
         // Commit subjects are quoted as inline code: inert on GitHub (issue 23, item 9).
         #expect(body?.contains("- \(String(setup.feature.prefix(7))) `Add the new host page (#40001)`") == true, "\(body ?? "")")
-        #expect(body?.contains("**Verdict: not suited for a patch: it builds on unreleased feature work") == true)
+        #expect(body?.contains("**Verdict: it builds on feature work the candidate does not have") == true)
         #expect(!pick.stdout.contains(Self.token) && !pick.stderr.contains(Self.token))
 
         // A stranger's comment carrying relkit's marker does not count (issue 23, item 8): the report is posted.

@@ -101,4 +101,43 @@ struct PickTargetsForgeTests {
         #expect(targets.map { $0["existing_branch"] as? Bool } == [true, true])
         #expect(!server.requests().contains { ($0.method == "POST" && $0.path != "/graphql") || $0.method == "PATCH" })
     }
+
+    /// Issue 26, item 3: with `autopick.patch: true`, a `~released bug` fix the next patch release lacks gets a pull
+    /// request into its patch branch too (here the fixture's in-flight patch-fleet-v4.57.3), and a second run makes nothing.
+    @Test func autopickTakesReleasedBugsToThePatchBranchToo() throws {
+        let setup = Check().setUp()
+        let clone = setup.clone
+        clone.sh("printf 'autopick: { patch: true }\\n' >> .relkit.yml && git commit -qam 'Autopick patches too' && git push -q origin main")
+        let fixPull = Check.pull(501, base: "main", baseSHA: setup.fix, head: setup.fix, title: "Fix host count", body: "Fixes #123",
+                                 merged: setup.fix, author: "fix-author")
+        let server = try ForgeServer(routes: [
+            ForgeServer.route("GET", "/repos/fleetdm/fleet/commits/\(setup.fix)/pulls?per_page=100", response: [fixPull]),
+            Check.viewer(),
+            Check.linked(501, closing: [(123, ["bug", "~released bug"])]),
+        ], limits: nil, model: nil, createPulls: true)
+        let environment = server.environment(token: Check.token).merging(["RELKIT_NOW": PushHookTests.candidate]) { $1 }
+        let first = RelkitBinary.run(["autopick", "--json"], in: clone.work, environment: environment)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let items = (try? JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        let short = String(setup.fix.prefix(7))
+        let patchItem = try #require(items.first { $0["into"] as? String == "patch-fleet-v4.57.3" }, "\(first.stdout)")
+        #expect(patchItem["sha"] as? String == setup.fix)
+        #expect(patchItem["status"] as? String == "opened")
+        #expect(patchItem["branch"] as? String == "cherry-pick-\(short)-to-patch-fleet-v4.57.3")
+        #expect(items.filter { $0["into"] as? String == "patch-fleet-v4.57.3" }.count == 1, "only the released bug goes to the patch")
+        #expect(items.contains { $0["sha"] as? String == setup.fix && $0["into"] as? String == "minor-fleet-v4.58.0" })
+        #expect(clone.remote("cherry-pick-\(short)-to-patch-fleet-v4.57.3^") == clone.remote("refs/heads/patch-fleet-v4.57.3"))
+        let bases = server.requests().filter { $0.method == "POST" && $0.path == "/repos/fleetdm/fleet/pulls" }.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any])?["base"] as? String
+        }
+        #expect(bases.contains("patch-fleet-v4.57.3"))
+        let markdown = RelkitBinary.run(["autopick", "--dry-run"], in: clone.work, environment: environment)
+        #expect(markdown.stdout.contains("into `patch-fleet-v4.57.3`: already has"), "\(markdown.stdout)")
+
+        // Again: every pick has its pull request; nothing is written.
+        server.clearRequests()
+        let again = RelkitBinary.run(["autopick", "--json"], in: clone.work, environment: environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!server.requests().contains { $0.method != "GET" && $0.path != "/graphql" })
+    }
 }

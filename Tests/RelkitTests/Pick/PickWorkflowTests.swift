@@ -151,7 +151,8 @@ struct PickWorkflowTests {
         #expect(conflict.size == ConflictSize(files: 1, hunks: 1, prerequisites: 1))
         // Small, but change 186 is in no release and carries no fix label: feature work a patch must not build on.
         #expect(conflict.unreleasedFeatureWork.map(\.summary) == ["Orbit: change 186 (#21190)"])
-        #expect(conflict.verdict == .unreleasedFeatureWork)
+        // Onto the candidate the verdict fits it (issue 26, item 5): no "include it in the end-of-sprint release".
+        #expect(conflict.verdict == .featureWorkForCandidate)
     }
 
     @Test func aBigConflictIsNotSuitedForAPatch() throws {
