@@ -37,6 +37,11 @@ def route(method, path, response, status=200, **extra):
 
 
 rc = "minor-fleet-v4.58.0"
+# relkit pick --pr's pull request for the host-count fix: opened by the login relkit writes as, from the branch it names.
+host_branch = "cherry-pick-%s-to-%s" % (fix[:7], rc)
+host_pick = pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick, author="fleet-release-bot",
+                 body="- `%s` Fix the host count: from #7000\n  - pick line: `(cherry picked from commit %s)`" % (fix, fix))
+host_pick["head"] = dict(host_pick["head"], ref=host_branch)
 issue = {"number": 123, "title": "Host count is wrong after a restart", "url": "https://github.com/fleetdm/fleet/issues/123",
          "labels": {"nodes": [{"name": "bug"}, {"name": "~release blocker"}]}, "milestone": {"title": "4.58.0"},
          # Closed by #7000's merge (its ClosedEvent names the pull request): the only kind of named link that counts.
@@ -56,13 +61,11 @@ routes = [
     route("POST", "/repos/fleetdm/fleet/statuses/%s" % feature, {"state": "failure", "context": "relkit/release-gate"}, status=201),
     # relkit pick --pr: no open pull request for the branch yet, then the one it opens, its labels and milestone
 # (the recorded pull request carries a milestone, which the pick's pull request gets too).
-    route("GET", "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:demo-host-fix-pr&base=%s&per_page=100" % rc, []),
+    route("GET", "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:%s&base=%s&per_page=100" % (host_branch, rc), []),
     # The same pick --pr again finds the pull request it opened, open, and reports it.
-    route("GET", "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:demo-host-fix-pr&base=%s&per_page=100" % rc,
-          [pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick)]),
-    route("POST", "/repos/fleetdm/fleet/pulls", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick), status=201),
-    route("POST", "/repos/fleetdm/fleet/issues/7003/assignees", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick),
-          status=201),
+    route("GET", "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:%s&base=%s&per_page=100" % (host_branch, rc), [host_pick]),
+    route("POST", "/repos/fleetdm/fleet/pulls", host_pick, status=201),
+    route("POST", "/repos/fleetdm/fleet/issues/7003/assignees", host_pick, status=201),
     # The repository's labels, as Fleet spells them (octokit's recorded label shape): every label write uses these.
     route("GET", "/repos/fleetdm/fleet/labels", [dict(recorded_label, id=2000 + i, name=name) for i, name in enumerate(
         ["bug", "story", "~release blocker", "~unreleased bug", "~released bug", "~pushed", ":release"])]),
@@ -70,9 +73,7 @@ routes = [
     route("PATCH", "/repos/fleetdm/fleet/issues/7003", pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick)),
     # relkit autopick: the open pull requests into the candidate (#7003 names the host-count fix in its description),
     # the conflicting fix's pull request #7004 (labelled bug), no pick branch for it yet, and its comments.
-    route("GET", "/repos/fleetdm/fleet/pulls?state=open&base=%s&per_page=100" % rc,
-          [pull(7003, "Cherry-pick #7000: Fix the host count", rc, candidate, pick,
-                body="- `%s` Fix the host count: from #7000\n  - pick line: `(cherry picked from commit %s)`" % (fix, fix))]),
+    route("GET", "/repos/fleetdm/fleet/pulls?state=open&base=%s&per_page=100" % rc, [host_pick]),
     route("GET", "/repos/fleetdm/fleet/commits/%s/pulls" % conflicting,
           [pull(7004, "Fix the new host page", "main", conflicting, conflicting, merged=conflicting, labels=["bug"])]),
     route("GET", "/repos/fleetdm/fleet/pulls?state=all&head=fleetdm:cherry-pick-%s-to-%s&base=%s&per_page=100"
@@ -96,11 +97,11 @@ if released:
               % (released[:7], rc, rc), []),
         route("GET", "/repos/fleetdm/fleet/pulls?state=open&head=fleetdm:cherry-pick-%s-to-%s&base=%s&per_page=100"
               % (released[:7], patch, patch), []),
-        route("POST", "/repos/fleetdm/fleet/pulls", to_patch, status=201, match_body=patch),
     ]
     # Before the host-count pick's answer, which matches any body.
-    routes.insert(0, route("POST", "/repos/fleetdm/fleet/pulls", to_rc, status=201,
-                           match_body="cherry-pick-%s-to-%s" % (released[:7], rc)))
+    routes[:0] = [route("POST", "/repos/fleetdm/fleet/pulls", to_patch, status=201, match_body=patch),
+                  route("POST", "/repos/fleetdm/fleet/pulls", to_rc, status=201,
+                        match_body="cherry-pick-%s-to-%s" % (released[:7], rc))]
     for number, made in ((7006, to_rc), (7007, to_patch)):
         routes += [route("POST", "/repos/fleetdm/fleet/issues/%d/labels" % number, [{"name": "bug"}, {"name": "~released bug"}]),
                    route("PATCH", "/repos/fleetdm/fleet/issues/%d" % number, made),

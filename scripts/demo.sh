@@ -111,14 +111,14 @@ echo "
 # relkit pick --pr: the same fix picked again onto a branch of its own, pushed with your git, and its pull
 # request opened into the candidate, carrying the source's release label."
 git switch -q main
-run relkit pick "$hostfix" --pr --branch demo-host-fix-pr
+run relkit pick "$hostfix" --pr
 echo "
 # The same command again (a re-run, a retry): its branch holds this pick and its pull request is open, so both are
 # reported and nothing is made twice; exit 0."
-run relkit pick "$hostfix" --pr --branch demo-host-fix-pr
+run relkit pick "$hostfix" --pr
 echo "
 # relkit autopick, the job CI runs on every push to main: every fix the candidate lacks gets a pull request, or
-# its conflict report on its own pull request. The host-count fix already has #7003; the host-page fix builds
+# its conflict report on its own pull request. The host-count fix already has #7003 (relkit's own); the host-page fix builds
 # on feature work no release has, so it conflicts, and the report (once) goes to #7004 for its author."
 run relkit autopick
 echo "
@@ -128,7 +128,7 @@ echo "
 # its labels are written as the repository spells them (~released-bug on GitHub's issue becomes Fleet's ~released bug)."
 git tag fleet-v4.57.3 origin/patch-fleet-v4.57.3 && git push -q origin fleet-v4.57.3 2>/dev/null
 echo 'package export' > server/service/csv_export.go && git add server/service && git commit -q -m "Fix the CSV export (#7005)"
-git push -q origin main
+git push -q origin main 2>/dev/null
 released=$(git rev-parse HEAD)
 python3 "$root/scripts/demo-forge-routes.py" "$demo/forge-routes.json" "$(git rev-parse origin/minor-fleet-v4.58.0)" \
   "$(git rev-parse demo-feature)" "$(git rev-parse demo-host-fix)" "$hostfix" "$pagefix" "$released" "$(git rev-parse 'fleet-v4.57.3^{commit}')"

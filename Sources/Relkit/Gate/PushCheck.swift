@@ -177,10 +177,13 @@ public struct PushCheck {
                 // A release branch with no scheduled release takes fixes only, until it is tagged.
                 let phase = window?.phase(at: now, tagExists: tagged) ?? (tagged ? .released : .candidate)
                 PerformanceTrace.mark("place \(update.ref) in its release's phase")
+                // A branch created at a release tag the receiving side has (a patch branch cut from it) brings
+                // nothing new: what the tag holds shipped, and was judged on its way in.
+                var atReleaseTag: String?
                 if kind == .create {
                     let onTrunk = try trunk.map { trunk throws(GitError) in try repository.isAncestor(update.new, of: trunk) } ?? false
-                    if let problem = policy.creationProblem(of: refUpdate, onTrunk: onTrunk,
-                                                            atReleaseTag: try releaseTag(at: update.new, line: version, policy: policy)) {
+                    atReleaseTag = try releaseTag(at: update.new, line: version, policy: policy)
+                    if let problem = policy.creationProblem(of: refUpdate, onTrunk: onTrunk, atReleaseTag: atReleaseTag) {
                         results.append((update, policy.refuse(refUpdate, reason: problem, phase: phase, window: window)))
                         continue
                     }
@@ -189,7 +192,7 @@ public struct PushCheck {
                 if kind == .create || kind == .update {
                     // Every commit the branch did not contain before is new to it, wherever else it
                     // exists (another branch, the trunk merged in); a new branch starts from the trunk.
-                    let hide = update.old.isZero ? (trunk.map { [$0] } ?? []) : [update.old]
+                    let hide = !update.old.isZero ? [update.old] : atReleaseTag != nil ? [update.new] : (trunk.map { [$0] } ?? [])
                     let listing = try reader.range(include: [update.new], hide: hide)
                     facts = try describe(listing, trunk: trunk, branchTip: update.new, reader: reader, trunkSide: trunkSide,
                                          evidence: evidence)

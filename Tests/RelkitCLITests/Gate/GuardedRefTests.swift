@@ -119,6 +119,12 @@ struct GuardedRefTests {
         expectRejected(gates(clone, "origin/main:refs/heads/patch-fleet-v4.57.4"), "starts at a release tag of 4.57")
         clone.sh("git branch patch-start fleet-v4.57.2^{commit}")
         for result in gates(clone, "patch-start:refs/heads/patch-fleet-v4.57.4") { #expect(result.status == 0, "\(result.stderr)") }
+        // A patch branch cut from a release tag brings nothing new, even when the release it holds shipped a commit
+        // that is no pick (4.57.3's hotfix, let in by exception): what the tag holds was judged on its way in (issue 26, item 4).
+        clone.sh("git tag fleet-v4.57.3 origin/patch-fleet-v4.57.3 && git push -q --no-verify origin fleet-v4.57.3")
+        for result in gates(clone, "fleet-v4.57.3^{commit}:refs/heads/rc-patch-fleet-v4.57.5") {
+            #expect(result.status == 0, "\(result.stderr)")
+        }
         // Deleting a release branch names who may.
         expectRejected(gates(clone, ":refs/heads/patch-fleet-v4.57.1"), "is never deleted")
     }
