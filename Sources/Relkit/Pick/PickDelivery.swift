@@ -75,15 +75,6 @@ public struct PickDelivery {
         }
     }
 
-    /// One target.
-    public func run(_ options: PickWorkflow.Options,
-                    conflictMarkdown: (PickReport, [String: (number: Int, url: String)]) -> String) throws(RelkitError) -> Report {
-        var options = options
-        options.commits = try PullRequestCommits(workspace: workspace).resolve(options.commits)
-        options.opensPullRequest = opener != nil
-        return try deliver(options, conflictMarkdown: conflictMarkdown)
-    }
-
     private func deliver(_ options: PickWorkflow.Options,
                          conflictMarkdown: (PickReport, [String: (number: Int, url: String)]) -> String) throws(RelkitError) -> Report {
         let pick = try PickWorkflow(workspace: workspace).run(options)

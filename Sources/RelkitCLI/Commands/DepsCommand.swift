@@ -21,7 +21,8 @@ extension RelkitCommand {
             (deps.go_versions_url, https://go.dev/dl/?mode=json), and the latest GitHub releases of \
             osquery/osquery and macadmins/osquery-extension (deps.osquery_repository, \
             deps.macadmins_repository). --latest values are added to what is fetched. --publish \
-            files each bug or story on the forge with those labels, assigned to deps.assignees; an \
+            files each bug or story on the forge with those labels (spelled as the repository spells them), \
+            assigned to people.release_dri and people.oncall (and deps.assignees); an \
             open issue with the same title is reported, not filed again. --dry-run lists the calls.
 
             Examples:
@@ -52,7 +53,7 @@ extension RelkitCommand {
         @Flag(help: "Fetch the latest versions: Go's release list, osquery's and the macadmins extension's GitHub releases.")
         var fetch = false
 
-        @Flag(help: "File each bug or story on the forge (once), labelled, assigned to deps.assignees.")
+        @Flag(help: "File each bug or story on the forge (once), labelled, assigned to people.release_dri and people.oncall.")
         var publish = false
 
         @Flag(help: "With --publish: list the calls; file nothing.")

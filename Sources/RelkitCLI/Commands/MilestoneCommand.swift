@@ -11,8 +11,10 @@ extension RelkitCommand {
             discussion: """
             The ritual after the release is published (its tag exists), as the handbook orders it: \
             the `X.Y.Z-tentative` milestone becomes `X.Y.Z`, the next `X.(Y+1).0-tentative` is created, \
-            and the released milestone's open issues move to it, labelled `~pushed` (labels.pushed). Not at \
-            the candidate cut: fixes still land in the release until it ships.
+            and the released milestone's open issues move to it, labelled `~pushed` (labels.pushed); then \
+            the released milestone is closed, the repository variable rc.deploy_variable (QAWOLF_DEPLOY_TAG) \
+            is set back to the trunk (unless a newer candidate is being tested), and the announcement for \
+            #help-engineering is printed. Not at the candidate cut: fixes still land in the release until it ships.
 
             Without --apply: the names, for the release in progress (the next minor after the latest release \
             tag). With --apply: the ritual for the latest release tag, made on the forge (.relkit.yml's forge:); \

@@ -9,9 +9,12 @@ extension RelkitCommand {
             abstract: "Cherry-pick fixes from the trunk onto the release candidate or the latest release, in memory.",
             discussion: """
             Picks each commit (oldest first) onto the active release candidate (the highest \
-            minor-fleet-v* branch, the remote's first), onto the latest release tag (--patch), or onto \
-            any branch (--onto), and puts the result on a new local branch. Your work tree, index, HEAD \
-            and existing branches do not change; --checkout switches to the new branch afterwards.
+            rc-minor-fleet-v* or minor-fleet-v* branch, the remote's first), onto the next patch release \
+            (--patch: its patch branch when it exists, else the latest release tag), or onto any branch \
+            (--onto), and puts the result on a new local branch per target. --candidate, --patch and \
+            repeated --onto combine: each target gets its own branch (and with --pr its own pull request), \
+            and each target's outcome is reported apart. Your work tree, index, HEAD and existing branches \
+            do not change; --checkout switches to the new branch afterwards.
 
             '#N' (or --pull N) names pull request N's commit on the trunk: its merge or squash commit as \
             the forge records it (it must be merged into the trunk), or without a forge the newest commit of the \
@@ -20,10 +23,13 @@ extension RelkitCommand {
             A commit already on the target (the same commit, a `(cherry picked from commit …)` line \
             naming it, or the same patch id) is reported and skipped. A commit not on the trunk is \
             refused (exit 1): fixes merge into main first. A conflict creates nothing (exit 3) and \
-            lists the conflicting hunks and the trunk commits that likely must be picked first.
+            lists the conflicting hunks, the trunk commits that likely must be picked first, a verdict \
+            that fits the target, and the steps that resolve it by hand.
 
             --pr (with a forge in .relkit.yml) pushes the new branch with your git and opens a pull request \
-            into the target, or reuses the open one for the same branch and base. On a conflict it creates \
+            into the target, or reuses the open one for the same branch and base; onto a release tag it \
+            first cuts the patch branch from the tag and pushes it. The source pull request's author is \
+            assigned, and pick.reviewers are asked to review. On a conflict it creates \
             nothing and comments the conflict report on the source pull request, once; with \
             --draft-on-conflict it opens a draft pull request labelled conflict that carries the unresolved \
             pick instead. A branch that adds conflict markers never becomes a pull request that is not a draft.
@@ -32,8 +38,9 @@ extension RelkitCommand {
               relkit pick 1a2b3c4                       onto the release candidate
               relkit pick '#21261'                      pull request 21261's merge or squash commit (or --pull 21261)
               relkit pick 1a2b3c4 5d6e7f8 --dry-run     predict, create nothing
-              relkit pick 1a2b3c4 --patch               onto the latest release tag, as patch-fleet-vX.Y.Z
-              relkit pick 1a2b3c4 --onto patch-fleet-v4.57.3
+              relkit pick 1a2b3c4 --patch               for the next patch release (its branch, else the tag)
+              relkit pick 1a2b3c4 --patch --candidate --pr   a ~released bug: both, a pull request each
+              relkit pick 1a2b3c4 --onto rc-patch-fleet-v4.57.3
               relkit pick 1a2b3c4 --markdown            on a conflict, the block for the ticket
               relkit pick 1a2b3c4 --pr                  push and open the pull request
               relkit pick 1a2b3c4 --pr --draft-on-conflict

@@ -27,7 +27,8 @@ extension RelkitCommand {
                 issue when a fleetd component changed, and the announcement, to --out or stdout.
 
                 --publish (with a forge in .relkit.yml) also pushes the branch, files the QA issues \
-                (labels from rc.qa_labels), sets the repository variable named by rc.deploy_variable \
+                (labels from rc.qa_labels; on the release's milestone as it exists, X.Y.Z-tentative else X.Y.Z; \
+                assigned to people.release_dri), sets the repository variable named by rc.deploy_variable \
                 (Fleet's QAWOLF_DEPLOY_TAG, which deploys the candidate to QA Wolf) to the branch, and \
                 prints the announcement with the QA issue's URL. With --dry-run it lists those calls.
 
