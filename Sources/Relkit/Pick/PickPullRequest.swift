@@ -134,23 +134,22 @@ public struct PickPullRequest {
                             outcome: inout Outcome) {
         var seen = Set<String>()
         let authors = picked.compactMap { sources[$0.commit.id.hex]?.pull?.author }.filter { seen.insert($0.lowercased()).inserted }
-        let reviewers = workspace.configuration.pick.reviewers
         var problems: [String] = []
-        if !authors.isEmpty {
+        /// Gives `logins` their part; the logins it went to (none when GitHub refused, which is said).
+        func give(_ logins: [String], as role: String, _ write: () throws(ForgeError) -> Void) -> [String] {
+            guard !logins.isEmpty else { return [] }
             do {
-                try writer.addAssignees(authors, toIssue: number)
-                outcome.assignees = authors
+                try write()
+                return logins
             } catch {
-                problems.append("could not assign #\(number) to \(authors.joined(separator: ", ")): \(error.message)")
+                problems.append("could not make \(logins.joined(separator: ", ")) \(role) of #\(number): \(error.message)")
+                return []
             }
         }
-        if !reviewers.isEmpty {
-            do {
-                try writer.requestReviewers(reviewers, onPullRequest: number)
-                outcome.reviewers = reviewers
-            } catch {
-                problems.append("could not ask \(reviewers.joined(separator: ", ")) to review #\(number): \(error.message)")
-            }
+        let reviewers = workspace.configuration.pick.reviewers
+        outcome.assignees = give(authors, as: "the assignee") { () throws(ForgeError) in try writer.addAssignees(authors, toIssue: number) }
+        outcome.reviewers = give(reviewers, as: "a reviewer") { () throws(ForgeError) in
+            try writer.requestReviewers(reviewers, onPullRequest: number)
         }
         if !problems.isEmpty {
             outcome.peopleProblem = problems.joined(separator: "; ")
