@@ -7,8 +7,25 @@
 # (make install-check renders the man page); and PyPI's jsonschema (the tests
 # validate every command's --json with it) and graphql-core (the tests' GitHub
 # stand-in answers GraphQL with it).
-# Without root it prints the command to run.
+# Without root it prints the command to run. On macOS (where Fleet's engineers work) it installs
+# with Homebrew: libgit2 and pkg-config; git, python3, script, ssh-keygen, libcurl and man come
+# with the system and Xcode's command-line tools.
 set -eu
+if [ "$(uname)" = Darwin ]; then
+  brew_missing=""
+  pkg-config --exists libgit2 2>/dev/null || brew_missing="$brew_missing libgit2"
+  command -v pkg-config >/dev/null 2>&1 || brew_missing="$brew_missing pkg-config"
+  command -v gpg >/dev/null 2>&1 || brew_missing="$brew_missing gnupg"
+  if [ -n "$brew_missing" ]; then
+    if command -v brew >/dev/null 2>&1; then
+      echo "installing (Homebrew):$brew_missing"
+      brew install $brew_missing
+    else
+      echo "relkit needs:$brew_missing; install Homebrew (https://brew.sh), then run: brew install$brew_missing" >&2
+      exit 1
+    fi
+  fi
+fi
 missing=""
 pkg-config --exists libgit2 2>/dev/null || missing="$missing libgit2-dev"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
@@ -20,6 +37,9 @@ command -v gpg >/dev/null 2>&1 || missing="$missing gnupg"
 command -v man >/dev/null 2>&1 || missing="$missing man-db"
 if [ "$(uname)" = Linux ] && ! ldconfig -p 2>/dev/null | grep -q -E 'libcurl(-gnutls)?\.so\.4 '; then
   missing="$missing libcurl4"
+fi
+if [ "$(uname)" = Darwin ]; then
+  missing=""  # what Homebrew installs is above; the rest comes with macOS
 fi
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

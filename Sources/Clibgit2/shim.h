@@ -20,7 +20,10 @@ static inline int relkit_git_enable_strict_hash_verification(int enabled) {
 
 /* libgit2's start, bracketed by the executable's start-up hooks (Sources/Libgit2Startup,
  * linked only into the relkit binary and the tests). Without them, as in a library user's
- * program, git_libgit2_init() runs as libgit2 ships it. */
+ * program, git_libgit2_init() runs as libgit2 ships it. The hooks are weak references, an
+ * ELF feature; elsewhere (macOS) libgit2 starts as it ships, a documented no-op: the hooks
+ * only save start-up time, and Homebrew's libgit2 uses neither mbedTLS nor libssh2's crypto. */
+#if defined(__ELF__)
 extern void relkit_startup_begin(void) __attribute__((weak));
 extern void relkit_startup_end(void) __attribute__((weak));
 extern int relkit_startup_skipped_certificates(void) __attribute__((weak));
@@ -38,4 +41,9 @@ static inline int relkit_libgit2_skipped_certificates(void) {
 static inline int relkit_libgit2_deferred_ssh_crypto(void) {
     return relkit_startup_deferred_ssh_crypto ? relkit_startup_deferred_ssh_crypto() : 0;
 }
+#else
+static inline int relkit_libgit2_init(void) { return git_libgit2_init(); }
+static inline int relkit_libgit2_skipped_certificates(void) { return 0; }
+static inline int relkit_libgit2_deferred_ssh_crypto(void) { return 0; }
+#endif
 #endif

@@ -39,7 +39,11 @@ static char load_error[256];
 
 static void load(void) {
     static const char *const names[] = {
-        "libcurl.so.4", "libcurl-gnutls.so.4", "libcurl-nss.so.4", "libcurl.4.dylib", "/usr/lib/libcurl.4.dylib",
+#if defined(__APPLE__)
+        "/usr/lib/libcurl.4.dylib", "libcurl.4.dylib",
+#else
+        "libcurl.so.4", "libcurl-gnutls.so.4", "libcurl-nss.so.4",
+#endif
     };
     size_t count = sizeof names / sizeof names[0];
     /* A libcurl the process already has (FoundationNetworking's, in a test process) first: two

@@ -14,11 +14,15 @@
  * At any other time they pass every call through unchanged. A libgit2 built
  * without these libraries never calls them; nothing changes then.
  */
+#include "Libgit2Startup.h"
+
+/* Interposing a shared library's symbols from the executable is the ELF dynamic linker's
+ * behaviour; on macOS (two-level namespaces) only the hooks below exist, doing nothing, and
+ * libgit2 starts as it ships (Clibgit2/shim.h does not call them there either). */
+#if defined(__ELF__)
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stddef.h>
-
-#include "Libgit2Startup.h"
 
 struct mbedtls_x509_crt;
 
@@ -59,6 +63,12 @@ int libssh2_init(int flags) {
     }
     return real(flags);
 }
+
+#else
+static int initialising = 0;
+static int skipped = 0;
+static int deferred_ssh_crypto = 0;
+#endif
 
 void relkit_startup_begin(void) {
     initialising = 1;

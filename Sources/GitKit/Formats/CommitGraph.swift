@@ -2,6 +2,8 @@ import Clibgit2
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A read-only view of git's commit-graph files (`objects/info/commit-graph`,
@@ -81,7 +83,7 @@ final class CommitGraph {
     }
 
     private func map(_ path: String) -> Bool {
-        let descriptor = Glibc.open(path, O_RDONLY)
+        let descriptor = SystemCalls.open(path, O_RDONLY)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var info = stat()

@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The names of the references matching a glob, read from the loose files
 /// under the glob's directory and from `packed-refs`, the way libgit2's glob

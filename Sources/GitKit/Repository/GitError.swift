@@ -1,6 +1,8 @@
 import Clibgit2
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A failed libgit2 call: the operation relkit attempted, plus libgit2's own

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `RELKIT_TRACE_PERFORMANCE=1` (like git's GIT_TRACE_PERFORMANCE) prints on

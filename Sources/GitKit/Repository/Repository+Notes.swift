@@ -2,6 +2,8 @@ import Clibgit2
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 extension Repository {

@@ -2,6 +2,8 @@ import Clibgit2
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Reference writes that never lose a concurrent writer's update. libgit2 1.5
@@ -45,7 +47,7 @@ extension Repository {
         } catch {
             throw failure(GIT_ERROR, "cannot create the folder for \(name): \(error.localizedDescription)")
         }
-        let descriptor = Glibc.open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        let descriptor = SystemCalls.open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             if errno == EEXIST { throw failure(GIT_ELOCKED, "\(lock) exists: another git process is updating \(name)") }
             throw failure(GIT_ERROR, "cannot create \(lock): \(String(cString: strerror(errno)))")
@@ -57,7 +59,7 @@ extension Repository {
         let written: Bool = {
             defer { close(descriptor) }
             let line = Array((target.hex + "\n").utf8)
-            return line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == line.count
+            return line.withUnsafeBytes { SystemCalls.write(descriptor, $0) } == line.count
         }()
         guard written else { throw failure(GIT_ERROR, "cannot write \(lock): \(String(cString: strerror(errno)))") }
         // Under the lock: the reference, loose or packed, must not exist yet.
@@ -123,10 +125,10 @@ extension Repository {
         let clean = message.replacingOccurrences(of: "\n", with: " ")
         let line = "\(old.hex) \(new.hex) \(signature.name) <\(signature.email)> "
             + "\(Int64(signature.date.timeIntervalSince1970.rounded(.down))) \(zone)\t\(clean)\n"
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o666)
+        let descriptor = SystemCalls.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { SystemCalls.write(descriptor, $0) }
     }
 }

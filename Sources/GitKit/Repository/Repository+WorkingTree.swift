@@ -2,6 +2,8 @@ import Clibgit2
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 extension Repository {
@@ -55,7 +57,7 @@ extension Repository {
     /// written back there by libgit2, and renamed into place as git renames it.
     func withIndexLock(_ body: () throws(GitError) -> Void) throws(GitError) {
         let indexPath = gitDirectory + "index", lockPath = indexPath + ".lock"
-        let descriptor = Glibc.open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        let descriptor = SystemCalls.open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "File exists: another git process seems to be running in this repository"
                 : String(cString: strerror(errno))
@@ -67,7 +69,7 @@ extension Repository {
         let copied: Bool = {
             defer { close(descriptor) }
             guard let current = FileManager.default.contents(atPath: indexPath) else { return true }
-            return current.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == current.count
+            return current.withUnsafeBytes { SystemCalls.write(descriptor, $0) } == current.count
         }()
         guard copied else {
             throw GitError(code: GIT_ERROR.rawValue, errorClass: Int32(GIT_ERROR_OS.rawValue),

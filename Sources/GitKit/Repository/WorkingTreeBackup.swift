@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// What a checkout may change, saved byte for byte before it starts, so that
@@ -114,7 +116,7 @@ public struct WorkingTreeBackup {
         } else {
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0o7777)
             guard descriptor >= 0 else { return false }
-            let written = content.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            let written = content.withUnsafeBytes { SystemCalls.write(descriptor, $0) }
             close(descriptor)
             guard written == content.count else {
                 unlink(temporary)

@@ -81,7 +81,12 @@ struct ExternalTool {
         guard let path else { throw .usage("\(name) is not installed (or not on PATH); relkit needs it as git does") }
         let inputFile = try TemporaryFile.write(input)
         let stdout = try TemporaryFile.write(Data()), stderr = try TemporaryFile.write(Data())
+        // A struct on Linux, an opaque pointer (made by _init) on Darwin.
+        #if canImport(Glibc)
         var actions = posix_spawn_file_actions_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, inputFile.path, O_RDONLY, 0)
@@ -93,7 +98,7 @@ struct ExternalTool {
         var list = argv + [nil]
         let result = list.withUnsafeMutableBufferPointer { list -> Int32 in
             guard let base = list.baseAddress else { return EINVAL }
-            return posix_spawn(&pid, path, &actions, nil, base, environ)
+            return posix_spawn(&pid, path, &actions, nil, base, Self.environment)
         }
         guard result == 0 else {
             // try?: temporary files: best effort
@@ -101,6 +106,15 @@ struct ExternalTool {
             throw .usage("cannot run \(name): \(String(cString: strerror(result)))")
         }
         return Running(pid: pid, stdout: stdout, stderr: stderr, cleanup: cleanup + [inputFile])
+    }
+
+    /// This process's environment, as the C library keeps it (the program inherits it).
+    private static var environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        #if canImport(Darwin)
+        _NSGetEnviron().pointee
+        #else
+        environ
+        #endif
     }
 
     func run(_ arguments: [String], input: Data = Data()) throws(RelkitError) -> Output {

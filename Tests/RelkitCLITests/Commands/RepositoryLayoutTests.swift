@@ -17,6 +17,18 @@ struct RepositoryLayoutTests {
         return spellings.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
+    /// Issue 27: relkit must build on macOS, and no Mac runs here. The portability check finds each kind of
+    /// platform-specific symbol planted outside its guard (its self-test), and none in the sources.
+    @Test func everyPlatformSpecificSymbolIsBehindAGuard() {
+        let script = Fixture.packageRoot.appendingPathComponent("scripts/check-portability.py").path
+        let planted = Shell.run("/usr/bin/env", ["python3", script, "--self-test"], in: Fixture.packageRoot)
+        #expect(planted.status == 0, "\(planted.stdout)\(planted.stderr)")
+        #expect(planted.stdout.contains("all as expected"))
+        let sources = Shell.run("/usr/bin/env", ["python3", script], in: Fixture.packageRoot)
+        #expect(sources.status == 0, "\(sources.stderr)")
+        #expect(sources.stdout == "check-portability: 0 problems\n")
+    }
+
     @Test func findsFoldersThatDifferOnlyByCase() {
         #expect(Self.caseCollisions(["Sources/relkit/Main.swift", "Sources/Relkit/Pick.swift", "README.md"])
             == [["Sources/Relkit", "Sources/relkit"]])
