@@ -3,7 +3,7 @@
 SWIFT   ?= swift
 PREFIX  ?= /usr/local
 
-.PHONY: all deps build release test demo bench fuzz fuzz-smoke faults sanitize-address sanitize-thread install uninstall install-check clean
+.PHONY: all deps build release test demo bench fuzz fuzz-smoke faults sanitize-address sanitize-thread install uninstall install-check dist dist-check clean
 
 all: build
 
@@ -84,5 +84,16 @@ uninstall:
 install-check: deps
 	@sh scripts/install-check.sh
 
+# The self-contained Linux release: dist/relkit-<version>-linux-<arch>.tar.gz and its .sha256
+# (libgit2 and its dependencies linked statically from Debian's -dev archives; scripts/dist.sh).
+dist: deps
+	sh scripts/dist.sh
+
+# The release archive runs where nothing but the C library and GSSAPI is: in a minimal Debian root
+# (debootstrap --variant=minbase --include=libgssapi-krb5-2), relkit --version, pending and the
+# pre-push hook on a fixture; and its size and start-up against the dynamic build (scripts/dist-check.sh).
+dist-check: dist
+	sh scripts/dist-check.sh
+
 clean:
-	rm -rf .build .build-demo .build-asan .build-tsan Fuzz/.build bench-out
+	rm -rf .build .build-demo .build-asan .build-tsan .build-dist Fuzz/.build bench-out dist

@@ -1,5 +1,14 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// `make dist`'s self-contained release links libgit2 and its dependencies statically
+// (scripts/static-libgit2.sh writes the pkg-config file and linker script it links through),
+// so the start-up shim wraps libgit2's calls at link time instead of interposing them.
+// (RELKIT_WRAP_STARTUP=0 links without the wrap, to measure what it saves: docs/benchmarks.md.)
+let staticLibgit2 = ProcessInfo.processInfo.environment["RELKIT_STATIC_LIBGIT2"] == "1"
+let wrapStartup = staticLibgit2 && ProcessInfo.processInfo.environment["RELKIT_WRAP_STARTUP"] != "0"
+let wrapped = ["mbedtls_x509_crt_parse_file", "mbedtls_x509_crt_parse_path", "libssh2_init"]
 
 let package = Package(
     name: "relkit",
@@ -20,7 +29,9 @@ let package = Package(
         ),
         // libgit2's start without its CA-bundle load (relkit never uses libgit2's network code):
         // interposers linked only into the executable (and the tests that check them).
-        .target(name: "Libgit2Startup", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "Libgit2Startup",
+                cSettings: !staticLibgit2 ? [] : [.define(wrapStartup ? "RELKIT_WRAP_STARTUP" : "RELKIT_NO_INTERPOSE")],
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "GitKit", dependencies: ["Clibgit2"]),
         // libcurl, loaded with dlopen on first use, so that no start-up pays for it (README "On GitHub").
         .target(name: "CurlTransport", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
@@ -32,7 +43,8 @@ let package = Package(
         .executableTarget(
             name: "RelkitCLI",
             dependencies: ["Relkit", "GitKit", "ReleasePolicy", "Libgit2Startup",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: wrapStartup ? [.unsafeFlags(wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] })] : []
         ),
         .target(name: "FixtureKit", path: "Tests/FixtureKit"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "Libgit2Startup", "FixtureKit"]),

@@ -32,6 +32,41 @@ static int deferred_ssh_crypto = 0;
 
 typedef int (*parse_function)(struct mbedtls_x509_crt *, const char *);
 
+#if defined(RELKIT_WRAP_STARTUP)
+/* The self-contained release build (make dist) links libgit2, mbedTLS and libssh2 statically:
+ * there is no dynamic symbol to interpose, so the link wraps them instead (`-Wl,--wrap=NAME`
+ * sends libgit2's calls to __wrap_NAME, and __real_NAME is the library's own). */
+int __real_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *, const char *);
+int __real_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *, const char *);
+int __real_libssh2_init(int);
+
+static int forward(parse_function real, struct mbedtls_x509_crt *chain, const char *location) {
+    if (initialising) {
+        skipped = 1;
+        return 0;
+    }
+    return real(chain, location);
+}
+
+int __wrap_mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path) {
+    return forward(__real_mbedtls_x509_crt_parse_file, chain, path);
+}
+
+int __wrap_mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path) {
+    return forward(__real_mbedtls_x509_crt_parse_path, chain, path);
+}
+
+#define RELKIT_LIBSSH2_INIT_NO_CRYPTO 0x0001 /* LIBSSH2_INIT_NO_CRYPTO in libssh2.h */
+
+int __wrap_libssh2_init(int flags) {
+    if (initialising) {
+        deferred_ssh_crypto = 1;
+        flags |= RELKIT_LIBSSH2_INIT_NO_CRYPTO;
+    }
+    return __real_libssh2_init(flags);
+}
+#elif !defined(RELKIT_NO_INTERPOSE)
+/* A static link without the wrap (only to measure it) has nothing here. */
 static int forward(const char *name, struct mbedtls_x509_crt *chain, const char *location) {
     if (initialising) {
         skipped = 1;
@@ -63,6 +98,7 @@ int libssh2_init(int flags) {
     }
     return real(flags);
 }
+#endif
 
 #else
 static int initialising = 0;
