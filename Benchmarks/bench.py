@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """relkit versus the git CLI on the same generated repository, in one run.
 
-    bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH] [--only real|changes|pick|pending|hook|status|forge]
+    bench.py [--commits 50000] [--files 5000] [--runs 7] [--relkit PATH] [--only real|startup|changes|pick|pending|hook|status|forge]
 
 First the realistic shape (Benchmarks/real_shape.py: PR merge commits, 10,000+
 pull refs, release lines with backports; its targets are listed there), then:
@@ -29,6 +29,10 @@ same answer before timing them:
            for scale. Targets: cold medians at most 30 ms and 300 ms.
   status   `relkit status` (the whole dashboard) against the three git commands
            that answer its cheapest questions. Target: at most 100 ms.
+  startup  `relkit --version` against the floor for a Swift command-line tool: a "hello" that
+           prints one line, built with the release build's flags (-O, the Swift runtime
+           static), alternating, median of 60 (issue 28: whole-process time is the measure).
+           Target: at most 2x.
   forge    `relkit check --pr` of a 10-commit pull request (exact picks of fixes
            labelled only on GitHub) against a local server answering with GitHub's
            recorded shapes (Tests/ForgeServer; not GitHub), with a warm cache (every
@@ -449,6 +453,33 @@ def baseline_relkit():
     return binary
 
 
+def bench_startup(args):
+    """`relkit --version` against a static Swift "hello" built alike, alternating (issue 28)."""
+    directory = os.path.join(ROOT, "bench-out", "hello")
+    hello = os.path.join(directory, "hello")
+    if not os.path.exists(hello):
+        os.makedirs(directory, exist_ok=True)
+        source = os.path.join(directory, "hello.swift")
+        with open(source, "w") as f:
+            f.write('print("hello")\n')
+        # The release build's flags: optimised, the Swift runtime linked statically (--static-swift-stdlib).
+        subprocess.run(["swiftc", "-O", "-static-stdlib", source, "-o", hello], check=True)
+    runs = 60
+    hello_runs, relkit_runs = [], []
+    for _ in range(runs):
+        hello_runs.append(measure([hello], directory))
+        relkit_runs.append(measure([args.relkit, "--version"], directory))
+    floor = statistics.median(t for t, _ in hello_runs)
+    relkit = statistics.median(t for t, _ in relkit_runs)
+    peak = max(m for _, m in relkit_runs)
+    print(f"\nstart-up: relkit --version {relkit * 1000:.1f} ms, a static Swift hello {floor * 1000:.1f} ms: "
+          f"{relkit / floor:.2f}x (target at most 2x), relkit peak {peak:.0f} MiB")
+    if relkit / floor > 2:
+        print("start-up: MISSED the 2x target")
+        return True
+    return False
+
+
 def bench_forge(repo, git, args):
     """`relkit check --pr` with a warm forge cache, and the hook's start-up before and after the forge client."""
     sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -560,10 +591,14 @@ def main():
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
-    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status", "forge", "real"])
+    parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status", "forge", "real", "startup"])
     args = parser.parse_args()
 
     failed = False
+    if args.only in (None, "startup"):
+        failed = bench_startup(args)
+        if args.only == "startup":
+            sys.exit(1 if failed else 0)
     if args.only in (None, "real"):
         failed = bench_real_shape(ROOT, args.relkit, args.runs)
         if args.only == "real":
