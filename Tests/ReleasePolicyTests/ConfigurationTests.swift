@@ -61,6 +61,25 @@ struct ConfigurationTests {
         #expect(problem("policy: { require_bug_label: true }")?.problem.hasPrefix("no longer exists") == true)
     }
 
+    /// Issue 26's keys: `people`, `pick.reviewers` and `autopick.patch`, read and refused as every key is.
+    @Test func peopleReviewersAndAutopickPatch() throws {
+        let (config, explicit) = try decode("""
+            people: { release_dri: georgekarrv, oncall: [oncall-a, GeorgeKarrv] }
+            pick: { reviewers: [lukeheath] }
+            autopick: { patch: yes }
+            """)
+        #expect(config.people.releaseDri == ["georgekarrv"])
+        #expect(config.people.driAndOncall == ["georgekarrv", "oncall-a"])
+        #expect(config.pick.reviewers == ["lukeheath"])
+        #expect(config.autopickPatch)
+        #expect(explicit.isSuperset(of: ["people.release_dri", "pick.reviewers", "autopick.patch"]))
+        #expect(!Configuration.fleet.autopickPatch && Configuration.fleet.people.driAndOncall.isEmpty)
+        #expect(problem("autopick: { patch: maybe }")?.problem == "expected true or false, got 'maybe'")
+        #expect(problem("people: { release_dri: { a: 1 } }")?.key == "people.release_dri")
+        #expect(problem("people: { dri: x }")?.key == "people.dri")
+        #expect(problem("pick: { reviewers: { a: 1 } }")?.key == "pick.reviewers")
+    }
+
     /// `forge.login`: the login relkit writes as (issue 23, item 8); a login with spaces is refused.
     @Test func theForgeLoginRelkitWritesAs() throws {
         let (configuration, _) = try decode("forge: { kind: github, repository: fleetdm/fleet, login: \"fleet-release[bot]\" }\n")

@@ -125,6 +125,17 @@ struct GuardedRefTests {
         for result in gates(clone, "fleet-v4.57.3^{commit}:refs/heads/rc-patch-fleet-v4.57.5") {
             #expect(result.status == 0, "\(result.stderr)")
         }
+        // What that trusts is the receiving side's tags. A pusher's own tag at a commit of theirs, pushed with the
+        // branch it would excuse, is no release tag there: the server refuses the push, and neither ref lands.
+        clone.sh("""
+            git switch -q -c junk fleet-v4.57.3^{commit} && echo junk >> README.md && git commit -qam 'Not a pick (#40009)'
+            git tag fleet-v4.57.4 junk && git switch -q main
+            """)
+        let server = clone.git(["push", "--no-verify", "origin", "refs/tags/fleet-v4.57.4:refs/tags/fleet-v4.57.4",
+                                "junk:refs/heads/rc-patch-fleet-v4.57.6"])
+        #expect(server.status != 0)
+        #expect(server.stderr.contains("starts at a release tag"), "\(server.stderr)")
+        #expect(clone.remote("refs/heads/rc-patch-fleet-v4.57.6") == nil && clone.remote("refs/tags/fleet-v4.57.4") == nil)
         // Deleting a release branch names who may.
         expectRejected(gates(clone, ":refs/heads/patch-fleet-v4.57.1"), "is never deleted")
     }

@@ -100,6 +100,7 @@ struct PickTargetsForgeTests {
         #expect(targets.map { ($0["pull_request"] as? [String: Any])?["reused"] as? Bool } == [true, true])
         #expect(targets.map { $0["existing_branch"] as? Bool } == [true, true])
         #expect(!server.requests().contains { ($0.method == "POST" && $0.path != "/graphql") || $0.method == "PATCH" })
+        for output in [pick.stdout, pick.stderr, again.stdout, again.stderr] { #expect(!output.contains(Check.token)) }
     }
 
     /// Issue 26, item 3: with `autopick.patch: true`, a `~released bug` fix the next patch release lacks gets a pull
@@ -139,5 +140,6 @@ struct PickTargetsForgeTests {
         let again = RelkitBinary.run(["autopick", "--json"], in: clone.work, environment: environment)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!server.requests().contains { $0.method != "GET" && $0.path != "/graphql" })
+        for output in [first.stdout, first.stderr, again.stdout, again.stderr] { #expect(!output.contains(Check.token)) }
     }
 }
