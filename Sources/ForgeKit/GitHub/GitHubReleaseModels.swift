@@ -46,7 +46,6 @@ public struct ForgeLinkedPull: Sendable, Equatable {
 }
 
 extension GitHubClient {
-    /// Every milestone, open and closed.
     /// A repository variable's value for GitHub Actions; nil when it is not set.
     public func actionsVariable(_ name: String) throws(ForgeError) -> String? {
         do {
@@ -56,6 +55,7 @@ extension GitHubClient {
         }
     }
 
+    /// Every milestone, open and closed.
     public func milestones() throws(ForgeError) -> [ForgeMilestone] {
         try getAll("/repos/\(repository)/milestones?state=all&per_page=100").compactMap(ForgeMilestone.init)
     }

@@ -27,8 +27,8 @@ public final class GitHubWriter {
     public func spelled(_ labels: [String]) throws(ForgeError) -> [String] {
         guard !labels.isEmpty else { return [] }
         let existing = try client.labelNames()
-        var byKey: [String: String] = [:]
-        for name in existing where byKey[Self.looseKey(name)] == nil { byKey[Self.looseKey(name)] = name }
+        // The first of two spellings that already differ only so is the one written.
+        let byKey = Dictionary(existing.map { (Self.looseKey($0), $0) }, uniquingKeysWith: { first, _ in first })
         var result: [String] = []
         for label in labels {
             let key = Self.looseKey(label)
@@ -41,8 +41,10 @@ public final class GitHubWriter {
 
     /// Two label names GitHub would show as "the same label" to a person: case, spaces, hyphens and underscores aside.
     public static func looseKey(_ label: String) -> String {
-        String(label.lowercased().unicodeScalars.filter { !CharacterSet(charactersIn: " -_\t").contains($0) }.map(Character.init))
+        String(String.UnicodeScalarView(label.lowercased().unicodeScalars.filter { !separators.contains($0) }))
     }
+
+    private static let separators = CharacterSet(charactersIn: " -_\t")
 
     /// What a create made: its number and page (nil when recording).
     public struct Created: Sendable, Equatable {

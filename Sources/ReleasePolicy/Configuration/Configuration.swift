@@ -79,7 +79,6 @@ public struct Configuration: Sendable, Equatable {
     }
 }
 
-/// How the installed hooks behave (`hooks:` in `.relkit.yml`).
 /// The people the handbook names for a release's work (`people:` in `.relkit.yml`), as GitHub logins:
 /// dependency bugs and stories go "to the release ritual DRI and the current on-call engineer"
 /// (`deps --publish`), and the release QA issue to the DRI (`rc cut --publish`).
@@ -98,6 +97,7 @@ public struct PeopleSettings: Sendable, Equatable {
     }
 }
 
+/// How the installed hooks behave (`hooks:` in `.relkit.yml`).
 public struct HookSettings: Sendable, Equatable {
     /// What a clone's pre-push hook does when it finds no relkit to run.
     public enum ClientMissing: String, Sendable {

@@ -38,7 +38,7 @@ public struct Autopick {
         public let branch: String
         public let outcome: Outcome
         /// The branch its pull request goes into: the candidate, or (`autopick.patch`) the patch release's branch.
-        public var into: String = ""
+        public let into: String
     }
 
     public struct Report: Sendable {
@@ -181,12 +181,11 @@ public struct Autopick {
         case .conflict where options.dryRun:
             return .wouldConflict
         case .picked:
-            let opened = try opener.open(report, base: try opener.cutPatchBranch(for: report))
+            let opened = try opener.open(report)
             return .opened(number: opened.number, url: opened.url, draft: false)
         case .conflict:
             if report.unresolvedDraft != nil {
-                let opened = try opener.open(report, base: try opener.cutPatchBranch(for: report),
-                                             conflictReport: conflictMarkdown(report))
+                let opened = try opener.open(report, conflictReport: conflictMarkdown(report))
                 return .opened(number: opened.number, url: opened.url, draft: true)
             }
             let posted = try opener.commentConflict(report, markdown: conflictMarkdown(report))

@@ -85,12 +85,9 @@ public struct PickDelivery {
             report.patchBranch = workspace.configuration.release.patchBranch(after: version)
         }
         if let opener, pick.createdBranch != nil, !pick.hasConflict || pick.unresolvedDraft != nil {
-            // No patch branch yet: it is cut from the tag, on the remote, for the pull request to go into.
-            let base = try opener.cutPatchBranch(for: pick)
-            report.cutPatchBranch = base != nil
             // The pull request's sources are the output's too: the forge is asked once.
-            let outcome = try opener.open(pick, base: base,
-                                          conflictReport: pick.unresolvedDraft != nil ? conflictMarkdown(pick, [:]) : nil)
+            let outcome = try opener.open(pick, conflictReport: pick.unresolvedDraft != nil ? conflictMarkdown(pick, [:]) : nil)
+            report.cutPatchBranch = outcome.cutPatchBranch != nil
             report.pullRequest = (outcome.number, outcome.url, outcome.reused)
             report.assignees = outcome.assignees
             report.reviewers = outcome.reviewers

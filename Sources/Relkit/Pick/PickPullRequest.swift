@@ -46,8 +46,8 @@ public struct PickPullRequest {
         /// Whom it was assigned to (the source pull requests' authors) and asked to review (`pick.reviewers`).
         public var assignees: [String] = []
         public var reviewers: [String] = []
-        /// What to say of people it could not be given to (the pull request is open all the same).
-        public var peopleProblem: String?
+        /// Onto a release tag: the patch branch this run cut from it and pushed, for the pull request to go into.
+        public var cutPatchBranch: String?
         /// What the forge says of each source commit (every result on the trunk), read once for the PR and the output.
         public let sources: [String: ForgeCommitEvidence]
     }
@@ -61,30 +61,22 @@ public struct PickPullRequest {
         forge = try session.required(need: "--pr needs a forge")
     }
 
-    /// The branch a pull request can go into: the target when it is a branch; never a tag.
-    static func base(of target: PickTarget) throws(RelkitError) -> String {
-        if target.kind == .releaseTag {
-            throw .usage("--pr opens pull requests into branches, and \(target.name) is a tag: create the patch branch "
-                + "from it first, then pick with --onto it --pr")
-        }
-        return target.name
-    }
-
     /// Pushes `report`'s new branch and opens (or finds) its pull request. A branch that
     /// carries an unresolved pick (`draftOnConflict`) opens only as a draft labelled
     /// `conflict`; any other branch whose files gain conflict markers is refused before the push.
-    /// `base`: the branch the pull request goes into when it is not the target (a patch branch just cut from the tag).
-    public func open(_ report: PickReport, base givenBase: String? = nil, conflictReport: String? = nil) throws(RelkitError) -> Outcome {
+    /// A pull request goes into a branch, never a tag: onto a release tag (no patch branch yet), the
+    /// patch branch is cut from the tag first (`cutPatchBranch`) and the pull request goes into it.
+    public func open(_ report: PickReport, conflictReport: String? = nil) throws(RelkitError) -> Outcome {
         let draft = report.unresolvedDraft != nil
         guard let branch = report.createdBranch, !report.dryRun, draft || !report.hasConflict,
               let target = report.results.first?.target else {
             throw .usage("--pr needs a clean pick that created a branch")
         }
-        let base: String
-        if let givenBase { base = givenBase } else { base = try Self.base(of: target) }
         if !draft {
             try refuseConflictMarkers(branch: branch, base: target)
         }
+        let cut = try cutPatchBranch(for: report)
+        let base = cut ?? target.name
         let picked = report.results.filter { $0.status == .picked || $0.commit.id == report.unresolvedDraft?.id }
         let sources = try forge.evidence(forTrunkCommits: report.results.filter { $0.status != .notOnTrunk }.map(\.commit.id.hex))
         let title = (draft ? Self.draftTitlePrefix : "") + Self.title(picked: picked, sources: sources)
@@ -103,8 +95,10 @@ public struct PickPullRequest {
         do throws(ForgeError) {
             // An open pull request for the same branch and base is reported, never duplicated.
             if let existing = try forge.client.pullRequests(into: base, from: branch).first {
-                return Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels, milestone: nil,
-                               sources: sources)
+                var outcome = Outcome(number: existing.number, url: existing.url, reused: true, labels: existing.labels,
+                                      milestone: nil, sources: sources)
+                outcome.cutPatchBranch = cut
+                return outcome
             }
             // Timed out or a 5xx: opened after all? The branch's open pull request is looked for first.
             let pull = try writer.createPullRequest(title: title, head: branch, base: base, body: body, draft: draft)
@@ -119,6 +113,7 @@ public struct PickPullRequest {
             }
             var outcome = Outcome(number: pull.number, url: pull.url, reused: false, labels: labels, milestone: milestone?.title,
                                   sources: sources)
+            outcome.cutPatchBranch = cut
             givePeople(pull.number, picked: picked, sources: sources, writer: writer, outcome: &outcome)
             return outcome
         } catch {
@@ -151,16 +146,13 @@ public struct PickPullRequest {
         outcome.reviewers = give(reviewers, as: "a reviewer") { () throws(ForgeError) in
             try writer.requestReviewers(reviewers, onPullRequest: number)
         }
-        if !problems.isEmpty {
-            outcome.peopleProblem = problems.joined(separator: "; ")
-            workspace.warn(problems.joined(separator: "; "))
-        }
+        if !problems.isEmpty { workspace.warn(problems.joined(separator: "; ")) }
     }
 
     /// The branch a pick onto a release tag goes into: the next patch release's branch, cut from the
     /// tag on the remote with the user's git (its hooks judge it as any new patch branch). Nil for a
     /// pick onto a branch, whose pull request goes into that branch.
-    public func cutPatchBranch(for report: PickReport) throws(RelkitError) -> String? {
+    private func cutPatchBranch(for report: PickReport) throws(RelkitError) -> String? {
         guard let target = report.results.first?.target, target.kind == .releaseTag, let version = target.version else {
             return nil
         }

@@ -48,7 +48,7 @@ public struct PickWorkflow {
         if options.checkout { try requireCleanWorkTree() }
         let trunk = try workspace.trunkTip()
         let commits = try resolveInTrunkOrder(options.commits)
-        let targets = try chooseTargets(options)
+        let target = try chooseTarget(options)
         let committer = try committerIdentity(options)
         PerformanceTrace.mark("resolve the commits and targets")
 
@@ -56,15 +56,9 @@ public struct PickWorkflow {
         do {
             let staging = try ObjectStaging(repository: repository)
             let reader = try ObjectReader(repository: repository)
-            var results: [PickResult] = []
-            var primary: Chain?
-            for (index, target) in targets.enumerated() {
-                let chain = try pick(commits, onto: target, trunk: trunk.commit, reader: reader, committer: committer,
-                                     options: options)
-                if index == 0 { primary = chain }
-                results += chain.results
-            }
-            guard let primary else { throw RelkitError.usage("no target") }
+            let primary = try pick(commits, onto: target, trunk: trunk.commit, reader: reader, committer: committer,
+                                   options: options)
+            var results = primary.results
             if !options.dryRun, let refused = results.first(where: { $0.status == .notOnTrunk }) {
                 throw RelkitError(.policy, "\(refused.commit.id.abbreviated()) is not on \(shortReferenceName(trunk.reference)): "
                     + "fixes merge into \(workspace.configuration.trunk) first, then are cherry-picked into the release "
@@ -72,7 +66,7 @@ public struct PickWorkflow {
             }
             let branch = try branchName(for: primary, options: options)
             results = results.map { result in
-                let ours = result.target == targets[0] && (result.status == .picked || result.status == .conflict)
+                let ours = result.status == .picked || result.status == .conflict
                 guard ours || options.dryRun else { return result }
                 // A dry run's commits existed only in memory: report none.
                 return PickResult(commit: result.commit, target: result.target, status: result.status,
@@ -93,7 +87,7 @@ public struct PickWorkflow {
                 // A second run of the same pick (`pick X --pr` again) finds its own branch: it is reported,
                 // and with --pr its pull request found, never made twice. Anything else there is kept.
                 if !primary.hasConflict, !options.checkout,
-                   let held = try existingPicks(on: branch, of: primary, target: targets[0], reader: reader) {
+                   let held = try existingPicks(on: branch, of: primary, target: target, reader: reader) {
                     let results = results.map { result in
                         guard result.branch == branch, let new = held[result.commit.id] else { return result }
                         return PickResult(commit: result.commit, target: result.target, status: result.status, branch: branch,
@@ -116,7 +110,7 @@ public struct PickWorkflow {
                 let conflicted = primary.results.first { $0.commit.id == firstConflict.id }
                 let tree = try repository.cherryPickTreeWithConflictMarkers(
                     firstConflict.id, onto: primary.tipBeforeFirstConflict,
-                    oursLabel: targets[0].name, theirsLabel: "\(firstConflict.id.abbreviated()) (\(firstConflict.summary))")
+                    oursLabel: target.name, theirsLabel: "\(firstConflict.id.abbreviated()) (\(firstConflict.summary))")
                 let paths = conflicted?.conflict?.files.map(\.path) ?? []
                 let message = "DO NOT MERGE: unresolved cherry-pick of \(firstConflict.id.hex)\n\n"
                     + "\(firstConflict.summary)\n\nThe files below hold conflict markers; resolve them, then replace this "
@@ -456,17 +450,17 @@ public struct PickWorkflow {
     }
 
     /// One target per run: `PickDelivery` runs once per target the user names.
-    private func chooseTargets(_ options: Options) throws(RelkitError) -> [PickTarget] {
+    private func chooseTarget(_ options: Options) throws(RelkitError) -> PickTarget {
         switch options.target {
         case .candidate:
             guard let candidate = try workspace.activeCandidate() else {
                 throw .repository(workspace.noActiveCandidate("pick onto a branch with --onto BRANCH"))
             }
-            return [candidate]
+            return candidate
         case .patch:
-            return [try workspace.patchTarget().target]
+            return try workspace.patchTarget().target
         case .branch(let name):
-            return [try workspace.branchTarget(name)]
+            return try workspace.branchTarget(name)
         }
     }
 

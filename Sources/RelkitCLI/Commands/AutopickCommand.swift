@@ -103,7 +103,7 @@ extension RelkitCommand {
                 lines += ["| Commit | Why | Result |", "|---|---|---|"]
                 for item in report.items {
                     let summary = MarkdownText.code(item.commit.summary).replacingOccurrences(of: "|", with: "\\|")
-                    let into = item.into == candidate.name || item.into.isEmpty ? "" : "into `\(item.into)`: "
+                    let into = item.into == candidate.name ? "" : "into `\(item.into)`: "
                     lines.append("| `\(item.commit.id.abbreviated())` \(summary) | \(item.reason) | \(into)\(outcomeText(item.outcome).text) |")
                 }
                 var counts: [String: Int] = [:]
