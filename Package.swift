@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        // SSH signatures checked in process (SSHSig): ed25519, P-256/384/521 and, in _CryptoExtras, RSA.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -37,7 +39,11 @@ let package = Package(
         .target(name: "CurlTransport", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(name: "ForgeKit", dependencies: ["CurlTransport"]),
         .target(name: "ReleasePolicy", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy", "ForgeKit"]),
+        // `ssh-keygen -Y verify`, in process, for the key types swift-crypto covers (docs/signatures.md).
+        .target(name: "CTimeParse"),
+        .target(name: "SSHSig", dependencies: ["CTimeParse",.product(name: "Crypto", package: "swift-crypto"),
+                                               .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .target(name: "Relkit", dependencies: ["GitKit", "ReleasePolicy", "ForgeKit", "SSHSig"]),
         // The executable's module and folder are RelkitCLI so they never collide with the
         // Relkit library on case-insensitive file systems (macOS); the binary is `relkit`.
         .executableTarget(
@@ -50,6 +56,8 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "Libgit2Startup", "FixtureKit"]),
         .testTarget(name: "ReleasePolicyTests", dependencies: ["ReleasePolicy"]),
         .testTarget(name: "RelkitTests", dependencies: ["Relkit", "GitKit", "ReleasePolicy", "FixtureKit"]),
+        .testTarget(name: "SSHSigTests", dependencies: ["SSHSig", "FixtureKit", .product(name: "Crypto", package: "swift-crypto"),
+                                                     .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "ForgeKitTests", dependencies: ["ForgeKit", "FixtureKit"]),
         .testTarget(name: "RelkitCLITests", dependencies: ["RelkitCLI", "FixtureKit"]),
     ]

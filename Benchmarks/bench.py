@@ -26,7 +26,7 @@ same answer before timing them:
            each pick's trunk commit a fix only by a label in a note QA signed
            (so every decision needs a signature check), cold and with the
            hook's remembered verdicts; `git rev-list` of the same new commits
-           for scale. Targets: cold medians at most 30 ms and 300 ms.
+           for scale. Target: cold at most 1.5x warm (issue 28).
   status   `relkit status` (the whole dashboard) against the three git commands
            that answer its cheapest questions. Target: at most 100 ms.
   startup  `relkit --version` against the floor for a Swift command-line tool: a "hello" that
@@ -232,7 +232,8 @@ def bench_pending(repo, git, args):
     return failed
 
 
-HOOK_TARGETS = {10: 0.030, 1000: 0.300}
+# A push whose verdicts are not remembered (a new clone, a server meeting the labels first) against the same push warm.
+HOOK_COLD_RATIO = 1.5
 FORGE_TARGET = 0.100
 # The last commit before the forge client (issue 12, part 2), for the hook start-up comparison.
 BASELINE = "2aeb194"
@@ -381,9 +382,10 @@ def bench_hook(repo, git, args):
     cache = os.path.join(repo, ".git", "relkit", "verified-signatures")
     failed = False
     print(f"\n== pre-push hook: exact picks onto {RC}, each a fix by a signed label, in a repository with {refs} refs")
-    print("(cold: every signature checked by ssh-keygen; warm: the hook's verdicts of an earlier run remembered;"
+    print("(cold: no remembered verdicts, every signature checked (in process for ed25519, as QA's key is); warm: the\n"
+          " hook's verdicts of an earlier run remembered;"
           "\n any-pick: the same push under `policy.candidate: any-pick`, no label and no signature needed)")
-    print(f"\n{'':16}{'git rev-list':>14}{'any-pick':>11}{'cold':>11}{'warm':>11}{'cold/git':>10}{'target':>9}{'peak':>9}")
+    print(f"\n{'':16}{'git rev-list':>14}{'any-pick':>11}{'cold':>11}{'warm':>11}{'cold/warm':>10}{'target':>9}{'peak':>9}")
     for count in (10, 1000):
         branch = f"refs/heads/bench-exact-v2-{count}"
         if subprocess.run(["git", "rev-parse", "-q", "--verify", branch], cwd=repo, capture_output=True).returncode != 0:
@@ -423,18 +425,17 @@ def bench_hook(repo, git, args):
         times = {mode: statistics.median(t for t, _ in values) for mode, values in runs.items()}
         git_time = statistics.median(t for t, _ in git_runs)
         peak = max(m for values in runs.values() for _, m in values)
-        target = HOOK_TARGETS[count]
+        ratio = times["cold"] / times["warm"]
         print(f"{f'{count} commits':16}{git_time:>12.3f} s{times['any-pick']:>9.3f} s{times['cold']:>9.3f} s"
-              f"{times['warm']:>9.3f} s{times['cold'] / git_time:>9.1f}x{target:>8.3f}s{peak:>6.0f} MiB")
-        if times["cold"] > target:
+              f"{times['warm']:>9.3f} s{ratio:>9.2f}x{HOOK_COLD_RATIO:>8.1f}x{peak:>6.0f} MiB")
+        if ratio > HOOK_COLD_RATIO or peak > TARGET_MIB:
             failed = True
     # Leave the repository as the other benchmarks expect it.
     git("update-ref", "refs/remotes/origin/main", old_trunk)
     git("update-ref", "-d", "refs/notes/relkit")
     if os.path.exists(cache):
         os.remove(cache)
-    print("targets: cold medians at most 30 ms (10 commits) and 300 ms (1,000 commits), each with its signature "
-          "checks: " + ("MISSED" if failed else "met"))
+    print(f"targets: cold at most {HOOK_COLD_RATIO}x warm (issue 28), peak at most {TARGET_MIB} MiB: " + ("MISSED" if failed else "met"))
     return failed
 
 
@@ -590,7 +591,7 @@ def main():
     parser.add_argument("--commits", type=int, default=50000)
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--relkit", default=os.path.join(ROOT, ".build", "release", "relkit"))
+    parser.add_argument("--relkit", default=os.path.join(ROOT, ".build-dist", "release", "relkit"))
     parser.add_argument("--only", choices=["changes", "pick", "pending", "hook", "status", "forge", "real", "startup"])
     args = parser.parse_args()
 

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp/fleet/work"
 seeds="$here/seeds"
 rm -rf "$seeds" && mkdir -p "$seeds"
-for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision signed-commit forge-response; do
+for t in commit-object tree-object commit-graph packed-refs commit-message message-lines hook-input relkit-yml revision signed-commit forge-response ssh-signature; do
   mkdir -p "$seeds/$t"
 done
 n=0
@@ -43,6 +43,19 @@ tree=$(printf 'Label: bug (by qa@example.com)\n' | git hash-object -w --stdin | 
 signed=$(git -c gpg.format=ssh -c user.signingKey="$tmp/key" commit-tree -S -m 'relkit label: bug' "$tree")
 git cat-file commit "$signed" > "$seeds/signed-commit/ssh"
 git cat-file commit "$(git commit-tree -m 'Notes added by git notes' "$tree")" > "$seeds/signed-commit/unsigned"
+# SSH signatures with a message and an allowed signers file (the ssh-signature target splits
+# its input at "\n--\n"): each key type relkit checks in process, and the options.
+mkdir -p "$seeds/ssh-signature"
+printf 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nLabel: bug\n' > "$tmp/msg"
+for kind in "ed25519" "ecdsa -b 256" "ecdsa -b 384" "ecdsa -b 521" "rsa -b 1024"; do
+  name=$(echo "$kind" | tr -d ' -')
+  ssh-keygen -q -t $kind -N '' -C '' -f "$tmp/sig-$name"
+  ssh-keygen -q -Y sign -f "$tmp/sig-$name" -n git < "$tmp/msg" > "$tmp/sig-$name.sig"
+  key=$(cut -d' ' -f1,2 "$tmp/sig-$name.pub")
+  { cat "$tmp/sig-$name.sig"; printf -- '--\n'; cat "$tmp/msg"; printf '\n--\n'
+    printf '# allowed signers\ndev@example.com,!x@* namespaces="git",valid-after="20200101",VALID-BEFORE="20990101Z" %s\r\n"*@example.com" cert-authority %s\n' "$key" "$key"
+  } > "$seeds/ssh-signature/$name"
+done
 printf 'refs/heads/main %s refs/heads/minor-fleet-v4.58.0 %s\n' "$main" "$rc" > "$seeds/hook-input/pre-push"
 printf '%s %s refs/heads/minor-fleet-v4.58.0\n%s %s refs/notes/relkit\n' "$rc" "$main" 0000000000000000000000000000000000000000 "$main" > "$seeds/hook-input/pre-receive"
 cp .relkit.yml "$seeds/relkit-yml/fixture"

@@ -21,7 +21,7 @@ mkdir -p findings
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Runs per target, in proportion to risk: what a pusher sends a server first.
-targets="signed-commit:500000 hook-input:2000000 relkit-yml:1500000 commit-graph:1500000 commit-object:1000000 tree-object:1000000
+targets="signed-commit:500000 ssh-signature:500000 hook-input:2000000 relkit-yml:1500000 commit-graph:1500000 commit-object:1000000 tree-object:1000000
 packed-refs:1000000 message-lines:800000 commit-message:700000 revision:500000 forge-response:200000"
 total=0
 failed=0

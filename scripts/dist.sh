@@ -10,17 +10,8 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scratch="$root/.build-dist"
-if [ "$(uname)" = Darwin ]; then
-  # macOS: the release binary with Homebrew's libgit2 (Swift's runtime is the system's).
-  swift build -c release --scratch-path "$scratch" --product relkit
-  platform=macos
-else
-  sh scripts/static-libgit2.sh "$scratch/static-libgit2" >/dev/null
-  RELKIT_STATIC_LIBGIT2=1 PKG_CONFIG_PATH="$scratch/static-libgit2/pkgconfig" \
-    swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product relkit
-  platform=linux
-fi
-binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/relkit"
+binary=$(sh scripts/release-build.sh)
+if [ "$(uname)" = Darwin ]; then platform=macos; else platform=linux; fi
 [ "$platform" = macos ] || sh scripts/check-self-contained.sh "$binary"
 version=$("$binary" --version)
 case "$(uname -m)" in

@@ -2,6 +2,7 @@ import Foundation
 @_spi(Fuzzing) import ForgeKit
 @_spi(Fuzzing) import GitKit
 @_spi(Fuzzing) import Relkit
+@_spi(Fuzzing) import SSHSig
 
 /// The parsers a pusher or a damaged repository feeds, one per target name.
 nonisolated(unsafe) let targets: [String: ([UInt8]) -> Int] = [
@@ -16,6 +17,7 @@ nonisolated(unsafe) let targets: [String: ([UInt8]) -> Int] = [
     "revision": { bytes in revisionRepository.map { GitKitFuzzing.revision(bytes, in: $0) } ?? 0 },
     "signed-commit": GitKitFuzzing.signedCommit,
     "forge-response": ForgeKitFuzzing.response,
+    "ssh-signature": SSHSigFuzzing.signature,
 ]
 
 nonisolated(unsafe) var selected: ([UInt8]) -> Int = { _ in 0 }

@@ -21,10 +21,14 @@ enum CommandRunner {
             exit(ExitStatus.code(RelkitError.Kind.usage))
         }
         var command: ParsableCommand
-        do {
-            command = try root.parseAsRoot(arguments)
-        } catch {
-            reportParseError(error, root: root)
+        if let fast = pushCommand(arguments) {
+            command = fast
+        } else {
+            do {
+                command = try root.parseAsRoot(arguments)
+            } catch {
+                reportParseError(error, root: root)
+            }
         }
         PerformanceTrace.mark("parse the command line")
         do {
@@ -54,6 +58,30 @@ enum CommandRunner {
             exit(error.rawValue)
         } catch {
             reportParseError(error, root: root)
+        }
+    }
+
+    /// The commands every push runs (`hook pre-push`, `hook pre-receive`, `check`), parsed with
+    /// their own command as the root: swift-argument-parser then builds and reflects that command
+    /// alone, not the tree of every command, which is most of a start-up (docs/benchmarks.md).
+    /// The same definitions parse them, into the same values (`CommandLineTests`). Only a parse
+    /// that succeeds into one of those commands is taken; anything else (`--help`, a mistake)
+    /// goes through the whole tree, so every message, usage line and exit code is the root's.
+    static func pushCommand(_ arguments: [String]) -> ParsableCommand? {
+        let rest = Array(arguments.dropFirst())
+        let parsed: ParsableCommand?
+        switch arguments.first {
+        // try?: a failure here is reported by the whole tree's parse, which the caller makes next
+        case "hook": parsed = try? RelkitCommand.GitHookCommand.parseAsRoot(rest)
+        case "check": parsed = try? RelkitCommand.ReleaseGateCommand.parseAsRoot(rest)
+        default: return nil
+        }
+        switch parsed {
+        case is RelkitCommand.GitHookCommand.PrePush, is RelkitCommand.GitHookCommand.PreReceive,
+             is RelkitCommand.ReleaseGateCommand:
+            return parsed
+        default:
+            return nil
         }
     }
 

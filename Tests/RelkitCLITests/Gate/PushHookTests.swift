@@ -233,16 +233,51 @@ struct PushHookTests {
         #expect(check.status == 0, "\(check.stdout)")
     }
 
-    /// Without ssh-keygen a gate that needs a signature cannot decide: it refuses, exit 2, in one line.
-    @Test func withoutSSHKeygenAGateThatNeedsASignatureRefuses() {
+    /// ed25519, ECDSA and RSA signatures are checked in process, so a gate decides them without
+    /// ssh-keygen; told to use ssh-keygen for every signature (`RELKIT_SSH_KEYGEN_ONLY=1`, as it must for
+    /// security keys and certificates), a gate without it cannot decide: it refuses, exit 2, in one line.
+    @Test func withoutSSHKeygenOnlyTheSignaturesLeftToItCannotBeDecided() {
         let (clone, signers) = trustedClone()
         pickedFix(clone, "fix")
         #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
-        let check = RelkitBinary.run(["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze],
-                                     in: clone.work, environment: ["PATH": Fixture.temporaryDirectory().path])
+        let arguments = ["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze]
+        let empty = Fixture.temporaryDirectory().path
+        let inProcess = RelkitBinary.run(arguments, in: clone.work, environment: ["PATH": empty])
+        #expect(inProcess.status == 0, "\(inProcess.stdout)\(inProcess.stderr)")
+        #expect(inProcess.stdout.contains("labelled ~release-blocker"), "\(inProcess.stdout)")
+        let check = RelkitBinary.run(arguments, in: clone.work, environment: ["PATH": empty, "RELKIT_SSH_KEYGEN_ONLY": "1"])
         #expect(check.status == 2)
         #expect(check.stderr == "error: ssh-keygen is not installed (or not on PATH); relkit needs it as git does\n")
         #expect(check.stdout.isEmpty)
+    }
+
+    /// The in-process check and ssh-keygen give one answer through the gate: a good label, a label by a
+    /// key the trunk does not list, one by a trusted signer who gives no labels, and an approval signed
+    /// by the wrong person, judged both ways with the same output, line for line.
+    @Test func theInProcessCheckAndSSHKeygenJudgeAlike() {
+        let (clone, signers) = trustedClone()
+        pickedFix(clone, "fix")
+        commitOnRC(clone, "feature")
+        #expect(label(clone, signers, as: "mallory", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        #expect(label(clone, signers, as: "em", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        #expect(RelkitBinary.run(["approve", "feature", "--role", "em"], in: clone.work,
+                                 environment: signers.use("qa", in: clone.work)
+                                    .merging(["GIT_COMMITTER_EMAIL": "em@fleet.example"]) { $1 }).status == 0)
+        for (branch, now) in [("fix", Self.deepFreeze), ("feature", Self.candidate)] {
+            let arguments = ["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", branch, "--now", now]
+            let fast = RelkitBinary.run(arguments, in: clone.work)
+            let slow = RelkitBinary.run(arguments, in: clone.work, environment: ["RELKIT_SSH_KEYGEN_ONLY": "1"])
+            #expect(fast.status == 1 && slow.status == 1, "\(fast.stdout)")
+            #expect(fast.stdout == slow.stdout)
+            #expect(fast.stdout.contains("its signature is not a valid one by") || fast.stdout.contains("not by em@fleet.example"),
+                    "\(fast.stdout)")
+        }
+        #expect(label(clone, signers, as: "qa", fixtureID("ui-fix-id"), "~release-blocker").status == 0)
+        let arguments = ["check", "--ref", Self.rc, "--old", "origin/\(Self.rc)", "--new", "fix", "--now", Self.deepFreeze]
+        let fast = RelkitBinary.run(arguments, in: clone.work)
+        let slow = RelkitBinary.run(arguments, in: clone.work, environment: ["RELKIT_SSH_KEYGEN_ONLY": "1"])
+        #expect(fast.status == 0 && slow.status == 0, "\(fast.stdout)")
+        #expect(fast.stdout == slow.stdout)
     }
 
     /// `relkit label` signs, or refuses: an unsigned label would count for nothing.
@@ -674,6 +709,8 @@ struct PushHookTests {
     /// The hooks remember good signature verdicts in the git directory, keyed by the allowed signers
     /// file: a second push runs no ssh-keygen, and a key taken out of the file stops counting at once.
     /// `relkit check` (CI, whose git directory may come from someone else's cache) always verifies.
+    /// (ssh-keygen for every signature here, as for the key types it alone checks; by default an
+    /// ed25519 signature runs none.)
     @Test func theHooksRememberGoodSignaturesAndCheckDoesNot() throws {
         let (clone, signers) = trustedClone()
         pickedFix(clone, "fix")
@@ -687,6 +724,12 @@ struct PushHookTests {
         _ = Shell.run("/bin/chmod", ["+x", wrapper.path])
         var environment = clone.environment(now: Self.deepFreeze)
         environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let inProcess = Shell.run("/usr/bin/env", ["git", "push", "--dry-run", "origin", "fix:\(Self.rc)"], in: clone.work,
+                                  environment: environment)
+        #expect(inProcess.status == 0, "\(inProcess.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: log.path), "an ed25519 signature ran ssh-keygen")
+        try FileManager.default.removeItem(at: clone.work.appendingPathComponent(".git/relkit/verified-signatures"))
+        environment["RELKIT_SSH_KEYGEN_ONLY"] = "1"
         func runs() -> Int { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
         func push() -> Shell.Result {
             Shell.run("/usr/bin/env", ["git", "push", "--dry-run", "origin", "fix:\(Self.rc)"], in: clone.work, environment: environment)
