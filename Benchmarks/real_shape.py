@@ -58,13 +58,12 @@ def patch_check(relkit, args, cwd, env, runs):
     (`RELKIT_TRACE_PERFORMANCE`'s "check N patch lines"), and the patch lines it read."""
     samples, lines = [], []
     for _ in range(runs):
-        traced = subprocess.run([relkit, "pending"] + args, cwd=cwd, env=dict(env, RELKIT_TRACE_PERFORMANCE="1"),
+        traced = subprocess.run([relkit, "pending", "--json"] + args, cwd=cwd, env=dict(env, RELKIT_TRACE_PERFORMANCE="1"),
                                 capture_output=True, text=True)
         match = re.search(r"relkit performance: ([0-9.]+) ms check [0-9]+ patch lines", traced.stderr)
         if match:
             samples.append(float(match.group(1)) / 1000)
-        compared = re.search(r"compared with ([^)]*)\)", traced.stdout)
-        lines = [name.strip() for name in compared.group(1).split(",")] if compared else lines
+        lines = json.loads(traced.stdout).get("patch_sources", [])
     return (statistics.median(samples) if samples else 0.0), lines
 
 

@@ -75,7 +75,9 @@ schemas = {
         "missing_from_candidate": arr(obj({"sha": SHA, "summary": S, "on": S})),
     }, {"unlabelled": arr(COMMIT), "label_sources": S,
         # Onto a patch branch: lacking fixes not labelled for a patch (the candidate's only).
-        "candidate_only": arr(COMMIT)}),
+        "candidate_only": arr(COMMIT),
+        # The release tag and patch branches whose commits the candidate was checked to have.
+        "patch_sources": arr(S)}),
     "check": obj({
         "allowed": B,
         "updates": arr(obj({"ref": S, "old": S, "new": S, "phase": null(S), "allowed": B,

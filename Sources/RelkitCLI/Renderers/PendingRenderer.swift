@@ -113,6 +113,7 @@ struct PendingRenderer {
             ("missing_from_candidate", .array(report.missingFromCandidate.map { item in
                 commit(item.commit, [("pr", .optional(item.commit.pullRequest)), ("on", .string(item.on))])
             })),
+            ("patch_sources", .array(report.patchSources.map(JSONValue.string))),
         ])
     }
 }
