@@ -285,3 +285,33 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(SSHSigFuzzing.signature(bytes) == 3, "\(name)")
     }
 }
+
+/// A signature by an OpenSSH certificate (its CA trusted with `cert-authority`) is left to
+/// ssh-keygen: undecided in process, whatever the allowed signers file says, and good by ssh-keygen
+/// where the CA is trusted for the principal, so the fallback is what makes it count.
+@Test func aCertificateSignatureIsLeftToSSHKeygen() throws {
+    let directory = Fixture.temporaryDirectory("sshsig-certificate")
+    func run(_ script: String) -> Shell.Result {
+        Shell.run("/bin/sh", ["-c", "cd \"$1\" && " + script, "sh", directory.path])
+    }
+    let made = run("""
+        ssh-keygen -q -t ed25519 -N '' -C '' -f ca && ssh-keygen -q -t ed25519 -N '' -C '' -f user \
+        && ssh-keygen -q -s ca -I dev -n dev@fleet.example user.pub \
+        && printf 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\\n\\nLabel: bug\\n' > message \
+        && ssh-keygen -q -Y sign -f user-cert.pub -n git < message > signature \
+        && printf 'dev@fleet.example cert-authority %s\\n' "$(cut -d' ' -f1,2 ca.pub)" > allowed
+        """)
+    try #require(made.status == 0, "\(made.stderr)")
+    let verified = run("ssh-keygen -Y verify -f allowed -I dev@fleet.example -n git -s signature < message")
+    #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    let armored = try [UInt8](Data(contentsOf: directory.appendingPathComponent("signature")))
+    let message = try [UInt8](Data(contentsOf: directory.appendingPathComponent("message")))
+    let allowed = try [UInt8](Data(contentsOf: directory.appendingPathComponent("allowed")))
+    let verdict = SSHSignatureCheck.verify(armored: armored, message: message, principal: "dev@fleet.example",
+                                           namespace: "git", allowedSigners: allowed,
+                                           now: UInt64(Date().timeIntervalSince1970))
+    guard case .undecided = verdict else {
+        Issue.record("a certificate's signature was decided in process: \(verdict)")
+        return
+    }
+}
