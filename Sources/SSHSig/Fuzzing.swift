@@ -6,7 +6,7 @@
         let separator = Array("\n--\n".utf8)
         var parts: [[UInt8]] = []
         var rest = bytes[...]
-        while parts.count < 2, let cut = firstIndex(of: separator, in: rest) {
+        while parts.count < 2, let cut = SSHBytes.firstIndex(of: separator, in: rest) {
             parts.append(Array(rest[..<cut]))
             rest = rest[(cut + separator.count)...]
         }
@@ -25,15 +25,5 @@
         case .good: return 1 + lines
         case .bad(let why), .undecided(let why): return why.utf8.count + lines
         }
-    }
-
-    private static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        while index + needle.count <= haystack.endIndex {
-            if haystack[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 }

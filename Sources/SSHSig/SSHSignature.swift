@@ -27,7 +27,7 @@ public struct SSHSignature: Sendable {
         guard bytes.starts(with: begin) else { return .malformed("it has no SSH SIGNATURE header") }
         let body = bytes[begin.count...]
         let end = Array("\n-----END SSH SIGNATURE-----".utf8)
-        guard let footer = firstRange(of: end, in: body) else { return .malformed("it has no SSH SIGNATURE footer") }
+        guard let footer = SSHBytes.firstIndex(of: end, in: body) else { return .malformed("it has no SSH SIGNATURE footer") }
         var text = Array(body[body.startIndex..<footer])
         if let nul = text.firstIndex(of: 0) {
             guard nul == text.count - 1 else { return .malformed("its armor holds a NUL byte") }
@@ -35,16 +35,6 @@ public struct SSHSignature: Sendable {
         }
         guard let blob = SSHBase64.decode(text) else { return .malformed("its armor is not base64") }
         return read(blob: blob)
-    }
-
-    private static func firstRange(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var index = haystack.startIndex
-        while index + needle.count <= haystack.endIndex {
-            if haystack[index..<index + needle.count].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 
     /// Reads the `SSHSIG` blob (`sshsig_parse_preamble`, `sshsig_wrap_verify`'s reads).

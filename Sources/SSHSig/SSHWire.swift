@@ -170,3 +170,16 @@ enum SSHPattern {
         return positive ? 1 : 0
     }
 }
+
+enum SSHBytes {
+    /// Where `needle` first starts in `haystack` (an index of `haystack`), or nil (`sshbuf_find`).
+    static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = haystack.startIndex
+        while index + needle.count <= haystack.endIndex {
+            if haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}
