@@ -87,20 +87,20 @@ struct ConcurrencyTests {
 
 /// Fault injection inside `make test` for the quick commands (`make faults` runs them all):
 /// every write `label`, `approve` and `hooks install` make fails in turn, and each run
-/// either completes or changes nothing.
+/// either completes or changes nothing. One test a command, so that the three run side by side
+/// (each is a long chain of runs; together they were the suite's longest test).
 struct FaultInjectionTests {
-    @Test func everyFailedWriteOfTheNoteAndHookCommandsChangesNothing() {
+    @Test(arguments: ["label", "approve", "hooks install"])
+    func everyFailedWriteChangesNothing(command: String) {
         let script = Fixture.packageRoot.appendingPathComponent("Tests/FaultInjection/run.sh").path
         let result = Shell.run("/bin/bash", [script, RelkitBinary.path, Fixture.fleet.path],
-                               environment: Shell.gitEnvironment.merging(["FAULT_ONLY": "label,approve,hooks install"]) { $1 })
+                               environment: Shell.gitEnvironment.merging(["FAULT_ONLY": command]) { $1 })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("faults: "))
         #expect(result.stdout.contains(", 0 violations"))
-        // Each command made writes that could fail (the library is loaded and counting).
-        for command in ["label", "approve", "hooks install"] {
-            let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(command + " ") }
-            let points = line.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(command.split(separator: " ").count).first ?? "") }
-            #expect((points ?? 0) > 1, "\(command): \(line ?? "missing")")
-        }
+        // The command made writes that could fail (the library is loaded and counting).
+        let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(command + " ") }
+        let points = line.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(command.split(separator: " ").count).first ?? "") }
+        #expect((points ?? 0) > 1, "\(command): \(line ?? "missing")")
     }
 }
