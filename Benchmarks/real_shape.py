@@ -60,9 +60,13 @@ def patch_check(relkit, args, cwd, env, runs):
     for _ in range(runs):
         traced = subprocess.run([relkit, "pending", "--json"] + args, cwd=cwd, env=dict(env, RELKIT_TRACE_PERFORMANCE="1"),
                                 capture_output=True, text=True)
-        match = re.search(r"relkit performance: ([0-9.]+) ms check [0-9]+ patch lines", traced.stderr)
-        if match:
-            samples.append(float(match.group(1)) / 1000)
+        # Each trace line is the time since the one before: the check is every phase after the
+        # predictions ("predict N fixes") up to and including "check N patch lines".
+        phases = re.findall(r"relkit performance: ([0-9.]+) ms (.*?) \(at ", traced.stderr)
+        starts = [i for i, (_, label) in enumerate(phases) if re.match(r"predict [0-9]+ fixes", label)]
+        ends = [i for i, (_, label) in enumerate(phases) if re.match(r"check [0-9]+ patch lines", label)]
+        if starts and ends and ends[0] > starts[0]:
+            samples.append(sum(float(ms) for ms, _ in phases[starts[0] + 1:ends[0] + 1]) / 1000)
         lines = json.loads(traced.stdout).get("patch_sources", [])
     return (statistics.median(samples) if samples else 0.0), lines
 
