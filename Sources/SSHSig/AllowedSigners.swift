@@ -6,8 +6,9 @@ import CTimeParse
 /// case-sensitively, the options `cert-authority`, `namespaces="…"`,
 /// `valid-after="…"` and `valid-before="…"` (in any case), `#` comments and
 /// blank lines skipped, a line that does not parse skipped. The key signs
-/// for the principal when any line allows it.
-public enum AllowedSigners {
+/// for the principal when any line allows it. The lines naming a principal
+/// are read once and kept, however many signatures are checked against them.
+public final class AllowedSigners {
     /// One option set of a line (`struct sshsigopt`).
     struct Options: Equatable {
         var certificateAuthority = false
@@ -16,31 +17,50 @@ public enum AllowedSigners {
         var validBefore: UInt64 = 0
     }
 
-    /// Whether `file` lets `key` sign for `principal` in `namespace` at `now` (seconds since the epoch).
-    static func allows(_ file: some Collection<UInt8>, principal: String, key: SSHPublicKey,
-                       namespace: String, now: UInt64) -> Bool {
-        let bytes = Array(file)
+    /// A line naming the principal: its key (nil for a key type relkit leaves to ssh-keygen) and options.
+    struct Entry {
+        let key: SSHPublicKey?
+        let options: Options
+
+        /// `check_allowed_keys_line` once the line is read: the same key, not a CA, the namespace, the time.
+        func allows(_ key: SSHPublicKey, namespace: [UInt8], now: UInt64) -> Bool {
+            guard !options.certificateAuthority, self.key == key else { return false }
+            if let namespaces = options.namespaces, SSHPattern.matchList(namespace, namespaces) != 1 { return false }
+            if options.validAfter != 0, now < options.validAfter { return false }
+            if options.validBefore != 0, now > options.validBefore { return false }
+            return true
+        }
+    }
+
+    private let bytes: [UInt8]
+    private var entriesByPrincipal: [String: [Entry]] = [:]
+
+    public init(_ file: some Collection<UInt8>) {
+        bytes = Array(file)
+    }
+
+    /// Whether the file lets `key` sign for `principal` in `namespace` at `now` (seconds since the epoch).
+    func allows(principal: String, key: SSHPublicKey, namespace: String, now: UInt64) -> Bool {
+        let namespace = Array(namespace.utf8)
+        return entries(for: principal).contains { $0.allows(key, namespace: namespace, now: now) }
+    }
+
+    /// The lines naming `principal`, in order, each read as sshsig.c reads it (and kept).
+    func entries(for principal: String) -> [Entry] {
+        if let known = entriesByPrincipal[principal] { return known }
+        var entries: [Entry] = []
         var start = 0
         while start < bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
             let lineEnd = min(end + 1, bytes.count)  // getline keeps the newline
-            if lineAllows(Array(bytes[start..<lineEnd]), principal: Array(principal.utf8), key: key,
-                          namespace: Array(namespace.utf8), now: now) {
-                return true
+            if let parsed = Self.parse(line: Array(bytes[start..<lineEnd]), principal: Array(principal.utf8)) {
+                entries.append(Entry(key: parsed.key, options: parsed.options))
             }
             start = lineEnd
         }
-        return false
-    }
-
-    static func lineAllows(_ line: [UInt8], principal: [UInt8], key: SSHPublicKey, namespace: [UInt8], now: UInt64) -> Bool {
-        guard let parsed = parse(line: line, principal: principal) else { return false }
-        guard !parsed.options.certificateAuthority, parsed.key == key else { return false }
-        if let namespaces = parsed.options.namespaces, SSHPattern.matchList(namespace, namespaces) != 1 { return false }
-        if parsed.options.validAfter != 0, now < parsed.options.validAfter { return false }
-        if parsed.options.validBefore != 0, now > parsed.options.validBefore { return false }
-        return true
+        entriesByPrincipal[principal] = entries
+        return entries
     }
 
     /// `parse_principals_key_and_options` for a line naming `principal`: its key
@@ -105,12 +125,7 @@ public enum AllowedSigners {
         guard let blob = SSHBase64.decode(text.bytes(blobStart..<blobEnd)) else { return .failed(optionsMayFollow: false) }
         switch SSHPublicKey.parse(blob: blob) {
         case .key(let key):
-            let kind: SSHPublicKey.Kind = switch key {
-            case .ed25519: .ed25519
-            case .rsa: .rsa
-            case .ecdsa(let curve, _): .ecdsa(curve)
-            }
-            return kind == expected ? .key(key) : .failed(optionsMayFollow: false)
+            return key.kind == expected ? .key(key) : .failed(optionsMayFollow: false)
         case .other, .malformed:
             return .failed(optionsMayFollow: false)
         }

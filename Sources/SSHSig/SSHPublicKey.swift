@@ -22,21 +22,20 @@ enum SSHPublicKey: Equatable, Sendable {
             }
         }
         /// The group's order, big-endian (for OpenSSH's public-point checks).
-        var order: [UInt8] {
-            let hex = switch self {
+        var order: [UInt8] { Self.orders[self] ?? [] }
+
+        private static let orders: [Curve: [UInt8]] = Dictionary(uniqueKeysWithValues: allCases.map { curve in
+            let hex = switch curve {
             case .p256: "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551"
             case .p384: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973"
             case .p521: "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409"
             }
-            var bytes: [UInt8] = []
-            var characters = Array(hex.utf8)[...]
-            while characters.count >= 2 {
-                let pair = characters.prefix(2)
-                characters = characters.dropFirst(2)
-                bytes.append(UInt8(String(decoding: pair, as: UTF8.self), radix: 16) ?? 0)
+            let digits = Array(hex.utf8)
+            let bytes = stride(from: 0, to: digits.count - 1, by: 2).map {
+                UInt8(String(decoding: digits[$0...($0 + 1)], as: UTF8.self), radix: 16) ?? 0
             }
-            return bytes
-        }
+            return (curve, bytes)
+        })
     }
 
     /// What a key type name means (`sshkey_type_from_name`): the full names,
@@ -148,6 +147,14 @@ enum SSHPublicKey: Equatable, Sendable {
             index -= 1
         }
         return result
+    }
+
+    var kind: Kind {
+        switch self {
+        case .ed25519: .ed25519
+        case .rsa: .rsa
+        case .ecdsa(let curve, _): .ecdsa(curve)
+        }
     }
 
     /// The key's type as ssh-keygen names it in messages.

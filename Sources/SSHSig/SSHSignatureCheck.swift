@@ -14,6 +14,13 @@ public enum SSHSignatureCheck {
     /// `now`: seconds since the epoch, the time `valid-after`/`valid-before` are compared with.
     public static func verify(armored: some Collection<UInt8>, message: some Collection<UInt8>, principal: String,
                               namespace: String, allowedSigners: some Collection<UInt8>, now: UInt64) -> Verdict {
+        verify(armored: armored, message: message, principal: principal, namespace: namespace,
+               allowedSigners: AllowedSigners(allowedSigners), now: now)
+    }
+
+    /// The same, against an allowed signers file read once for many signatures.
+    public static func verify(armored: some Collection<UInt8>, message: some Collection<UInt8>, principal: String,
+                              namespace: String, allowedSigners: AllowedSigners, now: UInt64) -> Verdict {
         let signature: SSHSignature
         switch SSHSignature.read(armored: armored) {
         case .malformed(let why): return .bad(why)
@@ -25,7 +32,7 @@ public enum SSHSignatureCheck {
         case .undecided(let why): return .undecided(why)
         case .valid: break
         }
-        guard AllowedSigners.allows(allowedSigners, principal: principal, key: signature.key, namespace: namespace, now: now) else {
+        guard allowedSigners.allows(principal: principal, key: signature.key, namespace: namespace, now: now) else {
             return .bad("its \(signature.key.typeName) key is not allowed to sign for \(principal)")
         }
         return .good

@@ -21,6 +21,8 @@ final class SignatureVerifier {
     private var verdicts: [ObjectID: Verdict] = [:]
     /// Where good verdicts are remembered between runs (the hooks only; see `VerifiedSignatures`).
     var cache: VerifiedSignatures?
+    /// The allowed signers file as the in-process check reads it, each principal's lines read once.
+    private lazy var inProcessSigners = AllowedSigners(allowedSigners?.data ?? Data())
 
     init(repository: Repository, allowedSigners: (data: Data, source: String)?, missing: String) {
         self.repository = repository
@@ -71,7 +73,7 @@ final class SignatureVerifier {
                     continue
                 }
                 switch SSHSignatureCheck.verify(armored: signature.signature, message: signature.signedData, principal: principal,
-                                                namespace: "git", allowedSigners: allowedSigners.data, now: now) {
+                                                namespace: "git", allowedSigners: inProcessSigners, now: now) {
                 case .good:
                     verdicts[commit] = .signed(principal.lowercased())
                     verified.append((commit, principal))
