@@ -262,6 +262,13 @@ struct PickCommandTests {
         #expect(Set(picked[0].keys) == ["sha", "summary", "as", "how"])
         let missing = try #require(object["missing_from_candidate"] as? [[String: Any]])
         #expect(Set(missing[0].keys) == ["sha", "summary", "pr", "on"])
+        // What the patch check compared, as revisions (a remote's branch as origin/…): the tag, and the
+        // patch branch each missing commit is "on".
+        let sources = try #require(object["patch_sources"] as? [String])
+        #expect(sources == ["fleet-v4.57.2", "origin/patch-fleet-v4.57.3"])
+        for line in missing.compactMap({ $0["on"] as? String }) {
+            #expect(sources.contains { $0 == line || $0.hasSuffix("/" + line) }, "\(line) in \(sources)")
+        }
     }
 
     /// `pending --check` fails on pending fixes and missing patch commits only: unlabelled
