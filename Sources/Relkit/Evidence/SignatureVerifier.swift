@@ -49,7 +49,8 @@ final class SignatureVerifier {
         verdicts[commit] ?? .unverified("not checked")
     }
 
-    /// Checks every commit not checked yet, in parallel (each is one ssh-keygen run).
+    /// Checks every commit not checked yet: in process where `SSHSignatureCheck` decides, the rest
+    /// with ssh-keygen, several runs at once.
     func verify(_ commits: Set<ObjectID>) throws(RelkitError) {
         let todo = commits.filter { verdicts[$0] == nil }.sorted { $0.hex < $1.hex }
         guard !todo.isEmpty else { return }
@@ -59,6 +60,7 @@ final class SignatureVerifier {
         }
         var checks: [(ObjectID, CommitSignature, String)] = []
         var verified: [(ObjectID, String)] = []
+        defer { cache?.remember(verified) }
         let now = UInt64(max(0, Date().timeIntervalSince1970))
         for commit in todo {
             switch try prepare(commit) {
@@ -84,10 +86,7 @@ final class SignatureVerifier {
                 }
             }
         }
-        guard !checks.isEmpty else {
-            cache?.remember(verified)
-            return
-        }
+        guard !checks.isEmpty else { return }
         let allowedFile = try TemporaryFile.write(allowedSigners.data)
         // try?: temporary file: best effort
         defer { try? FileManager.default.removeItem(at: allowedFile) }
@@ -117,7 +116,6 @@ final class SignatureVerifier {
             }
             index += width
         }
-        cache?.remember(verified)
     }
 
     private func notValid(_ principal: String) -> String {
